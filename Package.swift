@@ -1,0 +1,79 @@
+// swift-tools-version:6.1
+// Herald: a notification-campaign platform on its own gRPC-compatible RPC stack.
+// Layers (each imports only those below it), see ../shared/DESIGN.md and README.md:
+//   1. C modules        CNghttp2, CProtobufC, CLibpq, COpenSSL, CLibevent
+//   2. Wrappers         EventLoop (libevent), Postgres (libpq), and later the codec and HTTP/2 engine
+//   3+ RPC platform, API, services, heraldctl
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let package = Package(
+    name: "Herald",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "heraldctl", targets: ["heraldctl"]),
+        .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
+        .library(name: "HeraldPostgres", targets: ["Postgres"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Layer 1: C libraries from Debian, each behind a shim.h.
+        systemLibrary("CNghttp2", pkgConfig: "libnghttp2", apt: ["libnghttp2-dev"]),
+        systemLibrary("CProtobufC", pkgConfig: "libprotobuf-c", apt: ["libprotobuf-c-dev"]),
+        systemLibrary("CLibpq", pkgConfig: "libpq", apt: ["libpq-dev"]),
+        systemLibrary("COpenSSL", pkgConfig: "openssl", apt: ["libssl-dev"]),
+        systemLibrary("CLibevent", pkgConfig: "libevent", apt: ["libevent-dev"]),
+
+        // Shared vocabulary with no C: status codes, configuration, structured logs.
+        .target(
+            name: "HeraldCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Layer 2: wrappers, each the single owner of its C handles.
+        .target(
+            name: "EventLoop",
+            dependencies: ["CLibevent", "HeraldCore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibpq", "COpenSSL", "EventLoop", "HeraldCore"],
+            swiftSettings: strict
+        ),
+
+        // Tools.
+        .executableTarget(
+            name: "heraldctl",
+            dependencies: [
+                "Postgres", "HeraldCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "PostgresBenchmark",
+            dependencies: ["Postgres", "EventLoop", "HeraldCore"],
+            path: "Sources/Benchmarks/PostgresBenchmark",
+            swiftSettings: strict
+        ),
+
+        // Tests.
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore"], swiftSettings: strict),
+    ]
+)

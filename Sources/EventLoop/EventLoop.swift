@@ -1,0 +1,162 @@
+import CLibevent
+import Foundation
+import Synchronization
+
+/// One libevent `event_base` driven by one dedicated thread.
+///
+/// Work reaches the loop from any thread through `execute(_:)` (a mutex-guarded mailbox plus
+/// `event_active`, which libevent makes thread-safe once `evthread_use_pthreads` has run). The loop is
+/// also a Swift `SerialExecutor` and `TaskExecutor`: an actor whose `unownedExecutor` is a loop runs its
+/// methods on that loop's thread, so a C handle owned by the actor never crosses threads.
+///
+/// - Important: `base` and every event created on it may only be used on the loop's own thread
+///   (`inEventLoop`). Timers and descriptor watchers check this with a precondition.
+public final class EventLoop: @unchecked Sendable {  // unchecked: C state is confined to the loop thread; cross-thread state is in `mailbox` (Mutex)
+    /// The loop's `event_base`. Use only on the loop thread.
+    public let base: OpaquePointer
+    /// A name for logs and thread names.
+    public let name: String
+
+    private enum Work {
+        case closure(@Sendable () -> Void)
+        case job(UnownedJob)
+    }
+
+    private struct Mailbox {
+        var pending: [Work] = []
+        var wakeScheduled = false
+        var stopped = false
+    }
+
+    private let mailbox = Mutex(Mailbox())
+    private var wakeEvent: OpaquePointer!
+    private let threadID = Mutex<pthread_t?>(nil)
+    private let finished = DispatchSemaphore(value: 0)
+
+    private static let threadsEnabled: Bool = {
+        evthread_use_pthreads() == 0
+    }()
+
+    /// Creates the base and starts its thread.
+    public init(name: String) {
+        precondition(Self.threadsEnabled, "libevent could not enable pthreads support")
+        guard let base = event_base_new() else { fatalError("event_base_new failed: out of memory") }
+        self.base = base
+        self.name = name
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        wakeEvent = event_new(base, -1, HERALD_EV_PERSIST, { _, _, context in
+            Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().drainMailbox()
+        }, context)
+        event_add(wakeEvent, nil)
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            let base = self.base
+            threadID.withLock { $0 = pthread_self() }
+            CurrentLoop.set(self)
+            started.signal()
+            event_base_loop(base, HERALD_EVLOOP_NO_EXIT_ON_EMPTY)
+            drainMailbox()
+            CurrentLoop.set(nil)
+            finished.signal()
+        }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+        started.wait()
+    }
+
+    deinit {
+        event_free(wakeEvent)
+        event_base_free(base)
+    }
+
+    /// True when called on this loop's thread.
+    public var inEventLoop: Bool {
+        guard let id = threadID.withLock({ $0 }) else { return false }
+        return pthread_equal(id, pthread_self()) != 0
+    }
+
+    /// The loop whose thread is running the caller, if any.
+    public static var current: EventLoop? { CurrentLoop.get() }
+
+    /// Runs `work` on the loop thread, after whatever is already queued. Callable from any thread.
+    public func execute(_ work: @escaping @Sendable () -> Void) {
+        submit(.closure(work))
+    }
+
+    private func submit(_ work: Work) {
+        let wake = mailbox.withLock { box -> Bool in
+            box.pending.append(work)
+            if box.wakeScheduled { return false }
+            box.wakeScheduled = true
+            return true
+        }
+        if wake { event_active(wakeEvent, Int32(HERALD_EV_READ), 0) }
+    }
+
+    private func drainMailbox() {
+        while true {
+            let batch = mailbox.withLock { box -> [Work] in
+                if box.pending.isEmpty {
+                    box.wakeScheduled = false
+                    return []
+                }
+                let batch = box.pending
+                box.pending.removeAll(keepingCapacity: true)
+                return batch
+            }
+            if batch.isEmpty { return }
+            for work in batch {
+                switch work {
+                case .closure(let closure): closure()
+                case .job(let job):
+                    job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+                }
+            }
+        }
+    }
+
+    /// Stops the loop after the work already queued and waits for its thread to end.
+    /// Must not be called on the loop thread.
+    public func shutdown() {
+        precondition(!inEventLoop, "EventLoop.shutdown() called on its own thread would deadlock")
+        let first = mailbox.withLock { box -> Bool in
+            defer { box.stopped = true }
+            return !box.stopped
+        }
+        guard first else { return }
+        execute { [self] in event_base_loopbreak(self.base) }
+        finished.wait()
+    }
+}
+
+extension EventLoop: SerialExecutor, TaskExecutor {
+    public func enqueue(_ job: consuming ExecutorJob) {
+        submit(.job(UnownedJob(job)))
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    public func checkIsolated() {
+        precondition(inEventLoop, "expected to run on event loop \(name)")
+    }
+}
+
+/// The loop of the current thread, kept in a pthread key so that `EventLoop.current` costs one lookup.
+private enum CurrentLoop {
+    static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static func set(_ loop: EventLoop?) {
+        pthread_setspecific(key, loop.map { Unmanaged.passUnretained($0).toOpaque() })
+    }
+
+    static func get() -> EventLoop? {
+        pthread_getspecific(key).map { Unmanaged<EventLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Synchronization
+
+/// A fixed set of event loops, one per core by default, handed out round robin.
+public final class EventLoopGroup: Sendable {
+    public let loops: [EventLoop]
+    private let cursor = Atomic<Int>(0)
+
+    public init(loopCount: Int = ProcessInfo.processInfo.activeProcessorCount, name: String = "herald-loop") {
+        precondition(loopCount > 0)
+        loops = (0..<loopCount).map { EventLoop(name: "\(name)-\($0)") }
+    }
+
+    /// The next loop in rotation.
+    public func next() -> EventLoop {
+        let index = cursor.add(1, ordering: .relaxed).oldValue
+        return loops[index % loops.count]
+    }
+
+    /// The caller's own loop when it runs on one of this group's loops, else the next in rotation.
+    public func preferred() -> EventLoop {
+        if let current = EventLoop.current, loops.contains(where: { $0 === current }) { return current }
+        return next()
+    }
+
+    public func shutdown() {
+        for loop in loops { loop.shutdown() }
+    }
+
+    /// A process-wide group with one loop per core, created on first use and never shut down.
+    public static let shared = EventLoopGroup()
+}

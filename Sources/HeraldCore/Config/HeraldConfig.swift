@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+
+/// Herald's configuration: `Config/herald.yaml` holds the defaults of every service, and environment
+/// variables named as in the spec's configuration section override them.
+///
+/// Loading validates every value; a bad one throws `ConfigError` naming the key, the value and what was
+/// expected, so a process stops before it serves.
+public struct HeraldConfig: Sendable {
+    /// One service process: its gRPC port, its admin (metrics, liveness) port and its database.
+    public struct Service: Sendable, Equatable {
+        public let name: String
+        public let port: Int
+        public let adminPort: Int
+        public let databaseURL: String
+    }
+
+    public struct Database: Sendable, Equatable {
+        /// The libpq connection string or URL every service uses unless its own overrides it.
+        public let url: String
+        public let poolMaxConnections: Int
+        public let acquireTimeout: Duration
+        public let connectTimeout: Duration
+        public let statementTimeout: Duration
+    }
+
+    public struct Workflow: Sendable, Equatable {
+        public let executionTimeoutSeconds: Int
+        public let maxParallelExecutions: Int
+        public let retryAttempts: Int
+        public let retryDelayMilliseconds: Int
+        public let maxNodes: Int
+    }
+
+    public struct Segmentation: Sendable, Equatable {
+        public let cacheTTLSeconds: Int
+        public let batchSize: Int
+        public let maxSegmentSize: Int
+    }
+
+    public struct Personalization: Sendable, Equatable {
+        public let cacheTTLSeconds: Int
+        public let recommendationLimit: Int
+    }
+
+    public struct ABTesting: Sendable, Equatable {
+        public let minSampleSize: Int
+        public let confidenceLevel: Double
+        public let maxTestDurationDays: Int
+        public let statisticalEngine: String
+    }
+
+    public struct Analytics: Sendable, Equatable {
+        public let batchSize: Int
+        public let aggregationIntervalSeconds: Int
+        public let retentionDays: Int
+    }
+
+    public struct Security: Sendable, Equatable {
+        public let jwtSecret: String?
+        public let encryptionKey: String?
+        public let apiRateLimit: Int
+        public let apiRateWindowSeconds: Int
+    }
+
+    public let logLevel: Logger.Level
+    public let database: Database
+    public let services: [String: Service]
+    public let workflow: Workflow
+    public let segmentation: Segmentation
+    public let personalization: Personalization
+    public let abTesting: ABTesting
+    public let analytics: Analytics
+    public let security: Security
+
+    /// The nine services of DESIGN.md with their default ports and the environment variables that override
+    /// them (the spec's names where it has them, the same pattern where it does not).
+    public static let knownServices: [(name: String, port: Int, portEnv: String, databaseEnv: String)] = [
+        ("campaign-manager", 8080, "CAMPAIGN_SERVICE_PORT", "CAMPAIGN_DATABASE_URL"),
+        ("workflow-engine", 8081, "WORKFLOW_ENGINE_PORT", "WORKFLOW_DATABASE_URL"),
+        ("segmentation-engine", 8082, "SEGMENTATION_SERVICE_PORT", "SEGMENTATION_DATABASE_URL"),
+        ("personalization-engine", 8083, "PERSONALIZATION_SERVICE_PORT", "PERSONALIZATION_DATABASE_URL"),
+        ("ab-testing-engine", 8084, "AB_TESTING_SERVICE_PORT", "AB_TESTING_DATABASE_URL"),
+        ("campaign-analytics", 8085, "ANALYTICS_SERVICE_PORT", "ANALYTICS_DATABASE_URL"),
+        ("trigger-manager", 8086, "TRIGGER_SERVICE_PORT", "TRIGGER_DATABASE_URL"),
+        ("notification-gateway", 8070, "NOTIFICATION_GATEWAY_PORT", "NOTIFICATION_DATABASE_URL"),
+        ("user-directory", 8071, "USER_DIRECTORY_PORT", "USER_DATABASE_URL"),
+    ]
+
+    /// Reads and validates everything; throws `ConfigError` with every problem found.
+    public init(source: ConfigSource) throws {
+        var r = ConfigReader(source: source)
+        logLevel = r.value(
+            "logging.level", env: "LOG_LEVEL", default: .info,
+            expected: "one of trace, debug, info, notice, warning, error, critical", parse: HeraldLogging.level(named:))
+
+        let databaseURL = r.string("database.url", env: "HERALD_DATABASE_URL", default: "postgresql:///herald")
+        database = Database(
+            url: databaseURL,
+            poolMaxConnections: r.int("database.pool.maxConnections", env: "HERALD_DATABASE_POOL_SIZE", default: 10, range: 1...1000),
+            acquireTimeout: .milliseconds(r.int("database.pool.acquireTimeoutMs", default: 30_000, range: 1...3_600_000)),
+            connectTimeout: .milliseconds(r.int("database.connectTimeoutMs", default: 10_000, range: 1...600_000)),
+            statementTimeout: .milliseconds(r.int("database.statementTimeoutMs", default: 30_000, range: 0...86_400_000)))
+
+        var services: [String: Service] = [:]
+        let known = Set(Self.knownServices.map(\.name))
+        for name in r.children(of: "services") where !known.contains(name) {
+            r.fail("services.\(name)", value: nil, expected: "one of \(Self.knownServices.map(\.name).joined(separator: ", "))")
+        }
+        for entry in Self.knownServices {
+            let key = "services.\(entry.name)"
+            let port = r.port("\(key).port", env: entry.portEnv, default: entry.port)
+            services[entry.name] = Service(
+                name: entry.name, port: port,
+                adminPort: r.port("\(key).adminPort", default: min(port + 1000, 65535)),
+                databaseURL: r.optionalString("\(key).databaseUrl", env: entry.databaseEnv) ?? databaseURL)
+        }
+        var ports: [Int: String] = [:]
+        for service in services.values.sorted(by: { $0.name < $1.name }) {
+            for (port, what) in [(service.port, "port"), (service.adminPort, "adminPort")] {
+                if let other = ports[port] {
+                    r.fail("services.\(service.name).\(what)", value: String(port), expected: "a port not already used by \(other)")
+                }
+                ports[port] = "\(service.name).\(what)"
+            }
+        }
+        self.services = services
+
+        workflow = Workflow(
+            executionTimeoutSeconds: r.int("workflow.executionTimeout", env: "WORKFLOW_EXECUTION_TIMEOUT", default: 3600, range: 1...604_800),
+            maxParallelExecutions: r.int("workflow.maxParallelExecutions", env: "WORKFLOW_MAX_PARALLEL_EXECUTIONS", default: 1000, range: 1...1_000_000),
+            retryAttempts: r.int("workflow.retryAttempts", env: "WORKFLOW_RETRY_ATTEMPTS", default: 3, range: 0...100),
+            retryDelayMilliseconds: r.int("workflow.retryDelay", env: "WORKFLOW_RETRY_DELAY", default: 5000, range: 0...3_600_000),
+            maxNodes: r.int("workflow.maxNodes", default: 100, range: 2...10_000))
+        segmentation = Segmentation(
+            cacheTTLSeconds: r.int("segmentation.cacheTTL", env: "SEGMENTATION_CACHE_TTL", default: 300, range: 0...86_400),
+            batchSize: r.int("segmentation.batchSize", env: "SEGMENTATION_BATCH_SIZE", default: 10_000, range: 1...1_000_000),
+            maxSegmentSize: r.int("segmentation.maxSegmentSize", default: 10_000_000, range: 1...1_000_000_000))
+        personalization = Personalization(
+            cacheTTLSeconds: r.int("personalization.cacheTTL", env: "PERSONALIZATION_CACHE_TTL", default: 600, range: 0...86_400),
+            recommendationLimit: r.int("personalization.recommendationLimit", env: "PERSONALIZATION_RECOMMENDATION_LIMIT", default: 50, range: 1...10_000))
+        abTesting = ABTesting(
+            minSampleSize: r.int("abTesting.minSampleSize", env: "AB_TESTING_MIN_SAMPLE_SIZE", default: 1000, range: 1...100_000_000),
+            confidenceLevel: r.double("abTesting.confidenceLevel", env: "AB_TESTING_CONFIDENCE_LEVEL", default: 0.95, range: 0.5...0.9999),
+            maxTestDurationDays: r.int("abTesting.maxTestDuration", env: "AB_TESTING_MAX_TEST_DURATION", default: 30, range: 1...365),
+            statisticalEngine: r.value("abTesting.statisticalEngine", default: "bayesian", expected: "bayesian or frequentist") {
+                ["bayesian", "frequentist"].contains($0) ? $0 : nil
+            })
+        analytics = Analytics(
+            batchSize: r.int("analytics.batchSize", env: "ANALYTICS_BATCH_SIZE", default: 10_000, range: 1...1_000_000),
+            aggregationIntervalSeconds: r.int("analytics.aggregationInterval", env: "ANALYTICS_AGGREGATION_INTERVAL", default: 300, range: 1...86_400),
+            retentionDays: r.int("analytics.retentionDays", env: "ANALYTICS_RETENTION_DAYS", default: 365, range: 1...36_500))
+        security = Security(
+            jwtSecret: r.optionalString("security.jwtSecret", env: "JWT_SECRET"),
+            encryptionKey: r.optionalString("security.encryptionKey", env: "ENCRYPTION_KEY"),
+            apiRateLimit: r.int("security.apiRateLimit", env: "API_RATE_LIMIT", default: 1000, range: 1...100_000_000),
+            apiRateWindowSeconds: r.int("security.apiRateWindow", env: "API_RATE_WINDOW", default: 3600, range: 1...86_400))
+        try r.finish()
+    }
+
+    /// Loads `path` (default: `HERALD_CONFIG`, else `Config/herald.yaml` under the current directory) with the
+    /// process environment.
+    public static func load(path: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> HeraldConfig
+    {
+        let file = path ?? environment["HERALD_CONFIG"] ?? "Config/herald.yaml"
+        return try HeraldConfig(source: try ConfigSource.load(path: file, environment: environment))
+    }
+}
