@@ -51,7 +51,10 @@ let package = Package(
         ),
         .target(
             name: "Postgres",
-            dependencies: ["CLibpq", "COpenSSL", "EventLoop", "HeraldCore"],
+            dependencies: [
+                "CLibpq", "COpenSSL", "EventLoop", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
 
