@@ -10,6 +10,7 @@ extension PostgresConnection {
     ///
     /// If the transaction was aborted by an error that `body` caught and did not rethrow, PostgreSQL turns the
     /// `COMMIT` into a rollback; that is reported as an error rather than as success.
+    @discardableResult
     public func withTransaction<T>(
         _ level: PostgresIsolationLevel = .readCommitted, isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> T
@@ -31,6 +32,7 @@ extension PostgresConnection {
 
     /// Runs `body` inside a savepoint of the current transaction: released when it returns, rolled back to
     /// (undoing only its own work) when it throws.
+    @discardableResult
     public func withSavepoint<T>(
         isolation: isolated (any Actor)? = #isolation, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {

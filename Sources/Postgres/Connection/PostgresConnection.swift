@@ -172,8 +172,16 @@ public actor PostgresConnection {
     }
 
     /// Checks, without sending anything, that the server has not closed the connection.
+    ///
+    /// A server that shut down sends an error message and then closes the socket; one read may return the
+    /// message and only the next one the end of stream, so this reads until the socket is quiet.
     public func checkAlive() throws {
-        if isBroken || PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
+        var alive = !isBroken
+        for _ in 0..<8 where alive {
+            alive = PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+            if socketLooksQuiet { break }
+        }
+        if !alive {
             var error = fail("connection closed by the server")
             error.nothingSent = true
             throw error

@@ -10,6 +10,14 @@ public struct Migration: Sendable, Equatable {
     /// SHA-256 of the file's bytes, hex; recorded when applied so that a later edit is caught.
     public let checksum: String
 
+    public init(version: Int, name: String, fileName: String, sql: String, checksum: String) {
+        self.version = version
+        self.name = name
+        self.fileName = fileName
+        self.sql = sql
+        self.checksum = checksum
+    }
+
     /// Reads every `*.sql` file in `directory`, sorted by version. A file whose name does not follow
     /// `NNNN_snake_case.sql`, or two files with one version, is an error naming the file.
     public static func load(directory: String) throws -> [Migration] {

@@ -54,6 +54,8 @@ public final class PostgresPool: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
     private let waiterIDs = Atomic<Int>(0)
+    /// The last connect failure while the database is unreachable, so that waiters who time out learn why.
+    private let lastConnectError = Mutex<PostgresError?>(nil)
 
     public init(_ configuration: Configuration, group: EventLoopGroup = .shared, logger: Logger = Logger(label: "herald.postgres")) {
         self.configuration = configuration
@@ -65,6 +67,7 @@ public final class PostgresPool: Sendable {
     // MARK: Leasing
 
     /// Lends a connection to `body` and takes it back afterwards, whatever `body` does.
+    @discardableResult
     public func withConnection<T>(
         isolation: isolated (any Actor)? = #isolation, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
@@ -86,6 +89,7 @@ public final class PostgresPool: Sendable {
     }
 
     /// Runs `body` in a transaction on a pooled connection (see `PostgresConnection.withTransaction`).
+    @discardableResult
     public func withTransaction<T>(
         _ level: PostgresIsolationLevel = .readCommitted, isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> T
@@ -95,6 +99,7 @@ public final class PostgresPool: Sendable {
 
     /// Runs `body` in a transaction, running it again (up to `maxAttempts` times in all, with a short randomized
     /// backoff) when it fails with a serialization failure (40001) or a deadlock (40P01).
+    @discardableResult
     public func withRetryingTransaction<T>(
         _ level: PostgresIsolationLevel = .serializable, maxAttempts: Int = 5, isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> T
@@ -164,8 +169,12 @@ public final class PostgresPool: Sendable {
         let timeout = configuration.acquireTimeout
         Task { [self] in
             try? await Task.sleep(until: deadline)
-            self.state.withLock { $0.removeWaiter(id: id) }?.resume(
-                throwing: PostgresError(kind: .timeout, message: "no database connection free within \(timeout)"))
+            guard let waiter = self.state.withLock({ $0.removeWaiter(id: id) }) else { return }
+            var error = PostgresError(kind: .timeout, message: "no database connection free within \(timeout)")
+            if let cause = self.lastConnectError.withLock({ $0 }) {
+                error.message += "; the database is unreachable: \(cause.message)"
+            }
+            waiter.resume(throwing: error)
         }
     }
 
@@ -191,9 +200,11 @@ public final class PostgresPool: Sendable {
                 defer { state.connectSucceeded() }
                 return state.consecutiveConnectFailures > 0
             }
+            lastConnectError.withLock { $0 = nil }
             if recovered { logger.notice("database reachable again") }
             return connection
         } catch {
+            if let error = error as? PostgresError { lastConnectError.withLock { $0 = error } }
             hand(state.withLock { $0.connectFailed() })
             if failures == 0 { logger.warning("cannot connect to the database", metadata: ["error": "\(error)"]) }
             if ContinuousClock.now >= deadline { throw error }

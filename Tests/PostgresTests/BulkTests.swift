@@ -1,0 +1,97 @@
+import Foundation
+import Postgres
+import Testing
+
+@Suite("COPY and pipelines")
+struct BulkTests {
+    @Test("COPY streams many rows with special characters and NULLs")
+    func copy() async throws {
+        let connection = try await TestDatabase.connect()
+        let table = TestDatabase.uniqueName("copy")
+        try await connection.query("CREATE TEMP TABLE \(table) (id int8, name text, note text)")
+        let count = try await connection.copyFrom("COPY \(table) (id, name, note) FROM STDIN", rows: 0..<50_000) { n, row in
+            row.append(n)
+            row.append("name \(n)\twith\\tab\nand ✉️")
+            if n % 2 == 0 { row.appendNull() } else { row.append("odd") }
+        }
+        #expect(count == 50_000)
+        let summary = try #require(
+            try await connection.query(
+                "SELECT count(*)::int8 AS n, count(note)::int8 AS notes, sum(id)::int8 AS total, max(name) FILTER (WHERE id = 7) AS seven FROM \(table)"
+            ).first)
+        #expect(try summary.decode("n", as: Int.self) == 50_000)
+        #expect(try summary.decode("notes", as: Int.self) == 25_000)
+        #expect(try summary.decode("total", as: Int.self) == (0..<50_000).reduce(0, +))
+        #expect(try summary.decode("seven", as: String.self) == "name 7\twith\\tab\nand ✉️")
+    }
+
+    @Test("a NUL byte aborts the COPY and nothing is stored")
+    func copyAbort() async throws {
+        let connection = try await TestDatabase.connect()
+        let table = TestDatabase.uniqueName("copynul")
+        try await connection.query("CREATE TEMP TABLE \(table) (name text)")
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.copyFrom("COPY \(table) FROM STDIN", rows: ["ok", "bad\u{0}", "never"]) { value, row in row.append(value) }
+        }
+        #expect(error?.message.contains("row 2") == true)
+        #expect(try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0)
+    }
+
+    @Test("a pipeline runs a batch in one round trip and returns each result")
+    func pipeline() async throws {
+        let connection = try await TestDatabase.connect()
+        let table = TestDatabase.uniqueName("pipe")
+        try await connection.query("CREATE TEMP TABLE \(table) (id int PRIMARY KEY, label text)")
+        var statements = (1...100).map { PostgresStatement("INSERT INTO \(table) VALUES ($1, $2)", [$0, "label \($0)"]) }
+        statements.append(PostgresStatement("SELECT count(*)::int8 AS n FROM \(table)"))
+        let results = try await connection.pipeline(statements)
+        #expect(results.count == 101)
+        #expect(try results.last?.first?.decode("n", as: Int.self) == 100)
+        #expect(results.first?.affectedRows == 1)
+    }
+
+    @Test("a failing statement rolls back the whole pipeline and names its position")
+    func pipelineFailure() async throws {
+        let connection = try await TestDatabase.connect()
+        let table = TestDatabase.uniqueName("pipefail")
+        try await connection.query("CREATE TEMP TABLE \(table) (id int PRIMARY KEY)")
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.pipeline([
+                PostgresStatement("INSERT INTO \(table) VALUES (1)"), PostgresStatement("INSERT INTO \(table) VALUES (1)"),
+                PostgresStatement("INSERT INTO \(table) VALUES (2)"),
+            ])
+        }
+        #expect(error?.sqlState == "23505")
+        #expect(error?.message.hasPrefix("statement 2 of 3") == true)
+        #expect(try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0)
+    }
+}
+
+@Suite("LISTEN and NOTIFY")
+struct ListenTests {
+    @Test("a listener receives notifications sent through the pool, in order")
+    func notifications() async throws {
+        let channel = TestDatabase.uniqueName("events")
+        let listener = try PostgresListener(channels: [channel], configuration: TestDatabase.configuration())
+        var iterator = listener.events.makeAsyncIterator()
+        #expect(await iterator.next() == .listening)
+        let pool = TestDatabase.pool()
+        for n in 0..<5 { try await pool.query("SELECT pg_notify($1, $2)", [channel, "payload \(n) ✉️"]) }
+        var payloads: [String] = []
+        while payloads.count < 5, let event = await iterator.next() {
+            if case .notification(let notification) = event {
+                #expect(notification.channel == channel)
+                payloads.append(notification.payload)
+            }
+        }
+        #expect(payloads == (0..<5).map { "payload \($0) ✉️" })
+        listener.stop()
+    }
+
+    @Test("a channel name that is not an identifier is refused")
+    func badChannel() {
+        #expect(throws: PostgresError.self) {
+            try PostgresListener(channels: ["x; DROP TABLE y"], configuration: TestDatabase.configuration())
+        }
+    }
+}

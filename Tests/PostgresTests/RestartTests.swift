@@ -1,0 +1,56 @@
+import Foundation
+import Postgres
+import Testing
+
+/// PostgreSQL restarted in the middle of a run. `tools/test` gives this suite a second, private cluster
+/// (HERALD_TEST_RESTART_DATABASE_URL) and the command that restarts it (HERALD_TEST_RESTART_COMMAND), so the
+/// other suites keep their server.
+@Suite("Pool across a PostgreSQL restart")
+struct RestartTests {
+    static let environment = ProcessInfo.processInfo.environment
+
+    func restart() throws {
+        guard let command = Self.environment["HERALD_TEST_RESTART_COMMAND"] else {
+            Issue.record("HERALD_TEST_RESTART_COMMAND is not set: run the tests through tools/test")
+            return
+        }
+        // posix_spawn and waitpid: Foundation's Process.waitUntilExit can wait forever here, because the
+        // restarted server keeps running after the command that started it has exited.
+        var pid = pid_t()
+        let words: [String] = ["/bin/sh", "-c", command]
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        #expect(posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ) == 0)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(status == 0, "restart command failed: \(command)")
+    }
+
+    @Test("a query in flight fails with a retryable error; later queries succeed without a new pool")
+    func restartMidRun() async throws {
+        let url = try #require(Self.environment["HERALD_TEST_RESTART_DATABASE_URL"], "run the tests through tools/test")
+        let pool = TestDatabase.pool(maxConnections: 4, acquireTimeout: .seconds(20), url: url)
+        // Warm the pool so idle connections exist that the restart will kill.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 { group.addTask { try await pool.query("SELECT pg_sleep(0.05)") } }
+            try await group.waitForAll()
+        }
+        let inFlight = Task { try await pool.query("SELECT pg_sleep(30)") }
+        try await Task.sleep(for: .milliseconds(300))
+        try restart()
+        let error = await #expect(throws: PostgresError.self) { try await inFlight.value }
+        #expect(error?.isRetryable == true, "in-flight error should be retryable: \(String(describing: error))")
+        #expect(error?.statusCode == .unavailable)
+
+        // Every later query succeeds: stale idle connections are dropped, new ones are opened.
+        for n in 0..<20 {
+            #expect(try await pool.query("SELECT $1::int8 AS n", [n]).first?.decode("n", as: Int.self) == n)
+        }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for n in 0..<16 { group.addTask { try await pool.query("SELECT $1::int8 AS n", [n]).first!.decode("n", as: Int.self) } }
+            var sum = 0
+            for try await n in group { sum += n }
+            #expect(sum == (0..<16).reduce(0, +))
+        }
+    }
+}
