@@ -126,3 +126,8 @@ herald_build() { # herald_build [debug|release] [extra swift build args...]
   (cd "$HERALD_ROOT" && swift build -c "$conf" "$@" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Linking|Write|Applying|Planning)' ) \
     ; return "${PIPESTATUS[0]}"
 }
+
+# The command prefix that runs a program as the cluster user (empty when not root), for commands handed to tests.
+herald_pg_prefix() {
+  if [ "$(id -u)" = 0 ]; then echo "runuser -u $(herald_pg_user) --"; fi
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Postgres
+import Testing
+
+/// Runs the built `heraldctl` as a user would (tools/test passes its folder in HERALD_BIN_DIR).
+struct Heraldctl {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Output {
+        let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? root.appendingPathComponent(".build/debug").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(bin)/heraldctl")
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+@Suite("heraldctl migrate and config")
+struct HeraldctlTests {
+    static var adminURL: String { ProcessInfo.processInfo.environment["HERALD_TEST_DATABASE_URL"] ?? "postgresql://herald@127.0.0.1:1/herald" }
+
+    func withDatabase(_ body: (String) async throws -> Void) async throws {
+        let name = "herald_cli_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try await PostgresConnection.connect(.init(conninfo: Self.adminURL))
+        try await admin.query("CREATE DATABASE \(name)")
+        var components = try #require(URLComponents(string: Self.adminURL))
+        components.path = "/\(name)"
+        do { try await body(components.string!) } catch {
+            try await admin.query("DROP DATABASE \(name) WITH (FORCE)")
+            throw error
+        }
+        try await admin.query("DROP DATABASE \(name) WITH (FORCE)")
+    }
+
+    @Test("migrate applies every file, then is a no-op the second time; --status lists them")
+    func migrateTwice() async throws {
+        try await withDatabase { url in
+            let first = try Heraldctl.run(["migrate", "--database-url", url])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("applied 0001_schemas_and_types.sql"))
+            let second = try Heraldctl.run(["migrate", "--database-url", url])
+            #expect(second.status == 0)
+            #expect(second.stdout.contains("up to date"))
+            #expect(!second.stdout.contains("applied 0"))
+            let status = try Heraldctl.run(["migrate", "--status", "--database-url", url])
+            #expect(status.stdout.contains("0003_spec_tables.sql"))
+            #expect(!status.stdout.contains("pending"))
+        }
+    }
+
+    @Test("an edited applied migration stops migrate with a message naming the file")
+    func editedMigration() async throws {
+        try await withDatabase { url in
+            #expect(try Heraldctl.run(["migrate", "--database-url", url]).status == 0)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-cli-\(UUID().uuidString)")
+            try FileManager.default.copyItem(at: Heraldctl.root.appendingPathComponent("Migrations"), to: folder)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let edited = folder.appendingPathComponent("0003_spec_tables.sql")
+            try (String(contentsOf: edited, encoding: .utf8) + "\n-- edited\n").write(to: edited, atomically: true, encoding: .utf8)
+            let result = try Heraldctl.run(["migrate", "--database-url", url, "--directory", folder.path])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("0003_spec_tables.sql was edited after it was applied"))
+        }
+    }
+
+    @Test("a bad configuration value stops the command before it does anything, naming key, value and expectation")
+    func badConfig() throws {
+        let result = try Heraldctl.run(["config"], environment: ["CAMPAIGN_SERVICE_PORT": "http", "WORKFLOW_RETRY_ATTEMPTS": "many"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("services.campaign-manager.port = \"http\" (from environment variable CAMPAIGN_SERVICE_PORT)"))
+        #expect(result.stderr.contains("workflow.retryAttempts = \"many\""))
+        let good = try Heraldctl.run(["config"])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("campaign-manager"))
+    }
+}
