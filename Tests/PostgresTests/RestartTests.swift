@@ -14,13 +14,19 @@ struct RestartTests {
             Issue.record("HERALD_TEST_RESTART_COMMAND is not set: run the tests through tools/test")
             return
         }
-        // posix_spawn and waitpid: Foundation's Process.waitUntilExit can wait forever here, because the
-        // restarted server keeps running after the command that started it has exited.
         var pid = pid_t()
         let words: [String] = ["/bin/sh", "-c", command]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
-        #expect(posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ) == 0)
+        // The restarted server outlives this command: it must not inherit this process's descriptors (a pipe
+        // another test is reading would then never reach end of file), so everything above stderr is closed.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        let closeFrom = try #require(dlsym(nil, "posix_spawn_file_actions_addclosefrom_np"), "glibc 2.34 or newer needed")
+        #expect(unsafeBitCast(closeFrom, to: CloseFrom.self)(&actions, 3) == 0)
+        #expect(posix_spawn(&pid, "/bin/sh", &actions, nil, arguments, environ) == 0)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         #expect(status == 0, "restart command failed: \(command)")

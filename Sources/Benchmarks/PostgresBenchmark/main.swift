@@ -1,1 +1,128 @@
-print("todo")
+// herald-bench-postgres: drives Herald's PostgreSQL layer for tools/bench-postgres, which runs pgbench and
+// psql beside it on the same cluster. Prints one `key=value` line per measurement.
+//
+//   herald-bench-postgres select --url URL --connections 8 --seconds 10 --accounts 1000000
+//   herald-bench-postgres copy   --url URL --rows 1000000
+//   herald-bench-postgres insert --url URL --connections 8 --seconds 5
+//   herald-bench-postgres pipeline --url URL --rows 200000 --batch 100
+import EventLoop
+import Foundation
+import Postgres
+import Synchronization
+
+struct Options {
+    var mode = ""
+    var url = ""
+    var connections = 8
+    var seconds = 10.0
+    var accounts = 100_000
+    var rows = 1_000_000
+    var batch = 100
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        mode = iterator.next() ?? ""
+        while let flag = iterator.next() {
+            guard let value = iterator.next() else { fatalError("\(flag) needs a value") }
+            switch flag {
+            case "--url": url = value
+            case "--connections": connections = Int(value)!
+            case "--seconds": seconds = Double(value)!
+            case "--accounts": accounts = Int(value)!
+            case "--rows": rows = Int(value)!
+            case "--batch": batch = Int(value)!
+            default: fatalError("unknown flag \(flag)")
+            }
+        }
+    }
+}
+
+let options = Options(CommandLine.arguments)
+let pool = PostgresPool(.init(connection: .init(conninfo: options.url), maxConnections: options.connections))
+
+/// Runs `work` on `options.connections` concurrent tasks until the time is up; returns operations per second.
+func closedLoop(_ work: @escaping @Sendable () async throws -> Void) async throws -> Double {
+    let deadline = ContinuousClock.now + .milliseconds(Int(options.seconds * 1000))
+    let started = ContinuousClock.now
+    let total = try await withThrowingTaskGroup(of: Int.self) { group in
+        for _ in 0..<options.connections {
+            group.addTask {
+                var count = 0
+                while ContinuousClock.now < deadline {
+                    try await work()
+                    count += 1
+                }
+                return count
+            }
+        }
+        return try await group.reduce(0, +)
+    }
+    let elapsed = ContinuousClock.now - started
+    return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+switch options.mode {
+case "select":
+    // pgbench -S's statement, same table, random account ids.
+    let accounts = options.accounts
+    try await withThrowingTaskGroup(of: Void.self) { group in  // open every connection before timing
+        for _ in 0..<options.connections { group.addTask { try await pool.query("SELECT 1") } }
+        try await group.waitForAll()
+    }
+    let rate = try await closedLoop {
+        let row = try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [Int.random(in: 1...accounts)]).first
+        _ = try row?.decode("abalance", as: Int.self)
+    }
+    print("select_per_second=\(Int(rate))")
+
+case "copy":
+    try await pool.query("DROP TABLE IF EXISTS bench_copy")
+    try await pool.query("CREATE UNLOGGED TABLE bench_copy (id int8, name text, value int8)")
+    let rows = options.rows
+    let started = ContinuousClock.now
+    let copied = try await pool.withConnection { connection in
+        try await connection.copyFrom("COPY bench_copy (id, name, value) FROM STDIN", rows: 1...rows) { n, row in
+            row.append(n)
+            row.append("name \(n)")
+            row.append(n &* 7)
+        }
+    }
+    precondition(copied == rows, "copied \(copied) of \(rows)")
+    print("copy_rows_per_second=\(Int(Double(rows) / seconds(ContinuousClock.now - started)))")
+
+case "insert":
+    try await pool.query("DROP TABLE IF EXISTS bench_insert")
+    try await pool.query("CREATE UNLOGGED TABLE bench_insert (id int8, name text, value int8)")
+    let counter = Atomic<Int>(0)
+    let rate = try await closedLoop {
+        let n = counter.add(1, ordering: .relaxed).newValue
+        try await pool.query("INSERT INTO bench_insert (id, name, value) VALUES ($1, $2, $3)", [n, "name \(n)", n &* 7])
+    }
+    print("insert_rows_per_second=\(Int(rate))")
+
+case "pipeline":
+    try await pool.query("DROP TABLE IF EXISTS bench_pipeline")
+    try await pool.query("CREATE UNLOGGED TABLE bench_pipeline (id int8, name text, value int8)")
+    let rows = options.rows
+    let batch = options.batch
+    let started = ContinuousClock.now
+    try await pool.withConnection { connection in
+        var n = 0
+        while n < rows {
+            let statements = (n..<min(n + batch, rows)).map {
+                PostgresStatement("INSERT INTO bench_pipeline (id, name, value) VALUES ($1, $2, $3)", [$0, "name \($0)", $0 &* 7])
+            }
+            _ = try await connection.pipeline(statements)
+            n += statements.count
+        }
+    }
+    print("pipeline_rows_per_second=\(Int(Double(rows) / seconds(ContinuousClock.now - started)))")
+
+default:
+    print("usage: herald-bench-postgres select|copy|insert|pipeline --url URL [--connections N] [--seconds S] [--rows N]")
+    exit(2)
+}
