@@ -18,6 +18,7 @@ struct Options {
     var accounts = 100_000
     var rows = 1_000_000
     var batch = 100
+    var variant = "both"
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -31,6 +32,7 @@ struct Options {
             case "--accounts": accounts = Int(value)!
             case "--rows": rows = Int(value)!
             case "--batch": batch = Int(value)!
+            case "--variant": variant = value
             default: fatalError("unknown flag \(flag)")
             }
         }
@@ -41,12 +43,15 @@ let options = Options(CommandLine.arguments)
 let pool = PostgresPool(.init(connection: .init(conninfo: options.url), maxConnections: options.connections))
 
 /// Runs `work` on `options.connections` concurrent tasks until the time is up; returns operations per second.
-func closedLoop(_ work: @escaping @Sendable () async throws -> Void) async throws -> Double {
+/// With `onLoops`, each task prefers one of the event loops as its executor, as a Herald request handler does:
+/// the pool then hands it a connection of its own loop and statements run without a thread hop.
+func closedLoop(onLoops: Bool = false, _ work: @escaping @Sendable () async throws -> Void) async throws -> Double {
     let deadline = ContinuousClock.now + .milliseconds(Int(options.seconds * 1000))
     let started = ContinuousClock.now
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
-        for _ in 0..<options.connections {
-            group.addTask {
+        for worker in 0..<options.connections {
+            let loop = EventLoopGroup.shared.loops[worker % EventLoopGroup.shared.loops.count]
+            group.addTask(executorPreference: onLoops ? loop : nil) {
                 var count = 0
                 while ContinuousClock.now < deadline {
                     try await work()
@@ -69,15 +74,17 @@ switch options.mode {
 case "select":
     // pgbench -S's statement, same table, random account ids.
     let accounts = options.accounts
-    try await withThrowingTaskGroup(of: Void.self) { group in  // open every connection before timing
-        for _ in 0..<options.connections { group.addTask { try await pool.query("SELECT 1") } }
-        try await group.waitForAll()
-    }
-    let rate = try await closedLoop {
-        let row = try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [Int.random(in: 1...accounts)]).first
+    let select: @Sendable () async throws -> Void = {
+        let row = try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [FastRandom.account(accounts)]).first
         _ = try row?.decode("abalance", as: Int.self)
     }
-    print("select_per_second=\(Int(rate))")
+    _ = try await closedLoop(onLoops: true, select)  // warm-up: opens every connection, on every loop
+    if options.variant != "pool" {
+        print("select_per_second=\(Int(try await closedLoop(onLoops: true, select)))")
+    }
+    if options.variant != "loops" {
+        print("select_from_cooperative_pool_per_second=\(Int(try await closedLoop(onLoops: false, select)))")
+    }
 
 case "copy":
     try await pool.query("DROP TABLE IF EXISTS bench_copy")
@@ -125,4 +132,18 @@ case "pipeline":
 default:
     print("usage: herald-bench-postgres select|copy|insert|pipeline --url URL [--connections N] [--seconds S] [--rows N]")
     exit(2)
+}
+
+/// A cheap generator (splitmix64 over a shared counter), so the benchmark measures the database path, not a
+/// `getrandom(2)` system call per query (pgbench uses its own generator too).
+enum FastRandom {
+    static let counter = Atomic<UInt64>(UInt64(ContinuousClock.now.hashValue.magnitude))
+
+    static func account(_ accounts: Int) -> Int {
+        var z = counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Int(z % UInt64(accounts)) + 1
+    }
 }

@@ -54,21 +54,25 @@ public actor PostgresConnection {
     var pendingNotifications: [PostgresNotification] = []
     /// True once the connection failed; a pool discards it.
     public internal(set) var isBroken = false {
-        didSet { if isBroken { reusable.store(false, ordering: .relaxed) } }
+        didSet { if isBroken { health.reusable.store(false, ordering: .relaxed) } }
     }
-    /// Readable from any thread: false once broken or when left inside a transaction block.
-    private nonisolated let reusable = Atomic<Bool>(true)
-    private nonisolated let socket = Atomic<Int32>(-1)
+    private nonisolated let health = Health()
+
+    /// What a pool reads from any thread without a hop to the connection's loop.
+    private final class Health: Sendable {
+        /// False once broken or when left inside a transaction block.
+        let reusable = Atomic<Bool>(true)
+        /// Set on the loop when input arrives on an idle connection: the server closed it, or sent an error
+        /// before closing.
+        let unexpectedInput = Atomic<Bool>(false)
+    }
 
     /// True when a pool may hand the connection to its next user: not broken, not inside a transaction.
-    public nonisolated var isReusable: Bool { reusable.load(ordering: .relaxed) }
+    public nonisolated var isReusable: Bool { health.reusable.load(ordering: .relaxed) }
 
-    /// A cheap check from any thread, without touching libpq: an idle connection's socket has nothing to read
-    /// unless the server closed it (or sent an error before closing). False means: run `checkAlive()`.
-    public nonisolated var socketLooksQuiet: Bool {
-        var descriptor = pollfd(fd: socket.load(ordering: .relaxed), events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) == 0
-    }
+    /// A check from any thread, without a system call: nothing has arrived on the idle connection since its last
+    /// statement. False means: run `checkAlive()` before using it.
+    public nonisolated var socketLooksQuiet: Bool { !health.unexpectedInput.load(ordering: .relaxed) }
 
     /// Opens a connection on `loop` (the next loop of the shared group by default).
     public static func connect(_ configuration: Configuration, on loop: EventLoop = EventLoopGroup.shared.next())
@@ -132,7 +136,8 @@ public actor PostgresConnection {
         }
         guard PQsetnonblocking(handle, 1) == 0 else { throw fail("cannot switch to non-blocking mode") }
         watcher = DescriptorWatcher(loop: loop, descriptor: PQsocket(handle))
-        socket.store(PQsocket(handle), ordering: .relaxed)
+        watcher!.onUnexpectedInput = { [health] in health.unexpectedInput.store(true, ordering: .relaxed) }
+        watcher!.rearm()
     }
 
     /// Marks the connection broken and returns the error to throw.
@@ -179,7 +184,11 @@ public actor PostgresConnection {
         var alive = !isBroken
         for _ in 0..<8 where alive {
             alive = PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
-            if socketLooksQuiet { break }
+            if !hasPendingInput() { break }
+        }
+        if alive, let watcher {
+            watcher.rearm()
+            health.unexpectedInput.store(false, ordering: .relaxed)
         }
         if !alive {
             var error = fail("connection closed by the server")
@@ -187,6 +196,12 @@ public actor PostgresConnection {
             throw error
         }
         collectNotifications()
+    }
+
+    /// True when the socket has input waiting (one `poll` with no timeout).
+    private func hasPendingInput() -> Bool {
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
     }
 
     /// A unique savepoint name on this connection.
@@ -198,11 +213,19 @@ public actor PostgresConnection {
     // MARK: Plumbing shared by queries, pipelines and COPY
 
     /// Claims the connection for one operation; refuses a broken or busy one.
+    ///
+    /// No read happens here: a pool checks an idle connection's socket when it hands it out
+    /// (`socketLooksQuiet`, then `checkAlive`), and a connection that died since fails its next read with a
+    /// retryable `.connection` error.
     func begin() throws {
         guard !inFlight else {
             throw PostgresError(kind: .protocolViolation, message: "connection used by two operations at once")
         }
-        try checkAlive()
+        if isBroken || PQstatus(handle) != CONNECTION_OK {
+            var error = fail("connection is closed")
+            error.nothingSent = true
+            throw error
+        }
         inFlight = true
     }
 
@@ -264,7 +287,7 @@ public actor PostgresConnection {
         }
         collectNotifications()
         if PQstatus(handle) != CONNECTION_OK { isBroken = true }
-        reusable.store(!isBroken && PQtransactionStatus(handle) == PQTRANS_IDLE, ordering: .relaxed)
+        health.reusable.store(!isBroken && PQtransactionStatus(handle) == PQTRANS_IDLE, ordering: .relaxed)
         if let error {
             if let kept { PQclear(kept) }
             throw error

@@ -37,17 +37,24 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
     /// An idle connection (preferring one for which `prefer` is true), else capacity to open one, else a place
     /// in the queue for `waiter` under `id`.
     mutating func acquire(id: Int, waiter: Waiter, prefer: (Connection) -> Bool) -> AcquireAction {
+        if let lease = tryAcquire(prefer: prefer) { return .lease(lease) }
         if closed { return .fail(PostgresError(kind: .poolClosed, message: "connection pool is closed")) }
+        waiters.append((id, waiter))
+        return .wait
+    }
+
+    /// The fast path: an idle connection or capacity to open one, without queueing; nil otherwise.
+    mutating func tryAcquire(prefer: (Connection) -> Bool) -> Lease? {
+        if closed { return nil }
         if !idle.isEmpty {
             let index = idle.lastIndex(where: prefer) ?? idle.count - 1
-            return .lease(.connection(idle.remove(at: index)))
+            return .connection(idle.remove(at: index))
         }
         if total < maxConnections {
             total += 1
-            return .lease(.openNew)
+            return .openNew
         }
-        waiters.append((id, waiter))
-        return .wait
+        return nil
     }
 
     /// A leased connection comes back. A reusable one goes to the first waiter or to the idle list; a broken one

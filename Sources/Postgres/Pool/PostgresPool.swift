@@ -120,13 +120,17 @@ public final class PostgresPool: Sendable {
     public func acquire() async throws -> PostgresConnection {
         let deadline = ContinuousClock.now + configuration.acquireTimeout
         let current = EventLoop.current
+        let prefer: @Sendable (PostgresConnection) -> Bool = { current != nil && $0.loop === current }
         while true {
+            if let lease = state.withLock({ $0.tryAcquire(prefer: prefer) }),
+                let connection = try await take(lease, deadline: deadline)
+            {
+                return connection
+            }
             let id = waiterIDs.add(1, ordering: .relaxed).oldValue
             let lease = try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: Waiter) in
-                    let action = state.withLock { state in
-                        state.acquire(id: id, waiter: continuation) { current != nil && $0.loop === current }
-                    }
+                    let action = state.withLock { $0.acquire(id: id, waiter: continuation, prefer: prefer) }
                     switch action {
                     case .lease(let lease): continuation.resume(returning: lease)
                     case .fail(let error): continuation.resume(throwing: error)
@@ -136,15 +140,24 @@ public final class PostgresPool: Sendable {
             } onCancel: {
                 state.withLock { $0.removeWaiter(id: id) }?.resume(throwing: CancellationError())
             }
-            switch lease {
-            case .connection(let connection):
-                if connection.socketLooksQuiet { return connection }
-                if (try? await connection.checkAlive()) != nil { return connection }
-                logger.info("dropping a pooled connection the server closed")
-                hand(state.withLock { $0.discard() })
-            case .openNew:
-                if let connection = try await open(deadline: deadline) { return connection }
-            }
+            if let connection = try await take(lease, deadline: deadline) { return connection }
+        }
+    }
+
+    /// Turns a lease into a usable connection: an idle one whose socket shows the server closed it is dropped
+    /// (nil: try again), reserved capacity opens a new one.
+    private func take(_ lease: PoolLease<PostgresConnection>, deadline: ContinuousClock.Instant) async throws
+        -> PostgresConnection?
+    {
+        switch lease {
+        case .connection(let connection):
+            if connection.socketLooksQuiet { return connection }
+            if (try? await connection.checkAlive()) != nil { return connection }
+            logger.info("dropping a pooled connection the server closed")
+            hand(state.withLock { $0.discard() })
+            return nil
+        case .openNew:
+            return try await open(deadline: deadline)
         }
     }
 
