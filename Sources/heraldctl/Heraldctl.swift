@@ -18,7 +18,9 @@ struct ConfigOptions: ParsableArguments {
     /// Loads and validates the configuration, or exits non-zero with every problem on stderr.
     func load() throws -> HeraldConfig {
         do {
-            return try HeraldConfig.load(path: config)
+            let loaded = try HeraldConfig.load(path: config)
+            HeraldLogging.bootstrap(service: "heraldctl", level: loaded.logLevel)
+            return loaded
         } catch let error as ConfigError {
             printError(error.description)
             throw ExitCode(78)  // EX_CONFIG
