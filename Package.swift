@@ -50,6 +50,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Codec",
+            dependencies: ["CProtobufC", "HeraldCore"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Postgres",
             dependencies: [
                 "CLibpq", "COpenSSL", "EventLoop", "HeraldCore",
@@ -78,6 +83,7 @@ let package = Package(
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore"], swiftSettings: strict),
+        .testTarget(name: "CodecTests", dependencies: ["Codec"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,40 @@
+import CProtobufC
+
+extension MessageType {
+    /// Decodes `bytes` and hands a view of the message to `body`; everything decoded is freed when `body` returns.
+    ///
+    /// Malformed or hostile input throws a `CodecError` naming the field; it never crashes and never allocates
+    /// more than a small multiple of the input.
+    public func decode<R>(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
+        guard bytes.count <= limits.maxMessageBytes else {
+            throw CodecError(path: "", "message of \(bytes.count) bytes exceeds the limit of \(limits.maxMessageBytes)")
+        }
+        var validator = WireValidator(limits: limits)
+        try validator.validate(bytes, type: self)
+        let arena = Arena(expected: bytes.count * 2 + size + 256)
+        var allocator = arena.allocator
+        let empty: [UInt8] = [0]
+        let message = empty.withUnsafeBufferPointer { placeholder in
+            protobuf_c_message_unpack(descriptor, &allocator, bytes.count, bytes.count == 0 ? placeholder.baseAddress : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let message else { throw CodecError(path: "", "protobuf-c could not unpack \(fullName)") }
+        return try withExtendedLifetime(arena) { try body(MessageView(base: UnsafeRawPointer(message), type: self)) }
+    }
+
+    public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
+        try bytes.withUnsafeBytes { try decode($0, limits: limits, body) }
+    }
+
+    /// Builds a message with `build` and packs it.
+    public func encode(_ build: (MessageBuilder) throws -> Void) throws -> [UInt8] {
+        let arena = Arena(expected: size + 1024)
+        let builder = MessageBuilder(type: self, arena: arena)
+        try build(builder)
+        if let problem = arena.problem { throw problem }
+        let message = builder.base.assumingMemoryBound(to: ProtobufCMessage.self)
+        let size = protobuf_c_message_get_packed_size(message)
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = size == 0 ? 0 : protobuf_c_message_pack(message, buffer.baseAddress!)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Codec
+import Foundation
+
+/// The Swift schema of Fixtures/codec_test.proto.
+enum Fixture {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    static let registry: SchemaRegistry = {
+        do {
+            return try SchemaRegistry(
+                messages: [
+                    MessageSchema("herald.test.v1.Inner", [.init(1, "label", .string), .init(2, "weight", .int64)]),
+                    MessageSchema("herald.test.v1.Node", [.init(1, "child", .message("herald.test.v1.Node")), .init(2, "name", .string)]),
+                    .mapEntry("herald.test.v1.Everything.CountsEntry", key: .string, value: .int64),
+                    MessageSchema("herald.test.v1.Everything", [
+                        .init(1, "f_double", .double), .init(2, "f_float", .float), .init(3, "f_int64", .int64),
+                        .init(4, "f_uint64", .uint64), .init(5, "f_int32", .int32), .init(6, "f_fixed64", .fixed64),
+                        .init(7, "f_fixed32", .fixed32), .init(8, "f_bool", .bool), .init(9, "f_string", .string),
+                        .init(10, "f_bytes", .bytes), .init(11, "f_uint32", .uint32), .init(12, "f_sfixed32", .sfixed32),
+                        .init(13, "f_sfixed64", .sfixed64), .init(14, "f_sint32", .sint32), .init(15, "f_sint64", .sint64),
+                        .init(16, "color", .enumeration("herald.test.v1.Color")), .init(17, "inner", .message("herald.test.v1.Inner")),
+                        .init(20, "r_int32", .int32, .repeated), .init(21, "r_string", .string, .repeated),
+                        .init(22, "r_inner", .message("herald.test.v1.Inner"), .repeated), .init(23, "r_double", .double, .repeated),
+                        .init(24, "r_bool", .bool, .repeated), .init(25, "r_bytes", .bytes, .repeated),
+                        .init(26, "r_color", .enumeration("herald.test.v1.Color"), .repeated),
+                        .init(27, "r_sint64", .sint64, .repeated),
+                        .map(30, "counts", entry: "herald.test.v1.Everything.CountsEntry"),
+                        .init(31, "maybe", .int32, .optional), .init(32, "maybe_text", .string, .optional),
+                        .init(40, "choice_text", .string, oneof: "choice"),
+                        .init(41, "choice_inner", .message("herald.test.v1.Inner"), oneof: "choice"),
+                        .init(42, "choice_number", .int64, oneof: "choice"),
+                        .init(1000, "big_number_field", .int32),
+                    ]),
+                ],
+                enums: [EnumSchema("herald.test.v1.Color", [("COLOR_UNSPECIFIED", 0), ("COLOR_RED", 1), ("COLOR_GREEN", 2)])])
+        } catch {
+            fatalError("fixture schema: \(error)")
+        }
+    }()
+
+    static var everything: MessageType { registry.message("herald.test.v1.Everything")! }
+    static var node: MessageType { registry.message("herald.test.v1.Node")! }
+}
+
+/// Runs protoc, the reference implementation, on the fixture.
+enum Protoc {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static func run(_ arguments: [String], input: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/protoc")
+        process.arguments = ["--proto_path=\(Fixture.directory)"] + arguments + ["codec_test.proto"]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "protoc \(arguments): \(String(decoding: errors, as: UTF8.self))")
+        }
+        return Array(output)
+    }
+
+    /// Text format → binary, as protoc encodes it.
+    static func encode(_ type: String, text: String) throws -> [UInt8] {
+        try run(["--encode=\(type)"], input: Array(text.utf8))
+    }
+
+    /// Binary → text format, as protoc decodes it.
+    static func decode(_ type: String, _ bytes: [UInt8]) throws -> String {
+        String(decoding: try run(["--decode=\(type)"], input: bytes), as: UTF8.self)
+    }
+}
