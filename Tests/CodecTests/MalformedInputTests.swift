@@ -1,0 +1,139 @@
+import Codec
+import Testing
+
+@Suite("Malformed and hostile input")
+struct MalformedInputTests {
+    func decodeError(_ bytes: [UInt8], limits: CodecLimits = .default, type: MessageType = Fixture.everything) -> CodecError? {
+        do {
+            try type.decode(bytes, limits: limits) { _ in }
+            return nil
+        } catch let error as CodecError {
+            return error
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    @Test("each malformation is an error naming the field", arguments: [
+        ([0x28, 0xFF], "f_int32", "truncated varint"),  // field 5 varint cut short
+        ([0x28] + [UInt8](repeating: 0xFF, count: 10) + [0x01], "f_int32", "varint longer"),
+        ([0x4A, 0x05, 0x61], "f_string", "runs past the end"),  // field 9 length 5, 1 byte
+        ([0x4A, 0x02, 0xC3, 0x28], "f_string", "not valid UTF-8"),
+        ([0x4A, 0x03, 0xED, 0xA0, 0x80], "f_string", "not valid UTF-8"),  // surrogate
+        ([0x4A, 0x02, 0xC0, 0x80], "f_string", "not valid UTF-8"),  // overlong NUL
+        ([0x4A, 0x01, 0x00], "f_string", "NUL"),
+        ([0x29, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08], "f_int32", "wire type 1"),  // fixed64 for int32
+        ([0x8A, 0x01, 0x03, 0x0A, 0x01, 0xFF], "inner.label", "not valid UTF-8"),  // inner { label: bad }
+        ([0xB2, 0x01, 0x00, 0xB2, 0x01, 0x03, 0x0A, 0x01, 0x80], "r_inner[1].label", "not valid UTF-8"),
+        ([0xBA, 0x01, 0x03, 0x01, 0x02, 0x03], "r_double[0]", "not a multiple of 8"),  // packed doubles, bad length
+        ([0xBB, 0x3E], "", "groups"),  // start-group wire type on unknown field 999
+        ([0x0B], "f_double", "wire type 3"),  // start-group wire type on a known field
+        ([0x00, 0x01], "", "invalid field number 0"),
+    ] as [([UInt8], String, String)])
+    func malformed(bytes: [UInt8], path: String, message: String) {
+        let error = decodeError(bytes)
+        #expect(error?.path == path, "\(String(describing: error))")
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test("a 1 GiB length prefix is refused without allocating")
+    func hugeLength() {
+        let error = decodeError([0x4A, 0x80, 0x80, 0x80, 0x80, 0x04, 0x61])
+        #expect(error?.message.contains("runs past the end") == true)
+    }
+
+    @Test("nesting past the depth limit is refused, at any depth up to it accepted")
+    func depthBomb() {
+        func nested(_ depth: Int) -> [UInt8] {
+            var bytes: [UInt8] = [0x12, 0x01, 0x78]  // name: "x"
+            for _ in 0..<depth {
+                var prefix: [UInt8] = [0x0A]
+                var length = bytes.count
+                while length >= 0x80 {
+                    prefix.append(UInt8(length & 0x7F) | 0x80)
+                    length >>= 7
+                }
+                prefix.append(UInt8(length))
+                bytes = prefix + bytes
+            }
+            return bytes
+        }
+        var limits = CodecLimits()
+        limits.maxDepth = 100
+        #expect(decodeError(nested(99), limits: limits, type: Fixture.node) == nil)
+        let error = decodeError(nested(100_000), limits: limits, type: Fixture.node)
+        #expect(error?.message.contains("nested deeper than 100") == true)
+    }
+
+    @Test("message size and repeated count limits")
+    func limits() {
+        var limits = CodecLimits()
+        limits.maxMessageBytes = 10
+        #expect(decodeError([UInt8](repeating: 0x08, count: 11).enumerated().map { $0.offset % 2 == 0 ? 0x28 : 0x01 }, limits: limits)?
+            .message.contains("exceeds the limit") == true)
+        limits = CodecLimits()
+        limits.maxRepeated = 3
+        let packed: [UInt8] = [0xA2, 0x01, 0x04, 0x01, 0x02, 0x03, 0x04]  // r_int32 packed, 4 elements
+        #expect(decodeError(packed, limits: limits)?.path == "r_int32[0]")
+    }
+
+    @Test("unknown fields are skipped; packed and unpacked repeated fields are both accepted; unknown enum values kept")
+    func tolerance() throws {
+        let bytes: [UInt8] = [
+            0xF8, 0x3E, 0x05,  // unknown field 999 varint
+            0xA0, 0x01, 0x07, 0xA0, 0x01, 0x08,  // r_int32 unpacked: 7, 8
+            0xA2, 0x01, 0x02, 0x09, 0x0A,  // r_int32 packed: 9, 10
+            0x80, 0x01, 0x63,  // color = 99 (unknown)
+            0xBA, 0x3E, 0x02, 0x68, 0x69,  // unknown field 999 length-delimited
+        ]
+        try Fixture.everything.decode(bytes) { m in
+            #expect(m.scalars(20, as: Int32.self) == [7, 8, 9, 10])
+            #expect(m.enumValue(16) == 99)
+        }
+    }
+
+    @Test("an encoded string with a NUL character is an error naming the field")
+    func encodeNul() {
+        #expect(throws: CodecError(path: "r_inner[1].label", "string contains a NUL character, which Herald does not accept")) {
+            try Fixture.everything.encode { m in
+                m.messages(22, count: 2) { index, inner in inner.set(1, index == 1 ? "a\u{0}b" : "fine") }
+            }
+        }
+    }
+
+    @Test("100,000 mutated inputs never crash the decoder")
+    func fuzz() throws {
+        let seed = try Protoc.encode("herald.test.v1.Everything", text: ProtocInteropTests.text)
+        var generator = SplitMix(seed: 0x4845_5241_4C44)
+        var accepted = 0
+        for round in 0..<100_000 {
+            var bytes = seed
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                let position = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 4 {
+                case 0: bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+                case 1: bytes.remove(at: position)
+                case 2: bytes.insert(UInt8(truncatingIfNeeded: generator.next()), at: position)
+                default: bytes = Array(bytes[..<position])
+                }
+                if bytes.isEmpty { bytes = [UInt8(truncatingIfNeeded: round)] }
+            }
+            if (try? Fixture.everything.decode(bytes, { m in m.count(22) + m.string(9).utf8.count })) != nil { accepted += 1 }
+        }
+        // Most mutations still decode (protobuf is forgiving); some must have been refused.
+        #expect(accepted > 1000 && accepted < 100_000)
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
