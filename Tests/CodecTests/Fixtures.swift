@@ -31,8 +31,15 @@ enum Fixture {
                         .init(42, "choice_number", .int64, oneof: "choice"),
                         .init(1000, "big_number_field", .int32),
                     ]),
+                ] + WellKnownTypes.messages + [
+                    MessageSchema("herald.test.v1.Wellknown", [
+                        .init(1, "at", .message(WellKnownTypes.timestamp)), .init(2, "took", .message(WellKnownTypes.duration)),
+                        .init(3, "metadata", .message(WellKnownTypes.structType)), .init(4, "anything", .message(WellKnownTypes.value)),
+                        .init(5, "count", .message("google.protobuf.Int64Value")), .init(6, "nothing", .message(WellKnownTypes.empty)),
+                        .init(7, "items", .message(WellKnownTypes.listValue)),
+                    ]),
                 ],
-                enums: [EnumSchema("herald.test.v1.Color", [("COLOR_UNSPECIFIED", 0), ("COLOR_RED", 1), ("COLOR_GREEN", 2)])])
+                enums: WellKnownTypes.enums + [EnumSchema("herald.test.v1.Color", [("COLOR_UNSPECIFIED", 0), ("COLOR_RED", 1), ("COLOR_GREEN", 2)])])
         } catch {
             fatalError("fixture schema: \(error)")
         }
@@ -49,7 +56,7 @@ enum Protoc {
     static func run(_ arguments: [String], input: [UInt8]) throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/protoc")
-        process.arguments = ["--proto_path=\(Fixture.directory)"] + arguments + ["codec_test.proto"]
+        process.arguments = ["--proto_path=\(Fixture.directory)", "--proto_path=/usr/include"] + arguments + ["codec_test.proto"]
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
