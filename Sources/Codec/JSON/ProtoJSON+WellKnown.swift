@@ -35,7 +35,8 @@ extension ProtoJSON {
         case WellKnownTypes.structType:
             var members: [(String, JSONValue)] = []
             for case .message(let pair) in message.fields[1] ?? [] {
-                guard case .string(let key)? = pair[1] else { continue }
+                var key = ""  // an empty key is the entry's default, absent on the wire
+                if case .string(let text)? = pair[1] { key = text }
                 let value: JSONValue
                 if case .message(let inner)? = pair[2] { value = try encodeWellKnown(inner, path: "\(path).\(key)") ?? .null } else { value = .null }
                 members.append((key, value))

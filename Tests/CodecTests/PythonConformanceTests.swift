@@ -1,0 +1,66 @@
+import Codec
+import Foundation
+import Testing
+
+/// Random messages made by Python's protobuf (a real implementation) must decode in Herald to exactly the JSON
+/// Python's `json_format` prints, and Herald's encoding of that JSON must parse in Python to the same message.
+@Suite("Conformance with Python protobuf")
+struct PythonConformanceTests {
+    static let script = Fixture.directory + "/conformance.py"
+
+    func python(_ arguments: [String], input: String? = nil) throws -> String {
+        guard let interpreter = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
+            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test, which prepares the Python environment")
+            return ""
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: interpreter)
+        process.arguments = [Self.script] + arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "conformance.py \(arguments) failed")
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    @Test("2,000 random messages both ways")
+    func bothWays() throws {
+        let json = ProtoJSON(registry: Fixture.registry)
+        let lines = try python(["generate", "2000", "20261129"]).split(separator: "\n")
+        #expect(lines.count == 2000)
+        var replies: [String] = []
+        var mismatches = 0
+        for line in lines {
+            guard case .object(let item) = try JSONValue.parse(String(line)),
+                case .string(let typeName)? = item.first(where: { $0.0 == "type" })?.1,
+                case .string(let encoded)? = item.first(where: { $0.0 == "bytes" })?.1,
+                case .string(let expectedText)? = item.first(where: { $0.0 == "json" })?.1,
+                let type = Fixture.registry.message(typeName), let bytes = Data(base64Encoded: encoded)
+            else {
+                Issue.record("bad line from conformance.py: \(line.prefix(200))")
+                continue
+            }
+            let message = try type.decodeDynamic(Array(bytes))
+            let ours = try json.encode(message)
+            let expected = try JSONValue.parse(expectedText)
+            if ours != expected {
+                mismatches += 1
+                if mismatches <= 3 { Issue.record("JSON differs for \(typeName):\n ours:   \(ours.text())\n python: \(expectedText)") }
+            }
+            let reencoded = try type.encode(json.decode(expected, as: typeName))
+            replies.append(JSONValue.object([
+                ("type", .string(typeName)), ("original", .string(encoded)),
+                ("ours", .string(Data(reencoded).base64EncodedString())),
+            ]).text())
+        }
+        #expect(mismatches == 0)
+        let verdict = try python(["check"], input: replies.joined(separator: "\n") + "\n")
+        #expect(verdict.hasPrefix("ok 2000"), "\(verdict.prefix(2000))")
+    }
+}
