@@ -63,6 +63,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Layer 4: the API — Swift schemas of every message in Protos/.
+        .target(name: "API", dependencies: ["Codec"], swiftSettings: strict),
+
         // Tools.
         .executableTarget(
             name: "heraldctl",
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "CodecTests", dependencies: ["Codec"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "APITests", dependencies: ["API", "Codec"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,23 @@
+import Codec
+
+/// Every message, enum and service Herald speaks, as hand-written Swift schemas that mirror `Protos/` (a test
+/// compiles `Protos/` with protoc and fails on any difference).
+public enum HeraldAPI {
+    public static let messages: [MessageSchema] =
+        WellKnownTypes.messages + DescriptorSchemas.messages + HealthSchemas.messages + InteropTestingSchemas.messages
+        + BenchSchemas.messages
+
+    public static let enums: [EnumSchema] =
+        WellKnownTypes.enums + DescriptorSchemas.enums + HealthSchemas.enums + InteropTestingSchemas.enums
+
+    public static let services: [ServiceSchema] = HealthSchemas.services + InteropTestingSchemas.services + BenchSchemas.services
+
+    /// The registry of all of them, built once per process.
+    public static let registry: SchemaRegistry = {
+        do {
+            return try SchemaRegistry(messages: messages, enums: enums)
+        } catch {
+            fatalError("Herald's API schemas are inconsistent: \(error)")
+        }
+    }()
+}
