@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "heraldctl",
             dependencies: [
-                "Postgres", "HeraldCore",
+                "Postgres", "HeraldCore", "API", "Codec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

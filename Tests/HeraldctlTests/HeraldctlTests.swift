@@ -8,12 +8,13 @@ struct Heraldctl {
         let status: Int32
         let stdout: String
         let stderr: String
+        let bytes: [UInt8]
     }
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Output {
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], input: [UInt8] = []) throws -> Output {
         let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? root.appendingPathComponent(".build/debug").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(bin)/heraldctl")
@@ -22,15 +23,19 @@ struct Heraldctl {
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         let out = Pipe()
         let err = Pipe()
+        let stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            stderr: String(decoding: stderr, as: UTF8.self), bytes: Array(stdout))
     }
 }
 
@@ -91,5 +96,42 @@ struct HeraldctlTests {
         let good = try Heraldctl.run(["config"])
         #expect(good.status == 0)
         #expect(good.stdout.contains("campaign-manager"))
+    }
+}
+
+@Suite("heraldctl proto")
+struct HeraldctlProtoTests {
+    @Test("list names every known message type")
+    func list() throws {
+        let result = try Heraldctl.run(["proto", "list"])
+        #expect(result.status == 0)
+        for name in ["grpc.testing.SimpleRequest", "grpc.health.v1.HealthCheckResponse", "google.protobuf.Timestamp"] {
+            #expect(result.stdout.split(separator: "\n").contains(Substring(name)))
+        }
+    }
+
+    @Test("encode gives the bytes protoc gives, and decode turns them back into canonical JSON")
+    func roundTrip() throws {
+        let json = #"{"responseSize":314159,"payload":{"body":"AAEC"},"responseStatus":{"code":2,"message":"test status ☺"}}"#
+        let encoded = try Heraldctl.run(["proto", "encode", "grpc.testing.SimpleRequest"], input: Array(json.utf8))
+        #expect(encoded.status == 0, "\(encoded.stderr)")
+        #expect(encoded.bytes == [0x10, 0xAF, 0x96, 0x13, 0x1A, 0x05, 0x12, 0x03, 0x00, 0x01, 0x02, 0x3A, 0x13, 0x08, 0x02, 0x12, 0x0F]
+            + Array("test status ☺".utf8))
+        let decoded = try Heraldctl.run(["proto", "decode", "grpc.testing.SimpleRequest"], input: encoded.bytes)
+        #expect(decoded.status == 0)
+        #expect(decoded.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == json)
+    }
+
+    @Test("bad input exits non-zero with the field path on stderr")
+    func errors() throws {
+        let badJSON = try Heraldctl.run(["proto", "encode", "grpc.testing.SimpleRequest"], input: Array(#"{"payload":{"body":5}}"#.utf8))
+        #expect(badJSON.status != 0)
+        #expect(badJSON.stderr.contains("payload.body: expected base64 text"))
+        let badBytes = try Heraldctl.run(["proto", "decode", "grpc.testing.SimpleRequest"], input: [0x1A, 0x05, 0x12])
+        #expect(badBytes.status != 0)
+        #expect(badBytes.stderr.contains("payload: length 5 runs past the end"))
+        let unknown = try Heraldctl.run(["proto", "decode", "no.Such"], input: [])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown message type no.Such"))
     }
 }
