@@ -5,12 +5,15 @@ import Codec
 public enum HeraldAPI {
     public static let messages: [MessageSchema] =
         WellKnownTypes.messages + DescriptorSchemas.messages + HealthSchemas.messages + InteropTestingSchemas.messages
-        + BenchSchemas.messages
+        + BenchSchemas.messages + CommonSchemas.messages + WorkflowSchemas.messages + CampaignSchemas.messages
 
     public static let enums: [EnumSchema] =
         WellKnownTypes.enums + DescriptorSchemas.enums + HealthSchemas.enums + InteropTestingSchemas.enums
+        + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums
 
-    public static let services: [ServiceSchema] = HealthSchemas.services + InteropTestingSchemas.services + BenchSchemas.services
+    public static let services: [ServiceSchema] =
+        HealthSchemas.services + InteropTestingSchemas.services + BenchSchemas.services + WorkflowSchemas.services
+        + CampaignSchemas.services
 
     /// The registry of all of them, built once per process.
     public static let registry: SchemaRegistry = {
