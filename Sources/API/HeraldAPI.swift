@@ -6,14 +6,15 @@ public enum HeraldAPI {
     public static let messages: [MessageSchema] =
         WellKnownTypes.messages + DescriptorSchemas.messages + HealthSchemas.messages + InteropTestingSchemas.messages
         + BenchSchemas.messages + CommonSchemas.messages + WorkflowSchemas.messages + CampaignSchemas.messages
+        + SegmentSchemas.messages + PersonalizationSchemas.messages
 
     public static let enums: [EnumSchema] =
         WellKnownTypes.enums + DescriptorSchemas.enums + HealthSchemas.enums + InteropTestingSchemas.enums
-        + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums
+        + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums + SegmentSchemas.enums
 
     public static let services: [ServiceSchema] =
         HealthSchemas.services + InteropTestingSchemas.services + BenchSchemas.services + WorkflowSchemas.services
-        + CampaignSchemas.services
+        + CampaignSchemas.services + SegmentSchemas.services + PersonalizationSchemas.services
 
     /// The registry of all of them, built once per process.
     public static let registry: SchemaRegistry = {
