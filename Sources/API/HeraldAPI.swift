@@ -6,15 +6,16 @@ public enum HeraldAPI {
     public static let messages: [MessageSchema] =
         WellKnownTypes.messages + DescriptorSchemas.messages + HealthSchemas.messages + InteropTestingSchemas.messages
         + BenchSchemas.messages + CommonSchemas.messages + WorkflowSchemas.messages + CampaignSchemas.messages
-        + SegmentSchemas.messages + PersonalizationSchemas.messages
+        + SegmentSchemas.messages + PersonalizationSchemas.messages + ExperimentSchemas.messages
 
     public static let enums: [EnumSchema] =
         WellKnownTypes.enums + DescriptorSchemas.enums + HealthSchemas.enums + InteropTestingSchemas.enums
-        + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums + SegmentSchemas.enums
+        + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums + SegmentSchemas.enums + ExperimentSchemas.enums
 
     public static let services: [ServiceSchema] =
         HealthSchemas.services + InteropTestingSchemas.services + BenchSchemas.services + WorkflowSchemas.services
         + CampaignSchemas.services + SegmentSchemas.services + PersonalizationSchemas.services
+        + ExperimentSchemas.services
 
     /// The registry of all of them, built once per process.
     public static let registry: SchemaRegistry = {
