@@ -7,15 +7,16 @@ public enum HeraldAPI {
         WellKnownTypes.messages + DescriptorSchemas.messages + HealthSchemas.messages + InteropTestingSchemas.messages
         + BenchSchemas.messages + CommonSchemas.messages + WorkflowSchemas.messages + CampaignSchemas.messages
         + SegmentSchemas.messages + PersonalizationSchemas.messages + ExperimentSchemas.messages
+        + AnalyticsSchemas.messages + TriggerSchemas.messages
 
     public static let enums: [EnumSchema] =
         WellKnownTypes.enums + DescriptorSchemas.enums + HealthSchemas.enums + InteropTestingSchemas.enums
-        + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums + SegmentSchemas.enums + ExperimentSchemas.enums
+        + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums + SegmentSchemas.enums + ExperimentSchemas.enums + AnalyticsSchemas.enums + TriggerSchemas.enums
 
     public static let services: [ServiceSchema] =
         HealthSchemas.services + InteropTestingSchemas.services + BenchSchemas.services + WorkflowSchemas.services
         + CampaignSchemas.services + SegmentSchemas.services + PersonalizationSchemas.services
-        + ExperimentSchemas.services
+        + ExperimentSchemas.services + AnalyticsSchemas.services + TriggerSchemas.services
 
     /// The registry of all of them, built once per process.
     public static let registry: SchemaRegistry = {
