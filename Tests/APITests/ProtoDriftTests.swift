@@ -112,3 +112,29 @@ struct ProtoDriftTests {
         }
     }
 }
+
+@Suite("The API covers the platform")
+struct APICoverageTests {
+    @Test("all nine services of DESIGN.md exist, each with request and response messages the registry knows")
+    func platformServices() {
+        #expect(HeraldAPI.platformServices.count == 9)
+        for (process, name) in HeraldAPI.platformServices {
+            guard let service = HeraldAPI.service(name) else {
+                Issue.record("\(process): no service \(name)")
+                continue
+            }
+            #expect(!service.methods.isEmpty)
+            for method in service.methods {
+                #expect(HeraldAPI.registry.message(method.input) != nil, "\(name)/\(method.name): unknown \(method.input)")
+                #expect(HeraldAPI.registry.message(method.output) != nil, "\(name)/\(method.name): unknown \(method.output)")
+            }
+        }
+    }
+
+    @Test("every enum starts at an _UNSPECIFIED zero, apart from gRPC's and protobuf's own")
+    func enumZero() {
+        for e in HeraldAPI.enums where e.fullName.hasPrefix("herald.") {
+            #expect(e.values.first?.number == 0 && e.values.first?.name.hasSuffix("_UNSPECIFIED") == true, "\(e.fullName)")
+        }
+    }
+}
