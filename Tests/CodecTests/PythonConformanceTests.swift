@@ -1,3 +1,4 @@
+import API
 import Codec
 import Foundation
 import Testing
@@ -29,10 +30,23 @@ struct PythonConformanceTests {
         return String(decoding: output, as: UTF8.self)
     }
 
-    @Test("2,000 random messages both ways")
-    func bothWays() throws {
-        let json = ProtoJSON(registry: Fixture.registry)
-        let lines = try python(["generate", "2000", "20261129"]).split(separator: "\n")
+    enum Corpus: String, CaseIterable, CustomStringConvertible {
+        /// Tests/CodecTests/Fixtures/codec_test.proto: every field kind.
+        case fixture
+        /// Every message type of Protos/, against the schemas the services run with.
+        case protos
+
+        var description: String { rawValue }
+        var registry: SchemaRegistry { self == .fixture ? Fixture.registry : HeraldAPI.registry }
+        var arguments: [String] {
+            self == .fixture ? [] : ["--protos", URL(fileURLWithPath: Fixture.directory).appendingPathComponent("../../../Protos").standardized.path]
+        }
+    }
+
+    @Test("2,000 random messages both ways", arguments: Corpus.allCases)
+    func bothWays(corpus: Corpus) throws {
+        let json = ProtoJSON(registry: corpus.registry)
+        let lines = try python(corpus.arguments + ["generate", "2000", "20261129"]).split(separator: "\n")
         #expect(lines.count == 2000)
         var replies: [String] = []
         var mismatches = 0
@@ -41,7 +55,7 @@ struct PythonConformanceTests {
                 case .string(let typeName)? = item.first(where: { $0.0 == "type" })?.1,
                 case .string(let encoded)? = item.first(where: { $0.0 == "bytes" })?.1,
                 case .string(let expectedText)? = item.first(where: { $0.0 == "json" })?.1,
-                let type = Fixture.registry.message(typeName), let bytes = Data(base64Encoded: encoded)
+                let type = corpus.registry.message(typeName), let bytes = Data(base64Encoded: encoded)
             else {
                 Issue.record("bad line from conformance.py: \(line.prefix(200))")
                 continue
@@ -60,7 +74,7 @@ struct PythonConformanceTests {
             ]).text())
         }
         #expect(mismatches == 0)
-        let verdict = try python(["check"], input: replies.joined(separator: "\n") + "\n")
+        let verdict = try python(corpus.arguments + ["check"], input: replies.joined(separator: "\n") + "\n")
         #expect(verdict.hasPrefix("ok 2000"), "\(verdict.prefix(2000))")
     }
 }
