@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "heraldctl", targets: ["heraldctl"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
         .library(name: "HeraldPostgres", targets: ["Postgres"]),
+        .library(name: "HeraldCodec", targets: ["Codec", "API"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
