@@ -75,7 +75,7 @@ struct MalformedInputTests {
         limits = CodecLimits()
         limits.maxRepeated = 3
         let packed: [UInt8] = [0xA2, 0x01, 0x04, 0x01, 0x02, 0x03, 0x04]  // r_int32 packed, 4 elements
-        #expect(decodeError(packed, limits: limits)?.path == "r_int32[0]")
+        #expect(decodeError(packed, limits: limits)?.path == "r_int32[3]")  // the first element past the limit
     }
 
     @Test("unknown fields are skipped; packed and unpacked repeated fields are both accepted; unknown enum values kept")
@@ -88,7 +88,7 @@ struct MalformedInputTests {
             0xBA, 0x3E, 0x02, 0x68, 0x69,  // unknown field 999 length-delimited
         ]
         try Fixture.everything.decode(bytes) { m in
-            #expect(m.scalars(20, as: Int32.self) == [7, 8, 9, 10])
+            #expect(m.int32s(20) == [7, 8, 9, 10])
             #expect(m.enumValue(16) == 99)
         }
     }

@@ -6,12 +6,25 @@ import Foundation
 ///
 /// - Important: not thread-safe; one arena serves one decode or encode on one thread.
 final class Arena {
+    /// Blocks beyond the first, which most messages never need.
     private var blocks: [UnsafeMutableRawPointer] = []
+    private var firstBlock: UnsafeMutableRawPointer?
     private var cursor: UnsafeMutableRawPointer?
     private var remaining = 0
     private var nextBlockSize: Int
     /// The first value an encode could not carry, thrown when the encode finishes.
     var problem: CodecError?
+    /// The message fields an encode is inside (type, field index, element index or -1), so that a problem can name
+    /// its path without any path being built while all is well.
+    var path: [(type: Unmanaged<MessageType>, field: Int, element: Int)] = []
+
+    /// `a.b[2].c` for the current position plus `field` of `type`.
+    func describePath(ending type: MessageType, field: Int, element: Int) -> String {
+        (path + [(Unmanaged.passUnretained(type), field, element)]).map { step in
+            let name = step.type.takeUnretainedValue().fields[step.field].schema.name
+            return step.element >= 0 ? "\(name)[\(step.element)]" : name
+        }.joined(separator: ".")
+    }
 
     /// `expected` sizes the first block (e.g. a multiple of the input length), so most messages need one block.
     init(expected: Int = 4096) {
@@ -19,6 +32,7 @@ final class Arena {
     }
 
     deinit {
+        free(firstBlock)
         for block in blocks { free(block) }
     }
 
@@ -28,7 +42,7 @@ final class Arena {
         if rounded > remaining {
             let blockSize = max(nextBlockSize, rounded)
             guard let block = calloc(1, blockSize) else { fatalError("out of memory allocating \(blockSize) bytes") }
-            blocks.append(block)
+            if firstBlock == nil { firstBlock = block } else { blocks.append(block) }
             cursor = block
             remaining = blockSize
             nextBlockSize = min(blockSize * 2, 1 << 24)

@@ -1,5 +1,23 @@
 import CProtobufC
 
+/// The trivially copyable part of a field's layout, read on every access (no reference counting).
+struct FieldInfo {
+    /// Offset of the value (for repeated fields: of the pointer to the element array).
+    let offset: Int32
+    /// Offset of `has_`, `n_` or the oneof case; -1 when there is none.
+    let quantifierOffset: Int32
+    let valueSize: UInt8
+    /// Wire type of one value (0 varint, 1 fixed64, 2 length-delimited, 5 fixed32).
+    let wireType: UInt8
+    let kind: Kind
+    let isRepeated: Bool
+    let isPackable: Bool
+    let isOneof: Bool
+    let isOptional: Bool
+
+    enum Kind: UInt8 { case scalar, string, bytes, message }
+}
+
 /// Where one field lives in the C structure protobuf-c reads and writes.
 struct FieldLayout {
     let schema: FieldSchema
@@ -14,6 +32,20 @@ struct FieldLayout {
 
     var number: Int32 { schema.number }
     var isRepeated: Bool { schema.label == .repeated }
+
+    var info: FieldInfo {
+        let kind: FieldInfo.Kind
+        switch schema.type {
+        case .string: kind = .string
+        case .bytes: kind = .bytes
+        case .message: kind = .message
+        default: kind = .scalar
+        }
+        return FieldInfo(
+            offset: Int32(offset), quantifierOffset: Int32(quantifierOffset ?? -1), valueSize: UInt8(valueSize),
+            wireType: UInt8(WireValidator.wireType(schema.type)), kind: kind, isRepeated: isRepeated,
+            isPackable: schema.type.isPackable, isOneof: oneofIndex != nil, isOptional: schema.label == .optional)
+    }
 
     /// The C size and alignment of one value of `type`.
     static func cSize(_ type: FieldType) -> Int {

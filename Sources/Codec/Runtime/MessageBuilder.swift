@@ -7,122 +7,146 @@ import Foundation
 /// is remembered and `encode` throws it with the field's path.
 public struct MessageBuilder {
     let base: UnsafeMutableRawPointer
-    public let type: MessageType
+    private let typeReference: Unmanaged<MessageType>
     let arena: Arena
-    let path: String
 
-    init(type: MessageType, arena: Arena, path: String = "") {
-        self.type = type
+    init(type: MessageType, arena: Arena) {
+        typeReference = .passUnretained(type)
         self.arena = arena
-        self.path = path
         base = arena.allocate(type.size)
         base.storeBytes(of: UnsafeRawPointer(type.descriptor), as: UnsafeRawPointer.self)
     }
 
+    public var type: MessageType { typeReference.takeUnretainedValue() }
+
     @inline(__always)
-    private func layout(_ number: Int32) -> (FieldLayout, Int) {
+    private func field(_ number: Int32) -> (FieldInfo, Int) {
+        let type = typeReference.takeUnretainedValue()
         guard let index = type.index(of: number) else { preconditionFailure("\(type.fullName) has no field \(number)") }
-        return (type.fields[index], index)
+        return (type.info[index], index)
     }
 
-    private func markPresent(_ field: FieldLayout) {
-        guard let q = field.quantifierOffset else { return }
-        if field.oneofIndex != nil {
-            base.storeBytes(of: UInt32(field.number), toByteOffset: q, as: UInt32.self)
-        } else if field.schema.label == .optional {
-            base.storeBytes(of: Int32(1), toByteOffset: q, as: Int32.self)
+    @inline(__always)
+    private func markPresent(_ info: FieldInfo, _ number: Int32) {
+        guard info.quantifierOffset >= 0, !info.isRepeated else { return }
+        if info.isOneof {
+            base.storeBytes(of: UInt32(number), toByteOffset: Int(info.quantifierOffset), as: UInt32.self)
+        } else if info.isOptional {
+            base.storeBytes(of: Int32(1), toByteOffset: Int(info.quantifierOffset), as: Int32.self)
         }
     }
 
-    private func childPath(_ field: FieldLayout, _ index: Int? = nil) -> String {
-        let name = index.map { "\(field.schema.name)[\($0)]" } ?? field.schema.name
-        return path.isEmpty ? name : "\(path).\(name)"
-    }
+    // Concrete overloads, so that callers in other modules never go through unspecialized generic code.
+    /// Sets an int32, sint32, sfixed32 or enum field.
+    public func set(_ number: Int32, _ value: Int32) { setScalar(number, value) }
+    /// Sets an int64, sint64 or sfixed64 field.
+    public func set(_ number: Int32, _ value: Int64) { setScalar(number, value) }
+    /// Sets a uint32 or fixed32 field.
+    public func set(_ number: Int32, _ value: UInt32) { setScalar(number, value) }
+    /// Sets a uint64 or fixed64 field.
+    public func set(_ number: Int32, _ value: UInt64) { setScalar(number, value) }
+    public func set(_ number: Int32, _ value: Float) { setScalar(number, value) }
+    public func set(_ number: Int32, _ value: Double) { setScalar(number, value) }
+    public func set(_ number: Int32, repeated values: [Int32]) { setScalars(number, values) }
+    public func set(_ number: Int32, repeated values: [Int64]) { setScalars(number, values) }
+    public func set(_ number: Int32, repeated values: [UInt32]) { setScalars(number, values) }
+    public func set(_ number: Int32, repeated values: [UInt64]) { setScalars(number, values) }
+    public func set(_ number: Int32, repeated values: [Float]) { setScalars(number, values) }
+    public func set(_ number: Int32, repeated values: [Double]) { setScalars(number, values) }
 
-    /// Sets a scalar of the field's C type (Int32 for int32/sint32/sfixed32/enums, UInt32, Int64, UInt64, Float, Double).
-    public func set<T: BitwiseCopyable>(_ number: Int32, _ value: T) {
-        let (field, _) = layout(number)
-        precondition(MemoryLayout<T>.size == field.valueSize && !field.isRepeated, "\(type.fullName).\(field.schema.name) is not \(T.self)")
-        base.storeBytes(of: value, toByteOffset: field.offset, as: T.self)
-        markPresent(field)
+    @inline(__always)
+    private func setScalar<T: BitwiseCopyable>(_ number: Int32, _ value: T) {
+        let (info, _) = field(number)
+        precondition(MemoryLayout<T>.size == Int(info.valueSize) && !info.isRepeated, "\(type.fullName) field \(number) is not \(T.self)")
+        base.storeBytes(of: value, toByteOffset: Int(info.offset), as: T.self)
+        markPresent(info, number)
     }
 
     public func set(_ number: Int32, _ value: Bool) { set(number, Int32(value ? 1 : 0)) }
 
     public func set(_ number: Int32, _ value: String) {
-        let (field, _) = layout(number)
-        base.storeBytes(of: copy(value, field: field), toByteOffset: field.offset, as: UnsafeMutablePointer<CChar>.self)
-        markPresent(field)
+        let (info, index) = field(number)
+        base.storeBytes(of: copy(value, field: index, element: -1), toByteOffset: Int(info.offset), as: UnsafeMutablePointer<CChar>.self)
+        markPresent(info, number)
     }
 
     public func set(_ number: Int32, bytes: [UInt8]) {
-        let (field, _) = layout(number)
-        base.storeBytes(of: copy(bytes), toByteOffset: field.offset, as: ProtobufCBinaryData.self)
-        markPresent(field)
+        let (info, _) = field(number)
+        base.storeBytes(of: copy(bytes), toByteOffset: Int(info.offset), as: ProtobufCBinaryData.self)
+        markPresent(info, number)
     }
 
     /// Sets a message field, filled by `build`.
     public func message(_ number: Int32, _ build: (MessageBuilder) throws -> Void) rethrows {
-        let (field, index) = layout(number)
-        let child = MessageBuilder(type: type.messageTypes[index]!, arena: arena, path: childPath(field))
+        let (info, index) = field(number)
+        let child = MessageBuilder(type: type.messageType(at: index), arena: arena)
+        arena.path.append((typeReference, index, -1))
+        defer { arena.path.removeLast() }
         try build(child)
-        base.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: field.offset, as: UnsafeRawPointer.self)
-        markPresent(field)
+        base.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: Int(info.offset), as: UnsafeRawPointer.self)
+        markPresent(info, number)
     }
 
-    /// Sets a repeated scalar field from values of its C type.
-    public func set<T: BitwiseCopyable>(_ number: Int32, repeated values: [T]) {
-        let (field, _) = layout(number)
-        precondition(field.isRepeated && MemoryLayout<T>.size == field.valueSize, "\(type.fullName).\(field.schema.name) is not [\(T.self)]")
+    @inline(__always)
+    private func setScalars<T: BitwiseCopyable>(_ number: Int32, _ values: [T]) {
+        let (info, _) = field(number)
+        precondition(info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize), "\(type.fullName) field \(number) is not [\(T.self)]")
         let storage = arena.allocate(MemoryLayout<T>.stride * values.count)
-        values.withUnsafeBytes { storage.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        setArray(field, storage, values.count)
+        values.withUnsafeBytes { if $0.count > 0 { storage.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        setArray(info, storage, values.count)
     }
 
     public func set(_ number: Int32, repeated values: [Bool]) { set(number, repeated: values.map { Int32($0 ? 1 : 0) }) }
 
     public func set(_ number: Int32, repeated values: [String]) {
-        let (field, _) = layout(number)
-        let storage = arena.allocate(MemoryLayout<UnsafeRawPointer>.stride * values.count)
-        for (index, value) in values.enumerated() {
-            storage.storeBytes(of: copy(value, field: field, index: index), toByteOffset: index * MemoryLayout<UnsafeRawPointer>.stride, as: UnsafeMutablePointer<CChar>.self)
+        let (info, index) = field(number)
+        let stride = MemoryLayout<UnsafeRawPointer>.stride
+        let storage = arena.allocate(stride * values.count)
+        for (element, value) in values.enumerated() {
+            storage.storeBytes(of: copy(value, field: index, element: element), toByteOffset: element * stride, as: UnsafeMutablePointer<CChar>.self)
         }
-        setArray(field, storage, values.count)
+        setArray(info, storage, values.count)
     }
 
     public func set(_ number: Int32, repeatedBytes values: [[UInt8]]) {
-        let (field, _) = layout(number)
+        let (info, _) = field(number)
         let stride = MemoryLayout<ProtobufCBinaryData>.stride
         let storage = arena.allocate(stride * values.count)
-        for (index, value) in values.enumerated() {
-            storage.storeBytes(of: copy(value), toByteOffset: index * stride, as: ProtobufCBinaryData.self)
+        for (element, value) in values.enumerated() {
+            storage.storeBytes(of: copy(value), toByteOffset: element * stride, as: ProtobufCBinaryData.self)
         }
-        setArray(field, storage, values.count)
+        setArray(info, storage, values.count)
     }
 
     /// Sets a repeated message field with `count` elements, each filled by `build(index, element)`.
     public func messages(_ number: Int32, count: Int, _ build: (Int, MessageBuilder) throws -> Void) rethrows {
-        let (field, index) = layout(number)
-        let elementType = type.messageTypes[index]!
-        let storage = arena.allocate(MemoryLayout<UnsafeRawPointer>.stride * count)
+        let (info, index) = field(number)
+        let elementType = type.messageType(at: index)
+        let stride = MemoryLayout<UnsafeRawPointer>.stride
+        let storage = arena.allocate(stride * count)
+        arena.path.append((typeReference, index, 0))
+        defer { arena.path.removeLast() }
         for element in 0..<count {
-            let child = MessageBuilder(type: elementType, arena: arena, path: childPath(field, element))
+            arena.path[arena.path.count - 1].element = element
+            let child = MessageBuilder(type: elementType, arena: arena)
             try build(element, child)
-            storage.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: element * MemoryLayout<UnsafeRawPointer>.stride, as: UnsafeRawPointer.self)
+            storage.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: element * stride, as: UnsafeRawPointer.self)
         }
-        setArray(field, storage, count)
+        setArray(info, storage, count)
     }
 
-    private func setArray(_ field: FieldLayout, _ storage: UnsafeMutableRawPointer, _ count: Int) {
-        base.storeBytes(of: count, toByteOffset: field.quantifierOffset!, as: Int.self)
-        base.storeBytes(of: UnsafeRawPointer(storage), toByteOffset: field.offset, as: UnsafeRawPointer.self)
+    private func setArray(_ info: FieldInfo, _ storage: UnsafeMutableRawPointer, _ count: Int) {
+        base.storeBytes(of: count, toByteOffset: Int(info.quantifierOffset), as: Int.self)
+        base.storeBytes(of: UnsafeRawPointer(storage), toByteOffset: Int(info.offset), as: UnsafeRawPointer.self)
     }
 
-    private func copy(_ value: String, field: FieldLayout, index: Int? = nil) -> UnsafeMutablePointer<CChar> {
+    private func copy(_ value: String, field: Int, element: Int) -> UnsafeMutablePointer<CChar> {
         var text = value
         return text.withUTF8 { utf8 in
-            if utf8.contains(0), arena.problem == nil {
-                arena.problem = CodecError(path: childPath(field, index), "string contains a NUL character, which Herald does not accept")
+            if arena.problem == nil, utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil {
+                arena.problem = CodecError(
+                    path: arena.describePath(ending: type, field: field, element: element),
+                    "string contains a NUL character, which Herald does not accept")
             }
             let storage = arena.allocate(utf8.count + 1)
             if utf8.count > 0 { storage.copyMemory(from: utf8.baseAddress!, byteCount: utf8.count) }

@@ -13,9 +13,11 @@ extension MessageType {
         try validator.validate(bytes, type: self)
         let arena = Arena(expected: bytes.count * 2 + size + 256)
         var allocator = arena.allocator
-        let empty: [UInt8] = [0]
-        let message = empty.withUnsafeBufferPointer { placeholder in
-            protobuf_c_message_unpack(descriptor, &allocator, bytes.count, bytes.count == 0 ? placeholder.baseAddress : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
+        let message = withUnsafePointer(to: &nothing) { placeholder in
+            protobuf_c_message_unpack(
+                descriptor, &allocator, bytes.count,
+                bytes.count == 0 ? placeholder : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         guard let message else { throw CodecError(path: "", "protobuf-c could not unpack \(fullName)") }
         return try withExtendedLifetime(arena) { try body(MessageView(base: UnsafeRawPointer(message), type: self)) }

@@ -9,19 +9,22 @@ import Foundation
 public final class MessageType: @unchecked Sendable {  // unchecked: the C descriptor is immutable after SchemaRegistry.init
     public let schema: MessageSchema
     let fields: [FieldLayout]
+    /// `fields[i].info`, kept apart so that hot paths copy no strings.
+    let info: [FieldInfo]
     let oneofs: [String]
     let size: Int
     /// Field index by number, for numbers below 256; larger numbers go through `sparseIndex`.
     private let denseIndex: [Int16]
     private let sparseIndex: [Int32: Int]
-    /// Resolved types of message and enum fields, by field index.
-    var messageTypes: [MessageType?]
+    /// Resolved types of message and enum fields, by field index (unowned: the registry keeps every type alive).
+    var messageTypes: [Unmanaged<MessageType>?]
     var enumTypes: [EnumType?]
     let descriptor: UnsafeMutablePointer<ProtobufCMessageDescriptor>
 
     init(schema: MessageSchema) {
         self.schema = schema
         (fields, size, oneofs) = FieldLayout.layout(schema)
+        info = fields.map(\.info)
         var dense = [Int16](repeating: -1, count: 256)
         var sparse: [Int32: Int] = [:]
         for (index, field) in fields.enumerated() {
@@ -44,6 +47,10 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
         return sparseIndex[number]
     }
 
+    /// The message type of the message field at `index`.
+    @inline(__always)
+    func messageType(at index: Int) -> MessageType { messageTypes[index]!.takeUnretainedValue() }
+
     /// The field schema with `number`, or nil.
     public func field(_ number: Int32) -> FieldSchema? { index(of: number).map { fields[$0].schema } }
 
@@ -62,7 +69,7 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
             if field.isRepeated && field.schema.type.isPackable { flags |= PROTOBUF_C_FIELD_FLAG_PACKED.rawValue }
             if field.oneofIndex != nil { flags |= PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue }
             let typeDescriptor: UnsafeRawPointer? =
-                messageTypes[index].map { UnsafeRawPointer($0.descriptor) } ?? enumTypes[index].map { UnsafeRawPointer($0.descriptor) }
+                messageTypes[index].map { UnsafeRawPointer($0.takeUnretainedValue().descriptor) } ?? enumTypes[index].map { UnsafeRawPointer($0.descriptor) }
             (fieldDescriptors + index).initialize(
                 to: ProtobufCFieldDescriptor(
                     name: UnsafePointer(strdup(field.schema.name)), id: UInt32(field.number), label: field.cLabel,

@@ -9,52 +9,57 @@ import CProtobufC
 /// - Important: valid only inside the `decode` closure that produced it.
 public struct MessageView {
     let base: UnsafeRawPointer
-    public let type: MessageType
+    /// Unowned: the registry keeps every type alive for the life of the process.
+    private let typeReference: Unmanaged<MessageType>
 
     init(base: UnsafeRawPointer, type: MessageType) {
         self.base = base
-        self.type = type
+        typeReference = .passUnretained(type)
     }
 
+    public var type: MessageType { typeReference.takeUnretainedValue() }
+
     @inline(__always)
-    private func layout(_ number: Int32) -> (FieldLayout, Int) {
+    private func field(_ number: Int32) -> (FieldInfo, Int) {
+        let type = typeReference.takeUnretainedValue()
         guard let index = type.index(of: number) else { preconditionFailure("\(type.fullName) has no field \(number)") }
-        return (type.fields[index], index)
+        return (type.info[index], index)
     }
 
     @inline(__always)
-    private func isActive(_ field: FieldLayout) -> Bool {
-        guard field.oneofIndex != nil, let q = field.quantifierOffset else { return true }
-        return base.load(fromByteOffset: q, as: UInt32.self) == UInt32(field.number)
+    private func isActive(_ info: FieldInfo, _ number: Int32) -> Bool {
+        !info.isOneof || base.load(fromByteOffset: Int(info.quantifierOffset), as: UInt32.self) == UInt32(number)
     }
 
     /// True when the field is set: a message or optional value present, the chosen member of its oneof,
     /// a non-empty repeated field, or a singular value different from zero.
     public func has(_ number: Int32) -> Bool {
-        let (field, _) = layout(number)
-        if field.isRepeated { return base.load(fromByteOffset: field.quantifierOffset!, as: Int.self) > 0 }
-        if field.oneofIndex != nil { return isActive(field) }
-        switch field.schema.type {
-        case .message: return base.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self) != nil
+        let (info, _) = field(number)
+        if info.isRepeated { return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int.self) > 0 }
+        if info.isOneof { return isActive(info, number) }
+        switch info.kind {
+        case .message: return base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self) != nil
         case .string:
-            guard let text = base.load(fromByteOffset: field.offset, as: UnsafePointer<CChar>?.self) else { return false }
-            return field.schema.label == .optional || text.pointee != 0
-        default:
-            if let q = field.quantifierOffset { return base.load(fromByteOffset: q, as: Int32.self) != 0 }
-            switch field.valueSize {
-            case 4: return base.load(fromByteOffset: field.offset, as: UInt32.self) != 0
-            case 8: return base.load(fromByteOffset: field.offset, as: UInt64.self) != 0
-            default: return base.load(fromByteOffset: field.offset, as: Int.self) != 0  // bytes: length
-            }
+            guard let text = base.load(fromByteOffset: Int(info.offset), as: UnsafePointer<CChar>?.self) else { return false }
+            return info.isOptional || text.pointee != 0
+        case .bytes:
+            if info.quantifierOffset >= 0 { return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int32.self) != 0 }
+            return base.load(fromByteOffset: Int(info.offset), as: Int.self) != 0
+        case .scalar:
+            if info.quantifierOffset >= 0 { return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int32.self) != 0 }
+            return info.valueSize == 4
+                ? base.load(fromByteOffset: Int(info.offset), as: UInt32.self) != 0
+                : base.load(fromByteOffset: Int(info.offset), as: UInt64.self) != 0
         }
     }
 
     /// The number of the oneof member that is set, or nil.
     public func oneofCase(_ name: String) -> Int32? {
-        guard let field = type.fields.first(where: { $0.schema.oneof == name }), let q = field.quantifierOffset else {
+        let type = self.type
+        guard let index = type.fields.firstIndex(where: { $0.schema.oneof == name }) else {
             preconditionFailure("\(type.fullName) has no oneof \(name)")
         }
-        let value = base.load(fromByteOffset: q, as: UInt32.self)
+        let value = base.load(fromByteOffset: Int(type.info[index].quantifierOffset), as: UInt32.self)
         return value == 0 ? nil : Int32(bitPattern: value)
     }
 
@@ -62,14 +67,14 @@ public struct MessageView {
 
     /// A scalar of the field's C type: Int32 (int32, sint32, sfixed32, enums), UInt32, Int64, UInt64, Float, Double.
     @inline(__always)
-    public func scalar<T: BitwiseCopyable>(_ number: Int32, as: T.Type = T.self) -> T {
-        let (field, _) = layout(number)
-        precondition(MemoryLayout<T>.size == field.valueSize && !field.isRepeated, "\(type.fullName).\(field.schema.name) is not \(T.self)")
-        guard isActive(field) else { return zero(T.self) }
-        return base.load(fromByteOffset: field.offset, as: T.self)
+    func scalar<T: BitwiseCopyable>(_ number: Int32, as: T.Type = T.self) -> T {
+        let (info, _) = field(number)
+        precondition(MemoryLayout<T>.size == Int(info.valueSize) && !info.isRepeated, "\(type.fullName) field \(number) is not \(T.self)")
+        guard isActive(info, number) else { return Self.zero(T.self) }
+        return base.load(fromByteOffset: Int(info.offset), as: T.self)
     }
 
-    private func zero<T: BitwiseCopyable>(_: T.Type) -> T {
+    private static func zero<T: BitwiseCopyable>(_: T.Type) -> T {
         withUnsafeTemporaryAllocation(byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment) { raw in
             raw.initializeMemory(as: UInt8.self, repeating: 0)
             return raw.load(as: T.self)
@@ -87,41 +92,56 @@ public struct MessageView {
     public func enumValue(_ number: Int32) -> Int32 { scalar(number) }
 
     public func string(_ number: Int32) -> String {
-        let (field, _) = layout(number)
-        guard isActive(field), let text = base.load(fromByteOffset: field.offset, as: UnsafePointer<CChar>?.self) else { return "" }
+        let (info, _) = field(number)
+        guard isActive(info, number), let text = base.load(fromByteOffset: Int(info.offset), as: UnsafePointer<CChar>?.self) else {
+            return ""
+        }
         return String(cString: text)
     }
 
     public func bytes(_ number: Int32) -> [UInt8] {
-        let (field, _) = layout(number)
-        guard isActive(field) else { return [] }
-        let data = base.load(fromByteOffset: field.offset, as: ProtobufCBinaryData.self)
+        let (info, _) = field(number)
+        guard isActive(info, number) else { return [] }
+        let data = base.load(fromByteOffset: Int(info.offset), as: ProtobufCBinaryData.self)
         return data.len == 0 ? [] : Array(UnsafeBufferPointer(start: data.data, count: data.len))
     }
 
     public func message(_ number: Int32) -> MessageView? {
-        let (field, index) = layout(number)
-        guard isActive(field), let pointer = base.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self) else { return nil }
-        return MessageView(base: pointer, type: type.messageTypes[index]!)
+        let (info, index) = field(number)
+        guard isActive(info, number), let pointer = base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self) else {
+            return nil
+        }
+        return MessageView(base: pointer, type: type.messageType(at: index))
     }
 
     // MARK: Repeated values
 
     public func count(_ number: Int32) -> Int {
-        let (field, _) = layout(number)
-        precondition(field.isRepeated, "\(type.fullName).\(field.schema.name) is not repeated")
-        return base.load(fromByteOffset: field.quantifierOffset!, as: Int.self)
+        let (info, _) = field(number)
+        precondition(info.isRepeated, "\(type.fullName) field \(number) is not repeated")
+        return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int.self)
     }
 
-    private func elements(_ field: FieldLayout) -> (UnsafeRawPointer?, Int) {
-        (base.load(fromByteOffset: field.offset, as: UnsafeRawPointer?.self), base.load(fromByteOffset: field.quantifierOffset!, as: Int.self))
+    @inline(__always)
+    private func elements(_ info: FieldInfo) -> (UnsafeRawPointer?, Int) {
+        (base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self),
+         base.load(fromByteOffset: Int(info.quantifierOffset), as: Int.self))
     }
+
+    public func int32s(_ number: Int32) -> [Int32] { scalars(number) }
+    public func int64s(_ number: Int32) -> [Int64] { scalars(number) }
+    public func uint32s(_ number: Int32) -> [UInt32] { scalars(number) }
+    public func uint64s(_ number: Int32) -> [UInt64] { scalars(number) }
+    public func floats(_ number: Int32) -> [Float] { scalars(number) }
+    public func doubles(_ number: Int32) -> [Double] { scalars(number) }
+    /// Enum numbers of a repeated enum field.
+    public func enumValues(_ number: Int32) -> [Int32] { scalars(number) }
 
     /// A repeated scalar field as an array of its C type.
-    public func scalars<T: BitwiseCopyable>(_ number: Int32, as: T.Type = T.self) -> [T] {
-        let (field, _) = layout(number)
-        precondition(field.isRepeated && MemoryLayout<T>.size == field.valueSize, "\(type.fullName).\(field.schema.name) is not [\(T.self)]")
-        let (pointer, count) = elements(field)
+    func scalars<T: BitwiseCopyable>(_ number: Int32, as: T.Type = T.self) -> [T] {
+        let (info, _) = field(number)
+        precondition(info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize), "\(type.fullName) field \(number) is not [\(T.self)]")
+        let (pointer, count) = elements(info)
         guard let pointer, count > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: T.self), count: count))
     }
@@ -129,27 +149,45 @@ public struct MessageView {
     public func bools(_ number: Int32) -> [Bool] { scalars(number, as: Int32.self).map { $0 != 0 } }
 
     public func strings(_ number: Int32) -> [String] {
-        let (field, _) = layout(number)
-        let (pointer, count) = elements(field)
+        let (info, _) = field(number)
+        let (pointer, count) = elements(info)
         guard let pointer, count > 0 else { return [] }
         let texts = pointer.assumingMemoryBound(to: UnsafePointer<CChar>?.self)
         return (0..<count).map { texts[$0].map { String(cString: $0) } ?? "" }
     }
 
     public func bytesList(_ number: Int32) -> [[UInt8]] {
-        let (field, _) = layout(number)
-        let (pointer, count) = elements(field)
+        let (info, _) = field(number)
+        let (pointer, count) = elements(info)
         guard let pointer, count > 0 else { return [] }
         let items = pointer.assumingMemoryBound(to: ProtobufCBinaryData.self)
         return (0..<count).map { items[$0].len == 0 ? [] : Array(UnsafeBufferPointer(start: items[$0].data, count: items[$0].len)) }
     }
 
-    public func messages(_ number: Int32) -> [MessageView] {
-        let (field, index) = layout(number)
-        let (pointer, count) = elements(field)
-        guard let pointer, count > 0 else { return [] }
+    /// Calls `body` with each element of a repeated message field, without building an array of views.
+    public func forEach(_ number: Int32, _ body: (MessageView) throws -> Void) rethrows {
+        let (info, index) = field(number)
+        let (pointer, count) = elements(info)
+        guard let pointer, count > 0 else { return }
         let items = pointer.assumingMemoryBound(to: UnsafeRawPointer?.self)
-        let elementType = type.messageTypes[index]!
-        return (0..<count).compactMap { items[$0].map { MessageView(base: $0, type: elementType) } }
+        let elementType = type.messageType(at: index)
+        for element in 0..<count {
+            if let item = items[element] { try body(MessageView(base: item, type: elementType)) }
+        }
+    }
+
+    public func messages(_ number: Int32) -> [MessageView] {
+        var views: [MessageView] = []
+        views.reserveCapacity(count(number))
+        forEach(number) { views.append($0) }
+        return views
+    }
+
+    /// Maps each element of a repeated message field, without an intermediate array of views.
+    public func map<T>(_ number: Int32, _ transform: (MessageView) throws -> T) rethrows -> [T] {
+        var values: [T] = []
+        values.reserveCapacity(count(number))
+        try forEach(number) { values.append(try transform($0)) }
+        return values
     }
 }

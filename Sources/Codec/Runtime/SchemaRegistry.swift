@@ -35,7 +35,7 @@ public final class SchemaRegistry: Sendable {
                     guard let target = messageTypes[name] else {
                         throw Problem(description: "\(type.fullName).\(field.schema.name) refers to unknown message \(name)")
                     }
-                    type.messageTypes[index] = target
+                    type.messageTypes[index] = Unmanaged.passUnretained(target)
                 case .enumeration(let name):
                     guard let target = enumTypes[name] else {
                         throw Problem(description: "\(type.fullName).\(field.schema.name) refers to unknown enum \(name)")

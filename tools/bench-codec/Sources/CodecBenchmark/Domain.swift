@@ -153,10 +153,10 @@ enum CampaignMapper {
         c.description = m.string(3)
         c.type = m.enumValue(4)
         c.status = m.enumValue(5)
-        c.channels = m.scalars(6, as: Int32.self)
+        c.channels = m.enumValues(6)
         c.targetSegments = m.strings(7)
         if let w = m.message(8) {
-            c.nodes = w.messages(2).map { n in
+            c.nodes = w.map(2) { n in
                 var node = CampaignValue.Node(id: n.string(1), type: n.enumValue(2), x: n.message(3)?.double(1) ?? 0, y: n.message(3)?.double(2) ?? 0)
                 if let config = n.message(5) {
                     if let message = config.message(1) {
@@ -171,12 +171,12 @@ enum CampaignMapper {
                 }
                 return node
             }
-            c.edges = w.messages(3).map { .init(id: $0.string(1), source: $0.string(2), target: $0.string(3), label: $0.string(4)) }
+            c.edges = w.map(3) { .init(id: $0.string(1), source: $0.string(2), target: $0.string(3), label: $0.string(4)) }
         }
         c.timezone = m.message(11)?.string(4) ?? ""
         c.budgetTotal = m.message(12)?.double(1) ?? 0
         c.currency = m.message(12)?.string(2) ?? ""
-        c.goals = m.messages(13).map { ($0.string(1), $0.double(2)) }
+        c.goals = m.map(13) { ($0.string(1), $0.double(2)) }
         c.createdAtSeconds = m.message(14)?.int64(1) ?? 0
         c.createdBy = m.string(16)
         c.version = m.int64(17)
