@@ -87,8 +87,10 @@ let package = Package(
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore"], swiftSettings: strict),
-        .testTarget(name: "CodecTests", dependencies: ["Codec", "API"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "APITests", dependencies: ["API", "Codec"], swiftSettings: strict),
-        .testTarget(name: "HeraldctlTests", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,6 +1,7 @@
 import API
 import Codec
 import Foundation
+import TestSupport
 import Testing
 
 /// `Protos/` is the contract clients generate from; the Swift schemas are what Herald runs. protoc compiles
@@ -30,13 +31,11 @@ struct ProtoDriftTests {
         let files = FileManager.default.enumerator(atPath: protos.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".proto") }.sorted()
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("herald-protos-\(UUID().uuidString).pb")
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/protoc")
-        process.arguments = ["-I", protos.path, "-I", "/usr/include", "--include_imports", "--descriptor_set_out=\(output.path)"] + files
-        process.currentDirectoryURL = protos
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "protoc could not compile Protos/")
+        let result = try runProcess(
+            "/usr/bin/protoc",
+            ["-I", protos.path, "-I", "/usr/include", "--include_imports", "--descriptor_set_out=\(output.path)"] + files,
+            directory: protos)
+        #expect(result.status == 0, "protoc could not compile Protos/: \(result.stderr)")
         let bytes = try Array(Data(contentsOf: output))
         var described = Described()
         try HeraldAPI.registry.message("google.protobuf.FileDescriptorSet")!.decode(bytes) { set in

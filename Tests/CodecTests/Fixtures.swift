@@ -1,5 +1,6 @@
 import Codec
 import Foundation
+import TestSupport
 
 /// The Swift schema of Fixtures/codec_test.proto.
 enum Fixture {
@@ -54,25 +55,11 @@ enum Protoc {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     static func run(_ arguments: [String], input: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/protoc")
-        process.arguments = ["--proto_path=\(Fixture.directory)", "--proto_path=/usr/include"] + arguments + ["codec_test.proto"]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "protoc \(arguments): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return Array(output)
+        let result = try runProcess(
+            "/usr/bin/protoc", ["--proto_path=\(Fixture.directory)", "--proto_path=/usr/include"] + arguments + ["codec_test.proto"],
+            input: input)
+        guard result.status == 0 else { throw Failure(description: "protoc \(arguments): \(result.stderr)") }
+        return result.stdout
     }
 
     /// Text format → binary, as protoc encodes it.

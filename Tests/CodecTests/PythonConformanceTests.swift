@@ -1,6 +1,7 @@
 import API
 import Codec
 import Foundation
+import TestSupport
 import Testing
 
 /// Random messages made by Python's protobuf (a real implementation) must decode in Herald to exactly the JSON
@@ -14,20 +15,9 @@ struct PythonConformanceTests {
             Issue.record("HERALD_PYTHON is not set: run the tests through tools/test, which prepares the Python environment")
             return ""
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: interpreter)
-        process.arguments = [Self.script] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "conformance.py \(arguments) failed")
-        return String(decoding: output, as: UTF8.self)
+        let result = try runProcess(interpreter, [Self.script] + arguments, input: Array((input ?? "").utf8))
+        #expect(result.status == 0, "conformance.py \(arguments) failed: \(result.stderr.suffix(2000))")
+        return result.stdoutText
     }
 
     enum Corpus: String, CaseIterable, CustomStringConvertible {

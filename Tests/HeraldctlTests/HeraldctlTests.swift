@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 /// Runs the built `heraldctl` as a user would (tools/test passes its folder in HERALD_BIN_DIR).
@@ -14,28 +15,10 @@ struct Heraldctl {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:], input: [UInt8] = []) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: [UInt8] = []) throws -> Output {
         let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? root.appendingPathComponent(".build/debug").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(bin)/heraldctl")
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self), bytes: Array(stdout))
+        let result = try runProcess("\(bin)/heraldctl", arguments, input: input, environment: environment, directory: root)
+        return Output(status: result.status, stdout: result.stdoutText, stderr: result.stderr, bytes: result.stdout)
     }
 }
 

@@ -1,3 +1,5 @@
+import HeraldCore
+
 /// A JSON document. Numbers keep their text, so 64-bit integers survive exactly.
 public indirect enum JSONValue: Equatable, Sendable {
     case null
@@ -60,25 +62,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    static func quote(_ text: String, into out: inout String) { JSONEscaping.appendQuoted(text, to: &out) }
 
     // MARK: Parsing
 

@@ -20,11 +20,7 @@ public struct MessageBuilder {
     public var type: MessageType { typeReference.takeUnretainedValue() }
 
     @inline(__always)
-    private func field(_ number: Int32) -> (FieldInfo, Int) {
-        let type = typeReference.takeUnretainedValue()
-        guard let index = type.index(of: number) else { preconditionFailure("\(type.fullName) has no field \(number)") }
-        return (type.info[index], index)
-    }
+    private func field(_ number: Int32) -> (FieldInfo, Int) { typeReference.takeUnretainedValue().fieldInfo(number) }
 
     @inline(__always)
     private func markPresent(_ info: FieldInfo, _ number: Int32) {

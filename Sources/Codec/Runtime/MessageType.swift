@@ -47,6 +47,13 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
         return sparseIndex[number]
     }
 
+    /// The layout of field `number` and its index; a number the schema lacks is a programming error.
+    @inline(__always)
+    func fieldInfo(_ number: Int32) -> (FieldInfo, Int) {
+        guard let index = index(of: number) else { preconditionFailure("\(fullName) has no field \(number)") }
+        return (info[index], index)
+    }
+
     /// The message type of the message field at `index`.
     @inline(__always)
     func messageType(at index: Int) -> MessageType { messageTypes[index]!.takeUnretainedValue() }

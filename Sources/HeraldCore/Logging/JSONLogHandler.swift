@@ -57,24 +57,12 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
-/// Minimal JSON text helpers for log lines.
+/// JSON text for log lines.
 enum JSONText {
     static func quote(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONEscaping.appendQuoted(text, to: &out)
+        return out
     }
 
     static func value(_ value: Logger.MetadataValue) -> String {

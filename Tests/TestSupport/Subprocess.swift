@@ -1,0 +1,57 @@
+import Foundation
+
+/// What a finished program printed.
+public struct ProcessOutput {
+    public let status: Int32
+    public let stdout: [UInt8]
+    public let stderr: String
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+/// Runs a program to completion with `input` on its standard input, as the tests' real peers (protoc, Python,
+/// heraldctl) are run.
+public func runProcess(
+    _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
+    directory: URL? = nil
+) throws -> ProcessOutput {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    if let directory { process.currentDirectoryURL = directory }
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    // Write and read concurrently, so that neither side blocks on a full pipe.
+    let writer = Thread {
+        stdin.fileHandleForWriting.write(Data(input))
+        try? stdin.fileHandleForWriting.close()
+    }
+    writer.start()
+    let errors = ErrorCollector(stderr.fileHandleForReading)
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessOutput(status: process.terminationStatus, stdout: Array(output), stderr: errors.text())
+}
+
+/// Drains a pipe on its own thread.
+private final class ErrorCollector: @unchecked Sendable {  // unchecked: `data` is written by the reader thread before `done` signals
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+
+    func text() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
