@@ -55,11 +55,21 @@ let package = Package(
             dependencies: ["CProtobufC", "HeraldCore"],
             swiftSettings: strict
         ),
+        .target(name: "HTTP2", dependencies: ["CNghttp2"], swiftSettings: strict),
         .target(
             name: "Postgres",
             dependencies: [
                 "CLibpq", "COpenSSL", "EventLoop", "HeraldCore",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Layer 3: the RPC platform.
+        .target(
+            name: "RPC",
+            dependencies: [
+                "HTTP2", "EventLoop", "CLibevent", "HeraldCore", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

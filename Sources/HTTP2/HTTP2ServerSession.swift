@@ -1,0 +1,226 @@
+import CNghttp2
+import Foundation
+
+/// What a server session reports about its streams.
+public protocol HTTP2ServerSessionDelegate: AnyObject {
+    /// A request's headers are complete.
+    func streamOpened(_ streamID: Int32, headers: [(name: String, value: String)])
+    /// Request body bytes (copied; valid after the call).
+    func streamReceived(_ streamID: Int32, bytes: UnsafeRawBufferPointer)
+    /// The client half-closed the stream (END_STREAM).
+    func streamEnded(_ streamID: Int32)
+    /// The stream is gone: finished, reset by either side, or the connection closed.
+    func streamClosed(_ streamID: Int32, errorCode: UInt32)
+}
+
+/// The server side of one HTTP/2 connection on nghttp2, sans I/O: bytes in through `receive`, bytes out through
+/// `takeOutput`, so it is tested without sockets and driven by any transport.
+///
+/// - Important: confined to one thread (its connection's loop). Not Sendable.
+public final class HTTP2ServerSession {
+    private var session: OpaquePointer?
+    public weak var delegate: (any HTTP2ServerSessionDelegate)?
+    private var pendingHeaders: [Int32: [(name: String, value: String)]] = [:]
+    private var outbound: [Int32: Outbound] = [:]
+
+    /// Response body bytes waiting for nghttp2 to pull them, and the trailers that end the stream.
+    final class Outbound {
+        var buffer: [UInt8] = []
+        var offset = 0
+        var finished = false
+        var trailers: [(String, String)] = []
+        var deferred = false
+    }
+
+    public struct Settings: Sendable {
+        public var maxConcurrentStreams: UInt32 = 100
+        public var initialWindowSize: UInt32 = 1 << 20
+        public var connectionWindowSize: Int32 = 16 << 20
+        public var maxHeaderListSize: UInt32 = 16 << 10
+        public init() {}
+    }
+
+    public init(settings: Settings = Settings()) throws {
+        var callbacks: OpaquePointer?
+        nghttp2_session_callbacks_new(&callbacks)
+        defer { nghttp2_session_callbacks_del(callbacks) }
+        nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, context in
+            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            if frame!.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue), frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
+                me.pendingHeaders[frame!.pointee.hd.stream_id] = []
+            }
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, context in
+            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let id = frame!.pointee.hd.stream_id
+            guard me.pendingHeaders[id] != nil else { return 0 }
+            me.pendingHeaders[id]!.append((
+                String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)))
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, context in
+            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let header = frame!.pointee.hd
+            let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+            switch header.type {
+            case UInt8(NGHTTP2_HEADERS.rawValue):
+                if let headers = me.pendingHeaders.removeValue(forKey: header.stream_id) {
+                    me.delegate?.streamOpened(header.stream_id, headers: headers)
+                }
+                if endStream { me.delegate?.streamEnded(header.stream_id) }
+            case UInt8(NGHTTP2_DATA.rawValue):
+                if endStream { me.delegate?.streamEnded(header.stream_id) }
+            default: break
+            }
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, context in
+            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            me.delegate?.streamReceived(streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, context in
+            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            me.pendingHeaders[streamID] = nil
+            me.outbound[streamID] = nil
+            me.delegate?.streamClosed(streamID, errorCode: errorCode)
+            return 0
+        }
+        var created: OpaquePointer?
+        guard nghttp2_session_server_new(&created, callbacks, Unmanaged.passUnretained(self).toOpaque()) == 0 else {
+            throw HTTP2Error("nghttp2_session_server_new failed")
+        }
+        session = created
+        var entries = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: settings.maxConcurrentStreams),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: settings.initialWindowSize),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: settings.maxHeaderListSize),
+        ]
+        nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &entries, entries.count)
+        nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, settings.connectionWindowSize)
+    }
+
+    deinit {
+        nghttp2_session_del(session)
+    }
+
+    /// Feeds bytes from the peer. Throws on a protocol error; the connection should then flush and close.
+    public func receive(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count > 0 else { return }
+        let consumed = nghttp2_session_mem_recv(session, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count)
+        if consumed < 0 { throw HTTP2Error(String(cString: nghttp2_strerror(Int32(consumed)))) }
+    }
+
+    /// Everything nghttp2 wants to send now, appended to `output`.
+    public func takeOutput(into output: inout [UInt8]) throws {
+        while true {
+            var data: UnsafePointer<UInt8>?
+            let length = nghttp2_session_mem_send(session, &data)
+            if length < 0 { throw HTTP2Error(String(cString: nghttp2_strerror(Int32(length)))) }
+            if length == 0 { return }
+            output.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
+        }
+    }
+
+    /// False once both sides are done with the connection (GOAWAY exchanged, or nothing more to read or write).
+    public var isAlive: Bool { nghttp2_session_want_read(session) != 0 || nghttp2_session_want_write(session) != 0 }
+
+    // MARK: Responses
+
+    /// Sends response headers and opens the body, which `send` feeds and `finish` ends with trailers.
+    public func respond(_ streamID: Int32, headers: [(String, String)]) {
+        let stream = Outbound()
+        outbound[streamID] = stream
+        var provider = nghttp2_data_provider()
+        provider.source.ptr = Unmanaged.passUnretained(stream).toOpaque()
+        provider.read_callback = { session, streamID, buffer, length, flags, source, context in
+            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let stream = Unmanaged<Outbound>.fromOpaque(source!.pointee.ptr).takeUnretainedValue()
+            let available = stream.buffer.count - stream.offset
+            if available > 0 {
+                let count = min(available, length)
+                stream.buffer.withUnsafeBytes { raw in
+                    buffer!.update(from: raw.baseAddress!.advanced(by: stream.offset).assumingMemoryBound(to: UInt8.self), count: count)
+                }
+                stream.offset += count
+                if stream.offset == stream.buffer.count {
+                    stream.buffer.removeAll(keepingCapacity: true)
+                    stream.offset = 0
+                }
+                if stream.finished && stream.buffer.isEmpty { me.endWithTrailers(session, streamID, stream, flags!) }
+                return count
+            }
+            if stream.finished {
+                me.endWithTrailers(session, streamID, stream, flags!)
+                return 0
+            }
+            stream.deferred = true
+            return Int(NGHTTP2_ERR_DEFERRED.rawValue)
+        }
+        withHeaders(headers) { nva, count in _ = nghttp2_submit_response(session, streamID, nva, count, &provider) }
+    }
+
+    private func endWithTrailers(_ session: OpaquePointer?, _ streamID: Int32, _ stream: Outbound, _ flags: UnsafeMutablePointer<UInt32>) {
+        flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue) | UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+        withHeaders(stream.trailers) { nva, count in _ = nghttp2_submit_trailer(session, streamID, nva, count) }
+    }
+
+    /// Queues body bytes on a stream opened with `respond`.
+    public func send(_ streamID: Int32, _ bytes: [UInt8]) {
+        guard let stream = outbound[streamID] else { return }
+        stream.buffer.append(contentsOf: bytes)
+        resume(streamID, stream)
+    }
+
+    /// Ends a stream opened with `respond`: the rest of the body, then `trailers`.
+    public func finish(_ streamID: Int32, trailers: [(String, String)]) {
+        guard let stream = outbound[streamID] else { return }
+        stream.finished = true
+        stream.trailers = trailers
+        resume(streamID, stream)
+    }
+
+    private func resume(_ streamID: Int32, _ stream: Outbound) {
+        if stream.deferred {
+            stream.deferred = false
+            nghttp2_session_resume_data(session, streamID)
+        }
+    }
+
+    /// A response that is headers only, ending the stream (gRPC's Trailers-Only).
+    public func respondHeadersOnly(_ streamID: Int32, headers: [(String, String)]) {
+        withHeaders(headers) { nva, count in _ = nghttp2_submit_response(session, streamID, nva, count, nil) }
+    }
+
+    /// Resets a stream (RST_STREAM) with an HTTP/2 error code.
+    public func reset(_ streamID: Int32, errorCode: UInt32) {
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
+    }
+
+    private func withHeaders<R>(_ headers: [(String, String)], _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
+        var storage: [UInt8] = []
+        var ranges: [(Int, Int, Int, Int)] = []
+        for (name, value) in headers {
+            let nameStart = storage.count
+            storage.append(contentsOf: name.utf8)
+            let valueStart = storage.count
+            storage.append(contentsOf: value.utf8)
+            ranges.append((nameStart, valueStart - nameStart, valueStart, storage.count - valueStart))
+        }
+        return storage.withUnsafeMutableBufferPointer { raw in
+            let base = raw.baseAddress ?? UnsafeMutablePointer<UInt8>(bitPattern: 1)!
+            let nva = ranges.map { range in
+                nghttp2_nv(name: base + range.0, value: base + range.2, namelen: range.1, valuelen: range.3,
+                           flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+            }
+            return nva.withUnsafeBufferPointer { body($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, $0.count) }
+        }
+    }
+}
+
+public struct HTTP2Error: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,45 @@
+import HeraldCore
+
+/// An RPC's outcome other than OK: a status code and a message for the client.
+public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, StatusConvertibleError {
+    public var code: StatusCode
+    public var message: String
+
+    public init(_ code: StatusCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var statusCode: StatusCode { code }
+    public var statusMessage: String { message }
+    public var description: String { "\(code): \(message)" }
+
+    /// The status any error becomes at the server boundary (mapped once, here).
+    public static func from(_ error: any Error) -> RPCError {
+        switch error {
+        case let error as RPCError: return error
+        case let error as StatusConvertibleError: return RPCError(error.statusCode, error.statusMessage)
+        case is CancellationError: return RPCError(.cancelled, "the call was cancelled")
+        default: return RPCError(.unknown, "internal error")
+        }
+    }
+}
+
+/// gRPC's percent-encoding of `grpc-message`: bytes outside 0x20-0x7E, and `%`, become %XX.
+enum StatusMessage {
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "%") {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

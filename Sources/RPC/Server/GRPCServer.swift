@@ -1,0 +1,132 @@
+import CLibevent
+import EventLoop
+import Foundation
+import HeraldCore
+import Logging
+
+/// A gRPC server over HTTP/2 cleartext (prior knowledge): one listening socket per event loop (SO_REUSEPORT,
+/// so the kernel spreads connections), every connection served on the loop that accepted it.
+public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners and connections are confined to their loops; `port` is set before start returns
+    public struct Configuration: Sendable {
+        public var host = "127.0.0.1"
+        /// 0 picks a free port (see `port` after `start`).
+        public var port = 0
+        public var maxReceiveMessageBytes = 4 * 1024 * 1024
+        public init(host: String = "127.0.0.1", port: Int = 0) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    public let configuration: Configuration
+    private let registry: ServiceRegistry
+    private let group: EventLoopGroup
+    private var listeners: [Listener] = []
+    /// The bound port, once started.
+    public private(set) var port = 0
+
+    public init(_ configuration: Configuration, services: ServiceRegistry, group: EventLoopGroup = .shared) {
+        self.configuration = configuration
+        registry = services
+        self.group = group
+    }
+
+    /// Binds and starts accepting on every loop.
+    public func start() throws {
+        var port = configuration.port
+        for loop in group.loops {
+            let descriptor = try Self.listen(host: configuration.host, port: port)
+            if port == 0 { port = Self.boundPort(descriptor) }
+            let listener = Listener(loop: loop, descriptor: descriptor, registry: registry, maxMessageBytes: configuration.maxReceiveMessageBytes)
+            listeners.append(listener)
+            loop.execute { listener.start() }
+        }
+        self.port = port
+    }
+
+    static func listen(host: String, port: Int) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw RPCError(.unavailable, "socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw RPCError(.invalidArgument, "bad IPv4 address \(host)") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, Glibc.listen(descriptor, 1024) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw RPCError(.unavailable, "cannot listen on \(host):\(port): \(reason)")
+        }
+        return descriptor
+    }
+
+    static func boundPort(_ descriptor: Int32) -> Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Accepts connections on one loop.
+final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` after start
+    let loop: EventLoop
+    let descriptor: Int32
+    let registry: ServiceRegistry
+    let maxMessageBytes: Int
+    private var event: OpaquePointer?
+    private var connections: [ObjectIdentifier: ServerConnection] = [:]
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+
+    init(loop: EventLoop, descriptor: Int32, registry: ServiceRegistry, maxMessageBytes: Int) {
+        self.loop = loop
+        self.descriptor = descriptor
+        self.registry = registry
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    func start() {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        event = event_new(loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST, { _, _, context in
+            Unmanaged<Listener>.fromOpaque(context!).takeUnretainedValue().accept()
+        }, context)
+        event_add(event, nil)
+    }
+
+    private func accept() {
+        while true {
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let client = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.accept(descriptor, $0, &length)
+                }
+            }
+            guard client >= 0 else { return }
+            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            var one: Int32 = 1
+            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            var text = [CChar](repeating: 0, count: 64)
+            inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(text.count))
+            let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let peer = "\(host):\(UInt16(bigEndian: address.sin_port))"
+            do {
+                let connection = try ServerConnection(
+                    loop: loop, descriptor: client, peer: peer, registry: registry, maxMessageBytes: maxMessageBytes,
+                    readBuffer: readBuffer
+                ) { [weak self] closed in self?.connections[ObjectIdentifier(closed)] = nil }
+                connections[ObjectIdentifier(connection)] = connection
+            } catch {
+                close(client)
+            }
+        }
+    }
+}

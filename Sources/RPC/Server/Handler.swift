@@ -1,0 +1,103 @@
+import EventLoop
+import HeraldCore
+
+/// What a handler knows about its call.
+public struct ServerContext: Sendable {
+    /// `/package.Service/Method`.
+    public let path: String
+    /// Request metadata (custom headers; `-bin` values as sent, base64).
+    public let metadata: [(name: String, value: String)]
+    /// When the client stops waiting, from `grpc-timeout`; nil when it sent none.
+    public let deadline: ContinuousClock.Instant?
+    /// The peer's address, `ip:port`.
+    public let peer: String
+
+    /// The first value of a metadata key (lower case).
+    public func metadata(_ name: String) -> String? { metadata.first { $0.name == name }?.value }
+}
+
+/// The request messages of a call, as they arrive; ends when the client half-closes.
+public typealias RequestMessages = AsyncThrowingStream<[UInt8], any Error>
+
+/// Sends response messages and metadata; the call's status is the handler's outcome (return: OK, throw: the error).
+public final class ResponseWriter: @unchecked Sendable {  // unchecked: every use hops to the stream's loop, which owns the state
+    let loop: EventLoop
+    weak var stream: ServerStream?
+
+    init(loop: EventLoop, stream: ServerStream) {
+        self.loop = loop
+        self.stream = stream
+    }
+
+    /// Sends one message (headers first, the first time).
+    public func send(_ message: [UInt8]) {
+        onLoop { $0.sendMessage(message) }
+    }
+
+    /// Adds metadata to the response headers; only before the first message.
+    public func addInitialMetadata(_ name: String, _ value: String) {
+        onLoop { $0.initialMetadata.append((name, value)) }
+    }
+
+    /// Adds metadata to the trailers.
+    public func addTrailingMetadata(_ name: String, _ value: String) {
+        onLoop { $0.trailingMetadata.append((name, value)) }
+    }
+
+    /// Ends the call with `error`'s status, or OK (a no-op once the call has ended).
+    func finish(_ error: RPCError?) {
+        onLoop { $0.finish(error) }
+    }
+
+    private func onLoop(_ work: @escaping @Sendable (ServerStream) -> Void) {
+        if loop.inEventLoop {
+            if let stream { work(stream) }
+        } else {
+            loop.execute { [weak self] in if let stream = self?.stream { work(stream) } }
+        }
+    }
+}
+
+/// A method's implementation over raw message bytes; typed helpers build on it.
+public typealias StreamingHandler = @Sendable (RequestMessages, ResponseWriter, ServerContext) async throws -> Void
+
+/// The handlers a server offers, by `:path`.
+public struct ServiceRegistry: Sendable {
+    var handlers: [String: StreamingHandler] = [:]
+
+    public init() {}
+
+    /// Registers a handler of any of the four call kinds.
+    public mutating func register(_ path: String, _ handler: @escaping StreamingHandler) {
+        handlers[path] = handler
+    }
+
+    /// Registers a unary handler: one request, one response.
+    public mutating func unary(_ path: String, _ handler: @escaping @Sendable ([UInt8], ServerContext) async throws -> [UInt8]) {
+        register(path) { requests, writer, context in
+            var iterator = requests.makeAsyncIterator()
+            guard let request = try await iterator.next() else {
+                throw RPCError(.unimplemented, "a unary call needs exactly one request message, got none")
+            }
+            guard try await iterator.next() == nil else {
+                throw RPCError(.unimplemented, "a unary call needs exactly one request message, got more")
+            }
+            writer.send(try await handler(request, context))
+        }
+    }
+
+    /// Registers a server-streaming handler: one request, any number of responses.
+    public mutating func serverStreaming(
+        _ path: String, _ handler: @escaping @Sendable ([UInt8], ResponseWriter, ServerContext) async throws -> Void
+    ) {
+        register(path) { requests, writer, context in
+            var iterator = requests.makeAsyncIterator()
+            guard let request = try await iterator.next() else {
+                throw RPCError(.unimplemented, "a server-streaming call needs exactly one request message")
+            }
+            try await handler(request, writer, context)
+        }
+    }
+
+    public var paths: [String] { handlers.keys.sorted() }
+}

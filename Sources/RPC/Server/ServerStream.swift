@@ -1,0 +1,64 @@
+import EventLoop
+import HTTP2
+import HeraldCore
+
+/// One gRPC call on a connection: its request framing, its handler task, its response state.
+///
+/// - Important: confined to the connection's loop.
+final class ServerStream {
+    let id: Int32
+    unowned let connection: ServerConnection
+    var deframer: MessageDeframer
+    var requests: RequestMessages.Continuation?
+    var task: Task<Void, Never>?
+    var timer: LoopTimer?
+    var headersSent = false
+    var finished = false
+    var initialMetadata: [(String, String)] = []
+    var trailingMetadata: [(String, String)] = []
+
+    init(id: Int32, connection: ServerConnection, maxMessageBytes: Int) {
+        self.id = id
+        self.connection = connection
+        deframer = MessageDeframer(maxMessageBytes: maxMessageBytes)
+    }
+
+    private var responseHeaders: [(String, String)] {
+        [(":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")] + initialMetadata
+    }
+
+    func sendMessage(_ message: [UInt8]) {
+        guard !finished else { return }
+        if !headersSent {
+            headersSent = true
+            connection.session.respond(id, headers: responseHeaders)
+        }
+        connection.session.send(id, MessageFramer.frame(message))
+        connection.flush()
+    }
+
+    /// Ends the call with a status: trailers after the body, or a Trailers-Only response when nothing was sent.
+    func finish(_ error: RPCError?) {
+        guard !finished else { return }
+        finished = true
+        timer?.cancel()
+        timer = nil
+        var status = [("grpc-status", String(error?.code.rawValue ?? 0))]
+        if let error, !error.message.isEmpty { status.append(("grpc-message", StatusMessage.encode(error.message))) }
+        if headersSent {
+            connection.session.finish(id, trailers: status + trailingMetadata)
+        } else {
+            connection.session.respondHeadersOnly(id, headers: responseHeaders + status + trailingMetadata)
+        }
+        requests?.finish()
+        connection.flush()
+    }
+
+    /// The client went away (RST_STREAM or connection closed): stop the handler and whatever it started.
+    func cancel() {
+        finished = true
+        timer?.cancel()
+        task?.cancel()
+        requests?.finish(throwing: CancellationError())
+    }
+}
