@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "heraldctl", targets: ["heraldctl"]),
+        .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
         .library(name: "HeraldPostgres", targets: ["Postgres"]),
         .library(name: "HeraldCodec", targets: ["Codec", "API"]),
@@ -76,6 +77,10 @@ let package = Package(
 
         // Layer 4: the API — Swift schemas of every message in Protos/.
         .target(name: "API", dependencies: ["Codec"], swiftSettings: strict),
+
+        // Layer 5: the interop and benchmark services, and their server.
+        .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),
+        .executableTarget(name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop"], swiftSettings: strict),
 
         // Tools.
         .executableTarget(

@@ -1,0 +1,107 @@
+import API
+import Codec
+import HeraldCore
+import RPC
+
+/// gRPC's interop `grpc.testing.TestService` (doc/interop-test-descriptions.md), Herald's benchmark echo service
+/// and `grpc.health.v1.Health`, as served by `rpc-testserver`.
+public enum InteropServices {
+    static let registry = HeraldAPI.registry
+    static let t = "grpc.testing."
+
+    static func type(_ name: String) -> MessageType { registry.message(name)! }
+
+    /// A Payload message of `size` zero bytes.
+    static func payload(_ builder: MessageBuilder, size: Int) {
+        builder.set(1, Int32(0))
+        builder.set(2, bytes: [UInt8](repeating: 0, count: size))
+    }
+
+    /// Throws the status a request's `response_status` asks for, if any.
+    static func echoStatus(_ status: MessageView?) throws {
+        guard let status, status.int32(1) != 0 else { return }
+        throw RPCError(StatusCode(rawValue: Int(status.int32(1))), status.string(2))
+    }
+
+    /// Echoes the interop metadata: `x-grpc-test-echo-initial` in headers, `x-grpc-test-echo-trailing-bin` in trailers.
+    static func echoMetadata(_ context: ServerContext, _ writer: ResponseWriter) {
+        if let value = context.metadata("x-grpc-test-echo-initial") { writer.addInitialMetadata("x-grpc-test-echo-initial", value) }
+        if let value = context.metadata("x-grpc-test-echo-trailing-bin") {
+            writer.addTrailingMetadata("x-grpc-test-echo-trailing-bin", value)
+        }
+    }
+
+    /// Answers one StreamingOutputCallRequest: its response parameters, each after its interval.
+    static func respond(to request: [UInt8], _ writer: ResponseWriter) async throws {
+        let (sizes, status) = try type(t + "StreamingOutputCallRequest").decode(request) { m -> ([(Int, Int)], RPCError?) in
+            let sizes = m.map(2) { (Int($0.int32(1)), Int($0.int32(2))) }
+            do {
+                try echoStatus(m.message(7))
+                return (sizes, nil)
+            } catch let error as RPCError {
+                return (sizes, error)
+            }
+        }
+        if let status { throw status }
+        for (size, interval) in sizes {
+            if interval > 0 { try await Task.sleep(for: .microseconds(interval)) }
+            writer.send(try type(t + "StreamingOutputCallResponse").encode { $0.message(1) { payload($0, size: size) } })
+        }
+    }
+
+    public static func registry(serverID: String = "herald-rpc-testserver") -> ServiceRegistry {
+        var services = ServiceRegistry()
+        services.unary("/grpc.testing.TestService/EmptyCall") { _, _ in [] }
+        let unaryCall: @Sendable ([UInt8], ServerContext) async throws -> [UInt8] = { request, _ in
+            try type(t + "SimpleRequest").decode(request) { m in
+                if m.message(8)?.bool(1) == true {
+                    throw RPCError(.invalidArgument, "expect_compressed: this server does not accept compressed requests")
+                }
+                try echoStatus(m.message(7))
+                let size = Int(m.int32(2))
+                let fillServerID = m.bool(9)
+                return try type(t + "SimpleResponse").encode { response in
+                    response.message(1) { payload($0, size: size) }
+                    if fillServerID { response.set(4, serverID) }
+                }
+            }
+        }
+        services.register("/grpc.testing.TestService/UnaryCall") { requests, writer, context in
+            echoMetadata(context, writer)
+            var iterator = requests.makeAsyncIterator()
+            guard let request = try await iterator.next() else { throw RPCError(.unimplemented, "UnaryCall needs one request") }
+            writer.send(try await unaryCall(request, context))
+        }
+        services.unary("/grpc.testing.TestService/CacheableUnaryCall", unaryCall)
+        services.serverStreaming("/grpc.testing.TestService/StreamingOutputCall") { request, writer, _ in
+            try await respond(to: request, writer)
+        }
+        services.register("/grpc.testing.TestService/StreamingInputCall") { requests, writer, _ in
+            var total = 0
+            for try await request in requests {
+                total += try type(t + "StreamingInputCallRequest").decode(request) { $0.message(1)?.bytes(2).count ?? 0 }
+            }
+            writer.send(try type(t + "StreamingInputCallResponse").encode { $0.set(1, Int32(total)) })
+        }
+        services.register("/grpc.testing.TestService/FullDuplexCall") { requests, writer, context in
+            echoMetadata(context, writer)
+            for try await request in requests { try await respond(to: request, writer) }
+        }
+        services.register("/grpc.testing.TestService/HalfDuplexCall") { requests, writer, _ in
+            var all: [[UInt8]] = []
+            for try await request in requests { all.append(request) }
+            for request in all { try await respond(to: request, writer) }
+        }
+        services.unary("/herald.bench.v1.Bench/Echo") { request, _ in
+            let text = try type("herald.bench.v1.EchoRequest").decode(request) { $0.string(1) }
+            return try type("herald.bench.v1.EchoResponse").encode { $0.set(1, text) }
+        }
+        let served = Set(["", "grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
+        services.unary("/grpc.health.v1.Health/Check") { request, _ in
+            let service = try type("grpc.health.v1.HealthCheckRequest").decode(request) { $0.string(1) }
+            guard served.contains(service) else { throw RPCError(.notFound, "unknown service \(service)") }
+            return try type("grpc.health.v1.HealthCheckResponse").encode { $0.set(1, Int32(1)) }
+        }
+        return services
+    }
+}

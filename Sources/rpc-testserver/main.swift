@@ -1,0 +1,44 @@
+// rpc-testserver: gRPC's interop TestService, Herald's Bench/Echo and health, over h2c.
+//   rpc-testserver --port 19000 [--host 127.0.0.1]   (gRPC's flag style: --flag value or --flag=value)
+import EventLoop
+import Foundation
+import Interop
+import RPC
+
+var options: [String: String] = [:]
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    guard argument.hasPrefix("--") else {
+        FileHandle.standardError.write(Data("rpc-testserver: unexpected argument \(argument)\n".utf8))
+        exit(2)
+    }
+    let flag = argument.dropFirst(2)
+    if let equals = flag.firstIndex(of: "=") {
+        options[String(flag[..<equals])] = String(flag[flag.index(after: equals)...])
+    } else {
+        options[String(flag)] = arguments.next() ?? ""
+    }
+}
+for name in options.keys where !["port", "host", "use_tls"].contains(name) {
+    FileHandle.standardError.write(Data("rpc-testserver: unknown flag --\(name)\n".utf8))
+    exit(2)
+}
+guard let port = Int(options["port"] ?? "0"), (0...65535).contains(port) else {
+    FileHandle.standardError.write(Data("rpc-testserver: --port needs a port number\n".utf8))
+    exit(2)
+}
+if options["use_tls"] == "true" {
+    FileHandle.standardError.write(Data("rpc-testserver: TLS is not implemented yet\n".utf8))
+    exit(2)
+}
+let server = GRPCServer(.init(host: options["host"] ?? "127.0.0.1", port: port), services: InteropServices.registry())
+do {
+    try server.start()
+} catch {
+    FileHandle.standardError.write(Data("rpc-testserver: \(error)\n".utf8))
+    exit(1)
+}
+FileHandle.standardOutput.write(Data("rpc-testserver listening on \(options["host"] ?? "127.0.0.1"):\(server.port)\n".utf8))
+signal(SIGINT, SIG_DFL)
+signal(SIGTERM, SIG_DFL)
+while true { sleep(3600) }
