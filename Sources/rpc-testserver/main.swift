@@ -5,6 +5,14 @@ import Foundation
 import Interop
 import RPC
 
+// A parent (a test runner, a supervisor) may have blocked SIGTERM/SIGINT; a server must still stop on them.
+// Unblocked before any loop thread starts, so every thread inherits the mask.
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+sigaddset(&stopSignals, SIGTERM)
+sigaddset(&stopSignals, SIGINT)
+pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+
 var options: [String: String] = [:]
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {

@@ -55,3 +55,41 @@ private final class ErrorCollector: @unchecked Sendable {  // unchecked: `data` 
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// A server the tests start and stop.
+public final class RunningProcess: @unchecked Sendable {  // unchecked: the Process is only touched by the test that owns it
+    public let process: Process
+    private let output: FileHandle
+
+    /// Starts `executable` and waits for its first line of output (servers print their port there).
+    public init(_ executable: String, _ arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        output = pipe.fileHandleForReading
+        try process.run()
+    }
+
+    /// The first line the process printed (blocking until it does, or until it exits).
+    public func firstLine() -> String {
+        var line = Data()
+        while true {
+            let chunk = output.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+            if line.contains(0x0A) { break }
+        }
+        return String(decoding: line.prefix { $0 != 0x0A }, as: UTF8.self)
+    }
+
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// gRPC's interop cases, run by a real gRPC implementation (Python grpcio) against `rpc-testserver`.
+@Suite("Interop: Python grpcio client against rpc-testserver")
+struct InteropTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let cases = [
+        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream", "custom_metadata",
+        "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
+        "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
+    ]
+
+    @Test("every loopback case without compression passes")
+    func loopbackCases() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let python = environment["HERALD_PYTHON"] else {
+            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
+            return
+        }
+        let bin = environment["HERALD_BIN_DIR"] ?? Self.root.appendingPathComponent(".build/debug").path
+        let server = try RunningProcess("\(bin)/rpc-testserver", ["--port=0"])
+        defer { server.stop() }
+        let banner = server.firstLine()
+        let port = try #require(banner.split(separator: ":").last.flatMap { Int($0) }, "no port in \(banner)")
+        let result = try runProcess(python, [
+            Self.root.appendingPathComponent("Tests/InteropTests/Python/interop_client.py").path,
+            "--protos", Self.root.appendingPathComponent("Protos").path, "--server_port", String(port),
+            "--test_case", Self.cases.joined(separator: ","),
+        ])
+        let lines = result.stdoutText.split(separator: "\n").map(String.init)
+        for name in Self.cases {
+            #expect(lines.contains("PASS \(name)"), "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")")
+        }
+        #expect(result.status == 0)
+    }
+}

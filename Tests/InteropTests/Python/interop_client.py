@@ -1,0 +1,203 @@
+"""gRPC's interop test cases (doc/interop-test-descriptions.md) run by Python grpcio against a server.
+
+  interop_client.py --protos DIR --server_port PORT --test_case NAME[,NAME...]
+
+Prints "PASS name" or "FAIL name: reason" per case; exits non-zero if any failed.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import grpc
+import grpc_tools
+from grpc_tools import protoc
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--protos", required=True)
+parser.add_argument("--server_host", default="127.0.0.1")
+parser.add_argument("--server_port", type=int, required=True)
+parser.add_argument("--test_case", required=True)
+args = parser.parse_args()
+
+out = tempfile.mkdtemp()
+include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
+files = ["grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto"]
+# Generated into a package of their own ("interop_pb"), so they cannot collide with the grpc package.
+work = os.path.join(out, "src", "interop_pb")
+os.makedirs(work)
+for name in files:
+    with open(os.path.join(args.protos, name)) as f:
+        text = f.read()
+    text = text.replace('import "grpc/testing/', 'import "interop_pb/').replace("package grpc.testing;", "package grpc.testing;")
+    with open(os.path.join(work, os.path.basename(name)), "w") as f:
+        f.write(text)
+if protoc.main(["protoc", f"-I{os.path.join(out, 'src')}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}"]
+               + [f"interop_pb/{os.path.basename(n)}" for n in files]) != 0:
+    sys.exit("protoc failed")
+open(os.path.join(out, "interop_pb", "__init__.py"), "w").close()
+sys.path.insert(0, out)
+from interop_pb import empty_pb2, messages_pb2, test_pb2_grpc  # noqa: E402
+
+channel = grpc.insecure_channel(f"{args.server_host}:{args.server_port}")
+stub = test_pb2_grpc.TestServiceStub(channel)
+
+
+class Pipe:
+    """A request iterator the test feeds by hand; it stays open until closed."""
+
+    def __init__(self):
+        import queue
+        self.queue = queue.Queue()
+
+    def add(self, item):
+        self.queue.put(item)
+
+    def close(self):
+        self.queue.put(None)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = self.queue.get()
+        if item is None:
+            raise StopIteration
+        return item
+
+
+def payload(size):
+    return messages_pb2.Payload(body=b"\0" * size)
+
+
+def empty_unary():
+    assert stub.EmptyCall(empty_pb2.Empty(), timeout=10) == empty_pb2.Empty()
+
+
+def large_unary():
+    response = stub.UnaryCall(messages_pb2.SimpleRequest(response_size=314159, payload=payload(271828)), timeout=10)
+    assert len(response.payload.body) == 314159, len(response.payload.body)
+
+
+def client_streaming():
+    sizes = [27182, 8, 1828, 45904]
+    response = stub.StreamingInputCall(iter(messages_pb2.StreamingInputCallRequest(payload=payload(s)) for s in sizes), timeout=10)
+    assert response.aggregated_payload_size == 74922, response.aggregated_payload_size
+
+
+def server_streaming():
+    sizes = [31415, 9, 2653, 58979]
+    request = messages_pb2.StreamingOutputCallRequest(response_parameters=[messages_pb2.ResponseParameters(size=s) for s in sizes])
+    got = [len(r.payload.body) for r in stub.StreamingOutputCall(request, timeout=10)]
+    assert got == sizes, got
+
+
+def ping_pong():
+    pipe = Pipe()
+    call = stub.FullDuplexCall(pipe, timeout=10)
+    for response_size, request_size in [(31415, 27182), (9, 8), (2653, 1828), (58979, 45904)]:
+        pipe.add(messages_pb2.StreamingOutputCallRequest(
+            response_parameters=[messages_pb2.ResponseParameters(size=response_size)], payload=payload(request_size)))
+        response = next(call)
+        assert len(response.payload.body) == response_size
+    pipe.close()
+    assert list(call) == []
+
+
+def empty_stream():
+    assert list(stub.FullDuplexCall(iter([]), timeout=10)) == []
+
+
+def custom_metadata():
+    metadata = (("x-grpc-test-echo-initial", "test_initial_metadata_value"), ("x-grpc-test-echo-trailing-bin", b"\xab\xab\xab"))
+    response, call = stub.UnaryCall.with_call(
+        messages_pb2.SimpleRequest(response_size=314159, payload=payload(271828)), metadata=metadata, timeout=10)
+    initial = dict(call.initial_metadata())
+    trailing = dict(call.trailing_metadata())
+    assert initial.get("x-grpc-test-echo-initial") == "test_initial_metadata_value", initial
+    assert trailing.get("x-grpc-test-echo-trailing-bin") == b"\xab\xab\xab", trailing
+    call = stub.FullDuplexCall(iter([messages_pb2.StreamingOutputCallRequest(
+        response_parameters=[messages_pb2.ResponseParameters(size=314159)], payload=payload(271828))]), metadata=metadata, timeout=10)
+    list(call)
+    assert dict(call.initial_metadata()).get("x-grpc-test-echo-initial") == "test_initial_metadata_value"
+    assert dict(call.trailing_metadata()).get("x-grpc-test-echo-trailing-bin") == b"\xab\xab\xab"
+
+
+def expect_status(code, message, function):
+    try:
+        function()
+    except grpc.RpcError as error:
+        assert error.code() == code, (error.code(), error.details())
+        if message is not None:
+            assert error.details() == message, repr(error.details())
+        return
+    raise AssertionError("call succeeded")
+
+
+def status_code_and_message():
+    status = messages_pb2.EchoStatus(code=2, message="test status message")
+    expect_status(grpc.StatusCode.UNKNOWN, "test status message",
+                  lambda: stub.UnaryCall(messages_pb2.SimpleRequest(response_status=status), timeout=10))
+    expect_status(grpc.StatusCode.UNKNOWN, "test status message",
+                  lambda: list(stub.FullDuplexCall(iter([messages_pb2.StreamingOutputCallRequest(response_status=status)]), timeout=10)))
+
+
+def special_status_message():
+    text = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n"
+    status = messages_pb2.EchoStatus(code=2, message=text)
+    expect_status(grpc.StatusCode.UNKNOWN, text, lambda: stub.UnaryCall(messages_pb2.SimpleRequest(response_status=status), timeout=10))
+
+
+def unimplemented_method():
+    expect_status(grpc.StatusCode.UNIMPLEMENTED, None, lambda: stub.UnimplementedCall(empty_pb2.Empty(), timeout=10))
+
+
+def unimplemented_service():
+    other = test_pb2_grpc.UnimplementedServiceStub(channel)
+    expect_status(grpc.StatusCode.UNIMPLEMENTED, None, lambda: other.UnimplementedCall(empty_pb2.Empty(), timeout=10))
+
+
+def cancel_after_begin():
+    pipe = Pipe()
+    future = stub.StreamingInputCall.future(pipe, timeout=10)
+    future.cancel()
+    assert future.cancelled()
+    assert future.code() == grpc.StatusCode.CANCELLED, future.code()
+    pipe.close()
+
+
+def cancel_after_first_response():
+    pipe = Pipe()
+    call = stub.FullDuplexCall(pipe, timeout=10)
+    pipe.add(messages_pb2.StreamingOutputCallRequest(
+        response_parameters=[messages_pb2.ResponseParameters(size=31415)], payload=payload(27182)))
+    next(call)
+    call.cancel()
+    pipe.close()
+    assert call.code() == grpc.StatusCode.CANCELLED, call.code()
+
+
+def timeout_on_sleeping_server():
+    pipe = Pipe()
+    call = stub.FullDuplexCall(pipe, timeout=0.001)
+    pipe.add(messages_pb2.StreamingOutputCallRequest(payload=payload(27182)))
+    try:
+        next(call)
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED, error.code()
+        return
+    finally:
+        pipe.close()
+    raise AssertionError("expected the call to exceed its 1 ms deadline")
+
+
+failed = 0
+for name in args.test_case.split(","):
+    try:
+        globals()[name]()
+        print(f"PASS {name}", flush=True)
+    except Exception as error:  # noqa: BLE001
+        failed += 1
+        print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
+sys.exit(1 if failed else 0)
