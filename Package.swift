@@ -34,6 +34,7 @@ let package = Package(
         systemLibrary("CLibpq", pkgConfig: "libpq", apt: ["libpq-dev"]),
         systemLibrary("COpenSSL", pkgConfig: "openssl", apt: ["libssl-dev"]),
         systemLibrary("CLibevent", pkgConfig: "libevent", apt: ["libevent-dev"]),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
 
         // Shared vocabulary with no C: status codes, configuration, structured logs.
         .target(
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "RPC",
             dependencies: [
-                "HTTP2", "EventLoop", "CLibevent", "HeraldCore", .product(name: "Logging", package: "swift-log"),
+                "HTTP2", "EventLoop", "CLibevent", "CZlib", "HeraldCore", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -31,10 +31,17 @@ public enum InteropServices {
         }
     }
 
+    /// A request's `expect_compressed` probe: a compressed message is expected, so an uncompressed one is refused.
+    static func checkCompression(_ expect: MessageView?, _ context: ServerContext) throws {
+        if expect?.bool(1) == true && context.requestEncoding != "gzip" {
+            throw RPCError(.invalidArgument, "expect_compressed is set but the request was not compressed")
+        }
+    }
+
     /// Answers one StreamingOutputCallRequest: its response parameters, each after its interval.
     static func respond(to request: [UInt8], _ writer: ResponseWriter) async throws {
-        let (sizes, status) = try type(t + "StreamingOutputCallRequest").decode(request) { m -> ([(Int, Int)], RPCError?) in
-            let sizes = m.map(2) { (Int($0.int32(1)), Int($0.int32(2))) }
+        let (sizes, status) = try type(t + "StreamingOutputCallRequest").decode(request) { m -> ([(Int, Int, Bool)], RPCError?) in
+            let sizes = m.map(2) { (Int($0.int32(1)), Int($0.int32(2)), $0.message(3)?.bool(1) ?? false) }
             do {
                 try echoStatus(m.message(7))
                 return (sizes, nil)
@@ -43,43 +50,49 @@ public enum InteropServices {
             }
         }
         if let status { throw status }
-        for (size, interval) in sizes {
+        for (size, interval, compressed) in sizes {
             if interval > 0 { try await Task.sleep(for: .microseconds(interval)) }
-            writer.send(try type(t + "StreamingOutputCallResponse").encode { $0.message(1) { payload($0, size: size) } })
+            writer.send(try type(t + "StreamingOutputCallResponse").encode { $0.message(1) { payload($0, size: size) } }, compressed: compressed)
         }
     }
 
     public static func registry(serverID: String = "herald-rpc-testserver") -> ServiceRegistry {
         var services = ServiceRegistry()
         services.unary("/grpc.testing.TestService/EmptyCall") { _, _ in [] }
-        let unaryCall: @Sendable ([UInt8], ServerContext) async throws -> [UInt8] = { request, _ in
+        /// UnaryCall's answer and whether to compress it.
+        let unaryCall: @Sendable ([UInt8], ServerContext) throws -> ([UInt8], Bool) = { request, context in
             try type(t + "SimpleRequest").decode(request) { m in
-                if m.message(8)?.bool(1) == true {
-                    throw RPCError(.invalidArgument, "expect_compressed: this server does not accept compressed requests")
-                }
+                try checkCompression(m.message(8), context)
                 try echoStatus(m.message(7))
                 let size = Int(m.int32(2))
                 let fillServerID = m.bool(9)
-                return try type(t + "SimpleResponse").encode { response in
+                let compress = m.message(6)?.bool(1) ?? false
+                let response = try type(t + "SimpleResponse").encode { response in
                     response.message(1) { payload($0, size: size) }
                     if fillServerID { response.set(4, serverID) }
                 }
+                return (response, compress)
             }
         }
-        services.register("/grpc.testing.TestService/UnaryCall") { requests, writer, context in
-            echoMetadata(context, writer)
-            var iterator = requests.makeAsyncIterator()
-            guard let request = try await iterator.next() else { throw RPCError(.unimplemented, "UnaryCall needs one request") }
-            writer.send(try await unaryCall(request, context))
+        for method in ["UnaryCall", "CacheableUnaryCall"] {
+            services.register("/grpc.testing.TestService/\(method)") { requests, writer, context in
+                echoMetadata(context, writer)
+                var iterator = requests.makeAsyncIterator()
+                guard let request = try await iterator.next() else { throw RPCError(.unimplemented, "\(method) needs one request") }
+                let (response, compress) = try unaryCall(request, context)
+                writer.send(response, compressed: compress)
+            }
         }
-        services.unary("/grpc.testing.TestService/CacheableUnaryCall", unaryCall)
         services.serverStreaming("/grpc.testing.TestService/StreamingOutputCall") { request, writer, _ in
             try await respond(to: request, writer)
         }
-        services.register("/grpc.testing.TestService/StreamingInputCall") { requests, writer, _ in
+        services.register("/grpc.testing.TestService/StreamingInputCall") { requests, writer, context in
             var total = 0
             for try await request in requests {
-                total += try type(t + "StreamingInputCallRequest").decode(request) { $0.message(1)?.bytes(2).count ?? 0 }
+                total += try type(t + "StreamingInputCallRequest").decode(request) { m in
+                    try checkCompression(m.message(2), context)
+                    return m.message(1)?.bytes(2).count ?? 0
+                }
             }
             writer.send(try type(t + "StreamingInputCallResponse").encode { $0.set(1, Int32(total)) })
         }

@@ -5,6 +5,8 @@ import HeraldCore
 /// prefix against the limit before buffering the body.
 struct MessageDeframer {
     let maxMessageBytes: Int
+    /// True when the request declared `grpc-encoding: gzip`, so compressed messages may arrive.
+    var gzipAllowed = false
     private var buffer: [UInt8] = []
     private var consumed = 0
 
@@ -21,11 +23,12 @@ struct MessageDeframer {
             guard length <= maxMessageBytes else {
                 throw RPCError(.resourceExhausted, "message of \(length) bytes exceeds the limit of \(maxMessageBytes)")
             }
-            guard flag == 0 else {
-                throw RPCError(.unimplemented, "compressed messages are not supported by this server (no grpc-encoding was negotiated)")
+            guard flag == 0 || (flag == 1 && gzipAllowed) else {
+                throw RPCError(.internal, "compressed message without a grpc-encoding that says how")
             }
             guard buffer.count - consumed - 5 >= length else { break }
-            messages.append(Array(buffer[(consumed + 5)..<(consumed + 5 + length)]))
+            let body = Array(buffer[(consumed + 5)..<(consumed + 5 + length)])
+            messages.append(flag == 1 ? try Gzip.decompress(body, limit: maxMessageBytes) : body)
             consumed += 5 + length
         }
         if consumed > 0 && consumed == buffer.count {
@@ -43,12 +46,12 @@ struct MessageDeframer {
 }
 
 enum MessageFramer {
-    /// The 5-byte prefix and the message.
-    static func frame(_ message: [UInt8]) -> [UInt8] {
+    /// The 5-byte prefix and the message (`compressed`: the message is already gzip'd).
+    static func frame(_ message: [UInt8], compressed: Bool = false) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(message.count + 5)
         let length = UInt32(message.count)
-        out.append(0)
+        out.append(compressed ? 1 : 0)
         out.append(UInt8(length >> 24))
         out.append(UInt8(length >> 16 & 0xFF))
         out.append(UInt8(length >> 8 & 0xFF))

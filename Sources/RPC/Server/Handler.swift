@@ -11,6 +11,8 @@ public struct ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The peer's address, `ip:port`.
     public let peer: String
+    /// The request's `grpc-encoding`: `identity` or `gzip`.
+    public let requestEncoding: String
 
     /// The first value of a metadata key (lower case).
     public func metadata(_ name: String) -> String? { metadata.first { $0.name == name }?.value }
@@ -29,9 +31,9 @@ public final class ResponseWriter: @unchecked Sendable {  // unchecked: every us
         self.stream = stream
     }
 
-    /// Sends one message (headers first, the first time).
-    public func send(_ message: [UInt8]) {
-        onLoop { $0.sendMessage(message) }
+    /// Sends one message (headers first, the first time); `compressed` gzips it when the client accepts gzip.
+    public func send(_ message: [UInt8], compressed: Bool = false) {
+        onLoop { $0.sendMessage(message, compress: compressed) }
     }
 
     /// Adds metadata to the response headers; only before the first message.

@@ -132,7 +132,7 @@ final class ServerConnection: HTTP2ServerSessionDelegate {
             case ":method": method = value
             case "content-type": contentType = value
             case "grpc-timeout": timeout = GRPCTimeout.parse(value)
-            case ":authority", ":scheme", "te", "grpc-accept-encoding", "user-agent": break
+            case ":authority", ":scheme", "te", "grpc-accept-encoding", "grpc-encoding", "user-agent": break
             default: if !name.hasPrefix(":") { metadata.append((name, value)) }
             }
         }
@@ -144,12 +144,16 @@ final class ServerConnection: HTTP2ServerSessionDelegate {
             stream.finish(RPCError(.unimplemented, "unknown method \(path)"))
             return
         }
-        if let encoding = metadata.first(where: { $0.name == "grpc-encoding" })?.value, encoding != "identity" {
-            stream.finish(RPCError(.unimplemented, "grpc-encoding \(encoding) is not supported; use identity"))
+        let encoding = headers.first { $0.name == "grpc-encoding" }?.value ?? "identity"
+        guard encoding == "identity" || encoding == "gzip" else {
+            stream.finish(RPCError(.unimplemented, "grpc-encoding \(encoding) is not supported; use gzip or identity"))
             return
         }
+        stream.deframer.gzipAllowed = encoding == "gzip"
+        let accepted = headers.first { $0.name == "grpc-accept-encoding" }?.value ?? ""
+        stream.peerAcceptsGzip = accepted.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "gzip" }
         let deadline = timeout.map { ContinuousClock.now + $0 }
-        let context = ServerContext(path: path, metadata: metadata, deadline: deadline, peer: peer)
+        let context = ServerContext(path: path, metadata: metadata, deadline: deadline, peer: peer, requestEncoding: encoding)
         let (requests, continuation) = RequestMessages.makeStream()
         stream.requests = continuation
         let writer = ResponseWriter(loop: loop, stream: stream)

@@ -13,6 +13,8 @@ final class ServerStream {
     var task: Task<Void, Never>?
     var timer: LoopTimer?
     var headersSent = false
+    /// The client listed gzip in `grpc-accept-encoding`, so responses may be compressed.
+    var peerAcceptsGzip = false
     var finished = false
     var initialMetadata: [(String, String)] = []
     var trailingMetadata: [(String, String)] = []
@@ -24,16 +26,22 @@ final class ServerStream {
     }
 
     private var responseHeaders: [(String, String)] {
-        [(":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity")] + initialMetadata
+        [(":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", "identity,gzip")]
+            + (peerAcceptsGzip ? [("grpc-encoding", "gzip")] : []) + initialMetadata
     }
 
-    func sendMessage(_ message: [UInt8]) {
+    /// Sends one message; `compress` asks for gzip, honoured when the client accepts it.
+    func sendMessage(_ message: [UInt8], compress: Bool) {
         guard !finished else { return }
         if !headersSent {
             headersSent = true
             connection.session.respond(id, headers: responseHeaders)
         }
-        connection.session.send(id, MessageFramer.frame(message))
+        if compress && peerAcceptsGzip, let compressed = try? Gzip.compress(message) {
+            connection.session.send(id, MessageFramer.frame(compressed, compressed: true))
+        } else {
+            connection.session.send(id, MessageFramer.frame(message))
+        }
         connection.flush()
     }
 

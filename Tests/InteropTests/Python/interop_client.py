@@ -192,6 +192,40 @@ def timeout_on_sleeping_server():
     raise AssertionError("expected the call to exceed its 1 ms deadline")
 
 
+def client_compressed_unary():
+    bool_value = messages_pb2.BoolValue
+    probe = messages_pb2.SimpleRequest(expect_compressed=bool_value(value=True), response_size=314159, payload=payload(271828))
+    expect_status(grpc.StatusCode.INVALID_ARGUMENT, None, lambda: stub.UnaryCall(probe, timeout=10))
+    response = stub.UnaryCall(probe, timeout=10, compression=grpc.Compression.Gzip)
+    assert len(response.payload.body) == 314159
+    plain = messages_pb2.SimpleRequest(expect_compressed=bool_value(value=False), response_size=314159, payload=payload(271828))
+    assert len(stub.UnaryCall(plain, timeout=10).payload.body) == 314159
+
+
+def server_compressed_unary():
+    for compressed in (True, False):
+        request = messages_pb2.SimpleRequest(
+            response_compressed=messages_pb2.BoolValue(value=compressed), response_size=314159, payload=payload(271828))
+        assert len(stub.UnaryCall(request, timeout=10).payload.body) == 314159
+
+
+def client_compressed_streaming():
+    bool_value = messages_pb2.BoolValue
+    probe = messages_pb2.StreamingInputCallRequest(expect_compressed=bool_value(value=True), payload=payload(27182))
+    expect_status(grpc.StatusCode.INVALID_ARGUMENT, None, lambda: stub.StreamingInputCall(iter([probe]), timeout=10))
+    requests = [probe, messages_pb2.StreamingInputCallRequest(expect_compressed=bool_value(value=True), payload=payload(45904))]
+    response = stub.StreamingInputCall(iter(requests), timeout=10, compression=grpc.Compression.Gzip)
+    assert response.aggregated_payload_size == 73086, response.aggregated_payload_size
+
+
+def server_compressed_streaming():
+    parameters = [messages_pb2.ResponseParameters(size=31415, compressed=messages_pb2.BoolValue(value=True)),
+                  messages_pb2.ResponseParameters(size=92653, compressed=messages_pb2.BoolValue(value=False))]
+    got = [len(r.payload.body) for r in stub.StreamingOutputCall(
+        messages_pb2.StreamingOutputCallRequest(response_parameters=parameters), timeout=10)]
+    assert got == [31415, 92653], got
+
+
 failed = 0
 for name in args.test_case.split(","):
     try:
