@@ -71,13 +71,14 @@ let package = Package(
         .target(
             name: "RPC",
             dependencies: [
-                "HTTP2", "EventLoop", "CLibevent", "CZlib", "HeraldCore", .product(name: "Logging", package: "swift-log"),
+                "HTTP2", "EventLoop", "Codec", "CLibevent", "CZlib", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
 
         // Layer 4: the API — Swift schemas of every message in Protos/.
-        .target(name: "API", dependencies: ["Codec"], swiftSettings: strict),
+        .target(name: "API", dependencies: ["Codec", "RPC"], swiftSettings: strict),
 
         // Layer 5: the interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),

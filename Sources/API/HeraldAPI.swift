@@ -1,4 +1,5 @@
 import Codec
+import RPC
 
 /// Every message, enum and service Herald speaks, as hand-written Swift schemas that mirror `Protos/` (a test
 /// compiles `Protos/` with protoc and fails on any difference).

@@ -109,12 +109,8 @@ public enum InteropServices {
             let text = try type("herald.bench.v1.EchoRequest").decode(request) { $0.string(1) }
             return try type("herald.bench.v1.EchoResponse").encode { $0.set(1, text) }
         }
-        let served = Set(["", "grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
-        services.unary("/grpc.health.v1.Health/Check") { request, _ in
-            let service = try type("grpc.health.v1.HealthCheckRequest").decode(request) { $0.string(1) }
-            guard served.contains(service) else { throw RPCError(.notFound, "unknown service \(service)") }
-            return try type("grpc.health.v1.HealthCheckResponse").encode { $0.set(1, Int32(1)) }
-        }
+        HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
+            .register(in: &services)
         return services
     }
 }

@@ -226,6 +226,25 @@ def server_compressed_streaming():
     assert got == [31415, 92653], got
 
 
+def health_check():
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    health = health_pb2_grpc.HealthStub(channel)
+    for service in ("", "grpc.testing.TestService"):
+        assert health.Check(health_pb2.HealthCheckRequest(service=service), timeout=10).status == health_pb2.HealthCheckResponse.SERVING
+    expect_status(grpc.StatusCode.NOT_FOUND, None, lambda: health.Check(health_pb2.HealthCheckRequest(service="no.Such"), timeout=10))
+
+
+def health_watch():
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    health = health_pb2_grpc.HealthStub(channel)
+    call = health.Watch(health_pb2.HealthCheckRequest(service=""), timeout=10)
+    assert next(call).status == health_pb2.HealthCheckResponse.SERVING
+    call.cancel()
+    unknown = health.Watch(health_pb2.HealthCheckRequest(service="no.Such"), timeout=10)
+    assert next(unknown).status == health_pb2.HealthCheckResponse.SERVICE_UNKNOWN
+    unknown.cancel()
+
+
 failed = 0
 for name in args.test_case.split(","):
     try:
