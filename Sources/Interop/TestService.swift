@@ -111,6 +111,10 @@ public enum InteropServices {
         }
         HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
             .register(in: &services)
+        let served = HeraldAPI.services.filter { ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"].contains($0.fullName) }
+        ReflectionService(messages: HeraldAPI.messages, enums: HeraldAPI.enums, services: served, registry: HeraldAPI.registry)
+            .register(in: &services)
         return services
     }
 }

@@ -12,9 +12,10 @@ struct InteropTests {
         "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "client_compressed_unary",
         "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming", "health_check", "health_watch",
+        "reflection",
     ]
 
-    @Test("every loopback case passes, and grpcio-health-checking's client works")
+    @Test("every loopback case passes, and grpcio's health and reflection clients work")
     func loopbackCases() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let python = environment["HERALD_PYTHON"] else {

@@ -33,10 +33,3 @@ enum CommonSchemas {
     static func page(_ number: Int32) -> FieldSchema { .init(number, "page", .message(c + "PageRequest")) }
     static func pageResponse(_ number: Int32) -> FieldSchema { .init(number, "page", .message(c + "PageResponse")) }
 }
-
-/// Shorthands for the schema files of each service.
-extension FieldSchema {
-    static func message(_ number: Int32, _ name: String, _ type: String, _ label: FieldLabel = .singular) -> FieldSchema {
-        FieldSchema(number, name, .message(type), label)
-    }
-}

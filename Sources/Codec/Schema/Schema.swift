@@ -80,6 +80,11 @@ public struct FieldSchema: Hashable, Sendable {
         FieldSchema(number, name, .message(entry), .repeated)
     }
 
+    /// A message-typed field: `.message(3, "payload", "grpc.testing.Payload")`.
+    public static func message(_ number: Int32, _ name: String, _ type: String, _ label: FieldLabel = .singular) -> FieldSchema {
+        FieldSchema(number, name, .message(type), label)
+    }
+
     /// The lowerCamelCase name of the proto3 JSON mapping.
     public var jsonName: String {
         var out = ""

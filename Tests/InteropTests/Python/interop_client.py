@@ -245,6 +245,27 @@ def health_watch():
     unknown.cancel()
 
 
+def reflection():
+    from google.protobuf import descriptor_pool, message_factory
+    from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
+    database = ProtoReflectionDescriptorDatabase(channel)
+    services = set(database.get_services())
+    assert {"grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"} <= services, services
+    pool = descriptor_pool.DescriptorPool(database)
+    method = pool.FindServiceByName("herald.bench.v1.Bench").FindMethodByName("Echo")
+    request_class = message_factory.GetMessageClass(method.input_type)
+    response_class = message_factory.GetMessageClass(method.output_type)
+    echo = channel.unary_unary("/herald.bench.v1.Bench/Echo", request_serializer=request_class.SerializeToString,
+                               response_deserializer=response_class.FromString)
+    assert echo(request_class(message="via reflection ☺"), timeout=10).message == "via reflection ☺"
+    unary = pool.FindServiceByName("grpc.testing.TestService").FindMethodByName("UnaryCall")
+    assert unary.input_type.fields_by_name["payload"].message_type.full_name == "grpc.testing.Payload"
+    # v1 answers the same way (raw bytes: list_services = "*").
+    raw = channel.stream_stream("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo")
+    answer = next(raw(iter([b"\x3a\x01*"]), timeout=10))
+    assert b"herald.bench.v1.Bench" in answer, answer
+
+
 failed = 0
 for name in args.test_case.split(","):
     try:

@@ -1,7 +1,7 @@
 import Codec
 
 /// `grpc/reflection/v1/reflection.proto` and its `v1alpha` twin, which differ only in package.
-enum ReflectionSchemas {
+public enum ReflectionSchemas {
     static let packages = ["grpc.reflection.v1.", "grpc.reflection.v1alpha."]
 
     static func messages(_ p: String) -> [MessageSchema] {
@@ -31,9 +31,9 @@ enum ReflectionSchemas {
         ]
     }
 
-    static let allMessages = packages.flatMap(messages)
+    public static let allMessages = packages.flatMap(messages)
 
-    static let services = packages.map { p in
+    public static let services = packages.map { p in
         ServiceSchema(p + "ServerReflection", [
             .init("ServerReflectionInfo", p + "ServerReflectionRequest", p + "ServerReflectionResponse", clientStreaming: true,
                   serverStreaming: true),
