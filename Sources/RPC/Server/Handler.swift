@@ -63,29 +63,29 @@ public final class ResponseWriter: @unchecked Sendable {  // unchecked: every us
 /// A method's implementation over raw message bytes; typed helpers build on it.
 public typealias StreamingHandler = @Sendable (RequestMessages, ResponseWriter, ServerContext) async throws -> Void
 
+/// A unary method's implementation: one request in, one response out.
+public typealias UnaryHandler = @Sendable ([UInt8], ServerContext) async throws -> [UInt8]
+
 /// The handlers a server offers, by `:path`.
 public struct ServiceRegistry: Sendable {
-    var handlers: [String: StreamingHandler] = [:]
+    enum Handler {
+        /// Served without a request stream: the one message is handed over when the client half-closes.
+        case unary(UnaryHandler)
+        case streaming(StreamingHandler)
+    }
+
+    var handlers: [String: Handler] = [:]
 
     public init() {}
 
     /// Registers a handler of any of the four call kinds.
     public mutating func register(_ path: String, _ handler: @escaping StreamingHandler) {
-        handlers[path] = handler
+        handlers[path] = .streaming(handler)
     }
 
     /// Registers a unary handler: one request, one response.
-    public mutating func unary(_ path: String, _ handler: @escaping @Sendable ([UInt8], ServerContext) async throws -> [UInt8]) {
-        register(path) { requests, writer, context in
-            var iterator = requests.makeAsyncIterator()
-            guard let request = try await iterator.next() else {
-                throw RPCError(.unimplemented, "a unary call needs exactly one request message, got none")
-            }
-            guard try await iterator.next() == nil else {
-                throw RPCError(.unimplemented, "a unary call needs exactly one request message, got more")
-            }
-            writer.send(try await handler(request, context))
-        }
+    public mutating func unary(_ path: String, _ handler: @escaping UnaryHandler) {
+        handlers[path] = .unary(handler)
     }
 
     /// Registers a server-streaming handler: one request, any number of responses.

@@ -21,6 +21,7 @@ final class ServerConnection: HTTP2ServerSessionDelegate {
     private var pending: [UInt8] = []
     private var pendingOffset = 0
     private var closed = false
+    private var flushScheduled = false
     private let onClose: (ServerConnection) -> Void
     /// The loop's read buffer, shared by the connections of one loop (they never read at the same time).
     private let readBuffer: UnsafeMutableRawBufferPointer
@@ -73,6 +74,19 @@ final class ServerConnection: HTTP2ServerSessionDelegate {
             }
         }
         flush()
+    }
+
+    /// Flushes once after the work already queued on the loop (handler completions from the same turn share one
+    /// `send`).
+    func scheduleFlush() {
+        guard !flushScheduled, !closed else { return }
+        flushScheduled = true
+        let me = LoopBound(self, on: loop)
+        loop.execute {
+            let connection = me.value
+            connection.flushScheduled = false
+            connection.flush()
+        }
     }
 
     /// Writes what nghttp2 has queued; waits for writability when the socket is full.
@@ -154,15 +168,20 @@ final class ServerConnection: HTTP2ServerSessionDelegate {
         stream.peerAcceptsGzip = accepted.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "gzip" }
         let deadline = timeout.map { ContinuousClock.now + $0 }
         let context = ServerContext(path: path, metadata: metadata, deadline: deadline, peer: peer, requestEncoding: encoding)
-        let (requests, continuation) = RequestMessages.makeStream()
-        stream.requests = continuation
         let writer = ResponseWriter(loop: loop, stream: stream)
-        stream.task = Task(executorPreference: loop) {
-            do {
-                try await handler(requests, writer, context)
-                writer.finish(nil)
-            } catch {
-                writer.finish(RPCError.from(error))
+        switch handler {
+        case .unary(let unary):
+            stream.unary = (unary, context, writer)
+        case .streaming(let streaming):
+            let (requests, continuation) = RequestMessages.makeStream()
+            stream.requests = continuation
+            stream.task = Task(executorPreference: loop) {
+                do {
+                    try await streaming(requests, writer, context)
+                    writer.finish(nil)
+                } catch {
+                    writer.finish(RPCError.from(error))
+                }
             }
         }
         if let timeout {
@@ -177,7 +196,9 @@ final class ServerConnection: HTTP2ServerSessionDelegate {
     func streamReceived(_ streamID: Int32, bytes: UnsafeRawBufferPointer) {
         guard let stream = streams[streamID], !stream.finished else { return }
         do {
-            for message in try stream.deframer.append(bytes) { stream.requests?.yield(message) }
+            for message in try stream.deframer.append(bytes) {
+                if stream.unary != nil { stream.unaryRequests.append(message) } else { stream.requests?.yield(message) }
+            }
         } catch {
             stream.task?.cancel()
             stream.finish(RPCError.from(error))
@@ -189,6 +210,22 @@ final class ServerConnection: HTTP2ServerSessionDelegate {
         guard let stream = streams[streamID] else { return }
         if stream.deframer.hasPartialMessage {
             stream.finish(RPCError(.internal, "the request ended in the middle of a message"))
+            return
+        }
+        if let (handler, context, writer) = stream.unary {
+            guard stream.unaryRequests.count == 1 else {
+                stream.finish(RPCError(.unimplemented, "a unary call needs exactly one request message, got \(stream.unaryRequests.count)"))
+                return
+            }
+            let request = stream.unaryRequests.removeFirst()
+            stream.task = Task(executorPreference: loop) {
+                do {
+                    writer.send(try await handler(request, context))
+                    writer.finish(nil)
+                } catch {
+                    writer.finish(RPCError.from(error))
+                }
+            }
             return
         }
         stream.requests?.finish()

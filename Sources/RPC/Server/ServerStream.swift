@@ -10,6 +10,9 @@ final class ServerStream {
     unowned let connection: ServerConnection
     var deframer: MessageDeframer
     var requests: RequestMessages.Continuation?
+    /// For unary methods: the handler, and the request messages received so far (exactly one is expected).
+    var unary: (handler: UnaryHandler, context: ServerContext, writer: ResponseWriter)?
+    var unaryRequests: [[UInt8]] = []
     var task: Task<Void, Never>?
     var timer: LoopTimer?
     var headersSent = false
@@ -42,7 +45,7 @@ final class ServerStream {
         } else {
             connection.session.send(id, MessageFramer.frame(message))
         }
-        connection.flush()
+        connection.scheduleFlush()
     }
 
     /// Ends the call with a status: trailers after the body, or a Trailers-Only response when nothing was sent.
@@ -59,7 +62,7 @@ final class ServerStream {
             connection.session.respondHeadersOnly(id, headers: responseHeaders + status + trailingMetadata)
         }
         requests?.finish()
-        connection.flush()
+        connection.scheduleFlush()
     }
 
     /// The client went away (RST_STREAM or connection closed): stop the handler and whatever it started.
