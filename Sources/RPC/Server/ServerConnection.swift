@@ -1,4 +1,3 @@
-import CLibevent
 import EventLoop
 import Foundation
 import HTTP2
@@ -8,131 +7,38 @@ import HeraldCore
 ///
 /// - Important: confined to `loop`. Handlers run in tasks whose executor preference is this loop, so the work
 ///   they do between awaits, and every write back, happens on the loop thread without a hop.
-final class ServerConnection: HTTP2ServerSessionDelegate {
+final class ServerConnection: HTTP2SessionDelegate {
     let loop: EventLoop
-    let descriptor: Int32
     let peer: String
-    let session: HTTP2ServerSession
+    let session: HTTP2Session
+    private let transport: SocketTransport
     private let registry: ServiceRegistry
     private let maxMessageBytes: Int
     private var streams: [Int32: ServerStream] = [:]
-    private var readEvent: OpaquePointer?
-    private var writeEvent: OpaquePointer?
-    private var pending: [UInt8] = []
-    private var pendingOffset = 0
-    private var closed = false
-    private var flushScheduled = false
-    private let onClose: (ServerConnection) -> Void
-    /// The loop's read buffer, shared by the connections of one loop (they never read at the same time).
-    private let readBuffer: UnsafeMutableRawBufferPointer
 
     init(loop: EventLoop, descriptor: Int32, peer: String, registry: ServiceRegistry, maxMessageBytes: Int,
          readBuffer: UnsafeMutableRawBufferPointer, onClose: @escaping (ServerConnection) -> Void) throws {
-        self.readBuffer = readBuffer
         self.loop = loop
-        self.descriptor = descriptor
         self.peer = peer
         self.registry = registry
         self.maxMessageBytes = maxMessageBytes
-        self.onClose = onClose
-        session = try HTTP2ServerSession()
+        session = try HTTP2Session(role: .server)
+        transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer)
         session.delegate = self
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        readEvent = event_new(loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST, { _, _, context in
-            Unmanaged<ServerConnection>.fromOpaque(context!).takeUnretainedValue().readable()
-        }, context)
-        writeEvent = event_new(loop.base, descriptor, HERALD_EV_WRITE, { _, _, context in
-            Unmanaged<ServerConnection>.fromOpaque(context!).takeUnretainedValue().flush()
-        }, context)
-        event_add(readEvent, nil)
-        flush()  // the server's SETTINGS go first
-    }
-
-    deinit {
-        if let readEvent { event_free(readEvent) }
-        if let writeEvent { event_free(writeEvent) }
-    }
-
-    private func readable() {
-        let buffer = readBuffer
-        while !closed {
-            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
-            if count > 0 {
-                do {
-                    try session.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                } catch {
-                    flush()
-                    close()
-                    return
-                }
-                if count < buffer.count { break }
-            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                close()
-                return
-            } else {
-                break
-            }
+        transport.onClose = { [unowned self] in
+            for stream in streams.values { stream.cancel() }
+            streams.removeAll()
+            onClose(self)
         }
-        flush()
+        transport.flush()  // the server's SETTINGS go first
     }
 
-    /// Flushes once after the work already queued on the loop (handler completions from the same turn share one
-    /// `send`).
-    func scheduleFlush() {
-        guard !flushScheduled, !closed else { return }
-        flushScheduled = true
-        let me = LoopBound(self, on: loop)
-        loop.execute {
-            let connection = me.value
-            connection.flushScheduled = false
-            connection.flush()
-        }
-    }
+    func scheduleFlush() { transport.scheduleFlush() }
 
-    /// Writes what nghttp2 has queued; waits for writability when the socket is full.
-    func flush() {
-        guard !closed else { return }
-        do {
-            try session.takeOutput(into: &pending)
-        } catch {
-            close()
-            return
-        }
-        while pendingOffset < pending.count {
-            let written = pending.withUnsafeBytes { raw in
-                send(descriptor, raw.baseAddress! + pendingOffset, raw.count - pendingOffset, Int32(MSG_NOSIGNAL))
-            }
-            if written > 0 {
-                pendingOffset += written
-            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                event_add(writeEvent, nil)
-                return
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                close()
-                return
-            }
-        }
-        pending.removeAll(keepingCapacity: true)
-        pendingOffset = 0
-        if !session.isAlive { close() }
-    }
+    // MARK: HTTP2SessionDelegate
 
-    private func close() {
-        guard !closed else { return }
-        closed = true
-        event_del(readEvent)
-        event_del(writeEvent)
-        for stream in streams.values { stream.cancel() }
-        streams.removeAll()
-        Foundation.close(descriptor)
-        onClose(self)
-    }
-
-    // MARK: HTTP2ServerSessionDelegate
-
-    func streamOpened(_ streamID: Int32, headers: [(name: String, value: String)]) {
+    func streamHeaders(_ streamID: Int32, headers: [(name: String, value: String)]) {
+        guard streams[streamID] == nil else { return }  // request trailers: gRPC sends none
         let stream = ServerStream(id: streamID, connection: self, maxMessageBytes: maxMessageBytes)
         streams[streamID] = stream
         var path = ""

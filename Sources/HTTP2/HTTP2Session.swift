@@ -1,25 +1,28 @@
 import CNghttp2
 import Foundation
 
-/// What a server session reports about its streams.
-public protocol HTTP2ServerSessionDelegate: AnyObject {
-    /// A request's headers are complete.
-    func streamOpened(_ streamID: Int32, headers: [(name: String, value: String)])
-    /// Request body bytes (copied; valid after the call).
+/// What a session reports about its streams.
+public protocol HTTP2SessionDelegate: AnyObject {
+    /// A complete header block: a request's headers (server), a response's headers or trailers (client).
+    func streamHeaders(_ streamID: Int32, headers: [(name: String, value: String)])
+    /// Body bytes (valid only during the call).
     func streamReceived(_ streamID: Int32, bytes: UnsafeRawBufferPointer)
-    /// The client half-closed the stream (END_STREAM).
+    /// The peer half-closed the stream (END_STREAM).
     func streamEnded(_ streamID: Int32)
     /// The stream is gone: finished, reset by either side, or the connection closed.
     func streamClosed(_ streamID: Int32, errorCode: UInt32)
 }
 
-/// The server side of one HTTP/2 connection on nghttp2, sans I/O: bytes in through `receive`, bytes out through
+/// One HTTP/2 connection on nghttp2, server or client side, sans I/O: bytes in through `receive`, bytes out through
 /// `takeOutput`, so it is tested without sockets and driven by any transport.
 ///
 /// - Important: confined to one thread (its connection's loop). Not Sendable.
-public final class HTTP2ServerSession {
+public final class HTTP2Session {
+    public enum Role: Sendable { case server, client }
+
     private var session: OpaquePointer?
-    public weak var delegate: (any HTTP2ServerSessionDelegate)?
+    public let role: Role
+    public weak var delegate: (any HTTP2SessionDelegate)?
     private var pendingHeaders: [Int32: [(name: String, value: String)]] = [:]
     private var outbound: [Int32: Outbound] = [:]
 
@@ -40,19 +43,20 @@ public final class HTTP2ServerSession {
         public init() {}
     }
 
-    public init(settings: Settings = Settings()) throws {
+    public init(role: Role, settings: Settings = Settings()) throws {
+        self.role = role
         var callbacks: OpaquePointer?
         nghttp2_session_callbacks_new(&callbacks)
         defer { nghttp2_session_callbacks_del(callbacks) }
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, context in
-            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
-            if frame!.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue), frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
+            let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
+            if frame!.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue) {
                 me.pendingHeaders[frame!.pointee.hd.stream_id] = []
             }
             return 0
         }
         nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, context in
-            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             let id = frame!.pointee.hd.stream_id
             guard me.pendingHeaders[id] != nil else { return 0 }
             me.pendingHeaders[id]!.append((
@@ -61,13 +65,13 @@ public final class HTTP2ServerSession {
             return 0
         }
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, context in
-            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             let header = frame!.pointee.hd
             let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
             switch header.type {
             case UInt8(NGHTTP2_HEADERS.rawValue):
                 if let headers = me.pendingHeaders.removeValue(forKey: header.stream_id) {
-                    me.delegate?.streamOpened(header.stream_id, headers: headers)
+                    me.delegate?.streamHeaders(header.stream_id, headers: headers)
                 }
                 if endStream { me.delegate?.streamEnded(header.stream_id) }
             case UInt8(NGHTTP2_DATA.rawValue):
@@ -77,21 +81,22 @@ public final class HTTP2ServerSession {
             return 0
         }
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, context in
-            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             me.delegate?.streamReceived(streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
             return 0
         }
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, context in
-            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             me.pendingHeaders[streamID] = nil
             me.outbound[streamID] = nil
             me.delegate?.streamClosed(streamID, errorCode: errorCode)
             return 0
         }
         var created: OpaquePointer?
-        guard nghttp2_session_server_new(&created, callbacks, Unmanaged.passUnretained(self).toOpaque()) == 0 else {
-            throw HTTP2Error("nghttp2_session_server_new failed")
-        }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let status = role == .server
+            ? nghttp2_session_server_new(&created, callbacks, context) : nghttp2_session_client_new(&created, callbacks, context)
+        guard status == 0 else { throw HTTP2Error("cannot create an nghttp2 session: \(String(cString: nghttp2_strerror(status)))") }
         session = created
         var entries = [
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: settings.maxConcurrentStreams),
@@ -133,10 +138,26 @@ public final class HTTP2ServerSession {
     public func respond(_ streamID: Int32, headers: [(String, String)]) {
         let stream = Outbound()
         outbound[streamID] = stream
+        var provider = dataProvider(for: stream)
+        withHeaders(headers) { nva, count in _ = nghttp2_submit_response(session, streamID, nva, count, &provider) }
+    }
+
+    /// Opens a request stream (client): headers now, then a body that `send` feeds and `finish` ends.
+    /// Returns the stream id, or nil when nghttp2 refuses (e.g. the connection is going away).
+    public func request(headers: [(String, String)]) -> Int32? {
+        let stream = Outbound()
+        var provider = dataProvider(for: stream)
+        let id = withHeaders(headers) { nva, count in nghttp2_submit_request(session, nil, nva, count, &provider, nil) }
+        guard id > 0 else { return nil }
+        outbound[id] = stream
+        return id
+    }
+
+    private func dataProvider(for stream: Outbound) -> nghttp2_data_provider {
         var provider = nghttp2_data_provider()
         provider.source.ptr = Unmanaged.passUnretained(stream).toOpaque()
         provider.read_callback = { session, streamID, buffer, length, flags, source, context in
-            let me = Unmanaged<HTTP2ServerSession>.fromOpaque(context!).takeUnretainedValue()
+            let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             let stream = Unmanaged<Outbound>.fromOpaque(source!.pointee.ptr).takeUnretainedValue()
             let available = stream.buffer.count - stream.offset
             if available > 0 {
@@ -159,11 +180,15 @@ public final class HTTP2ServerSession {
             stream.deferred = true
             return Int(NGHTTP2_ERR_DEFERRED.rawValue)
         }
-        withHeaders(headers) { nva, count in _ = nghttp2_submit_response(session, streamID, nva, count, &provider) }
+        return provider
     }
 
+    /// Ends the body: with trailers when there are some (a server's gRPC status), else with END_STREAM on the last
+    /// DATA frame (a client's half-close).
     private func endWithTrailers(_ session: OpaquePointer?, _ streamID: Int32, _ stream: Outbound, _ flags: UnsafeMutablePointer<UInt32>) {
-        flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue) | UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+        flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
+        guard !stream.trailers.isEmpty else { return }
+        flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
         withHeaders(stream.trailers) { nva, count in _ = nghttp2_submit_trailer(session, streamID, nva, count) }
     }
 
@@ -174,7 +199,7 @@ public final class HTTP2ServerSession {
         resume(streamID, stream)
     }
 
-    /// Ends a stream opened with `respond`: the rest of the body, then `trailers`.
+    /// Ends a stream opened with `respond` or `request`: the rest of the body, then `trailers` (none: END_STREAM).
     public func finish(_ streamID: Int32, trailers: [(String, String)]) {
         guard let stream = outbound[streamID] else { return }
         stream.finished = true
