@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "heraldctl",
             dependencies: [
-                "Postgres", "HeraldCore", "API", "Codec",
+                "Postgres", "HeraldCore", "API", "Codec", "RPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

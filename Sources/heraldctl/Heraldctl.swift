@@ -7,7 +7,7 @@ struct Heraldctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heraldctl",
         abstract: "Run, migrate and inspect the Herald platform.",
-        subcommands: [Migrate.self, ConfigCheck.self, Proto.self])
+        subcommands: [Migrate.self, ConfigCheck.self, Proto.self, Health.self, Call.self])
 }
 
 /// Options every subcommand that reads the configuration shares.

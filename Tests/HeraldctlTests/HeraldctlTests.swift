@@ -118,3 +118,59 @@ struct HeraldctlProtoTests {
         #expect(unknown.stderr.contains("unknown message type no.Such"))
     }
 }
+
+@Suite("heraldctl health and call")
+struct HeraldctlRemoteTests {
+    static var bin: String { ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? Heraldctl.root.appendingPathComponent(".build/debug").path }
+
+    static func port(of server: RunningProcess) throws -> String {
+        let banner = server.firstLine()
+        return try #require(banner.split(separator: ":").last.map(String.init), "no port in \(banner)")
+    }
+
+    @Test("against Herald's rpc-testserver: health, a call, a call that fails with a status")
+    func herald() throws {
+        let server = try RunningProcess("\(Self.bin)/rpc-testserver", ["--port", "0"])
+        defer { server.stop() }
+        let address = "127.0.0.1:\(try Self.port(of: server))"
+        let health = try Heraldctl.run(["health", address])
+        #expect(health.status == 0)
+        #expect(health.stdout == "SERVING\n")
+        let unknown = try Heraldctl.run(["health", address, "no.Such"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("NOT_FOUND: unknown service no.Such"))
+        let echo = try Heraldctl.run(["call", address, "herald.bench.v1.Bench/Echo", "--data", #"{"message":"héllo ☺"}"#])
+        #expect(echo.status == 0, "\(echo.stderr)")
+        #expect(echo.stdout.contains(#""message": "héllo ☺""#))
+        let failing = try Heraldctl.run([
+            "call", address, "grpc.testing.TestService/UnaryCall", "--data", #"{"responseStatus":{"code":9,"message":"not now ☺"}}"#,
+        ])
+        #expect(failing.status != 0)
+        #expect(failing.stderr.contains("FAILED_PRECONDITION: not now ☺"))
+        let badJSON = try Heraldctl.run(["call", address, "herald.bench.v1.Bench/Echo", "--data", #"{"mesage":"x"}"#])
+        #expect(badJSON.status != 0)
+        #expect(badJSON.stderr.contains("mesage: unknown field"))
+    }
+
+    @Test("against a Python grpcio server: Herald's client calls another implementation")
+    func grpcio() throws {
+        guard let python = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
+            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
+            return
+        }
+        let script = Heraldctl.root.appendingPathComponent("Tests/InteropTests/Python/echo_server.py").path
+        let server = try RunningProcess(python, [script])
+        defer { server.stop() }
+        let address = "127.0.0.1:\(try Self.port(of: server))"
+        #expect(try Heraldctl.run(["health", address]).stdout == "SERVING\n")
+        let notServing = try Heraldctl.run(["health", address, "herald.bench.v1.Bench"])
+        #expect(notServing.status != 0)
+        #expect(notServing.stdout == "NOT_SERVING\n")
+        let echo = try Heraldctl.run(["call", address, "herald.bench.v1.Bench/Echo", "--data", #"{"message":"from Swift"}"#])
+        #expect(echo.status == 0, "\(echo.stderr)")
+        #expect(echo.stdout.contains(#""message": "from Swift""#))
+        let refused = try Heraldctl.run(["health", "127.0.0.1:1"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("UNAVAILABLE"))
+    }
+}

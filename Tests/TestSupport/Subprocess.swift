@@ -84,11 +84,13 @@ public final class RunningProcess: @unchecked Sendable {  // unchecked: the Proc
         return String(decoding: line.prefix { $0 != 0x0A }, as: UTF8.self)
     }
 
+    /// SIGTERM, then SIGKILL after two seconds: a child may inherit a signal mask that blocks SIGTERM.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     deinit { stop() }

@@ -27,6 +27,21 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, Sta
 
 /// gRPC's percent-encoding of `grpc-message`: bytes outside 0x20-0x7E, and `%`, become %XX.
 enum StatusMessage {
+    static func decode(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {

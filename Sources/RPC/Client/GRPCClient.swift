@@ -1,0 +1,275 @@
+import CLibevent
+import EventLoop
+import Foundation
+import HTTP2
+import HeraldCore
+
+/// A gRPC client over one HTTP/2 cleartext connection to `host:port`, opened on first use and again after it
+/// breaks. Unary calls for now (the first thing `heraldctl` and the service clients need).
+///
+/// All connection state lives on `loop`; public methods hop there.
+public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable state is touched only on `loop`
+    public let host: String
+    public let port: Int
+    public let loop: EventLoop
+    private var connection: ClientConnection?
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+
+    public init(host: String, port: Int, loop: EventLoop = EventLoopGroup.shared.next()) {
+        self.host = host
+        self.port = port
+        self.loop = loop
+    }
+
+    /// A response of a call that completed with OK.
+    public struct Response: Sendable {
+        public let message: [UInt8]
+        public let initialMetadata: [(name: String, value: String)]
+        public let trailingMetadata: [(name: String, value: String)]
+    }
+
+    /// Sends one request and returns the response, or throws `RPCError` with the call's status.
+    public func unary(
+        _ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil
+    ) async throws -> Response {
+        let call = ClientCall(path: path, request: request, metadata: metadata, timeout: timeout)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response, any Error>) in
+                call.continuation = continuation
+                loop.execute { [self] in start(call) }
+            }
+        } onCancel: {
+            loop.execute { call.fail(RPCError(.cancelled, "the call was cancelled by the caller")) }
+        }
+    }
+
+    private func start(_ call: ClientCall) {
+        if connection == nil || connection!.isClosed {
+            do {
+                connection = try ClientConnection(host: host, port: port, loop: loop, readBuffer: readBuffer)
+            } catch {
+                call.fail(RPCError.from(error))
+                return
+            }
+        }
+        connection!.start(call)
+    }
+
+    /// Closes the connection; calls in flight fail with UNAVAILABLE.
+    public func close() {
+        loop.execute { [self] in connection?.close() }
+    }
+}
+
+/// One call's state on the client's loop.
+final class ClientCall: @unchecked Sendable {  // unchecked: created off the loop, then touched only on the client's loop
+    let path: String
+    let request: [UInt8]
+    let metadata: [(String, String)]
+    let timeout: Duration?
+    var continuation: CheckedContinuation<GRPCClient.Response, any Error>?
+    var streamID: Int32?
+    var headers: [(name: String, value: String)]?
+    var trailers: [(name: String, value: String)] = []
+    var deframer = MessageDeframer(maxMessageBytes: 4 * 1024 * 1024)
+    var messages: [[UInt8]] = []
+    var timer: LoopTimer?
+    weak var connection: ClientConnection?
+
+    init(path: String, request: [UInt8], metadata: [(String, String)], timeout: Duration?) {
+        self.path = path
+        self.request = request
+        self.metadata = metadata
+        self.timeout = timeout
+    }
+
+    func fail(_ error: RPCError) {
+        timer?.cancel()
+        if let streamID, let connection { connection.abandon(streamID) }
+        continuation?.resume(throwing: error)
+        continuation = nil
+    }
+
+    /// The stream closed: the status from the trailers (or from the headers of a Trailers-Only response).
+    func complete(errorCode: UInt32) {
+        timer?.cancel()
+        guard let continuation else { return }
+        self.continuation = nil
+        let statusSource = trailers.isEmpty ? (headers ?? []) : trailers
+        guard let code = statusSource.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else {
+            let reason = errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"
+            continuation.resume(throwing: RPCError(errorCode == 0x7 ? .unavailable : .internal, reason))
+            return
+        }
+        guard code == 0 else {
+            let message = statusSource.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? ""
+            continuation.resume(throwing: RPCError(StatusCode(rawValue: code), message))
+            return
+        }
+        guard messages.count == 1 else {
+            continuation.resume(throwing: RPCError(.internal, "a unary response needs one message, got \(messages.count)"))
+            return
+        }
+        let user = { (list: [(name: String, value: String)]) in
+            list.filter { !$0.name.hasPrefix(":") && !$0.name.hasPrefix("grpc-") && $0.name != "content-type" }
+        }
+        continuation.resume(returning: GRPCClient.Response(
+            message: messages[0], initialMetadata: user(headers ?? []), trailingMetadata: user(trailers)))
+    }
+}
+
+/// The client's HTTP/2 connection, confined to the client's loop.
+final class ClientConnection: HTTP2SessionDelegate {
+    let loop: EventLoop
+    let authority: String
+    let session: HTTP2Session
+    private var transport: SocketTransport?
+    private var descriptor: Int32
+    private var connected = false
+    private var waiting: [ClientCall] = []
+    private var calls: [Int32: ClientCall] = [:]
+    private var connectEvent: OpaquePointer?
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private(set) var isClosed = false
+
+    init(host: String, port: Int, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer) throws {
+        self.loop = loop
+        self.readBuffer = readBuffer
+        authority = "\(host):\(port)"
+        session = try HTTP2Session(role: .client)
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw RPCError(.unavailable, "socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else {
+            Foundation.close(descriptor)
+            throw RPCError(.invalidArgument, "\(host) is not an IPv4 address")
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 || errno == EINPROGRESS else {
+            let reason = String(cString: strerror(errno))
+            Foundation.close(descriptor)
+            throw RPCError(.unavailable, "cannot connect to \(authority): \(reason)")
+        }
+        session.delegate = self
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        connectEvent = event_new(loop.base, descriptor, HERALD_EV_WRITE, { _, _, context in
+            Unmanaged<ClientConnection>.fromOpaque(context!).takeUnretainedValue().connectFinished()
+        }, context)
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        event_add(connectEvent, &timeout)
+    }
+
+    deinit {
+        if let connectEvent { event_free(connectEvent) }
+    }
+
+    private func connectFinished() {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
+        guard error == 0 else {
+            failAll(RPCError(.unavailable, "cannot connect to \(authority): \(String(cString: strerror(error)))"))
+            Foundation.close(descriptor)
+            isClosed = true
+            return
+        }
+        connected = true
+        let transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer)
+        transport.onClose = { [unowned self] in
+            isClosed = true
+            failAll(RPCError(.unavailable, "the connection to \(authority) closed"))
+        }
+        self.transport = transport
+        let queued = waiting
+        waiting = []
+        for call in queued { submit(call) }
+        transport.flush()
+    }
+
+    func start(_ call: ClientCall) {
+        call.connection = self
+        if let timeout = call.timeout {
+            call.timer = LoopTimer(loop: loop, after: timeout) { [weak call] in
+                call?.fail(RPCError(.deadlineExceeded, "deadline of \(timeout) exceeded"))
+            }
+        }
+        if connected { submit(call) } else { waiting.append(call) }
+    }
+
+    private func submit(_ call: ClientCall) {
+        guard call.continuation != nil else { return }  // failed (deadline, cancellation) while waiting
+        var headers = [
+            (":method", "POST"), (":scheme", "http"), (":path", call.path), (":authority", authority),
+            ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-accept-encoding", "identity,gzip"),
+            ("user-agent", "herald-grpc/0.1"),
+        ]
+        if let timeout = call.timeout {
+            let micros = max(1, timeout.components.seconds * 1_000_000 + timeout.components.attoseconds / 1_000_000_000_000)
+            headers.append(("grpc-timeout", micros < 100_000_000 ? "\(micros)u" : "\(micros / 1_000_000)S"))
+        }
+        headers += call.metadata
+        guard let id = session.request(headers: headers) else {
+            call.fail(RPCError(.unavailable, "the connection to \(authority) refuses new streams"))
+            return
+        }
+        call.streamID = id
+        calls[id] = call
+        session.send(id, MessageFramer.frame(call.request))
+        session.finish(id, trailers: [])
+        transport?.scheduleFlush()
+    }
+
+    /// A call gave up (deadline, cancellation): reset its stream.
+    func abandon(_ streamID: Int32) {
+        guard calls.removeValue(forKey: streamID) != nil else { return }
+        session.reset(streamID, errorCode: 0x8)
+        transport?.scheduleFlush()
+    }
+
+    private func failAll(_ error: RPCError) {
+        let all = Array(calls.values) + waiting
+        calls.removeAll()
+        waiting.removeAll()
+        for call in all { call.fail(error) }
+    }
+
+    func close() {
+        transport?.close()
+        isClosed = true
+    }
+
+    // MARK: HTTP2SessionDelegate
+
+    func streamHeaders(_ streamID: Int32, headers: [(name: String, value: String)]) {
+        guard let call = calls[streamID] else { return }
+        if call.headers == nil {
+            call.headers = headers
+            call.deframer.gzipAllowed = headers.contains { $0.name == "grpc-encoding" && $0.value == "gzip" }
+        } else {
+            call.trailers = headers
+        }
+    }
+
+    func streamReceived(_ streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        guard let call = calls[streamID] else { return }
+        do {
+            call.messages += try call.deframer.append(bytes)
+        } catch {
+            calls[streamID] = nil
+            call.fail(RPCError.from(error))
+        }
+    }
+
+    func streamEnded(_ streamID: Int32) {}
+
+    func streamClosed(_ streamID: Int32, errorCode: UInt32) {
+        guard let call = calls.removeValue(forKey: streamID) else { return }
+        call.complete(errorCode: errorCode)
+    }
+}

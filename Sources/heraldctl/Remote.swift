@@ -1,0 +1,83 @@
+import API
+import ArgumentParser
+import Codec
+import Foundation
+import RPC
+
+/// `host:port` as the commands that call a server take it.
+struct Endpoint: ExpressibleByArgument {
+    let host: String
+    let port: Int
+
+    init?(argument: String) {
+        guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]),
+            (1...65535).contains(port)
+        else { return nil }
+        host = String(argument[..<colon])
+        self.port = port
+    }
+}
+
+/// `heraldctl health HOST:PORT [SERVICE]`: asks grpc.health.v1.Health/Check.
+struct Health: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask a server's grpc.health.v1 service; exits 0 only when SERVING.")
+
+    @Argument(help: "The server, HOST:PORT.") var endpoint: Endpoint
+    @Argument(help: "A full service name; empty for the whole server.") var service = ""
+    @Option(help: "Seconds to wait.") var timeout = 5.0
+
+    func run() async throws {
+        let client = GRPCClient(host: endpoint.host, port: endpoint.port)
+        defer { client.close() }
+        let registry = HeraldAPI.registry
+        do {
+            let request = try registry.message("grpc.health.v1.HealthCheckRequest")!.encode { $0.set(1, service) }
+            let response = try await client.unary(
+                "/grpc.health.v1.Health/Check", request, timeout: .milliseconds(Int(timeout * 1000)))
+            let status = try registry.message("grpc.health.v1.HealthCheckResponse")!.decode(response.message) { $0.enumValue(1) }
+            let name = registry.enumeration("grpc.health.v1.HealthCheckResponse.ServingStatus")!.schema.name(of: status) ?? "\(status)"
+            print(name)
+            if status != 1 { throw ExitCode.failure }
+        } catch let error as RPCError {
+            printError("heraldctl health: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `heraldctl call HOST:PORT pkg.Service/Method --data JSON`: one unary call with JSON in and out.
+struct Call: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Call a unary method with a JSON request; prints the JSON response, or the status and exits non-zero.",
+        discussion: "Message types come from Herald's own API schemas (every method in Protos/).")
+
+    @Argument(help: "The server, HOST:PORT.") var endpoint: Endpoint
+    @Argument(help: "pkg.Service/Method") var method: String
+    @Option(help: "The request as proto3 JSON.") var data = "{}"
+    @Option(help: "Seconds to wait.") var timeout = 10.0
+
+    func run() async throws {
+        let parts = method.split(separator: "/")
+        guard parts.count == 2, let service = HeraldAPI.service(String(parts[0])),
+            let schema = service.methods.first(where: { $0.name == parts[1] })
+        else {
+            printError("heraldctl call: unknown method \(method); expected pkg.Service/Method of Protos/")
+            throw ExitCode.failure
+        }
+        let json = ProtoJSON(registry: HeraldAPI.registry)
+        let client = GRPCClient(host: endpoint.host, port: endpoint.port)
+        defer { client.close() }
+        do {
+            let request = try HeraldAPI.registry.message(schema.input)!.encode(json.decode(text: data, as: schema.input))
+            let response = try await client.unary(service.path(schema), request, timeout: .milliseconds(Int(timeout * 1000)))
+            print(try json.encode(HeraldAPI.registry.message(schema.output)!.decodeDynamic(response.message)).text(indent: 2))
+        } catch let error as CodecError {
+            printError("heraldctl call: bad request JSON: \(error)")
+            throw ExitCode.failure
+        } catch let error as RPCError {
+            printError("heraldctl call: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
