@@ -84,8 +84,7 @@ struct EventLoopTests {
         let start = ContinuousClock.now
         await actor.sleepOnTimer(.milliseconds(50))
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(45))
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed >= .milliseconds(45))  // never early; how late depends on the machine's load, so no upper bound
     }
 
     @Test("a cancelled timer never fires")
