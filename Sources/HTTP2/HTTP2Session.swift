@@ -33,6 +33,16 @@ public final class HTTP2Session {
         var finished = false
         var trailers: [(String, String)] = []
         var deferred = false
+        /// Called once when the queued body falls to `drainThreshold` bytes or below.
+        var onDrain: (() -> Void)?
+        var drainThreshold = 0
+        var buffered: Int { buffer.count - offset }
+
+        func drained() {
+            guard let onDrain, buffered <= drainThreshold else { return }
+            self.onDrain = nil
+            onDrain()
+        }
     }
 
     public struct Settings: Sendable {
@@ -170,6 +180,7 @@ public final class HTTP2Session {
                     stream.buffer.removeAll(keepingCapacity: true)
                     stream.offset = 0
                 }
+                stream.drained()
                 if stream.finished && stream.buffer.isEmpty { me.endWithTrailers(session, streamID, stream, flags!) }
                 return count
             }
@@ -197,6 +208,20 @@ public final class HTTP2Session {
         guard let stream = outbound[streamID] else { return }
         stream.buffer.append(contentsOf: bytes)
         resume(streamID, stream)
+    }
+
+    /// Body bytes queued on a stream and not yet taken by nghttp2 (held back by flow control or not yet written).
+    public func bufferedBytes(_ streamID: Int32) -> Int { outbound[streamID]?.buffered ?? 0 }
+
+    /// Calls `action` once the stream's queued body is at most `threshold` bytes (at once if it already is, or if the
+    /// stream is gone). A stream closed before draining drops the callback; owners handle closing themselves.
+    public func whenDrained(_ streamID: Int32, below threshold: Int, _ action: @escaping () -> Void) {
+        guard let stream = outbound[streamID], stream.buffered > threshold else {
+            action()
+            return
+        }
+        stream.drainThreshold = threshold
+        stream.onDrain = action
     }
 
     /// Ends a stream opened with `respond` or `request`: the rest of the body, then `trailers` (none: END_STREAM).

@@ -52,7 +52,7 @@ public enum InteropServices {
         if let status { throw status }
         for (size, interval, compressed) in sizes {
             if interval > 0 { try await Task.sleep(for: .microseconds(interval)) }
-            writer.send(try type(t + "StreamingOutputCallResponse").encode { $0.message(1) { payload($0, size: size) } }, compressed: compressed)
+            await writer.send(try type(t + "StreamingOutputCallResponse").encode { $0.message(1) { payload($0, size: size) } }, compressed: compressed)
         }
     }
 
@@ -80,7 +80,7 @@ public enum InteropServices {
                 var iterator = requests.makeAsyncIterator()
                 guard let request = try await iterator.next() else { throw RPCError(.unimplemented, "\(method) needs one request") }
                 let (response, compress) = try unaryCall(request, context)
-                writer.send(response, compressed: compress)
+                await writer.send(response, compressed: compress)
             }
         }
         services.serverStreaming("/grpc.testing.TestService/StreamingOutputCall") { request, writer, _ in
@@ -94,7 +94,7 @@ public enum InteropServices {
                     return m.message(1)?.bytes(2).count ?? 0
                 }
             }
-            writer.send(try type(t + "StreamingInputCallResponse").encode { $0.set(1, Int32(total)) })
+            await writer.send(try type(t + "StreamingInputCallResponse").encode { $0.set(1, Int32(total)) })
         }
         services.register("/grpc.testing.TestService/FullDuplexCall") { requests, writer, context in
             echoMetadata(context, writer)

@@ -12,10 +12,10 @@ struct InteropTests {
         "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "client_compressed_unary",
         "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming", "health_check", "health_watch",
-        "reflection",
+        "reflection", "slow_reader",
     ]
 
-    @Test("every loopback case passes, and grpcio's health and reflection clients work")
+    @Test("every loopback case passes, grpcio's health and reflection clients work, and a client that stops reading does not grow the server")
     func loopbackCases() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let python = environment["HERALD_PYTHON"] else {
@@ -30,7 +30,7 @@ struct InteropTests {
         let result = try runProcess(python, [
             Self.root.appendingPathComponent("Tests/InteropTests/Python/interop_client.py").path,
             "--protos", Self.root.appendingPathComponent("Protos").path, "--server_port", String(port),
-            "--test_case", Self.cases.joined(separator: ","),
+            "--test_case", Self.cases.joined(separator: ","), "--server_pid", String(server.process.processIdentifier),
         ])
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         for name in Self.cases {

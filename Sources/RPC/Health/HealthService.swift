@@ -70,10 +70,10 @@ public final class HealthService: Sendable {
                 return state.nextWatcher
             }
             defer { _ = state.withLock { $0.watchers.removeValue(forKey: id) } }
-            writer.send(try encode(status(of: name) ?? .serviceUnknown))
+            await writer.send(try encode(status(of: name) ?? .serviceUnknown))
             for await status in updates {
                 try Task.checkCancellation()
-                writer.send(try encode(status))
+                await writer.send(try encode(status))
             }
         }
     }

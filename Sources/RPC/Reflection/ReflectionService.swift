@@ -24,7 +24,7 @@ public struct ReflectionService: Sendable {
         for version in ["v1", "v1alpha"] {
             let package = "grpc.reflection.\(version)."
             services.register("/grpc.reflection.\(version).ServerReflection/ServerReflectionInfo") { requests, writer, _ in
-                for try await request in requests { writer.send(try answer(request, package: package)) }
+                for try await request in requests { await writer.send(try answer(request, package: package)) }
             }
         }
     }

@@ -32,8 +32,20 @@ public final class ResponseWriter: @unchecked Sendable {  // unchecked: every us
     }
 
     /// Sends one message (headers first, the first time); `compressed` gzips it when the client accepts gzip.
-    public func send(_ message: [UInt8], compressed: Bool = false) {
-        onLoop { $0.sendMessage(message, compress: compressed) }
+    ///
+    /// Suspends while more than a megabyte of response is queued for this call, until the client has read enough
+    /// of it: a client that stops reading holds its handler instead of growing the server's memory.
+    public func send(_ message: [UInt8], compressed: Bool = false) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            onLoopOrGone { stream in
+                guard let stream else {
+                    continuation.resume()
+                    return
+                }
+                stream.sendMessage(message, compress: compressed)
+                stream.whenWritable { continuation.resume() }
+            }
+        }
     }
 
     /// Adds metadata to the response headers; only before the first message.
@@ -52,10 +64,15 @@ public final class ResponseWriter: @unchecked Sendable {  // unchecked: every us
     }
 
     private func onLoop(_ work: @escaping @Sendable (ServerStream) -> Void) {
+        onLoopOrGone { if let stream = $0 { work(stream) } }
+    }
+
+    /// Runs `work` on the loop with the stream, or nil once the call is gone.
+    private func onLoopOrGone(_ work: @escaping @Sendable (ServerStream?) -> Void) {
         if loop.inEventLoop {
-            if let stream { work(stream) }
+            work(stream)
         } else {
-            loop.execute { [weak self] in if let stream = self?.stream { work(stream) } }
+            loop.execute { [weak self] in work(self?.stream) }
         }
     }
 }

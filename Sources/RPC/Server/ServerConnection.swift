@@ -126,7 +126,7 @@ final class ServerConnection: HTTP2SessionDelegate {
             let request = stream.unaryRequests.removeFirst()
             stream.task = Task(executorPreference: loop) {
                 do {
-                    writer.send(try await handler(request, context))
+                    await writer.send(try await handler(request, context))
                     writer.finish(nil)
                 } catch {
                     writer.finish(RPCError.from(error))

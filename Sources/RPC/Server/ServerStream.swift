@@ -21,6 +21,10 @@ final class ServerStream {
     var finished = false
     var initialMetadata: [(String, String)] = []
     var trailingMetadata: [(String, String)] = []
+    /// Writers waiting for the queued response body to drain (backpressure), resumed on drain, finish or cancel.
+    var drainWaiters: [() -> Void] = []
+    /// A writer waits once more than this many response bytes are queued.
+    static let highWater = 1 << 20
 
     init(id: Int32, connection: ServerConnection, maxMessageBytes: Int) {
         self.id = id
@@ -48,10 +52,30 @@ final class ServerStream {
         connection.scheduleFlush()
     }
 
+    /// Calls `resume` when the writer may send more: at once while under the high-water mark, else once nghttp2 has
+    /// taken the queue down to half of it (the client read), or when the call ends.
+    func whenWritable(_ resume: @escaping () -> Void) {
+        guard !finished, connection.session.bufferedBytes(id) > Self.highWater else {
+            resume()
+            return
+        }
+        drainWaiters.append(resume)
+        if drainWaiters.count == 1 {
+            connection.session.whenDrained(id, below: Self.highWater / 2) { [weak self] in self?.releaseWriters() }
+        }
+    }
+
+    private func releaseWriters() {
+        let waiters = drainWaiters
+        drainWaiters = []
+        for waiter in waiters { waiter() }
+    }
+
     /// Ends the call with a status: trailers after the body, or a Trailers-Only response when nothing was sent.
     func finish(_ error: RPCError?) {
         guard !finished else { return }
         finished = true
+        releaseWriters()
         timer?.cancel()
         timer = nil
         var status = [("grpc-status", String(error?.code.rawValue ?? 0))]
@@ -68,6 +92,7 @@ final class ServerStream {
     /// The client went away (RST_STREAM or connection closed): stop the handler and whatever it started.
     func cancel() {
         finished = true
+        releaseWriters()
         timer?.cancel()
         task?.cancel()
         requests?.finish(throwing: CancellationError())

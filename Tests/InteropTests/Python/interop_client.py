@@ -19,6 +19,7 @@ parser.add_argument("--protos", required=True)
 parser.add_argument("--server_host", default="127.0.0.1")
 parser.add_argument("--server_port", type=int, required=True)
 parser.add_argument("--test_case", required=True)
+parser.add_argument("--server_pid", type=int, default=0)
 args = parser.parse_args()
 
 out = tempfile.mkdtemp()
@@ -264,6 +265,27 @@ def reflection():
     raw = channel.stream_stream("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo")
     answer = next(raw(iter([b"\x3a\x01*"]), timeout=10))
     assert b"herald.bench.v1.Bench" in answer, answer
+
+
+def resident_bytes(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+def slow_reader():
+    """64 MiB of responses to a client that reads nothing for two seconds: the server must not queue them all."""
+    assert args.server_pid, "--server_pid is needed"
+    request = messages_pb2.StreamingOutputCallRequest(response_parameters=[messages_pb2.ResponseParameters(size=65536)] * 1024)
+    before = resident_bytes(args.server_pid)
+    call = stub.StreamingOutputCall(request, timeout=60)
+    time.sleep(2)
+    grown = resident_bytes(args.server_pid) - before
+    count = sum(1 for _ in call)
+    assert count == 1024, count
+    assert grown < 24 * 1024 * 1024, f"server memory grew by {grown >> 20} MiB while the client did not read"
 
 
 failed = 0
