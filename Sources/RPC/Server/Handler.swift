@@ -58,6 +58,14 @@ public final class ResponseWriter: @unchecked Sendable {  // unchecked: every us
         onLoop { $0.trailingMetadata.append((name, value)) }
     }
 
+    /// Queues the one response of a unary call: nothing follows it, so there is nothing to hold back.
+    func sendFinal(_ message: [UInt8]) {
+        onLoop {
+            $0.sendMessage(message, compress: false)
+            $0.finish(nil)
+        }
+    }
+
     /// Ends the call with `error`'s status, or OK (a no-op once the call has ended).
     func finish(_ error: RPCError?) {
         onLoop { $0.finish(error) }

@@ -126,8 +126,7 @@ final class ServerConnection: HTTP2SessionDelegate {
             let request = stream.unaryRequests.removeFirst()
             stream.task = Task(executorPreference: loop) {
                 do {
-                    await writer.send(try await handler(request, context))
-                    writer.finish(nil)
+                    writer.sendFinal(try await handler(request, context))
                 } catch {
                     writer.finish(RPCError.from(error))
                 }
