@@ -1,5 +1,5 @@
 // rpc-testserver: gRPC's interop TestService, Herald's Bench/Echo and health, over h2c.
-//   rpc-testserver --port 19000 [--host 127.0.0.1]   (gRPC's flag style: --flag value or --flag=value)
+//   rpc-testserver --port 19000 [--host 127.0.0.1] [--unix_socket PATH]   (gRPC's flag style: --flag value or --flag=value)
 import EventLoop
 import Foundation
 import Interop
@@ -27,7 +27,7 @@ while let argument = arguments.next() {
         options[String(flag)] = arguments.next() ?? ""
     }
 }
-for name in options.keys where !["port", "host", "use_tls"].contains(name) {
+for name in options.keys where !["port", "host", "use_tls", "unix_socket"].contains(name) {
     FileHandle.standardError.write(Data("rpc-testserver: unknown flag --\(name)\n".utf8))
     exit(2)
 }
@@ -39,7 +39,9 @@ if options["use_tls"] == "true" {
     FileHandle.standardError.write(Data("rpc-testserver: TLS is not implemented yet\n".utf8))
     exit(2)
 }
-let server = GRPCServer(.init(host: options["host"] ?? "127.0.0.1", port: port), services: InteropServices.registry())
+let server = GRPCServer(
+    .init(host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"]),
+    services: InteropServices.registry())
 do {
     try server.start()
 } catch {

@@ -12,10 +12,10 @@ struct InteropTests {
         "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "client_compressed_unary",
         "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming", "health_check", "health_watch",
-        "reflection", "slow_reader",
+        "reflection", "slow_reader", "unix_socket",
     ]
 
-    @Test("every loopback case passes, grpcio's health and reflection clients work, and a client that stops reading does not grow the server")
+    @Test("every loopback case passes, grpcio's health and reflection clients work, a client that stops reading does not grow the server, Unix sockets serve too")
     func loopbackCases() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let python = environment["HERALD_PYTHON"] else {
@@ -23,7 +23,9 @@ struct InteropTests {
             return
         }
         let bin = environment["HERALD_BIN_DIR"] ?? Self.root.appendingPathComponent(".build/debug").path
-        let server = try RunningProcess("\(bin)/rpc-testserver", ["--port=0"])
+        let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString.prefix(8)).sock").path
+        defer { try? FileManager.default.removeItem(atPath: socketPath) }
+        let server = try RunningProcess("\(bin)/rpc-testserver", ["--port=0", "--unix_socket", socketPath])
         defer { server.stop() }
         let banner = server.firstLine()
         let port = try #require(banner.split(separator: ":").last.flatMap { Int($0) }, "no port in \(banner)")
@@ -31,6 +33,7 @@ struct InteropTests {
             Self.root.appendingPathComponent("Tests/InteropTests/Python/interop_client.py").path,
             "--protos", Self.root.appendingPathComponent("Protos").path, "--server_port", String(port),
             "--test_case", Self.cases.joined(separator: ","), "--server_pid", String(server.process.processIdentifier),
+            "--unix_socket", socketPath,
         ])
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         for name in Self.cases {

@@ -12,9 +12,12 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         /// 0 picks a free port (see `port` after `start`).
         public var port = 0
         public var maxReceiveMessageBytes = 4 * 1024 * 1024
-        public init(host: String = "127.0.0.1", port: Int = 0) {
+        /// Also listen on this Unix socket path (an existing socket file there is replaced).
+        public var unixSocketPath: String?
+        public init(host: String = "127.0.0.1", port: Int = 0, unixSocketPath: String? = nil) {
             self.host = host
             self.port = port
+            self.unixSocketPath = unixSocketPath
         }
     }
 
@@ -42,6 +45,39 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
             loop.execute { listener.start() }
         }
         self.port = port
+        if let path = configuration.unixSocketPath {
+            let loop = group.next()
+            let listener = Listener(
+                loop: loop, descriptor: try Self.listen(unixPath: path), registry: registry,
+                maxMessageBytes: configuration.maxReceiveMessageBytes)
+            listeners.append(listener)
+            loop.execute { listener.start() }
+        }
+    }
+
+    static func listen(unixPath path: String) throws -> Int32 {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw RPCError(.unavailable, "socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.utf8.count < capacity else {
+            close(descriptor)
+            throw RPCError(.invalidArgument, "Unix socket path longer than \(capacity - 1) bytes: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+        }
+        unlink(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, Glibc.listen(descriptor, 1024) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw RPCError(.unavailable, "cannot listen on \(path): \(reason)")
+        }
+        return descriptor
     }
 
     static func listen(host: String, port: Int) throws -> Int32 {
@@ -102,8 +138,8 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
 
     private func accept() {
         while true {
-            var address = sockaddr_in()
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let client = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     Glibc.accept(descriptor, $0, &length)
@@ -112,12 +148,22 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
             guard client >= 0 else { return }
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            var one: Int32 = 1
-            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            var text = [CChar](repeating: 0, count: 64)
-            inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(text.count))
-            let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let peer = "\(host):\(UInt16(bigEndian: address.sin_port))"
+            let peer: String
+            if address.ss_family == sa_family_t(AF_INET) {
+                var one: Int32 = 1
+                setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                peer = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { inet in
+                        var text = [CChar](repeating: 0, count: 64)
+                        var ip = inet.pointee.sin_addr
+                        inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
+                        let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                        return "\(host):\(UInt16(bigEndian: inet.pointee.sin_port))"
+                    }
+                }
+            } else {
+                peer = "unix"
+            }
             do {
                 let connection = try ServerConnection(
                     loop: loop, descriptor: client, peer: peer, registry: registry, maxMessageBytes: maxMessageBytes,

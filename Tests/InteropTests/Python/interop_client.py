@@ -20,6 +20,7 @@ parser.add_argument("--server_host", default="127.0.0.1")
 parser.add_argument("--server_port", type=int, required=True)
 parser.add_argument("--test_case", required=True)
 parser.add_argument("--server_pid", type=int, default=0)
+parser.add_argument("--unix_socket", default="")
 args = parser.parse_args()
 
 out = tempfile.mkdtemp()
@@ -286,6 +287,16 @@ def slow_reader():
     count = sum(1 for _ in call)
     assert count == 1024, count
     assert grown < 24 * 1024 * 1024, f"server memory grew by {grown >> 20} MiB while the client did not read"
+
+
+def unix_socket():
+    assert args.unix_socket, "--unix_socket is needed"
+    over_unix = grpc.insecure_channel(f"unix:{args.unix_socket}")
+    echo = over_unix.unary_unary("/herald.bench.v1.Bench/Echo")
+    assert echo(b"\n\x04unix", timeout=10) == b"\n\x04unix"
+    streamed = test_pb2_grpc.TestServiceStub(over_unix).StreamingOutputCall(messages_pb2.StreamingOutputCallRequest(
+        response_parameters=[messages_pb2.ResponseParameters(size=s) for s in (31415, 9)]), timeout=10)
+    assert [len(r.payload.body) for r in streamed] == [31415, 9]
 
 
 failed = 0
