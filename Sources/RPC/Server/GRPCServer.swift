@@ -34,6 +34,17 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         self.group = group
     }
 
+    /// Stops listening and closes every connection (calls in flight are cancelled). Also done when the server is
+    /// released, so keep the server while it should serve.
+    public func stop() {
+        let stopping = listeners
+        listeners = []
+        for listener in stopping { listener.loop.execute { listener.stop() } }
+        if let path = configuration.unixSocketPath, !stopping.isEmpty { unlink(path) }
+    }
+
+    deinit { stop() }
+
     /// Binds and starts accepting on every loop.
     public func start() throws {
         var port = configuration.port
@@ -126,6 +137,18 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
         self.descriptor = descriptor
         self.registry = registry
         self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// Stops accepting and closes this loop's connections.
+    func stop() {
+        if let event {
+            event_free(event)
+            self.event = nil
+        }
+        close(descriptor)
+        for connection in Array(connections.values) { connection.close() }
+        connections.removeAll()
+        readBuffer.deallocate()
     }
 
     func start() {

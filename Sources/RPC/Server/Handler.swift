@@ -91,6 +91,10 @@ public typealias StreamingHandler = @Sendable (RequestMessages, ResponseWriter, 
 /// A unary method's implementation: one request in, one response out.
 public typealias UnaryHandler = @Sendable ([UInt8], ServerContext) async throws -> [UInt8]
 
+/// Runs around every call (authentication, logging, metrics): call `proceed` to run the handler, or throw to
+/// end the call with that status instead. Interceptors registered first run outermost.
+public typealias ServerInterceptor = @Sendable (ServerContext, _ proceed: () async throws -> Void) async throws -> Void
+
 /// The handlers a server offers, by `:path`.
 public struct ServiceRegistry: Sendable {
     enum Handler {
@@ -100,8 +104,26 @@ public struct ServiceRegistry: Sendable {
     }
 
     var handlers: [String: Handler] = [:]
+    var interceptors: [ServerInterceptor] = []
 
     public init() {}
+
+    /// Adds an interceptor around every call of this registry.
+    public mutating func intercept(_ interceptor: @escaping ServerInterceptor) {
+        interceptors.append(interceptor)
+    }
+
+    /// Runs `body` inside every interceptor.
+    func intercepted(_ context: ServerContext, _ body: () async throws -> Void) async throws {
+        try await run(interceptors[...], context, body)
+    }
+
+    private func run(_ remaining: ArraySlice<ServerInterceptor>, _ context: ServerContext, _ body: () async throws -> Void)
+        async throws
+    {
+        guard let first = remaining.first else { return try await body() }
+        try await first(context) { try await run(remaining.dropFirst(), context, body) }
+    }
 
     /// Registers a handler of any of the four call kinds.
     public mutating func register(_ path: String, _ handler: @escaping StreamingHandler) {

@@ -35,6 +35,9 @@ final class ServerConnection: HTTP2SessionDelegate {
 
     func scheduleFlush() { transport.scheduleFlush() }
 
+    /// Closes the socket; streams in flight are cancelled.
+    func close() { transport.close() }
+
     // MARK: HTTP2SessionDelegate
 
     func streamHeaders(_ streamID: Int32, headers: [(name: String, value: String)]) {
@@ -81,9 +84,10 @@ final class ServerConnection: HTTP2SessionDelegate {
         case .streaming(let streaming):
             let (requests, continuation) = RequestMessages.makeStream()
             stream.requests = continuation
+            let registry = self.registry
             stream.task = Task(executorPreference: loop) {
                 do {
-                    try await streaming(requests, writer, context)
+                    try await registry.intercepted(context) { try await streaming(requests, writer, context) }
                     writer.finish(nil)
                 } catch {
                     writer.finish(RPCError.from(error))
@@ -124,9 +128,14 @@ final class ServerConnection: HTTP2SessionDelegate {
                 return
             }
             let request = stream.unaryRequests.removeFirst()
+            let registry = self.registry
             stream.task = Task(executorPreference: loop) {
                 do {
-                    writer.sendFinal(try await handler(request, context))
+                    if registry.interceptors.isEmpty {
+                        writer.sendFinal(try await handler(request, context))
+                    } else {
+                        try await registry.intercepted(context) { writer.sendFinal(try await handler(request, context)) }
+                    }
                 } catch {
                     writer.finish(RPCError.from(error))
                 }

@@ -1,0 +1,139 @@
+import EventLoop
+import Foundation
+import HeraldCore
+import RPC
+import Synchronization
+import Testing
+
+/// Herald's own client against Herald's own server, in one process over loopback. (Interop with other
+/// implementations is in InteropTests and HeraldctlTests.)
+@Suite("gRPC server and client")
+struct ServerClientTests {
+    final class Calls: Sendable {
+        let seen = Mutex<[String]>([])
+    }
+
+    func start(_ configure: (inout ServiceRegistry) -> Void) throws -> (GRPCServer, GRPCClient) {
+        var services = ServiceRegistry()
+        configure(&services)
+        let server = GRPCServer(.init(host: "127.0.0.1", port: 0), services: services)
+        try server.start()
+        return (server, GRPCClient(host: "127.0.0.1", port: server.port))
+    }
+
+    @Test("a unary call round-trips bytes and metadata")
+    func unary() async throws {
+        let (server, client) = try start { services in
+            services.register("/t.S/Echo") { requests, writer, context in
+                writer.addInitialMetadata("x-seen", context.metadata("x-token") ?? "none")
+                writer.addTrailingMetadata("x-done", "yes")
+                for try await request in requests { await writer.send(request.reversed()) }
+            }
+        }
+        defer {
+            client.close()
+            server.stop()
+        }
+        let response = try await client.unary("/t.S/Echo", [1, 2, 3], metadata: [("x-token", "abc")])
+        #expect(response.message == [3, 2, 1])
+        #expect(response.initialMetadata.contains { $0 == ("x-seen", "abc") })
+        #expect(response.trailingMetadata.contains { $0 == ("x-done", "yes") })
+    }
+
+    @Test("errors reach the client as statuses, with non-ASCII messages intact")
+    func statuses() async throws {
+        let (server, client) = try start { services in
+            services.unary("/t.S/Fail") { _, _ in throw RPCError(.failedPrecondition, "campaign is archived ☺ 100%") }
+        }
+        defer {
+            client.close()
+            server.stop()
+        }
+        let error = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Fail", []) }
+        #expect(error == RPCError(.failedPrecondition, "campaign is archived ☺ 100%"))
+        let missing = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Nope", []) }
+        #expect(missing?.code == .unimplemented)
+    }
+
+    @Test("a deadline ends a slow call with DEADLINE_EXCEEDED, and the handler sees it cancelled")
+    func deadline() async throws {
+        let cancelled = Calls()
+        let (server, client) = try start { services in
+            services.unary("/t.S/Slow") { _, _ in
+                do {
+                    try await Task.sleep(for: .seconds(30))
+                } catch {
+                    cancelled.seen.withLock { $0.append("cancelled") }
+                    throw error
+                }
+                return []
+            }
+        }
+        defer {
+            client.close()
+            server.stop()
+        }
+        let error = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Slow", [], timeout: .milliseconds(100)) }
+        #expect(error?.code == .deadlineExceeded)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(cancelled.seen.withLock { $0 } == ["cancelled"])
+    }
+
+    @Test("interceptors run around every call, outermost first, and can refuse it")
+    func interceptors() async throws {
+        let calls = Calls()
+        let (server, client) = try start { services in
+            services.intercept { context, proceed in
+                calls.seen.withLock { $0.append("log \(context.path)") }
+                try await proceed()
+            }
+            services.intercept { context, proceed in
+                guard context.metadata("authorization") == "Bearer good" else {
+                    throw RPCError(.unauthenticated, "missing or bad token")
+                }
+                try await proceed()
+            }
+            services.unary("/t.S/Secret") { _, _ in
+                calls.seen.withLock { $0.append("handler") }
+                return [42]
+            }
+        }
+        defer {
+            client.close()
+            server.stop()
+        }
+        let refused = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Secret", []) }
+        #expect(refused?.code == .unauthenticated)
+        let allowed = try await client.unary("/t.S/Secret", [], metadata: [("authorization", "Bearer good")])
+        #expect(allowed.message == [42])
+        #expect(calls.seen.withLock { $0 } == ["log /t.S/Secret", "log /t.S/Secret", "handler"])
+    }
+
+    @Test("many concurrent calls on one connection all complete")
+    func concurrency() async throws {
+        let (server, client) = try start { services in
+            services.unary("/t.S/Echo") { request, _ in request }
+        }
+        defer {
+            client.close()
+            server.stop()
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    let bytes = Array(String(n).utf8)
+                    let response = try await client.unary("/t.S/Echo", bytes)
+                    #expect(response.message == bytes)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test("a server that is not there is UNAVAILABLE")
+    func unavailable() async {
+        let client = GRPCClient(host: "127.0.0.1", port: 1)
+        let error = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Echo", []) }
+        #expect(error?.code == .unavailable)
+    }
+}
