@@ -137,3 +137,54 @@ struct ServerClientTests {
         #expect(error?.code == .unavailable)
     }
 }
+
+@Suite("gRPC streaming calls")
+struct StreamingTests {
+    @Test("bidirectional: each request answered as it arrives, then OK; client-side gzip requests are read")
+    func bidirectional() async throws {
+        var services = ServiceRegistry()
+        services.register("/t.S/Chat") { requests, writer, context in
+            writer.addInitialMetadata("x-encoding", context.requestEncoding)
+            for try await request in requests { await writer.send(request + request) }
+        }
+        let server = GRPCServer(.init(host: "127.0.0.1", port: 0), services: services)
+        try server.start()
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: server.port)
+        defer { client.close() }
+        for compressed in [false, true] {
+            let call = client.stream("/t.S/Chat", compressed: compressed)
+            var responses = call.responses.makeAsyncIterator()
+            for n in 1...3 {
+                call.send([UInt8](repeating: UInt8(n), count: 1000))
+                #expect(try await responses.next() == [UInt8](repeating: UInt8(n), count: 2000))
+            }
+            #expect(await call.initialMetadata().first { $0.name == "x-encoding" }?.value == (compressed ? "gzip" : "identity"))
+            call.finishSending()
+            #expect(try await responses.next() == nil)
+        }
+    }
+
+    @Test("a streaming call's error status ends the responses with that error")
+    func errorStatus() async throws {
+        var services = ServiceRegistry()
+        services.serverStreaming("/t.S/Count") { request, writer, _ in
+            for n in 0..<Int(request[0]) { await writer.send([UInt8(n)]) }
+            throw RPCError(.resourceExhausted, "quota used up")
+        }
+        let server = GRPCServer(.init(host: "127.0.0.1", port: 0), services: services)
+        try server.start()
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: server.port)
+        defer { client.close() }
+        let call = client.stream("/t.S/Count")
+        call.send([3])
+        call.finishSending()
+        var received: [[UInt8]] = []
+        let error = await #expect(throws: RPCError.self) {
+            for try await message in call.responses { received.append(message) }
+        }
+        #expect(received == [[0], [1], [2]])
+        #expect(error == RPCError(.resourceExhausted, "quota used up"))
+    }
+}

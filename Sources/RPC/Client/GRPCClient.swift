@@ -43,16 +43,34 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
         }
     }
 
-    private func start(_ call: ClientCall) {
-        if connection == nil || connection!.isClosed {
+    /// Opens a streaming call (client, server or bidirectional streaming). `compressed` gzips the requests.
+    public func stream(_ path: String, metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false)
+        -> ClientStream
+    {
+        let stream = ClientStream(loop: loop, path: path, metadata: metadata, timeout: timeout, compressRequests: compressed)
+        loop.execute { [self] in
             do {
-                connection = try ClientConnection(host: host, port: port, loop: loop, readBuffer: readBuffer)
+                try openConnection().start(stream)
             } catch {
-                call.fail(RPCError.from(error))
-                return
+                stream.end(RPCError.from(error))
             }
         }
-        connection!.start(call)
+        return stream
+    }
+
+    private func openConnection() throws -> ClientConnection {
+        if connection == nil || connection!.isClosed {
+            connection = try ClientConnection(host: host, port: port, loop: loop, readBuffer: readBuffer)
+        }
+        return connection!
+    }
+
+    private func start(_ call: ClientCall) {
+        do {
+            try openConnection().start(call)
+        } catch {
+            call.fail(RPCError.from(error))
+        }
     }
 
     /// Closes the connection; calls in flight fail with UNAVAILABLE.
@@ -128,6 +146,8 @@ final class ClientConnection: HTTP2SessionDelegate {
     private var connected = false
     private var waiting: [ClientCall] = []
     private var calls: [Int32: ClientCall] = [:]
+    private var waitingStreams: [ClientStream] = []
+    private var streams: [Int32: ClientStream] = [:]
     private var connectEvent: OpaquePointer?
     private let readBuffer: UnsafeMutableRawBufferPointer
     private(set) var isClosed = false
@@ -189,7 +209,63 @@ final class ClientConnection: HTTP2SessionDelegate {
         let queued = waiting
         waiting = []
         for call in queued { submit(call) }
+        let queuedStreams = waitingStreams
+        waitingStreams = []
+        for stream in queuedStreams { open(stream) }
         transport.flush()
+    }
+
+    func start(_ stream: ClientStream) {
+        stream.connection = self
+        if let timeout = stream.timeout {
+            stream.timer = LoopTimer(loop: loop, after: timeout) { [weak stream] in
+                stream?.end(RPCError(.deadlineExceeded, "deadline of \(timeout) exceeded"))
+            }
+        }
+        if connected { open(stream) } else { waitingStreams.append(stream) }
+    }
+
+    private func open(_ stream: ClientStream) {
+        guard !stream.ended else { return }
+        var headers = requestHeaders(path: stream.path, timeout: stream.timeout, metadata: stream.metadata)
+        if stream.compressRequests { headers.append(("grpc-encoding", "gzip")) }
+        guard let id = session.request(headers: headers) else {
+            stream.end(RPCError(.unavailable, "the connection to \(authority) refuses new streams"))
+            return
+        }
+        stream.streamID = id
+        streams[id] = stream
+        for message in stream.pending { send(id, message, compressed: stream.compressRequests) }
+        stream.pending = []
+        if stream.pendingFinish { finishSending(id) }
+        transport?.scheduleFlush()
+    }
+
+    func send(_ streamID: Int32, _ message: [UInt8], compressed: Bool) {
+        if compressed, let packed = try? Gzip.compress(message) {
+            session.send(streamID, MessageFramer.frame(packed, compressed: true))
+        } else {
+            session.send(streamID, MessageFramer.frame(message))
+        }
+        transport?.scheduleFlush()
+    }
+
+    func finishSending(_ streamID: Int32) {
+        session.finish(streamID, trailers: [])
+        transport?.scheduleFlush()
+    }
+
+    private func requestHeaders(path: String, timeout: Duration?, metadata: [(String, String)]) -> [(String, String)] {
+        var headers = [
+            (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", authority),
+            ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-accept-encoding", "identity,gzip"),
+            ("user-agent", "herald-grpc/0.1"),
+        ]
+        if let timeout {
+            let micros = max(1, timeout.components.seconds * 1_000_000 + timeout.components.attoseconds / 1_000_000_000_000)
+            headers.append(("grpc-timeout", micros < 100_000_000 ? "\(micros)u" : "\(micros / 1_000_000)S"))
+        }
+        return headers + metadata
     }
 
     func start(_ call: ClientCall) {
@@ -204,17 +280,7 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     private func submit(_ call: ClientCall) {
         guard call.continuation != nil else { return }  // failed (deadline, cancellation) while waiting
-        var headers = [
-            (":method", "POST"), (":scheme", "http"), (":path", call.path), (":authority", authority),
-            ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-accept-encoding", "identity,gzip"),
-            ("user-agent", "herald-grpc/0.1"),
-        ]
-        if let timeout = call.timeout {
-            let micros = max(1, timeout.components.seconds * 1_000_000 + timeout.components.attoseconds / 1_000_000_000_000)
-            headers.append(("grpc-timeout", micros < 100_000_000 ? "\(micros)u" : "\(micros / 1_000_000)S"))
-        }
-        headers += call.metadata
-        guard let id = session.request(headers: headers) else {
+        guard let id = session.request(headers: requestHeaders(path: call.path, timeout: call.timeout, metadata: call.metadata)) else {
             call.fail(RPCError(.unavailable, "the connection to \(authority) refuses new streams"))
             return
         }
@@ -227,7 +293,7 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     /// A call gave up (deadline, cancellation): reset its stream.
     func abandon(_ streamID: Int32) {
-        guard calls.removeValue(forKey: streamID) != nil else { return }
+        guard calls.removeValue(forKey: streamID) != nil || streams.removeValue(forKey: streamID) != nil else { return }
         session.reset(streamID, errorCode: 0x8)
         transport?.scheduleFlush()
     }
@@ -237,6 +303,10 @@ final class ClientConnection: HTTP2SessionDelegate {
         calls.removeAll()
         waiting.removeAll()
         for call in all { call.fail(error) }
+        let allStreams = Array(streams.values) + waitingStreams
+        streams.removeAll()
+        waitingStreams.removeAll()
+        for stream in allStreams { stream.end(error) }
     }
 
     func close() {
@@ -247,6 +317,10 @@ final class ClientConnection: HTTP2SessionDelegate {
     // MARK: HTTP2SessionDelegate
 
     func streamHeaders(_ streamID: Int32, headers: [(name: String, value: String)]) {
+        if let stream = streams[streamID] {
+            stream.receivedHeaders(headers)
+            return
+        }
         guard let call = calls[streamID] else { return }
         if call.headers == nil {
             call.headers = headers
@@ -257,6 +331,14 @@ final class ClientConnection: HTTP2SessionDelegate {
     }
 
     func streamReceived(_ streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        if let stream = streams[streamID] {
+            do {
+                for message in try stream.deframer.append(bytes) { stream.continuation.yield(message) }
+            } catch {
+                stream.end(RPCError.from(error))
+            }
+            return
+        }
         guard let call = calls[streamID] else { return }
         do {
             call.messages += try call.deframer.append(bytes)
@@ -269,6 +351,10 @@ final class ClientConnection: HTTP2SessionDelegate {
     func streamEnded(_ streamID: Int32) {}
 
     func streamClosed(_ streamID: Int32, errorCode: UInt32) {
+        if let stream = streams.removeValue(forKey: streamID) {
+            stream.closed(errorCode: errorCode)
+            return
+        }
         guard let call = calls.removeValue(forKey: streamID) else { return }
         call.complete(errorCode: errorCode)
     }

@@ -1,0 +1,121 @@
+import EventLoop
+import HTTP2
+import HeraldCore
+
+/// One streaming call (client, server or bidirectional streaming) opened by `GRPCClient.stream`: send requests
+/// with `send`, end them with `finishSending`, read `responses`; the call's status ends `responses` (an
+/// `RPCError` is thrown for anything but OK).
+public final class ClientStream: @unchecked Sendable {  // unchecked: call state is touched only on the client's loop
+    /// Response messages; throws the call's status when it is not OK.
+    public let responses: AsyncThrowingStream<[UInt8], any Error>
+    let continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    let loop: EventLoop
+    let path: String
+    let metadata: [(String, String)]
+    let timeout: Duration?
+    let compressRequests: Bool
+    var streamID: Int32?
+    weak var connection: ClientConnection?
+    var headers: [(name: String, value: String)]?
+    var trailers: [(name: String, value: String)] = []
+    var deframer = MessageDeframer(maxMessageBytes: 4 * 1024 * 1024)
+    var timer: LoopTimer?
+    var ended = false
+    /// Sends queued before the stream exists (the connection was still connecting).
+    var pending: [[UInt8]] = []
+    var pendingFinish = false
+    private var headerWaiters: [CheckedContinuation<[(name: String, value: String)], Never>] = []
+
+    init(loop: EventLoop, path: String, metadata: [(String, String)], timeout: Duration?, compressRequests: Bool) {
+        self.loop = loop
+        self.path = path
+        self.metadata = metadata
+        self.timeout = timeout
+        self.compressRequests = compressRequests
+        (responses, continuation) = AsyncThrowingStream.makeStream()
+    }
+
+    /// Sends one request message.
+    public func send(_ message: [UInt8]) {
+        loop.execute { [self] in
+            guard !ended else { return }
+            guard let streamID, let connection else {
+                pending.append(message)
+                return
+            }
+            connection.send(streamID, message, compressed: compressRequests)
+        }
+    }
+
+    /// Half-closes: no more requests.
+    public func finishSending() {
+        loop.execute { [self] in
+            guard !ended else { return }
+            guard let streamID, let connection else {
+                pendingFinish = true
+                return
+            }
+            connection.finishSending(streamID)
+        }
+    }
+
+    /// Cancels the call (RST_STREAM); `responses` ends with CANCELLED.
+    public func cancel() {
+        loop.execute { [self] in end(RPCError(.cancelled, "the call was cancelled by the caller")) }
+    }
+
+    /// The response headers' metadata, once they arrive (empty for a Trailers-Only response).
+    public func initialMetadata() async -> [(name: String, value: String)] {
+        await withCheckedContinuation { continuation in
+            loop.execute { [self] in
+                if let headers { continuation.resume(returning: userMetadata(headers)) } else if ended {
+                    continuation.resume(returning: [])
+                } else { headerWaiters.append(continuation) }
+            }
+        }
+    }
+
+    /// The trailers' metadata, after `responses` has ended.
+    public var trailingMetadata: [(name: String, value: String)] { userMetadata(trailers) }
+
+    func userMetadata(_ list: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        list.filter { !$0.name.hasPrefix(":") && !$0.name.hasPrefix("grpc-") && $0.name != "content-type" }
+    }
+
+    func receivedHeaders(_ block: [(name: String, value: String)]) {
+        if headers == nil {
+            headers = block
+            deframer.gzipAllowed = block.contains { $0.name == "grpc-encoding" && $0.value == "gzip" }
+            for waiter in headerWaiters { waiter.resume(returning: userMetadata(block)) }
+            headerWaiters = []
+        } else {
+            trailers = block
+        }
+    }
+
+    /// Ends the call with `error`, resetting the stream if it is still open.
+    func end(_ error: RPCError?) {
+        guard !ended else { return }
+        ended = true
+        timer?.cancel()
+        if let streamID, let connection, error != nil { connection.abandon(streamID) }
+        for waiter in headerWaiters { waiter.resume(returning: []) }
+        headerWaiters = []
+        if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+    }
+
+    /// The stream closed: its status from the trailers (or the headers of a Trailers-Only response).
+    func closed(errorCode: UInt32) {
+        let source = trailers.isEmpty ? (headers ?? []) : trailers
+        guard let code = source.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else {
+            end(RPCError(errorCode == 0x7 ? .unavailable : .internal,
+                         errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"))
+            return
+        }
+        if code == 0 {
+            end(nil)
+        } else {
+            end(RPCError(StatusCode(rawValue: code), source.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? ""))
+        }
+    }
+}
