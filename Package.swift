@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "heraldctl", targets: ["heraldctl"]),
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
+        .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
         .library(name: "HeraldPostgres", targets: ["Postgres"]),
         .library(name: "HeraldCodec", targets: ["Codec", "API"]),
@@ -83,6 +84,7 @@ let package = Package(
         // Layer 5: the interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),
         .executableTarget(name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop"], swiftSettings: strict),
+        .executableTarget(name: "rpc-testclient", dependencies: ["Interop", "RPC"], swiftSettings: strict),
 
         // Tools.
         .executableTarget(

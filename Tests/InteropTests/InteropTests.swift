@@ -42,3 +42,52 @@ struct InteropTests {
         #expect(result.status == 0)
     }
 }
+
+/// Herald's interop client against a real gRPC implementation's server (Python grpcio), and against Herald's own.
+@Suite("Interop: rpc-testclient against Python grpcio and rpc-testserver")
+struct InteropClientTests {
+    static let cases = [
+        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream", "custom_metadata",
+        "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
+        "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
+    ]
+
+    func runClient(port: Int) throws {
+        let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? InteropTests.root.appendingPathComponent(".build/debug").path
+        let result = try runProcess("\(bin)/rpc-testclient", [
+            "--server_host", "127.0.0.1", "--server_port=\(port)", "--test_case", Self.cases.joined(separator: ","),
+        ])
+        let lines = result.stdoutText.split(separator: "\n").map(String.init)
+        for name in Self.cases {
+            #expect(lines.contains("PASS \(name)"), "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")")
+        }
+        #expect(result.status == 0)
+    }
+
+    static func port(_ server: RunningProcess) throws -> Int {
+        let banner = server.firstLine()
+        return try #require(banner.split(separator: ":").last.flatMap { Int($0) }, "no port in \(banner)")
+    }
+
+    @Test("every case passes against a Python grpcio TestService")
+    func againstGrpcio() throws {
+        guard let python = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
+            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
+            return
+        }
+        let server = try RunningProcess(python, [
+            InteropTests.root.appendingPathComponent("Tests/InteropTests/Python/interop_server.py").path,
+            "--protos", InteropTests.root.appendingPathComponent("Protos").path,
+        ])
+        defer { server.stop() }
+        try runClient(port: try Self.port(server))
+    }
+
+    @Test("every case passes against rpc-testserver")
+    func againstHerald() throws {
+        let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? InteropTests.root.appendingPathComponent(".build/debug").path
+        let server = try RunningProcess("\(bin)/rpc-testserver", ["--port", "0"])
+        defer { server.stop() }
+        try runClient(port: try Self.port(server))
+    }
+}
