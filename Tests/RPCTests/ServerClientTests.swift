@@ -55,6 +55,20 @@ struct ServerClientTests {
         #expect(missing?.code == .unimplemented)
     }
 
+    @Test("an error without a status reaches the client as UNKNOWN, without its internals")
+    func plainErrors() async throws {
+        struct SecretFailure: Error { let connectionString = "postgresql://user:secret@db" }
+        let (server, client) = try start { services in
+            services.unary("/t.S/Broken") { _, _ in throw SecretFailure() }
+        }
+        defer {
+            client.close()
+            server.stop()
+        }
+        let error = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Broken", []) }
+        #expect(error == RPCError(.unknown, "internal error"))
+    }
+
     @Test("a deadline ends a slow call with DEADLINE_EXCEEDED, and the handler sees it cancelled")
     func deadline() async throws {
         let cancelled = Calls()

@@ -1,5 +1,6 @@
 import EventLoop
 import HeraldCore
+import Logging
 
 /// What a handler knows about its call.
 public struct ServerContext: Sendable {
@@ -16,6 +17,27 @@ public struct ServerContext: Sendable {
 
     /// The first value of a metadata key (lower case).
     public func metadata(_ name: String) -> String? { metadata.first { $0.name == name }?.value }
+
+    private static let baseLogger = Logger(label: "herald.rpc")
+
+    /// A logger that tags every line with the call's method and peer (built when first used, so calls that do not
+    /// log pay nothing for it).
+    public var logger: Logger {
+        var logger = Self.baseLogger
+        logger[metadataKey: "rpc.method"] = "\(path)"
+        logger[metadataKey: "rpc.peer"] = "\(peer)"
+        return logger
+    }
+
+    /// The status of a handler's error; an error that carries no status is logged, since the client only sees
+    /// UNKNOWN.
+    func status(of error: any Error) -> RPCError {
+        let status = RPCError.from(error)
+        if status.code == .unknown, !(error is StatusConvertibleError) {
+            logger.error("handler failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return status
+    }
 }
 
 /// The request messages of a call, as they arrive; ends when the client half-closes.

@@ -90,7 +90,7 @@ final class ServerConnection: HTTP2SessionDelegate {
                     try await registry.intercepted(context) { try await streaming(requests, writer, context) }
                     writer.finish(nil)
                 } catch {
-                    writer.finish(RPCError.from(error))
+                    writer.finish(context.status(of: error))
                 }
             }
         }
@@ -137,7 +137,7 @@ final class ServerConnection: HTTP2SessionDelegate {
                         try await registry.intercepted(context) { writer.sendFinal(try await handler(request, context)) }
                     }
                 } catch {
-                    writer.finish(RPCError.from(error))
+                    writer.finish(context.status(of: error))
                 }
             }
             return
