@@ -12,7 +12,7 @@ struct InteropTests {
         "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "client_compressed_unary",
         "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming", "health_check", "health_watch",
-        "reflection", "slow_reader", "unix_socket",
+        "reflection", "slow_reader", "unix_socket", "hostile_inputs",
     ]
 
     @Test("every loopback case passes, grpcio's health and reflection clients work, a client that stops reading does not grow the server, Unix sockets serve too")

@@ -110,9 +110,10 @@ final class ServerConnection: HTTP2SessionDelegate {
                 if stream.unary != nil { stream.unaryRequests.append(message) } else { stream.requests?.yield(message) }
             }
         } catch {
+            // The status goes out with END_STREAM; the rest of the request is dropped unread as it arrives (a reset
+            // here could overtake the status and leave the client with CANCELLED instead).
             stream.task?.cancel()
             stream.finish(RPCError.from(error))
-            session.reset(streamID, errorCode: 0x8)  // CANCEL: stop the client sending the rest
         }
     }
 

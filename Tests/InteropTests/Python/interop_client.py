@@ -299,6 +299,74 @@ def unix_socket():
     assert [len(r.payload.body) for r in streamed] == [31415, 9]
 
 
+def raw_h2_call(path, body, headers=()):
+    """Sends one request with hand-made bytes over a fresh h2 connection; returns (response headers, data, trailers)."""
+    import socket
+    import h2.config
+    import h2.connection
+    import h2.events
+    sock = socket.create_connection((args.server_host, args.server_port), timeout=10)
+    connection = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    connection.initiate_connection()
+    stream = connection.get_next_available_stream_id()
+    connection.send_headers(stream, [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "x"),
+                                     ("content-type", "application/grpc"), ("te", "trailers")] + list(headers))
+    connection.send_data(stream, body, end_stream=True)
+    sock.sendall(connection.data_to_send())
+    response, data, trailers = None, b"", None
+    while trailers is None:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        for event in connection.receive_data(chunk):
+            if isinstance(event, h2.events.ResponseReceived):
+                response = dict(event.headers)
+                if event.stream_ended:
+                    trailers = response
+            elif isinstance(event, h2.events.DataReceived):
+                data += event.data
+                connection.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+            elif isinstance(event, h2.events.TrailersReceived):
+                trailers = dict(event.headers)
+            elif isinstance(event, h2.events.StreamReset):
+                trailers = {"reset": str(event.error_code)}
+        sock.sendall(connection.data_to_send())
+    sock.close()
+    return response, data, trailers
+
+
+def hostile_inputs():
+    import socket
+    # Not HTTP/2 at all: the server closes the connection and keeps serving others.
+    sock = socket.create_connection((args.server_host, args.server_port), timeout=10)
+    sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    sock.settimeout(5)
+    try:
+        while sock.recv(65536):
+            pass
+    except (ConnectionResetError, socket.timeout):
+        pass
+    sock.close()
+    # A 1 GiB length prefix: refused from the prefix, without buffering anything.
+    _, _, trailers = raw_h2_call("/herald.bench.v1.Bench/Echo", b"\x00\x40\x00\x00\x00abc")
+    assert trailers.get("grpc-status") == "8", trailers
+    # A message cut short by END_STREAM.
+    _, _, trailers = raw_h2_call("/herald.bench.v1.Bench/Echo", b"\x00\x00\x00\x00\x09abc")
+    assert trailers.get("grpc-status") == "13", trailers
+    # Invalid protobuf in a well-framed message: INVALID_ARGUMENT naming the field.
+    _, _, trailers = raw_h2_call("/herald.bench.v1.Bench/Echo", b"\x00\x00\x00\x00\x03\x0a\x05a")
+    assert trailers.get("grpc-status") == "3", trailers
+    assert "message" in trailers.get("grpc-message", ""), trailers
+    # An unknown method: Trailers-Only UNIMPLEMENTED.
+    response, _, trailers = raw_h2_call("/no.Such/Method", b"")
+    assert trailers.get("grpc-status") == "12", (response, trailers)
+    # An unsupported encoding: UNIMPLEMENTED.
+    _, _, trailers = raw_h2_call("/herald.bench.v1.Bench/Echo", b"\x01\x00\x00\x00\x01x", headers=[("grpc-encoding", "br")])
+    assert trailers.get("grpc-status") == "12", trailers
+    # The server is still serving.
+    assert stub.EmptyCall(empty_pb2.Empty(), timeout=10) == empty_pb2.Empty()
+
+
 failed = 0
 for name in args.test_case.split(","):
     try:
