@@ -42,3 +42,23 @@ extension timeval {
         self.init(tv_sec: Int(clamped), tv_usec: seconds < 0 ? 0 : Int(attoseconds / 1_000_000_000_000))
     }
 }
+
+/// Keeps fire-and-forget timers alive until they fire.
+public enum LoopTimerHolder {
+    private final class Holder {
+        var timer: LoopTimer?
+    }
+
+    /// Runs `action` on `loop` after `delay`; call on the loop.
+    @discardableResult
+    public static func schedule(on loop: EventLoop, after delay: Duration, _ action: @escaping () -> Void) -> Bool {
+        let holder = Holder()
+        let bound = LoopBound(holder, on: loop)
+        holder.timer = LoopTimer(loop: loop, after: delay) {
+            action()
+            // Released after the callback has returned, not inside it.
+            loop.execute { bound.value.timer = nil }
+        }
+        return true
+    }
+}

@@ -244,6 +244,18 @@ public final class HTTP2Session {
         withHeaders(headers) { nva, count in _ = nghttp2_submit_response(session, streamID, nva, count, nil) }
     }
 
+    /// The first step of a graceful shutdown: a GOAWAY that tells the client to open no new streams, while the
+    /// server still accepts the ones already in flight.
+    public func shutdownNotice() {
+        nghttp2_submit_shutdown_notice(session)
+    }
+
+    /// The final GOAWAY: streams above the last one processed are refused (clients retry them elsewhere).
+    public func goAway() {
+        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+                              UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0)
+    }
+
     /// Resets a stream (RST_STREAM) with an HTTP/2 error code.
     public func reset(_ streamID: Int32, errorCode: UInt32) {
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)

@@ -56,7 +56,10 @@ public enum InteropServices {
         }
     }
 
-    public static func registry(serverID: String = "herald-rpc-testserver") -> ServiceRegistry {
+    public static func registry(
+        serverID: String = "herald-rpc-testserver",
+        health: HealthService = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
+    ) -> ServiceRegistry {
         var services = ServiceRegistry()
         services.unary("/grpc.testing.TestService/EmptyCall") { _, _ in [] }
         /// UnaryCall's answer and whether to compress it.
@@ -109,8 +112,7 @@ public enum InteropServices {
             let text = try type("herald.bench.v1.EchoRequest").decode(request) { $0.string(1) }
             return try type("herald.bench.v1.EchoResponse").encode { $0.set(1, text) }
         }
-        HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
-            .register(in: &services)
+        health.register(in: &services)
         let served = HeraldAPI.services.filter { ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"].contains($0.fullName) }
         ReflectionService(messages: HeraldAPI.messages, enums: HeraldAPI.enums, services: served, registry: HeraldAPI.registry)

@@ -39,9 +39,10 @@ if options["use_tls"] == "true" {
     FileHandle.standardError.write(Data("rpc-testserver: TLS is not implemented yet\n".utf8))
     exit(2)
 }
+let health = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
 let server = GRPCServer(
     .init(host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"]),
-    services: InteropServices.registry())
+    services: InteropServices.registry(health: health))
 do {
     try server.start()
 } catch {
@@ -49,6 +50,19 @@ do {
     exit(1)
 }
 FileHandle.standardOutput.write(Data("rpc-testserver listening on \(options["host"] ?? "127.0.0.1"):\(server.port)\n".utf8))
-signal(SIGINT, SIG_DFL)
-signal(SIGTERM, SIG_DFL)
-while true { sleep(3600) }
+// SIGTERM / SIGINT: health goes NOT_SERVING, GOAWAY to every client, calls in flight get 5 seconds, exit 0.
+let stopSignalsSources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number)
+    source.setEventHandler {
+        health.shutdown()
+        Task {
+            await server.shutdown(grace: .seconds(5))
+            exit(0)
+        }
+    }
+    source.resume()
+    return source
+}
+// Serve the main queue (the signal handlers' work lands there) until exit.
+dispatchMain()

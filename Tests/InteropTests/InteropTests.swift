@@ -12,10 +12,10 @@ struct InteropTests {
         "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "client_compressed_unary",
         "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming", "health_check", "health_watch",
-        "reflection", "slow_reader", "unix_socket", "hostile_inputs",
+        "reflection", "slow_reader", "unix_socket", "hostile_inputs", "graceful_shutdown",
     ]
 
-    @Test("every loopback case passes, grpcio's health and reflection clients work, a client that stops reading does not grow the server, Unix sockets serve too")
+    @Test("every loopback case passes, grpcio's health and reflection clients work, a client that stops reading does not grow the server, Unix sockets serve too, SIGTERM drains")
     func loopbackCases() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let python = environment["HERALD_PYTHON"] else {
@@ -40,6 +40,12 @@ struct InteropTests {
             #expect(lines.contains("PASS \(name)"), "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")")
         }
         #expect(result.status == 0)
+        // graceful_shutdown sent SIGTERM: the server drains and exits 0 on its own.
+        for _ in 0..<500 where server.process.isRunning { usleep(10_000) }
+        #expect(!server.process.isRunning, "rpc-testserver did not exit after SIGTERM")
+        if !server.process.isRunning {
+            #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+        }
     }
 }
 

@@ -45,6 +45,23 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
 
     deinit { stop() }
 
+    /// Graceful shutdown: stops accepting, sends each connection a GOAWAY notice then a final GOAWAY, lets calls in
+    /// flight finish for up to `grace`, then closes what is left (cancelling those calls).
+    public func shutdown(grace: Duration) async {
+        let stopping = listeners
+        listeners = []
+        await withTaskGroup(of: Void.self) { group in
+            for listener in stopping {
+                group.addTask {
+                    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                        listener.loop.execute { listener.drain(until: ContinuousClock.now + grace) { done.resume() } }
+                    }
+                }
+            }
+        }
+        if let path = configuration.unixSocketPath, !stopping.isEmpty { unlink(path) }
+    }
+
     /// Binds and starts accepting on every loop.
     public func start() throws {
         var port = configuration.port
@@ -139,17 +156,41 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
         self.maxMessageBytes = maxMessageBytes
     }
 
+    /// Stops accepting, asks every connection to go away, and calls `done` once none has calls in flight (or the
+    /// deadline has passed, closing the rest).
+    func drain(until deadline: ContinuousClock.Instant, _ done: @escaping () -> Void) {
+        if let event {
+            event_free(event)
+            self.event = nil
+            close(descriptor)
+        }
+        for connection in connections.values { connection.beginShutdown() }
+        check(deadline, done)
+    }
+
+    private func check(_ deadline: ContinuousClock.Instant, _ done: @escaping () -> Void) {
+        if connections.values.allSatisfy({ !$0.isBusy }) || ContinuousClock.now >= deadline {
+            stop()
+            done()
+            return
+        }
+        let me = LoopBound(self, on: loop)
+        LoopTimerHolder.schedule(on: loop, after: .milliseconds(20)) { me.value.check(deadline, done) }
+    }
+
     /// Stops accepting and closes this loop's connections.
     func stop() {
         if let event {
             event_free(event)
             self.event = nil
+            close(descriptor)
         }
-        close(descriptor)
         for connection in Array(connections.values) { connection.close() }
         connections.removeAll()
-        readBuffer.deallocate()
+        if !stopped { readBuffer.deallocate() }
+        stopped = true
     }
+    private var stopped = false
 
     func start() {
         let context = Unmanaged.passUnretained(self).toOpaque()

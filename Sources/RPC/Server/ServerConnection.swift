@@ -38,6 +38,22 @@ final class ServerConnection: HTTP2SessionDelegate {
     /// Closes the socket; streams in flight are cancelled.
     func close() { transport.close() }
 
+    /// True while calls are in flight.
+    var isBusy: Bool { !streams.isEmpty }
+
+    /// Begins a graceful close: GOAWAY shutdown notice now, final GOAWAY shortly after (once the notice has had a
+    /// round trip to stop the client opening streams); calls in flight go on.
+    func beginShutdown() {
+        session.shutdownNotice()
+        transport.flush()
+        let me = LoopBound(self, on: loop)
+        _ = LoopTimerHolder.schedule(on: loop, after: .milliseconds(100)) {
+            let connection = me.value
+            connection.session.goAway()
+            connection.transport.flush()
+        }
+    }
+
     // MARK: HTTP2SessionDelegate
 
     func streamHeaders(_ streamID: Int32, headers: [(name: String, value: String)]) {

@@ -367,6 +367,31 @@ def hostile_inputs():
     assert stub.EmptyCall(empty_pb2.Empty(), timeout=10) == empty_pb2.Empty()
 
 
+def graceful_shutdown():
+    """Run last: SIGTERM while a call is in flight; the call completes, health turns NOT_SERVING, the server exits 0."""
+    import os
+    import signal
+    import threading
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    assert args.server_pid, "--server_pid is needed"
+    watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=""), timeout=10)
+    assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
+    request = messages_pb2.StreamingOutputCallRequest(
+        response_parameters=[messages_pb2.ResponseParameters(size=10, interval_us=150_000)] * 8)
+    call = stub.StreamingOutputCall(request, timeout=20)
+    first = next(call)
+    threading.Timer(0.1, lambda: os.kill(args.server_pid, signal.SIGTERM)).start()
+    statuses = []
+    try:
+        for update in watch:
+            statuses.append(update.status)
+    except grpc.RpcError:
+        pass
+    rest = list(call)  # the call in flight finishes despite the shutdown
+    assert len(rest) + 1 == 8, len(rest)
+    assert health_pb2.HealthCheckResponse.NOT_SERVING in statuses, statuses
+
+
 failed = 0
 for name in args.test_case.split(","):
     try:
