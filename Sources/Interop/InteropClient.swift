@@ -20,15 +20,25 @@ public struct InteropClient: Sendable {
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
     ]
 
+    /// The cases that need a server able to tell a compressed request (gRPC's expect_compressed probe).
+    public static let compressionCases = [
+        "client_compressed_unary", "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming",
+    ]
+
     static func type(_ name: String) -> MessageType { HeraldAPI.registry.message(t + name)! }
 
     func check(_ condition: Bool, _ what: @autoclosure () -> String) throws {
         if !condition { throw Failure(description: what()) }
     }
 
-    static func simpleRequest(responseSize: Int, payloadSize: Int, status: (Int32, String)? = nil) throws -> [UInt8] {
+    static func simpleRequest(
+        responseSize: Int, payloadSize: Int, status: (Int32, String)? = nil, expectCompressed: Bool? = nil,
+        responseCompressed: Bool? = nil
+    ) throws -> [UInt8] {
         try type("SimpleRequest").encode { m in
             m.set(2, Int32(responseSize))
+            if let expectCompressed { m.message(8) { $0.set(1, expectCompressed) } }
+            if let responseCompressed { m.message(6) { $0.set(1, responseCompressed) } }
             m.message(3) { $0.set(2, bytes: [UInt8](repeating: 0, count: payloadSize)) }
             if let status {
                 m.message(7) { s in
@@ -155,6 +165,54 @@ public struct InteropClient: Sendable {
             let call = client.stream(p + "FullDuplexCall", timeout: .milliseconds(1))
             call.send(try Self.streamingOutputRequest(sizes: [], payloadSize: 27182))
             try await expectStatus(.deadlineExceeded) { for try await _ in call.responses {} }
+        case "client_compressed_unary":
+            let probe = try Self.simpleRequest(responseSize: 314_159, payloadSize: 271_828, expectCompressed: true)
+            try await expectStatus(.invalidArgument) { _ = try await client.unary(p + "UnaryCall", probe, timeout: .seconds(10)) }
+            for compressed in [true, false] {
+                let request = try Self.simpleRequest(responseSize: 314_159, payloadSize: 271_828, expectCompressed: compressed)
+                let response = try await client.unary(p + "UnaryCall", request, timeout: .seconds(10), compressed: compressed)
+                try check(try Self.payloadSize(response.message, of: "SimpleResponse") == 314_159, "wrong payload size")
+            }
+        case "server_compressed_unary":
+            for compressed in [true, false] {
+                let request = try Self.simpleRequest(responseSize: 314_159, payloadSize: 271_828, responseCompressed: compressed)
+                let response = try await client.unary(p + "UnaryCall", request, timeout: .seconds(10))
+                try check(try Self.payloadSize(response.message, of: "SimpleResponse") == 314_159, "wrong payload size")
+            }
+        case "client_compressed_streaming":
+            let probe = try Self.type("StreamingInputCallRequest").encode { m in
+                m.message(1) { $0.set(2, bytes: [UInt8](repeating: 0, count: 27182)) }
+                m.message(2) { $0.set(1, true) }
+            }
+            try await expectStatus(.invalidArgument) {
+                let call = client.stream(p + "StreamingInputCall", timeout: .seconds(10))
+                call.send(probe)
+                call.finishSending()
+                for try await _ in call.responses {}
+            }
+            let call = client.stream(p + "StreamingInputCall", timeout: .seconds(10), compressed: true)
+            call.send(probe)
+            call.send(try Self.type("StreamingInputCallRequest").encode { m in
+                m.message(1) { $0.set(2, bytes: [UInt8](repeating: 0, count: 45904)) }
+                m.message(2) { $0.set(1, true) }
+            })
+            call.finishSending()
+            var total: Int32 = -1
+            for try await response in call.responses { total = try Self.type("StreamingInputCallResponse").decode(response) { $0.int32(1) } }
+            try check(total == 73086, "aggregated size \(total)")
+        case "server_compressed_streaming":
+            let request = try Self.type("StreamingOutputCallRequest").encode { m in
+                m.messages(2, count: 2) { index, parameters in
+                    parameters.set(1, Int32(index == 0 ? 31415 : 92653))
+                    parameters.message(3) { $0.set(1, index == 0) }
+                }
+            }
+            let call = client.stream(p + "StreamingOutputCall", timeout: .seconds(10))
+            call.send(request)
+            call.finishSending()
+            var got: [Int] = []
+            for try await response in call.responses { got.append(try Self.payloadSize(response, of: "StreamingOutputCallResponse")) }
+            try check(got == [31415, 92653], "sizes \(got)")
         default:
             throw Failure(description: "unknown test case \(name)")
         }

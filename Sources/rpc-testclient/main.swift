@@ -31,7 +31,8 @@ if options["use_tls"] == "true" {
     exit(2)
 }
 let requested = options["test_case"] ?? "all"
-let cases = requested == "all" ? InteropClient.cases : requested.split(separator: ",").map(String.init)
+let cases = requested == "all"
+    ? InteropClient.cases + InteropClient.compressionCases : requested.split(separator: ",").map(String.init)
 let client = InteropClient(client: GRPCClient(host: options["server_host"] ?? "127.0.0.1", port: port))
 var failures = 0
 for name in cases {

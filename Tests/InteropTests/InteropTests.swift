@@ -58,13 +58,13 @@ struct InteropClientTests {
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
     ]
 
-    func runClient(port: Int) throws {
+    func runClient(port: Int, cases: [String] = Self.cases) throws {
         let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? InteropTests.root.appendingPathComponent(".build/debug").path
         let result = try runProcess("\(bin)/rpc-testclient", [
-            "--server_host", "127.0.0.1", "--server_port=\(port)", "--test_case", Self.cases.joined(separator: ","),
+            "--server_host", "127.0.0.1", "--server_port=\(port)", "--test_case", cases.joined(separator: ","),
         ])
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
-        for name in Self.cases {
+        for name in cases {
             #expect(lines.contains("PASS \(name)"), "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")")
         }
         #expect(result.status == 0)
@@ -89,11 +89,13 @@ struct InteropClientTests {
         try runClient(port: try Self.port(server))
     }
 
-    @Test("every case passes against rpc-testserver")
+    @Test("every case, the four compression cases too, passes against rpc-testserver")
     func againstHerald() throws {
         let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? InteropTests.root.appendingPathComponent(".build/debug").path
         let server = try RunningProcess("\(bin)/rpc-testserver", ["--port", "0"])
         defer { server.stop() }
-        try runClient(port: try Self.port(server))
+        try runClient(port: try Self.port(server), cases: Self.cases + [
+            "client_compressed_unary", "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming",
+        ])
     }
 }

@@ -28,11 +28,13 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
         public let trailingMetadata: [(name: String, value: String)]
     }
 
-    /// Sends one request and returns the response, or throws `RPCError` with the call's status.
+    /// Sends one request (gzip'd when `compressed`) and returns the response, or throws `RPCError` with the call's
+    /// status.
     public func unary(
-        _ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil
+        _ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil,
+        compressed: Bool = false
     ) async throws -> Response {
-        let call = ClientCall(path: path, request: request, metadata: metadata, timeout: timeout)
+        let call = ClientCall(path: path, request: request, metadata: metadata, timeout: timeout, compressed: compressed)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response, any Error>) in
                 call.continuation = continuation
@@ -85,6 +87,7 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
     let request: [UInt8]
     let metadata: [(String, String)]
     let timeout: Duration?
+    let compressed: Bool
     var continuation: CheckedContinuation<GRPCClient.Response, any Error>?
     var streamID: Int32?
     var headers: [(name: String, value: String)]?
@@ -94,11 +97,12 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
     var timer: LoopTimer?
     weak var connection: ClientConnection?
 
-    init(path: String, request: [UInt8], metadata: [(String, String)], timeout: Duration?) {
+    init(path: String, request: [UInt8], metadata: [(String, String)], timeout: Duration?, compressed: Bool) {
         self.path = path
         self.request = request
         self.metadata = metadata
         self.timeout = timeout
+        self.compressed = compressed
     }
 
     func fail(_ error: RPCError) {
@@ -280,15 +284,16 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     private func submit(_ call: ClientCall) {
         guard call.continuation != nil else { return }  // failed (deadline, cancellation) while waiting
-        guard let id = session.request(headers: requestHeaders(path: call.path, timeout: call.timeout, metadata: call.metadata)) else {
+        var headers = requestHeaders(path: call.path, timeout: call.timeout, metadata: call.metadata)
+        if call.compressed { headers.append(("grpc-encoding", "gzip")) }
+        guard let id = session.request(headers: headers) else {
             call.fail(RPCError(.unavailable, "the connection to \(authority) refuses new streams"))
             return
         }
         call.streamID = id
         calls[id] = call
-        session.send(id, MessageFramer.frame(call.request))
-        session.finish(id, trailers: [])
-        transport?.scheduleFlush()
+        send(id, call.request, compressed: call.compressed)
+        finishSending(id)
     }
 
     /// A call gave up (deadline, cancellation): reset its stream.
