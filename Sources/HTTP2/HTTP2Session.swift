@@ -24,6 +24,8 @@ public final class HTTP2Session {
     public let role: Role
     public weak var delegate: (any HTTP2SessionDelegate)?
     private var pendingHeaders: [Int32: [(name: String, value: String)]] = [:]
+    /// The peer sent GOAWAY: no new stream may be opened on this connection.
+    public private(set) var goAwayReceived = false
     private var outbound: [Int32: Outbound] = [:]
 
     /// Response body bytes waiting for nghttp2 to pull them, and the trailers that end the stream.
@@ -86,6 +88,8 @@ public final class HTTP2Session {
                 if endStream { me.delegate?.streamEnded(header.stream_id) }
             case UInt8(NGHTTP2_DATA.rawValue):
                 if endStream { me.delegate?.streamEnded(header.stream_id) }
+            case UInt8(NGHTTP2_GOAWAY.rawValue):
+                me.goAwayReceived = true
             default: break
             }
             return 0

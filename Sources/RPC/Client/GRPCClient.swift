@@ -61,7 +61,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     }
 
     private func openConnection() throws -> ClientConnection {
-        if connection == nil || connection!.isClosed {
+        // A connection whose server sent GOAWAY takes no new streams: the next call opens a new one.
+        if connection == nil || connection!.isClosed || connection!.session.goAwayReceived {
             connection = try ClientConnection(host: host, port: port, loop: loop, readBuffer: readBuffer)
         }
         return connection!
