@@ -144,6 +144,50 @@ struct ServerClientTests {
         }
     }
 
+    @Test("a rolling restart loses no call: while one server drains and its successor takes the port, every call succeeds")
+    func rollingRestart() async throws {
+        var services = ServiceRegistry()
+        services.unary("/t.S/Echo") { request, _ in
+            try await Task.sleep(for: .milliseconds(20))  // so that calls are in flight when the GOAWAY comes
+            return request
+        }
+        let old = GRPCServer(.init(host: "127.0.0.1", port: 0), services: services)
+        try old.start()
+        let successor = GRPCServer(.init(host: "127.0.0.1", port: old.port), services: services)
+        let client = GRPCClient(host: "127.0.0.1", port: old.port)
+        defer {
+            client.close()
+            successor.stop()
+        }
+        final class Tally: Sendable {
+            let failures = Mutex<[String]>([])
+            let served = Atomic<Int>(0)
+        }
+        let tally = Tally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for n in 0..<20 {
+                        let bytes = Array("\(worker).\(n)".utf8)
+                        do {
+                            let response = try await client.unary("/t.S/Echo", bytes, timeout: .seconds(10))
+                            #expect(response.message == bytes)
+                            tally.served.add(1, ordering: .relaxed)
+                        } catch {
+                            tally.failures.withLock { $0.append("\(error)") }
+                        }
+                    }
+                }
+            }
+            while tally.served.load(ordering: .relaxed) < 40 { try await Task.sleep(for: .milliseconds(5)) }
+            try successor.start()
+            await old.shutdown(grace: .seconds(10))
+            try await group.waitForAll()
+        }
+        #expect(tally.failures.withLock { $0 } == [])
+        #expect(tally.served.load(ordering: .relaxed) == 160)
+    }
+
     @Test("a server that is not there is UNAVAILABLE")
     func unavailable() async {
         let client = GRPCClient(host: "127.0.0.1", port: 1)

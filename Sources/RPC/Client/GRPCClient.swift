@@ -13,6 +13,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     public let port: Int
     public let loop: EventLoop
     private var connection: ClientConnection?
+    /// Connections whose server sent GOAWAY: kept until their calls finish, then closed.
+    private var retiring: [ClientConnection] = []
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
 
     public init(host: String, port: Int, loop: EventLoop = EventLoopGroup.shared.next()) {
@@ -61,11 +63,20 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     }
 
     private func openConnection() throws -> ClientConnection {
-        // A connection whose server sent GOAWAY takes no new streams: the next call opens a new one.
-        if connection == nil || connection!.isClosed || connection!.session.goAwayReceived {
-            connection = try ClientConnection(host: host, port: port, loop: loop, readBuffer: readBuffer)
+        retiring.removeAll { $0.isClosed }
+        if let current = connection, !current.isClosed, !current.session.goAwayReceived { return current }
+        // A connection whose server sent GOAWAY takes no new streams but still carries the calls it accepted: it
+        // retires (closing itself once they finish) and the next call opens a new one.
+        if let current = connection, !current.isClosed {
+            retiring.append(current)
+            current.closeWhenIdle()
         }
-        return connection!
+        let opened = try ClientConnection(host: host, port: port, loop: loop, readBuffer: readBuffer)
+        // gRFC A6 transparent retry: a call the server refused before its application saw it (REFUSED_STREAM, or
+        // above a GOAWAY's last stream) is sent once more, on a fresh connection, within its original deadline.
+        opened.onRefused = { [unowned self] call in start(call) }
+        connection = opened
+        return opened
     }
 
     private func start(_ call: ClientCall) {
@@ -76,9 +87,13 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
         }
     }
 
-    /// Closes the connection; calls in flight fail with UNAVAILABLE.
+    /// Closes the connections; calls in flight fail with UNAVAILABLE.
     public func close() {
-        loop.execute { [self] in connection?.close() }
+        loop.execute { [self] in
+            connection?.close()
+            for old in retiring { old.close() }
+            retiring = []
+        }
     }
 }
 
@@ -88,7 +103,10 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
     let request: [UInt8]
     let metadata: [(String, String)]
     let timeout: Duration?
+    let deadline: ContinuousClock.Instant?
     let compressed: Bool
+    /// The call was refused once and sent again (gRFC A6 allows one transparent retry of a refused stream).
+    var transparentlyRetried = false
     var continuation: CheckedContinuation<GRPCClient.Response, any Error>?
     var streamID: Int32?
     var headers: [(name: String, value: String)]?
@@ -103,7 +121,13 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
         self.request = request
         self.metadata = metadata
         self.timeout = timeout
+        deadline = timeout.map { ContinuousClock.now + $0 }
         self.compressed = compressed
+    }
+
+    /// The server refused the stream before any response: true when the call may be sent again.
+    func mayRetryTransparently(errorCode: UInt32) -> Bool {
+        errorCode == 0x7 && headers == nil && messages.isEmpty && !transparentlyRetried && continuation != nil
     }
 
     func fail(_ error: RPCError) {
@@ -156,6 +180,9 @@ final class ClientConnection: HTTP2SessionDelegate {
     private var connectEvent: OpaquePointer?
     private let readBuffer: UnsafeMutableRawBufferPointer
     private(set) var isClosed = false
+    private var closesWhenIdle = false
+    /// Receives a call the server refused before seeing it, to send again elsewhere.
+    var onRefused: (@Sendable (ClientCall) -> Void)?
 
     init(host: String, port: Int, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer) throws {
         self.loop = loop
@@ -275,7 +302,7 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     func start(_ call: ClientCall) {
         call.connection = self
-        if let timeout = call.timeout {
+        if call.timer == nil, let timeout = call.timeout {
             call.timer = LoopTimer(loop: loop, after: timeout) { [weak call] in
                 call?.fail(RPCError(.deadlineExceeded, "deadline of \(timeout) exceeded"))
             }
@@ -285,7 +312,8 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     private func submit(_ call: ClientCall) {
         guard call.continuation != nil else { return }  // failed (deadline, cancellation) while waiting
-        var headers = requestHeaders(path: call.path, timeout: call.timeout, metadata: call.metadata)
+        let remaining = call.deadline.map { max(.microseconds(1), $0 - ContinuousClock.now) }
+        var headers = requestHeaders(path: call.path, timeout: remaining, metadata: call.metadata)
         if call.compressed { headers.append(("grpc-encoding", "gzip")) }
         guard let id = session.request(headers: headers) else {
             call.fail(RPCError(.unavailable, "the connection to \(authority) refuses new streams"))
@@ -302,6 +330,7 @@ final class ClientConnection: HTTP2SessionDelegate {
         guard calls.removeValue(forKey: streamID) != nil || streams.removeValue(forKey: streamID) != nil else { return }
         session.reset(streamID, errorCode: 0x8)
         transport?.scheduleFlush()
+        closeLaterIfIdle()
     }
 
     private func failAll(_ error: RPCError) {
@@ -316,8 +345,27 @@ final class ClientConnection: HTTP2SessionDelegate {
     }
 
     func close() {
-        transport?.close()
+        if !connected, !isClosed, let connectEvent { event_del(connectEvent) }
+        if let transport { transport.close() } else if !isClosed { Foundation.close(descriptor) }
         isClosed = true
+        failAll(RPCError(.unavailable, "the connection to \(authority) was closed by the client"))
+    }
+
+    /// Closes the connection as soon as no call is left on it (at once when none is).
+    func closeWhenIdle() {
+        closesWhenIdle = true
+        closeIfIdle()
+    }
+
+    /// `closeIfIdle` on the loop's next turn (nghttp2 may be mid-callback now, and a retried call may yet take a stream).
+    private func closeLaterIfIdle() {
+        guard closesWhenIdle else { return }
+        let me = LoopBound(self, on: loop)
+        loop.execute { me.value.closeIfIdle() }
+    }
+
+    private func closeIfIdle() {
+        if closesWhenIdle, !isClosed, calls.isEmpty, streams.isEmpty, waiting.isEmpty, waitingStreams.isEmpty { close() }
     }
 
     // MARK: HTTP2SessionDelegate
@@ -357,11 +405,19 @@ final class ClientConnection: HTTP2SessionDelegate {
     func streamEnded(_ streamID: Int32) {}
 
     func streamClosed(_ streamID: Int32, errorCode: UInt32) {
+        defer { closeLaterIfIdle() }
         if let stream = streams.removeValue(forKey: streamID) {
             stream.closed(errorCode: errorCode)
             return
         }
         guard let call = calls.removeValue(forKey: streamID) else { return }
+        if call.mayRetryTransparently(errorCode: errorCode), let onRefused {
+            call.transparentlyRetried = true
+            call.streamID = nil
+            call.connection = nil
+            loop.execute { onRefused(call) }
+            return
+        }
         call.complete(errorCode: errorCode)
     }
 }

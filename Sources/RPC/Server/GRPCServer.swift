@@ -160,6 +160,9 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
     /// deadline has passed, closing the rest).
     func drain(until deadline: ContinuousClock.Instant, _ done: @escaping () -> Void) {
         if let event {
+            // Closing a listener resets the connections still in its backlog: take them first, so that they too
+            // are served and told to go away instead of failing.
+            accept()
             event_free(event)
             self.event = nil
             close(descriptor)
@@ -169,7 +172,7 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
     }
 
     private func check(_ deadline: ContinuousClock.Instant, _ done: @escaping () -> Void) {
-        if connections.values.allSatisfy({ !$0.isBusy }) || ContinuousClock.now >= deadline {
+        if connections.values.allSatisfy({ $0.isDrained }) || ContinuousClock.now >= deadline {
             stop()
             done()
             return

@@ -39,7 +39,9 @@ final class ServerConnection: HTTP2SessionDelegate {
     func close() { transport.close() }
 
     /// True while calls are in flight.
-    var isBusy: Bool { !streams.isEmpty }
+    /// Draining is over: the final GOAWAY has gone out and every call it let through has finished.
+    var isDrained: Bool { finalGoAwaySent && streams.isEmpty }
+    private var finalGoAwaySent = false
 
     /// Begins a graceful close: GOAWAY shutdown notice now, final GOAWAY shortly after (once the notice has had a
     /// round trip to stop the client opening streams); calls in flight go on.
@@ -51,6 +53,7 @@ final class ServerConnection: HTTP2SessionDelegate {
             let connection = me.value
             connection.session.goAway()
             connection.transport.flush()
+            connection.finalGoAwaySent = true
         }
     }
 
