@@ -111,7 +111,7 @@ let package = Package(
             name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore"], swiftSettings: strict),
-        .testTarget(name: "InteropTests", dependencies: ["TestSupport"], exclude: ["Python"], swiftSettings: strict),
+        .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
     ]
 )

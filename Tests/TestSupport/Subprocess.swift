@@ -84,6 +84,12 @@ public final class RunningProcess: @unchecked Sendable {  // unchecked: the Proc
         return String(decoding: line.prefix { $0 != 0x0A }, as: UTF8.self)
     }
 
+    /// Everything the process printed after its first line; stops it first.
+    public func remainingOutput() -> String {
+        stop()
+        return String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     /// SIGTERM, then SIGKILL after two seconds: a child may inherit a signal mask that blocks SIGTERM.
     public func stop() {
         guard process.isRunning else { return }

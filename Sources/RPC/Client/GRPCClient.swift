@@ -144,7 +144,9 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
         self.continuation = nil
         let statusSource = trailers.isEmpty ? (headers ?? []) : trailers
         guard let code = statusSource.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else {
-            let reason = errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"
+            let reason = errorCode == 0x7
+                ? "the server refused the call before processing it (HTTP/2 REFUSED_STREAM, already retried once): safe to retry"
+                : errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"
             continuation.resume(throwing: RPCError(errorCode == 0x7 ? .unavailable : .internal, reason))
             return
         }

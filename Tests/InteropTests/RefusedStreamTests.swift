@@ -1,0 +1,45 @@
+import Foundation
+import RPC
+import TestSupport
+import Testing
+
+/// Herald's client against a real HTTP/2 server (python-h2) that refuses streams: gRFC A6's transparent retry.
+@Suite("Interop: Herald's client retries refused streams from a python-h2 server")
+struct RefusedStreamTests {
+    @Test("calls refused by GOAWAY or REFUSED_STREAM are sent once more and answered once; a second refusal is UNAVAILABLE")
+    func refusedStreams() async throws {
+        guard let python = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
+            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
+            return
+        }
+        let server = try RunningProcess(python, [
+            InteropTests.root.appendingPathComponent("Tests/InteropTests/Python/refusing_server.py").path,
+        ])
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: try InteropClientTests.port(server))
+        defer { client.close() }
+
+        // Three calls on the first connection: the server answers one, then GOAWAY refuses the other two.
+        let names = ["one", "two", "three"]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for name in names {
+                group.addTask {
+                    let response = try await client.unary("/t.S/Echo", Array(name.utf8), timeout: .seconds(10))
+                    #expect(response.message == Array(name.utf8))
+                }
+            }
+            try await group.waitForAll()
+        }
+        // RST_STREAM(REFUSED_STREAM) without GOAWAY: retried on the same connection.
+        let once = try await client.unary("/t.S/Echo", Array("refuse-once".utf8), timeout: .seconds(10))
+        #expect(once.message == Array("refuse-once".utf8))
+        // Only one transparent retry: refused again, the call fails UNAVAILABLE (the caller's own policy decides).
+        let error = await #expect(throws: RPCError.self) {
+            try await client.unary("/t.S/Echo", Array("refuse-always".utf8), timeout: .seconds(10))
+        }
+        #expect(error?.code == .unavailable)
+
+        let answered = server.remainingOutput().split(separator: "\n").filter { $0.hasPrefix("answered ") }.sorted()
+        #expect(answered == ["answered one", "answered refuse-once", "answered three", "answered two"])
+    }
+}
