@@ -38,7 +38,6 @@ final class ServerConnection: HTTP2SessionDelegate {
     /// Closes the socket; streams in flight are cancelled.
     func close() { transport.close() }
 
-    /// True while calls are in flight.
     /// Draining is over: the final GOAWAY has gone out and every call it let through has finished.
     var isDrained: Bool { finalGoAwaySent && streams.isEmpty }
     private var finalGoAwaySent = false
