@@ -261,10 +261,9 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     private func open(_ stream: ClientStream) {
         guard !stream.ended else { return }
-        var headers = requestHeaders(path: stream.path, timeout: stream.timeout, metadata: stream.metadata)
-        if stream.compressRequests { headers.append(("grpc-encoding", "gzip")) }
-        guard let id = session.request(headers: headers) else {
-            stream.end(RPCError(.unavailable, "the connection to \(authority) refuses new streams"))
+        guard let id = request(path: stream.path, timeout: stream.timeout, metadata: stream.metadata, compressed: stream.compressRequests)
+        else {
+            stream.end(refusesNewStreams)
             return
         }
         stream.streamID = id
@@ -287,6 +286,15 @@ final class ClientConnection: HTTP2SessionDelegate {
     func finishSending(_ streamID: Int32) {
         session.finish(streamID, trailers: [])
         transport?.scheduleFlush()
+    }
+
+    private var refusesNewStreams: RPCError { RPCError(.unavailable, "the connection to \(authority) refuses new streams") }
+
+    /// Opens a request stream (HEADERS): its id, or nil when the connection takes no new streams.
+    private func request(path: String, timeout: Duration?, metadata: [(String, String)], compressed: Bool) -> Int32? {
+        var headers = requestHeaders(path: path, timeout: timeout, metadata: metadata)
+        if compressed { headers.append(("grpc-encoding", "gzip")) }
+        return session.request(headers: headers)
     }
 
     private func requestHeaders(path: String, timeout: Duration?, metadata: [(String, String)]) -> [(String, String)] {
@@ -315,10 +323,8 @@ final class ClientConnection: HTTP2SessionDelegate {
     private func submit(_ call: ClientCall) {
         guard call.continuation != nil else { return }  // failed (deadline, cancellation) while waiting
         let remaining = call.deadline.map { max(.microseconds(1), $0 - ContinuousClock.now) }
-        var headers = requestHeaders(path: call.path, timeout: remaining, metadata: call.metadata)
-        if call.compressed { headers.append(("grpc-encoding", "gzip")) }
-        guard let id = session.request(headers: headers) else {
-            call.fail(RPCError(.unavailable, "the connection to \(authority) refuses new streams"))
+        guard let id = request(path: call.path, timeout: remaining, metadata: call.metadata, compressed: call.compressed) else {
+            call.fail(refusesNewStreams)
             return
         }
         call.streamID = id
