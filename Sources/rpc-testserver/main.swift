@@ -13,32 +13,8 @@ sigaddset(&stopSignals, SIGTERM)
 sigaddset(&stopSignals, SIGINT)
 pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
 
-var options: [String: String] = [:]
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-    guard argument.hasPrefix("--") else {
-        FileHandle.standardError.write(Data("rpc-testserver: unexpected argument \(argument)\n".utf8))
-        exit(2)
-    }
-    let flag = argument.dropFirst(2)
-    if let equals = flag.firstIndex(of: "=") {
-        options[String(flag[..<equals])] = String(flag[flag.index(after: equals)...])
-    } else {
-        options[String(flag)] = arguments.next() ?? ""
-    }
-}
-for name in options.keys where !["port", "host", "use_tls", "unix_socket"].contains(name) {
-    FileHandle.standardError.write(Data("rpc-testserver: unknown flag --\(name)\n".utf8))
-    exit(2)
-}
-guard let port = Int(options["port"] ?? "0"), (0...65535).contains(port) else {
-    FileHandle.standardError.write(Data("rpc-testserver: --port needs a port number\n".utf8))
-    exit(2)
-}
-if options["use_tls"] == "true" {
-    FileHandle.standardError.write(Data("rpc-testserver: TLS is not implemented yet\n".utf8))
-    exit(2)
-}
+let options = InteropFlags(program: "rpc-testserver", known: ["port", "host", "use_tls", "unix_socket"])
+let port = options.port("port", absent: "0", in: 0...65535)
 let health = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
 let server = GRPCServer(
     .init(host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"]),
