@@ -23,7 +23,7 @@ struct ProtoDriftTests {
         var services: [String: Set<ServiceSchema.Method>] = [:]
     }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestEnvironment.root
 
     /// protoc's view of `Protos/`, read with Herald's codec.
     static func describeProtos() throws -> Described {

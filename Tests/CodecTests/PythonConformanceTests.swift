@@ -11,10 +11,7 @@ struct PythonConformanceTests {
     static let script = Fixture.directory + "/conformance.py"
 
     func python(_ arguments: [String], input: String? = nil) throws -> String {
-        guard let interpreter = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
-            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test, which prepares the Python environment")
-            return ""
-        }
+        guard let interpreter = TestEnvironment.python() else { return "" }
         let result = try runProcess(interpreter, [Self.script] + arguments, input: Array((input ?? "").utf8))
         #expect(result.status == 0, "conformance.py \(arguments) failed: \(result.stderr.suffix(2000))")
         return result.stdoutText

@@ -12,12 +12,10 @@ struct Heraldctl {
         let bytes: [UInt8]
     }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = TestEnvironment.root
 
     static func run(_ arguments: [String], environment: [String: String] = [:], input: [UInt8] = []) throws -> Output {
-        let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? root.appendingPathComponent(".build/debug").path
-        let result = try runProcess("\(bin)/heraldctl", arguments, input: input, environment: environment, directory: root)
+        let result = try runProcess("\(TestEnvironment.binDirectory)/heraldctl", arguments, input: input, environment: environment, directory: root)
         return Output(status: result.status, stdout: result.stdoutText, stderr: result.stderr, bytes: result.stdout)
     }
 }
@@ -121,7 +119,7 @@ struct HeraldctlProtoTests {
 
 @Suite("heraldctl health and call")
 struct HeraldctlRemoteTests {
-    static var bin: String { ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? Heraldctl.root.appendingPathComponent(".build/debug").path }
+    static var bin: String { TestEnvironment.binDirectory }
 
     static func port(of server: RunningProcess) throws -> String {
         let banner = server.firstLine()
@@ -154,10 +152,7 @@ struct HeraldctlRemoteTests {
 
     @Test("against a Python grpcio server: Herald's client calls another implementation")
     func grpcio() throws {
-        guard let python = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
-            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
-            return
-        }
+        guard let python = TestEnvironment.python() else { return }
         let script = Heraldctl.root.appendingPathComponent("Tests/InteropTests/Python/echo_server.py").path
         let server = try RunningProcess(python, [script])
         defer { server.stop() }

@@ -5,7 +5,7 @@ import Testing
 /// gRPC's interop cases, run by a real gRPC implementation (Python grpcio) against `rpc-testserver`.
 @Suite("Interop: Python grpcio client against rpc-testserver")
 struct InteropTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestEnvironment.root
 
     static let cases = [
         "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream", "custom_metadata",
@@ -17,18 +17,13 @@ struct InteropTests {
 
     @Test("every loopback case passes, grpcio's health and reflection clients work, a client that stops reading does not grow the server, Unix sockets serve too, SIGTERM drains")
     func loopbackCases() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let python = environment["HERALD_PYTHON"] else {
-            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
-            return
-        }
-        let bin = environment["HERALD_BIN_DIR"] ?? Self.root.appendingPathComponent(".build/debug").path
+        guard let python = TestEnvironment.python() else { return }
+        let bin = TestEnvironment.binDirectory
         let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString.prefix(8)).sock").path
         defer { try? FileManager.default.removeItem(atPath: socketPath) }
         let server = try RunningProcess("\(bin)/rpc-testserver", ["--port=0", "--unix_socket", socketPath])
         defer { server.stop() }
-        let banner = server.firstLine()
-        let port = try #require(banner.split(separator: ":").last.flatMap { Int($0) }, "no port in \(banner)")
+        let port = try InteropClientTests.port(server)
         let result = try runProcess(python, [
             Self.root.appendingPathComponent("Tests/InteropTests/Python/interop_client.py").path,
             "--protos", Self.root.appendingPathComponent("Protos").path, "--server_port", String(port),
@@ -59,7 +54,7 @@ struct InteropClientTests {
     ]
 
     func runClient(port: Int, cases: [String] = Self.cases) throws {
-        let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? InteropTests.root.appendingPathComponent(".build/debug").path
+        let bin = TestEnvironment.binDirectory
         let result = try runProcess("\(bin)/rpc-testclient", [
             "--server_host", "127.0.0.1", "--server_port=\(port)", "--test_case", cases.joined(separator: ","),
         ])
@@ -77,10 +72,7 @@ struct InteropClientTests {
 
     @Test("every case passes against a Python grpcio TestService")
     func againstGrpcio() throws {
-        guard let python = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
-            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
-            return
-        }
+        guard let python = TestEnvironment.python() else { return }
         let server = try RunningProcess(python, [
             InteropTests.root.appendingPathComponent("Tests/InteropTests/Python/interop_server.py").path,
             "--protos", InteropTests.root.appendingPathComponent("Protos").path,
@@ -91,7 +83,7 @@ struct InteropClientTests {
 
     @Test("every case, the four compression cases too, passes against rpc-testserver")
     func againstHerald() throws {
-        let bin = ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? InteropTests.root.appendingPathComponent(".build/debug").path
+        let bin = TestEnvironment.binDirectory
         let server = try RunningProcess("\(bin)/rpc-testserver", ["--port", "0"])
         defer { server.stop() }
         try runClient(port: try Self.port(server), cases: Self.cases + [

@@ -8,12 +8,9 @@ import Testing
 struct RefusedStreamTests {
     @Test("calls refused by GOAWAY or REFUSED_STREAM are sent once more and answered once; a second refusal is UNAVAILABLE")
     func refusedStreams() async throws {
-        guard let python = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
-            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test")
-            return
-        }
+        guard let python = TestEnvironment.python() else { return }
         let server = try RunningProcess(python, [
-            InteropTests.root.appendingPathComponent("Tests/InteropTests/Python/refusing_server.py").path,
+            TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/refusing_server.py").path,
         ])
         defer { server.stop() }
         let client = GRPCClient(host: "127.0.0.1", port: try InteropClientTests.port(server))

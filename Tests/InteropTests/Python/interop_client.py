@@ -7,12 +7,11 @@ Prints "PASS name" or "FAIL name: reason" per case; exits non-zero if any failed
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 import grpc
-import grpc_tools
-from grpc_tools import protoc
+
+import interop_stubs
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--protos", required=True)
@@ -23,23 +22,7 @@ parser.add_argument("--server_pid", type=int, default=0)
 parser.add_argument("--unix_socket", default="")
 args = parser.parse_args()
 
-out = tempfile.mkdtemp()
-include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-files = ["grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto"]
-# Generated into a package of their own ("interop_pb"), so they cannot collide with the grpc package.
-work = os.path.join(out, "src", "interop_pb")
-os.makedirs(work)
-for name in files:
-    with open(os.path.join(args.protos, name)) as f:
-        text = f.read()
-    text = text.replace('import "grpc/testing/', 'import "interop_pb/').replace("package grpc.testing;", "package grpc.testing;")
-    with open(os.path.join(work, os.path.basename(name)), "w") as f:
-        f.write(text)
-if protoc.main(["protoc", f"-I{os.path.join(out, 'src')}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}"]
-               + [f"interop_pb/{os.path.basename(n)}" for n in files]) != 0:
-    sys.exit("protoc failed")
-open(os.path.join(out, "interop_pb", "__init__.py"), "w").close()
-sys.path.insert(0, out)
+interop_stubs.generate(args.protos)
 from interop_pb import empty_pb2, messages_pb2, test_pb2_grpc  # noqa: E402
 
 channel = grpc.insecure_channel(f"{args.server_host}:{args.server_port}")

@@ -3,35 +3,18 @@
   interop_server.py --protos DIR   prints "listening on 127.0.0.1:PORT" once serving.
 """
 import argparse
-import os
-import sys
-import tempfile
 import time
 from concurrent import futures
 
 import grpc
-import grpc_tools
-from grpc_tools import protoc
+
+import interop_stubs
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--protos", required=True)
 args = parser.parse_args()
 
-out = tempfile.mkdtemp()
-include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-work = os.path.join(out, "src", "interop_pb")
-os.makedirs(work)
-files = ["grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto"]
-for name in files:
-    with open(os.path.join(args.protos, name)) as f:
-        text = f.read().replace('import "grpc/testing/', 'import "interop_pb/')
-    with open(os.path.join(work, os.path.basename(name)), "w") as f:
-        f.write(text)
-if protoc.main(["protoc", f"-I{os.path.join(out, 'src')}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}"]
-               + [f"interop_pb/{os.path.basename(n)}" for n in files]) != 0:
-    sys.exit("protoc failed")
-open(os.path.join(out, "interop_pb", "__init__.py"), "w").close()
-sys.path.insert(0, out)
+interop_stubs.generate(args.protos)
 from interop_pb import empty_pb2, messages_pb2, test_pb2_grpc  # noqa: E402
 
 
