@@ -66,6 +66,12 @@ func closedLoop(onLoops: Bool = false, _ work: @escaping @Sendable () async thro
     return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
 }
 
+/// An empty unlogged (id, name, value) table for the write benchmarks, replacing any earlier one.
+func createRowsTable(_ name: String) async throws {
+    try await pool.query("DROP TABLE IF EXISTS \(name)")
+    try await pool.query("CREATE UNLOGGED TABLE \(name) (id int8, name text, value int8)")
+}
+
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
@@ -87,8 +93,7 @@ case "select":
     }
 
 case "copy":
-    try await pool.query("DROP TABLE IF EXISTS bench_copy")
-    try await pool.query("CREATE UNLOGGED TABLE bench_copy (id int8, name text, value int8)")
+    try await createRowsTable("bench_copy")
     let rows = options.rows
     let started = ContinuousClock.now
     let copied = try await pool.withConnection { connection in
@@ -102,8 +107,7 @@ case "copy":
     print("copy_rows_per_second=\(Int(Double(rows) / seconds(ContinuousClock.now - started)))")
 
 case "insert":
-    try await pool.query("DROP TABLE IF EXISTS bench_insert")
-    try await pool.query("CREATE UNLOGGED TABLE bench_insert (id int8, name text, value int8)")
+    try await createRowsTable("bench_insert")
     let counter = Atomic<Int>(0)
     let rate = try await closedLoop {
         let n = counter.add(1, ordering: .relaxed).newValue
@@ -112,8 +116,7 @@ case "insert":
     print("insert_rows_per_second=\(Int(rate))")
 
 case "pipeline":
-    try await pool.query("DROP TABLE IF EXISTS bench_pipeline")
-    try await pool.query("CREATE UNLOGGED TABLE bench_pipeline (id int8, name text, value int8)")
+    try await createRowsTable("bench_pipeline")
     let rows = options.rows
     let batch = options.batch
     let started = ContinuousClock.now
