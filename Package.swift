@@ -81,7 +81,10 @@ let package = Package(
         // Layer 4: the API — Swift schemas of every message in Protos/.
         .target(name: "API", dependencies: ["Codec", "RPC"], swiftSettings: strict),
 
-        // Layer 5: the interop and benchmark services, and their server.
+        // Layer 5: domain types of every service area and their wire mappers, then the services.
+        .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
+
+        // The interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),
         .executableTarget(name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop"], swiftSettings: strict),
         .executableTarget(name: "rpc-testclient", dependencies: ["Interop", "RPC"], swiftSettings: strict),

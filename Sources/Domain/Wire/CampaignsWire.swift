@@ -1,0 +1,266 @@
+import Codec
+import Foundation
+
+/// `herald.campaigns.v1` messages to and from the campaign domain types. Reading records every enum a request
+/// left unspecified or sent unknown; the campaign manager's validator checks the rest.
+extension CampaignDefinition {
+    /// Reads a `CampaignDefinition` message.
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        var channels: [NotificationChannel] = []
+        for (i, raw) in m.enumValues(4).enumerated() {
+            if let channel = NotificationChannel.read(raw, path.field("channels").index(i), &issues) { channels.append(channel) }
+        }
+        var abTests: [ABTestConfig] = []
+        for (i, test) in m.messages(8).enumerated() {
+            abTests.append(ABTestConfig(wire: test, at: path.field("ab_tests").index(i), &issues))
+        }
+        self.init(
+            name: m.string(1), description: m.string(2), type: CampaignType.read(m.enumValue(3), path.field("type"), &issues),
+            channels: channels, targetSegments: m.strings(5),
+            workflow: m.message(6).map { WorkflowDefinition(wire: $0, at: path.field("workflow"), &issues) } ?? WorkflowDefinition(),
+            personalization: m.message(7).map {
+                PersonalizationConfig(
+                    enabled: $0.bool(1), profileFields: $0.strings(2), recommendationStrategy: $0.string(3),
+                    sendTimeOptimization: $0.bool(4), contentAdaptation: $0.bool(5), fallbackValues: $0.dictionary(6) { $0.string(2) })
+            },
+            abTests: abTests,
+            schedule: m.message(9).map { CampaignSchedule(wire: $0, at: path.field("schedule"), &issues) },
+            budget: m.message(10).map {
+                CampaignBudget(total: $0.double(1), currency: $0.string(2), dailyLimit: $0.double(3), costPerMessage: $0.dictionary(5) { $0.double(2) })
+            },
+            goals: m.map(11) { CampaignGoal(metric: $0.string(1), target: $0.double(2), window: $0.timeSpan(3)) },
+            tags: m.strings(12), metadata: m.object(13))
+    }
+
+    /// Writes a `CampaignDefinition` message.
+    public func write(to b: MessageBuilder) {
+        b.set(1, name)
+        b.set(2, description)
+        b.set(3, enum: type)
+        b.set(4, enums: channels)
+        b.set(5, repeated: targetSegments)
+        b.message(6) { workflow.write(to: $0) }
+        if let personalization { b.message(7) { personalization.write(to: $0) } }
+        b.messages(8, count: abTests.count) { abTests[$0].write(to: $1) }
+        if let schedule { b.message(9) { schedule.write(to: $0) } }
+        if let budget { b.message(10) { budget.write(to: $0, spent: 0) } }
+        b.messages(11, count: goals.count) { goals[$0].write(to: $1) }
+        b.set(12, repeated: tags)
+        b.set(13, object: metadata)
+    }
+}
+
+extension Campaign {
+    /// Writes a `Campaign` message.
+    public func write(to b: MessageBuilder) {
+        let d = definition
+        b.set(1, id.lowercased)
+        b.set(2, d.name)
+        b.set(3, d.description)
+        b.set(4, enum: d.type)
+        b.set(5, enum: status)
+        b.set(6, enums: d.channels)
+        b.set(7, repeated: d.targetSegments)
+        b.message(8) { d.workflow.write(to: $0) }
+        if let personalization = d.personalization { b.message(9) { personalization.write(to: $0) } }
+        b.messages(10, count: d.abTests.count) { d.abTests[$0].write(to: $1) }
+        if let schedule = d.schedule { b.message(11) { schedule.write(to: $0) } }
+        if let budget = d.budget { b.message(12) { budget.write(to: $0, spent: spent) } }
+        b.messages(13, count: d.goals.count) { d.goals[$0].write(to: $1) }
+        b.set(14, date: createdAt)
+        b.set(15, date: updatedAt)
+        b.set(16, createdBy.lowercased)
+        b.set(17, version)
+        b.set(18, repeated: d.tags)
+        b.set(19, object: d.metadata)
+        if let updatedBy { b.set(20, updatedBy.lowercased) }
+        if let templateID { b.set(21, templateID.lowercased) }
+    }
+}
+
+extension CampaignSchedule {
+    init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            type: ScheduleType.read(m.enumValue(1), path.field("type"), &issues), startDate: m.date(2), endDate: m.date(3),
+            timezone: m.string(4),
+            businessHours: m.message(5).map { BusinessHours(days: $0.int32s(1), startTime: $0.string(2), endTime: $0.string(3)) },
+            recurrence: m.message(6).map {
+                RecurrencePattern(
+                    frequency: RecurrenceFrequency.read($0.enumValue(1), path.field("frequency.frequency"), &issues),
+                    interval: $0.int32(2), daysOfWeek: $0.int32s(3), dayOfMonth: $0.int32(4), cron: $0.string(5),
+                    maxOccurrences: $0.int32(6))
+            },
+            triggers: m.map(7) { TriggerCondition(event: $0.string(1), expression: $0.string(2), delay: $0.timeSpan(3)) })
+    }
+
+    func write(to b: MessageBuilder) {
+        b.set(1, enum: type)
+        b.set(2, date: startDate)
+        b.set(3, date: endDate)
+        b.set(4, timezone)
+        if let businessHours {
+            b.message(5) {
+                $0.set(1, repeated: businessHours.days)
+                $0.set(2, businessHours.startTime)
+                $0.set(3, businessHours.endTime)
+            }
+        }
+        if let recurrence {
+            b.message(6) {
+                $0.set(1, enum: recurrence.frequency)
+                $0.set(2, recurrence.interval)
+                $0.set(3, repeated: recurrence.daysOfWeek)
+                $0.set(4, recurrence.dayOfMonth)
+                $0.set(5, recurrence.cron)
+                $0.set(6, recurrence.maxOccurrences)
+            }
+        }
+        b.messages(7, count: triggers.count) { i, t in
+            t.set(1, triggers[i].event)
+            t.set(2, triggers[i].expression)
+            t.set(3, timeSpan: triggers[i].delay)
+        }
+    }
+}
+
+extension CampaignBudget {
+    func write(to b: MessageBuilder, spent: Double) {
+        b.set(1, total)
+        b.set(2, currency)
+        b.set(3, dailyLimit)
+        b.set(4, spent)
+        b.set(5, dictionary: costPerMessage) { $1.set(2, $0) }
+    }
+}
+
+extension CampaignGoal {
+    func write(to b: MessageBuilder) {
+        b.set(1, metric)
+        b.set(2, target)
+        b.set(3, timeSpan: window)
+    }
+}
+
+extension PersonalizationConfig {
+    func write(to b: MessageBuilder) {
+        b.set(1, enabled)
+        b.set(2, repeated: profileFields)
+        b.set(3, recommendationStrategy)
+        b.set(4, sendTimeOptimization)
+        b.set(5, contentAdaptation)
+        b.set(6, dictionary: fallbackValues) { $1.set(2, $0) }
+    }
+}
+
+extension ABTestConfig {
+    init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            testID: m.string(1), name: m.string(2), type: TestType.read(m.enumValue(3), path.field("type"), &issues),
+            variants: m.map(4) { VariantConfig(id: $0.string(1), name: $0.string(2), allocation: $0.double(3), content: $0.object(4)) },
+            successMetric: m.string(5), trafficPercentage: m.double(6))
+    }
+
+    func write(to b: MessageBuilder) {
+        b.set(1, testID)
+        b.set(2, name)
+        b.set(3, enum: type)
+        b.messages(4, count: variants.count) { i, v in
+            v.set(1, variants[i].id)
+            v.set(2, variants[i].name)
+            v.set(3, variants[i].allocation)
+            v.set(4, object: variants[i].content)
+        }
+        b.set(5, successMetric)
+        b.set(6, trafficPercentage)
+    }
+}
+
+extension CampaignExecution {
+    /// Writes a `CampaignExecution` message.
+    public func write(to b: MessageBuilder) {
+        b.set(1, id.lowercased)
+        b.set(2, campaignID.lowercased)
+        b.set(3, executionID)
+        b.set(4, enum: status)
+        b.set(5, date: startedAt)
+        b.set(6, date: completedAt)
+        b.set(7, object: metrics)
+        b.messages(8, count: errors.count) { i, e in
+            e.set(1, errors[i].code)
+            e.set(2, errors[i].message)
+            e.set(3, errors[i].nodeID)
+            e.set(4, date: errors[i].at)
+        }
+    }
+}
+
+extension CampaignStatusReport {
+    /// Writes a `CampaignStatusReport` message.
+    public func write(to b: MessageBuilder) {
+        b.set(1, campaignID.lowercased)
+        b.set(2, enum: status)
+        b.set(3, version)
+        if let currentExecution { b.message(4) { currentExecution.write(to: $0) } }
+        b.set(5, date: updatedAt)
+    }
+}
+
+extension CampaignVersion {
+    /// Writes a `CampaignVersion` message.
+    public func write(to b: MessageBuilder) {
+        b.set(1, campaign.id.lowercased)
+        b.set(2, campaign.version)
+        b.message(3) { campaign.write(to: $0) }
+        b.set(4, date: createdAt)
+        b.set(5, createdBy.lowercased)
+        b.set(6, change)
+    }
+}
+
+extension CampaignTemplate {
+    /// Writes a `CampaignTemplate` message.
+    public func write(to b: MessageBuilder) {
+        b.set(1, id.lowercased)
+        b.set(2, name)
+        b.set(3, description)
+        b.message(4) { definition.write(to: $0) }
+        b.set(5, date: createdAt)
+        b.set(6, createdBy.lowercased)
+        b.set(7, repeated: tags)
+    }
+}
+
+extension CampaignMetrics {
+    /// Writes a `herald.common.v1.CampaignMetrics` message.
+    public func write(to b: MessageBuilder) {
+        b.set(1, campaignID.lowercased)
+        if start != nil || end != nil {
+            b.message(2) {
+                $0.set(1, date: start)
+                $0.set(2, date: end)
+            }
+        }
+        b.set(3, sent)
+        b.set(4, delivered)
+        b.set(5, opened)
+        b.set(6, clicked)
+        b.set(7, converted)
+        b.set(8, unsubscribed)
+        b.set(9, bounced)
+        b.set(10, deliveryRate)
+        b.set(11, openRate)
+        b.set(12, clickRate)
+        b.set(13, conversionRate)
+        b.set(14, unsubscribeRate)
+        b.set(15, bounceRate)
+        b.set(16, revenue)
+        b.set(17, roi)
+        b.set(18, costPerConversion)
+        b.set(19, engagementScore)
+    }
+}
+
+extension UUID {
+    /// The canonical lower-case text form Herald puts on the wire.
+    public var lowercased: String { uuidString.lowercased() }
+}
