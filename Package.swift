@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "heraldctl", targets: ["heraldctl"]),
+        .executable(name: "campaign-manager", targets: ["campaign-manager"]),
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
@@ -83,6 +84,16 @@ let package = Package(
 
         // Layer 5: domain types of every service area and their wire mappers, then the services.
         .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
+        .target(
+            name: "CampaignManager",
+            dependencies: ["Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        .target(
+            name: "ServiceRuntime",
+            dependencies: ["RPC", "API", "Postgres", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .executableTarget(name: "campaign-manager", dependencies: ["CampaignManager", "ServiceRuntime", "RPC"], swiftSettings: strict),
 
         // The interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),

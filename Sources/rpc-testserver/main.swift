@@ -6,12 +6,7 @@ import Interop
 import RPC
 
 // A parent (a test runner, a supervisor) may have blocked SIGTERM/SIGINT; a server must still stop on them.
-// Unblocked before any loop thread starts, so every thread inherits the mask.
-var stopSignals = sigset_t()
-sigemptyset(&stopSignals)
-sigaddset(&stopSignals, SIGTERM)
-sigaddset(&stopSignals, SIGINT)
-pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+GRPCServer.unblockStopSignals()
 
 let options = InteropFlags(program: "rpc-testserver", known: ["port", "host", "use_tls", "unix_socket"])
 let port = options.port("port", absent: "0", in: 0...65535)
@@ -27,18 +22,4 @@ do {
 }
 FileHandle.standardOutput.write(Data("rpc-testserver listening on \(options["host"] ?? "127.0.0.1"):\(server.port)\n".utf8))
 // SIGTERM / SIGINT: health goes NOT_SERVING, GOAWAY to every client, calls in flight get 5 seconds, exit 0.
-let stopSignalsSources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-    signal(number, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: number)
-    source.setEventHandler {
-        health.shutdown()
-        Task {
-            await server.shutdown(grace: .seconds(5))
-            exit(0)
-        }
-    }
-    source.resume()
-    return source
-}
-// Serve the main queue (the signal handlers' work lands there) until exit.
-dispatchMain()
+GRPCServer.serveUntilStopped(server, health: health)

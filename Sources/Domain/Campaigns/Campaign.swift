@@ -2,18 +2,22 @@ import Codec
 import Foundation
 
 public enum CampaignType: String, WireEnum {
+    public static let wirePrefix = "CAMPAIGN_TYPE_"
     case oneTime = "one_time", recurring, triggered, drip
 }
 
 public enum ScheduleType: String, WireEnum {
+    public static let wirePrefix = "SCHEDULE_TYPE_"
     case immediate, scheduled, recurring, triggered
 }
 
 public enum RecurrenceFrequency: String, WireEnum {
+    public static let wirePrefix = "RECURRENCE_FREQUENCY_"
     case daily, weekly, monthly, cron
 }
 
 public enum TestType: String, WireEnum {
+    public static let wirePrefix = "TEST_TYPE_"
     case subjectLine = "subject_line", content, sendTime = "send_time", creative, multivariate
 }
 

@@ -2,6 +2,7 @@ import HeraldCore
 
 /// The spec's CampaignStatus: draft -> scheduled -> active <-> paused -> completed -> archived.
 public enum CampaignStatus: String, WireEnum {
+    public static let wirePrefix = "CAMPAIGN_STATUS_"
     case draft, scheduled, active, paused, completed, archived
 
     /// Completed and archived campaigns are final: nothing runs them again.

@@ -2,6 +2,7 @@ import Codec
 import Foundation
 
 public enum ExecutionStatus: String, WireEnum {
+    public static let wirePrefix = "EXECUTION_STATUS_"
     case pending, running, completed, failed, cancelled
 }
 

@@ -1,6 +1,9 @@
 /// A domain enum whose cases are a proto enum's values 1, 2, 3, ... in declaration order (0 is `_UNSPECIFIED`),
 /// and whose raw values are the names Herald stores (PostgreSQL enum labels, JSON).
-public protocol WireEnum: CaseIterable, RawRepresentable, Hashable, Codable, Sendable where RawValue == String, AllCases == [Self] {}
+public protocol WireEnum: CaseIterable, RawRepresentable, Hashable, Codable, Sendable where RawValue == String, AllCases == [Self] {
+    /// The proto enum's value prefix, e.g. "CAMPAIGN_TYPE_" (values are the prefix and the raw value upper-cased).
+    static var wirePrefix: String { get }
+}
 
 extension WireEnum {
     /// The case for a wire number; nil for 0 (`_UNSPECIFIED`) and for numbers this build does not know.
@@ -11,9 +14,12 @@ extension WireEnum {
 
     public var wire: Int32 { Int32(Self.allCases.firstIndex(of: self)! + 1) }
 
-    /// "email, sms, push or in_app": for error messages.
+    /// The proto name of this value, e.g. "CAMPAIGN_TYPE_ONE_TIME".
+    public var wireName: String { Self.wirePrefix + rawValue.uppercased() }
+
+    /// "NOTIFICATION_CHANNEL_EMAIL, ... or NOTIFICATION_CHANNEL_IN_APP": for error messages.
     public static var expectedNames: String {
-        let names = allCases.map(\.rawValue)
+        let names = allCases.map(\.wireName)
         return names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
@@ -31,6 +37,7 @@ extension WireEnum {
 
 /// The spec's NotificationChannel (`herald.common.v1.NotificationChannel`, `common.notification_channel`).
 public enum NotificationChannel: String, WireEnum {
+    public static let wirePrefix = "NOTIFICATION_CHANNEL_"
     case email, sms, push
     case inApp = "in_app"
 }

@@ -2,6 +2,7 @@ import Codec
 
 /// The spec's NodeType (`herald.workflows.v1.NodeType`).
 public enum NodeType: String, WireEnum {
+    public static let wirePrefix = "NODE_TYPE_"
     case start, end, message, delay, condition, split, merge
 }
 

@@ -7,16 +7,29 @@ public struct PostgresJSON: Hashable, Sendable, PostgresDecodable, PostgresEncod
 
     public init(text: String) { self.text = text }
 
-    /// Encodes a value with `JSONEncoder` (sorted keys, so equal values give equal text).
+    /// Encodes a value with `JSONEncoder` (sorted keys, so equal values give equal text; dates as PostgreSQL's
+    /// timestamptz text, to the microsecond, so SQL can compare them).
     public init(encoding value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var single = encoder.singleValueContainer()
+            try single.encode(date.postgresText)
+        }
         text = String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Decodes the JSON text with `JSONDecoder`.
+    /// Decodes the JSON text with `JSONDecoder` (dates as `init(encoding:)` writes them).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Date.parseTimestamp(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a timestamp: \(text)"))
+            }
+            return date
+        }
+        return try decoder.decode(type, from: Data(text.utf8))
     }
 
     public static func decode(from cell: PostgresCell) throws -> PostgresJSON {

@@ -1,4 +1,4 @@
-import Codec
+import Foundation
 
 /// `JSONValue` (the domain form of protobuf's Struct and Value) stored as plain JSON.
 extension JSONValue: Codable {
@@ -61,6 +61,10 @@ extension JSONValue: Codable {
         if case .object(let members) = self { return members }
         return []
     }
+}
+
+extension JSONValue: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
 }
 
 private struct AnyKey: CodingKey {

@@ -1,0 +1,52 @@
+import Codec
+import Domain
+import Foundation
+
+/// CreateCampaignTemplate, ListCampaignTemplates and CreateCampaignFromTemplate.
+extension CampaignService {
+    func registerTemplates(_ method: Method) {
+        method("CreateCampaignTemplate") { m in
+            var issues = FieldIssues()
+            let name = m.string(1)
+            if name.allSatisfy(\.isWhitespace) { issues.add("name", "required") }
+            let definition = definition(m.message(3), at: "definition", &issues)
+            let actor = Self.actor(m.string(4), "created_by", &issues)
+            let tags = m.strings(5)
+            let description = m.string(2)
+            for (i, tag) in tags.enumerated() where tag.isEmpty { issues.add("tags".index(i), "empty tag") }
+            try issues.throwIfAny()
+            return Request {
+                let template = try await store.createTemplate(name: name, description: description, definition: definition, tags: tags, by: actor!)
+                return { b in b.message(1) { template.write(to: $0) } }
+            }
+        }
+        method("ListCampaignTemplates") { m in
+            var issues = FieldIssues()
+            let tags = m.strings(1)
+            let page = PageRequest(wire: m.message(2), at: "page", &issues)
+            try issues.throwIfAny()
+            return Request {
+                let result = try await store.templates(tags: tags, page: page)
+                return { b in
+                    b.messages(1, count: result.items.count) { result.items[$0].write(to: $1) }
+                    b.set(2, nextPageToken: result.nextToken)
+                }
+            }
+        }
+        method("CreateCampaignFromTemplate") { m in
+            var issues = FieldIssues()
+            let id = Self.uuid(m.string(1), "template_id", &issues)
+            let name = m.string(2)
+            let actor = Self.actor(m.string(3), "created_by", &issues)
+            try issues.throwIfAny()
+            return Request {
+                let template = try await store.template(id!)
+                var definition = template.definition
+                if !name.isEmpty { definition.name = name }
+                try validate(definition, at: "definition")
+                let campaign = try await store.create(definition, by: actor!, templateID: id!, change: "from template \(id!.lowercased)")
+                return campaignResponse(campaign)
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import API
+import Codec
+import Domain
+import Foundation
+import HeraldCore
+import Postgres
+import RPC
+
+/// `herald.campaigns.v1.CampaignManager`: decodes each request into domain values (every bad field reported at
+/// once), validates, calls the store, and encodes the answer. Handlers never touch the wire format beyond the
+/// mappers in `Domain/Wire`.
+public struct CampaignService: Sendable {
+    public static let name = "herald.campaigns.v1.CampaignManager"
+    static let p = "herald.campaigns.v1."
+
+    let store: CampaignStore
+    let validator: CampaignValidator
+    let watch: StatusWatch
+
+    public init(pool: PostgresPool, maxWorkflowNodes: Int = 100) {
+        store = CampaignStore(pool: pool)
+        validator = CampaignValidator(maxWorkflowNodes: maxWorkflowNodes)
+        watch = StatusWatch(store: store, configuration: pool.configuration.connection)
+    }
+
+    /// Stops watching for status changes (WatchCampaignStatus calls end).
+    public func shutdown() { watch.stop() }
+
+    public func register(in services: inout ServiceRegistry) {
+        func method(_ name: String, _ handler: @escaping @Sendable (MessageView) throws -> Request) {
+            let requestType = Self.type(name + "Request")
+            let responseType = Self.type(name + "Response")
+            services.unary("/\(Self.name)/\(name)") { bytes, _ in
+                let request = try requestType.decode(bytes, handler)
+                let response = try await request.run()
+                return try responseType.encode(response)
+            }
+        }
+        method("CreateCampaign") { m in
+            var issues = FieldIssues()
+            let definition = definition(m.message(1), at: "campaign", &issues)
+            let actor = Self.actor(m.string(2), "created_by", &issues)
+            try issues.throwIfAny()
+            return Request { campaignResponse(try await store.create(definition, by: actor!)) }
+        }
+        method("UpdateCampaign") { m in
+            var issues = FieldIssues()
+            let id = Self.uuid(m.string(1), "campaign_id", &issues)
+            let definition = definition(m.message(2), at: "campaign", &issues)
+            let expected = Self.expectedVersion(m.int64(3), "expected_version", &issues)
+            let actor = Self.actor(m.string(4), "updated_by", &issues)
+            try issues.throwIfAny()
+            return Request { campaignResponse(try await store.update(id!, to: definition, expectedVersion: expected, by: actor!)) }
+        }
+        method("GetCampaign") { m in
+            var issues = FieldIssues()
+            let id = Self.uuid(m.string(1), "campaign_id", &issues)
+            try issues.throwIfAny()
+            return Request { campaignResponse(try await store.get(id!)) }
+        }
+        method("ListCampaigns") { m in
+            var issues = FieldIssues()
+            let filter = CampaignFilter(wire: m.message(1), at: "filter", &issues)
+            let page = PageRequest(wire: m.message(2), at: "page", &issues)
+            try issues.throwIfAny()
+            return Request {
+                let result = try await store.list(filter, page: page)
+                return { b in
+                    b.messages(1, count: result.items.count) { result.items[$0].write(to: $1) }
+                    b.set(2, nextPageToken: result.nextToken)
+                }
+            }
+        }
+        method("DuplicateCampaign") { m in
+            var issues = FieldIssues()
+            let id = Self.uuid(m.string(1), "campaign_id", &issues)
+            let name = m.string(2)
+            let actor = Self.actor(m.string(3), "created_by", &issues)
+            try issues.throwIfAny()
+            return Request {
+                var definition = try await store.get(id!).definition
+                definition.name = name.isEmpty ? String((definition.name + " (copy)").prefix(CampaignValidator.maxNameLength)) : name
+                try validate(definition, at: "campaign")
+                return campaignResponse(try await store.create(definition, by: actor!, change: "duplicate of \(id!.lowercased)"))
+            }
+        }
+        registerLifecycle(method)
+        registerVersions(method)
+        registerTemplates(method)
+        registerAnalytics(method)
+        watch.register(in: &services, service: Self.name, statusResponse: Self.type(Self.p + "WatchCampaignStatusResponse"))
+    }
+
+    // MARK: Request helpers
+
+    /// A decoded, validated request: the work left to do, which answers with a response builder.
+    struct Request: Sendable {
+        let run: @Sendable () async throws -> (MessageBuilder) -> Void
+        init(_ run: @escaping @Sendable () async throws -> (MessageBuilder) -> Void) { self.run = run }
+    }
+
+    static func type(_ name: String) -> MessageType {
+        guard let type = HeraldAPI.registry.message(name.hasPrefix("herald.") ? name : p + name) else {
+            preconditionFailure("no schema for \(name)")
+        }
+        return type
+    }
+
+    func campaignResponse(_ campaign: Campaign) -> (MessageBuilder) -> Void {
+        { b in b.message(1) { campaign.write(to: $0) } }
+    }
+
+    /// Reads and validates a CampaignDefinition field (absent: "required").
+    func definition(_ m: MessageView?, at path: String, _ issues: inout FieldIssues) -> CampaignDefinition {
+        guard let m else {
+            issues.add(path, "required")
+            return CampaignDefinition(name: "", type: nil, channels: [], workflow: WorkflowDefinition())
+        }
+        let definition = CampaignDefinition(wire: m, at: path, &issues)
+        validator.validate(definition, at: path, into: &issues)
+        return definition
+    }
+
+    func validate(_ definition: CampaignDefinition, at path: String) throws {
+        var issues = FieldIssues()
+        validator.validate(definition, at: path, into: &issues)
+        try issues.throwIfAny()
+    }
+
+    static func uuid(_ text: String, _ path: String, _ issues: inout FieldIssues) -> UUID? {
+        if text.isEmpty {
+            issues.add(path, "required")
+            return nil
+        }
+        guard let id = UUID(uuidString: text) else {
+            issues.add(path, "expected a UUID, got \"\(text.prefix(100))\"")
+            return nil
+        }
+        return id
+    }
+
+    /// The user behind a change (required: every mutation is audited with who made it).
+    static func actor(_ text: String, _ path: String, _ issues: inout FieldIssues) -> CampaignStore.Actor? {
+        uuid(text, path, &issues).map { CampaignStore.Actor($0, field: path) }
+    }
+
+    static func expectedVersion(_ version: Int64, _ path: String, _ issues: inout FieldIssues) -> Int64 {
+        issues.check(version > 0, path, "required: the version your change is based on (from GetCampaign)")
+        return version
+    }
+}

@@ -1,0 +1,95 @@
+import Codec
+import Domain
+import Foundation
+import Postgres
+
+/// How campaign-manager's rows become domain values, in one place: the column lists the queries select and
+/// the decoders that read them.
+enum CampaignRows {
+    static let campaignColumns = """
+        c.id, c.name, c.description, c.type::text AS type, c.status::text AS status, c.channels::text[] AS channels,
+        c.target_segments::text[] AS target_segments, c.workflow, c.personalization, c.ab_tests, c.schedule, c.budget, c.goals,
+        c.created_at, c.updated_at, c.created_by, c.version, c.tags, c.metadata, c.updated_by, c.template_id, c.spent
+        """
+
+    static let executionColumns = """
+        e.id, e.campaign_id, e.execution_id, e.status::text AS status, e.started_at, e.completed_at, e.metrics, e.errors
+        """
+
+    static let templateColumns = "t.id, t.name, t.description, t.definition, t.tags, t.created_at, t.created_by"
+
+    static func campaign(_ row: PostgresRow) throws -> Campaign {
+        let definition = CampaignDefinition(
+            name: try row.decode("name"), description: try row.decode("description", as: String?.self) ?? "",
+            type: try enumeration(row, "type", CampaignType.self),
+            channels: try row.decode("channels", as: [String].self).compactMap(NotificationChannel.init(rawValue:)),
+            targetSegments: try row.decode("target_segments"),
+            workflow: try json(row, "workflow", WorkflowDefinition.self) ?? WorkflowDefinition(),
+            personalization: try json(row, "personalization", PersonalizationConfig.self),
+            abTests: try json(row, "ab_tests", [ABTestConfig].self) ?? [],
+            schedule: try json(row, "schedule", CampaignSchedule.self),
+            budget: try json(row, "budget", CampaignBudget.self),
+            goals: try json(row, "goals", [CampaignGoal].self) ?? [],
+            tags: try row.decode("tags", as: [String]?.self) ?? [],
+            metadata: try json(row, "metadata", JSONValue.self))
+        return Campaign(
+            id: try row.decode("id"), definition: definition, status: try enumeration(row, "status", CampaignStatus.self),
+            version: try row.decode("version", as: Int64.self), createdAt: try row.decode("created_at"),
+            updatedAt: try row.decode("updated_at"), createdBy: try row.decode("created_by"),
+            updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"), spent: try row.decode("spent"))
+    }
+
+    static func execution(_ row: PostgresRow) throws -> CampaignExecution {
+        CampaignExecution(
+            id: try row.decode("id"), campaignID: try row.decode("campaign_id"), executionID: try row.decode("execution_id"),
+            status: try enumeration(row, "status", ExecutionStatus.self), startedAt: try row.decode("started_at"),
+            completedAt: try row.decode("completed_at"), metrics: try json(row, "metrics", JSONValue.self),
+            errors: try json(row, "errors", [ExecutionErrorRecord].self) ?? [])
+    }
+
+    static func template(_ row: PostgresRow) throws -> CampaignTemplate {
+        CampaignTemplate(
+            id: try row.decode("id"), name: try row.decode("name"), description: try row.decode("description"),
+            definition: try json(row, "definition", CampaignDefinition.self)!, createdAt: try row.decode("created_at"),
+            createdBy: try row.decode("created_by"), tags: try row.decode("tags"))
+    }
+
+    /// A JSON column as a domain value; nil for SQL NULL.
+    static func json<T: Decodable>(_ row: PostgresRow, _ column: String, _ type: T.Type) throws -> T? {
+        guard let text = try row.decode(column, as: PostgresJSON?.self) else { return nil }
+        do {
+            return try text.decode(type)
+        } catch {
+            throw PostgresError(kind: .decoding, message: "column \(column): stored JSON is not a \(T.self): \(error)")
+        }
+    }
+
+    static func enumeration<E: WireEnum>(_ row: PostgresRow, _ column: String, _ type: E.Type) throws -> E {
+        let text: String = try row.decode(column)
+        guard let value = E(rawValue: text) else {
+            throw PostgresError(kind: .decoding, message: "column \(column): unknown \(E.self) \"\(text)\"")
+        }
+        return value
+    }
+
+    /// The parameters that store a definition, in the order of `definitionColumns`.
+    static func definitionParameters(_ d: CampaignDefinition) throws -> [any PostgresEncodable] {
+        [
+            d.name, d.description, d.type!.rawValue, d.channels.map(\.rawValue), d.targetSegments,
+            try PostgresJSON(encoding: d.workflow), try d.personalization.map { try PostgresJSON(encoding: $0) },
+            try PostgresJSON(encoding: d.abTests), try d.schedule.map { try PostgresJSON(encoding: $0) },
+            try d.budget.map { try PostgresJSON(encoding: $0) }, try PostgresJSON(encoding: d.goals), d.tags,
+            try d.metadata.map { try PostgresJSON(encoding: $0) },
+        ]
+    }
+
+    /// The columns `definitionParameters` fills, with the casts their text needs, from parameter `first` on.
+    static func definitionAssignments(from first: Int) -> [(column: String, value: String)] {
+        let casts = [
+            ("name", ""), ("description", ""), ("type", "::campaigns.campaign_type"), ("channels", "::common.notification_channel[]"),
+            ("target_segments", "::uuid[]"), ("workflow", "::jsonb"), ("personalization", "::jsonb"), ("ab_tests", "::jsonb"),
+            ("schedule", "::jsonb"), ("budget", "::jsonb"), ("goals", "::jsonb"), ("tags", "::text[]"), ("metadata", "::jsonb"),
+        ]
+        return casts.enumerated().map { i, c in (c.0, "$\(first + i)\(c.1)") }
+    }
+}

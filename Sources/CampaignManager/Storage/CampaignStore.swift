@@ -1,0 +1,320 @@
+import Codec
+import Domain
+import Foundation
+import Postgres
+
+/// campaign-manager's tables: campaigns, their versions, executions, templates and audit trail. Every mutation
+/// runs in one transaction that also writes its version and audit rows, so a crash leaves all of them or none.
+public struct CampaignStore: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Who asked for a change, and the request field that named them (for an unknown user's error).
+    public struct Actor: Sendable {
+        public let id: UUID
+        public let field: String
+        public init(_ id: UUID, field: String) {
+            self.id = id
+            self.field = field
+        }
+    }
+
+    // MARK: Campaigns
+
+    public func create(_ definition: CampaignDefinition, by actor: Actor, templateID: UUID? = nil, change: String = "create")
+        async throws -> Campaign
+    {
+        try await mutation(actor) { db in
+            let assignments = CampaignRows.definitionAssignments(from: 1)
+            let result = try await db.query(
+                """
+                INSERT INTO campaigns.campaigns AS c (\(assignments.map(\.column).joined(separator: ", ")), created_by, updated_by, template_id)
+                VALUES (\(assignments.map(\.value).joined(separator: ", ")), $14, $14, $15)
+                RETURNING \(CampaignRows.campaignColumns)
+                """, try CampaignRows.definitionParameters(definition) + [actor.id, templateID])
+            let campaign = try CampaignRows.campaign(result[0])
+            try await recordVersion(db, campaign, by: actor, change: change)
+            try await audit(db, campaign.id, "create", actor, before: nil, after: campaign, detail: templateID.map { ["template_id": .string($0.lowercased)] })
+            return campaign
+        }
+    }
+
+    public func get(_ id: UUID) async throws -> Campaign {
+        let result = try await pool.query("SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
+        guard let row = result.first else { throw Self.notFound(id) }
+        return try CampaignRows.campaign(row)
+    }
+
+    /// Replaces the definition of a campaign at `expectedVersion` (ABORTED if someone changed it since).
+    public func update(
+        _ id: UUID, to definition: CampaignDefinition, expectedVersion: Int64, by actor: Actor, action: String = "update",
+        change: String = "update"
+    ) async throws -> Campaign {
+        try await mutation(actor) { db in
+            let before = try await lock(db, id)
+            guard before.version == expectedVersion else {
+                throw ServiceError.aborted(
+                    "campaign \(id.lowercased) is at version \(before.version), not \(expectedVersion): it changed since you read it; read it again and reapply your change")
+            }
+            guard before.status.isEditable else {
+                throw ServiceError.failedPrecondition(
+                    "cannot \(action) a campaign that is \(before.status.rawValue) (\(action) needs draft, scheduled or paused)")
+            }
+            let assignments = CampaignRows.definitionAssignments(from: 3)
+            let result = try await db.query(
+                """
+                UPDATE campaigns.campaigns AS c SET \(assignments.map { "\($0.column) = \($0.value)" }.joined(separator: ", ")),
+                    version = c.version + 1, updated_at = now(), updated_by = $2
+                WHERE c.id = $1 RETURNING \(CampaignRows.campaignColumns)
+                """, [id, actor.id] + (try CampaignRows.definitionParameters(definition)))
+            let after = try CampaignRows.campaign(result[0])
+            try await recordVersion(db, after, by: actor, change: change)
+            try await audit(db, id, action, actor, before: before, after: after, detail: nil)
+            return after
+        }
+    }
+
+    /// Moves a campaign through its lifecycle; `alongside` runs in the same transaction (recording an execution,
+    /// cancelling one) with the campaign as it was before.
+    public func transition(
+        _ id: UUID, _ transition: CampaignTransition, by actor: Actor, detail: JSONValue? = nil,
+        alongside: @Sendable (PostgresConnection, Campaign) async throws -> Void = { _, _ in }
+    ) async throws -> Campaign {
+        try await mutation(actor) { db in
+            let before = try await lock(db, id)
+            let status = try before.status.applying(transition)
+            try await alongside(db, before)
+            let result = try await db.query(
+                """
+                UPDATE campaigns.campaigns AS c SET status = $2::campaigns.campaign_status, updated_at = now(), updated_by = $3
+                WHERE c.id = $1 RETURNING \(CampaignRows.campaignColumns)
+                """, [id, status.rawValue, actor.id])
+            let after = try CampaignRows.campaign(result[0])
+            try await audit(db, id, transition.rawValue, actor, before: before, after: after, detail: detail)
+            return after
+        }
+    }
+
+    /// ExecuteCampaign: activates the campaign (or schedules it, when its start is in the future) and records a
+    /// pending execution for the workflow engine.
+    public func execute(_ id: UUID, by actor: Actor, now: Date = Date()) async throws -> (Campaign, CampaignExecution) {
+        try await mutation(actor) { db in
+            let before = try await lock(db, id)
+            let start = before.definition.schedule?.startDate
+            let status = try before.status.applying(start.map { $0 > now } == true ? .schedule : .activate)
+            let result = try await db.query(
+                """
+                UPDATE campaigns.campaigns AS c SET status = $2::campaigns.campaign_status, updated_at = now(), updated_by = $3
+                WHERE c.id = $1 RETURNING \(CampaignRows.campaignColumns)
+                """, [id, status.rawValue, actor.id])
+            let after = try CampaignRows.campaign(result[0])
+            let execution = try await db.query(
+                """
+                INSERT INTO campaigns.campaign_executions AS e (campaign_id, execution_id, status, started_at, requested_by)
+                VALUES ($1, '', 'pending', $2, $3) RETURNING \(CampaignRows.executionColumns)
+                """, [id, start.map { max($0, now) } ?? now, actor.id])
+            let recorded = try CampaignRows.execution(execution[0])
+            try await audit(db, id, "execute", actor, before: before, after: after, detail: ["execution_id": .string(recorded.id.lowercased)])
+            return (after, recorded)
+        }
+    }
+
+    /// Marks a campaign's unfinished executions cancelled (TerminateCampaign's companion).
+    static func cancelExecutions(_ db: PostgresConnection, _ id: UUID) async throws {
+        try await db.query(
+            """
+            UPDATE campaigns.campaign_executions SET status = 'cancelled', completed_at = now()
+            WHERE campaign_id = $1 AND status IN ('pending', 'running')
+            """, [id])
+    }
+
+    public func status(_ id: UUID) async throws -> CampaignStatusReport {
+        try await pool.withConnection { db in
+            let result = try await db.query(
+                "SELECT c.status::text AS status, c.version, c.updated_at FROM campaigns.campaigns c WHERE c.id = $1", [id])
+            guard let row = result.first else { throw Self.notFound(id) }
+            let executions = try await db.query(
+                """
+                SELECT \(CampaignRows.executionColumns) FROM campaigns.campaign_executions e
+                WHERE e.campaign_id = $1 ORDER BY e.requested_at DESC LIMIT 1
+                """, [id])
+            return CampaignStatusReport(
+                campaignID: id, status: try CampaignRows.enumeration(row, "status", CampaignStatus.self),
+                version: try row.decode("version"), currentExecution: try executions.first.map(CampaignRows.execution),
+                updatedAt: try row.decode("updated_at"))
+        }
+    }
+
+    // MARK: Lists
+
+    public func list(_ filter: CampaignFilter, page: PageRequest) async throws -> Page<Campaign> {
+        var conditions: [String] = []
+        var parameters: [any PostgresEncodable] = []
+        func add(_ condition: (Int) -> String, _ value: any PostgresEncodable) {
+            parameters.append(value)
+            conditions.append(condition(parameters.count))
+        }
+        if !filter.statuses.isEmpty { add({ "c.status::text = ANY($\($0)::text[])" }, filter.statuses.map(\.rawValue)) }
+        if !filter.types.isEmpty { add({ "c.type::text = ANY($\($0)::text[])" }, filter.types.map(\.rawValue)) }
+        if !filter.channels.isEmpty { add({ "c.channels::text[] && $\($0)::text[]" }, filter.channels.map(\.rawValue)) }
+        if !filter.tags.isEmpty { add({ "c.tags @> $\($0)::text[]" }, filter.tags) }
+        if let from = filter.createdFrom { add({ "c.created_at >= $\($0)" }, from) }
+        if let until = filter.createdBefore { add({ "c.created_at < $\($0)" }, until) }
+        if !filter.nameContains.isEmpty { add({ "strpos(lower(c.name), lower($\($0))) > 0" }, filter.nameContains) }
+        if let cursor = page.cursor {
+            parameters.append(cursor.createdAt)
+            parameters.append(cursor.id)
+            conditions.append("(c.created_at, c.id) < ($\(parameters.count - 1), $\(parameters.count))")
+        }
+        parameters.append(page.size + 1)
+        let result = try await pool.query(
+            """
+            SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY c.created_at DESC, c.id DESC LIMIT $\(parameters.count)
+            """, parameters)
+        let campaigns = try result.map(CampaignRows.campaign)
+        return Page(items: campaigns, size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    // MARK: Versions
+
+    public func versions(_ id: UUID, page: PageRequest) async throws -> Page<CampaignVersion> {
+        let current = try await get(id)
+        let result = try await pool.query(
+            """
+            SELECT version, definition, created_at, created_by, change FROM campaigns.campaign_versions
+            WHERE campaign_id = $1 AND version < $2 ORDER BY version DESC LIMIT $3
+            """, [id, page.cursor?.version ?? Int64.max, page.size + 1])
+        let versions = try result.map { try Self.version($0, of: current) }
+        return Page(items: versions, size: page.size) { PageCursor(version: $0.campaign.version) }
+    }
+
+    public func version(_ id: UUID, _ number: Int64) async throws -> CampaignVersion {
+        let current = try await get(id)
+        let result = try await pool.query(
+            "SELECT version, definition, created_at, created_by, change FROM campaigns.campaign_versions WHERE campaign_id = $1 AND version = $2",
+            [id, number])
+        guard let row = result.first else {
+            throw ServiceError.notFound("campaign \(id.lowercased) has no version \(number) (its versions are 1 to \(current.version))")
+        }
+        return try Self.version(row, of: current)
+    }
+
+    /// A stored version: the campaign as it was defined at that version.
+    static func version(_ row: PostgresRow, of current: Campaign) throws -> CampaignVersion {
+        var campaign = current
+        campaign.definition = try CampaignRows.json(row, "definition", CampaignDefinition.self)!
+        campaign.version = try row.decode("version")
+        campaign.updatedAt = try row.decode("created_at")
+        campaign.updatedBy = try row.decode("created_by")
+        return CampaignVersion(campaign: campaign, createdAt: campaign.updatedAt, createdBy: campaign.updatedBy!, change: try row.decode("change"))
+    }
+
+    // MARK: Templates
+
+    public func createTemplate(name: String, description: String, definition: CampaignDefinition, tags: [String], by actor: Actor)
+        async throws -> CampaignTemplate
+    {
+        try await translatingUnknownUser(actor) {
+            let result = try await pool.query(
+                """
+                INSERT INTO campaigns.campaign_templates AS t (name, description, definition, tags, created_by)
+                VALUES ($1, $2, $3::jsonb, $4::text[], $5) RETURNING \(CampaignRows.templateColumns)
+                """, [name, description, try PostgresJSON(encoding: definition), tags, actor.id])
+            return try CampaignRows.template(result[0])
+        }
+    }
+
+    public func template(_ id: UUID) async throws -> CampaignTemplate {
+        let result = try await pool.query("SELECT \(CampaignRows.templateColumns) FROM campaigns.campaign_templates t WHERE t.id = $1", [id])
+        guard let row = result.first else { throw ServiceError.notFound("campaign template \(id.lowercased) not found") }
+        return try CampaignRows.template(row)
+    }
+
+    public func templates(tags: [String], page: PageRequest) async throws -> Page<CampaignTemplate> {
+        let result = try await pool.query(
+            """
+            SELECT \(CampaignRows.templateColumns) FROM campaigns.campaign_templates t
+            WHERE t.tags @> $1::text[] AND (t.created_at, t.id) < ($2, $3)
+            ORDER BY t.created_at DESC, t.id DESC LIMIT $4
+            """,
+            [tags, page.cursor?.createdAt ?? Date.distantFuture, page.cursor?.id ?? UUID(uuidString: "ffffffff-ffff-ffff-ffff-ffffffffffff")!,
+             page.size + 1])
+        return Page(items: try result.map(CampaignRows.template), size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    // MARK: Analytics
+
+    /// Daily rows of analytics.campaign_metrics in `[from, until)` (UTC dates), oldest first.
+    public func dailyMetrics(_ id: UUID, from: Date?, until: Date?) async throws -> [CampaignMetrics] {
+        _ = try await get(id)
+        let result = try await pool.query(
+            """
+            SELECT date::timestamptz AS day, sent, delivered, opened, clicked, converted, unsubscribed, bounced,
+                revenue::float8 AS revenue, cost::float8 AS cost
+            FROM analytics.campaign_metrics
+            WHERE campaign_id = $1 AND date >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND date < ($3::timestamptz AT TIME ZONE 'UTC')::date
+            ORDER BY date
+            """, [id, from ?? Date.distantPast, until ?? Date.distantFuture])
+        return try result.map { row in
+            let day: Date = try row.decode("day")
+            var metrics = CampaignMetrics(campaignID: id, start: day, end: day.addingTimeInterval(86_400))
+            metrics.sent = Int64(try row.decode("sent", as: Int32?.self) ?? 0)
+            metrics.delivered = Int64(try row.decode("delivered", as: Int32?.self) ?? 0)
+            metrics.opened = Int64(try row.decode("opened", as: Int32?.self) ?? 0)
+            metrics.clicked = Int64(try row.decode("clicked", as: Int32?.self) ?? 0)
+            metrics.converted = Int64(try row.decode("converted", as: Int32?.self) ?? 0)
+            metrics.unsubscribed = Int64(try row.decode("unsubscribed", as: Int32?.self) ?? 0)
+            metrics.bounced = Int64(try row.decode("bounced", as: Int32?.self) ?? 0)
+            metrics.revenue = try row.decode("revenue", as: Double?.self) ?? 0
+            metrics.cost = try row.decode("cost", as: Double?.self) ?? 0
+            return metrics
+        }
+    }
+
+    // MARK: Shared steps
+
+    /// A transaction that turns a foreign-key failure on the actor into INVALID_ARGUMENT naming the field.
+    func mutation<T: Sendable>(_ actor: Actor, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await translatingUnknownUser(actor) { try await pool.withTransaction(.readCommitted, body) }
+    }
+
+    func translatingUnknownUser<T>(_ actor: Actor, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError where error.sqlState == "23503" && (error.constraint ?? "").contains("_by")
+            || error.constraint == "fk_campaign_audit_actor"
+        {
+            throw ValidationError(actor.field, "no user \(actor.id.lowercased)")
+        }
+    }
+
+    /// Reads a campaign and locks its row until the transaction ends (so two editors serialize).
+    func lock(_ db: PostgresConnection, _ id: UUID) async throws -> Campaign {
+        let result = try await db.query("SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1 FOR UPDATE", [id])
+        guard let row = result.first else { throw Self.notFound(id) }
+        return try CampaignRows.campaign(row)
+    }
+
+    func recordVersion(_ db: PostgresConnection, _ campaign: Campaign, by actor: Actor, change: String) async throws {
+        try await db.query(
+            "INSERT INTO campaigns.campaign_versions (campaign_id, version, definition, created_by, change) VALUES ($1, $2, $3::jsonb, $4, $5)",
+            [campaign.id, campaign.version, try PostgresJSON(encoding: campaign.definition), actor.id, change])
+    }
+
+    func audit(_ db: PostgresConnection, _ id: UUID, _ action: String, _ actor: Actor, before: Campaign?, after: Campaign, detail: JSONValue?)
+        async throws
+    {
+        try await db.query(
+            """
+            INSERT INTO campaigns.campaign_audit (campaign_id, action, actor, before_version, after_version, before_status, after_status, detail)
+            VALUES ($1, $2, $3, $4, $5, $6::campaigns.campaign_status, $7::campaigns.campaign_status, $8::jsonb)
+            """,
+            [id, action, actor.id, before?.version, after.version, before?.status.rawValue, after.status.rawValue,
+             try detail.map { try PostgresJSON(encoding: $0) }])
+    }
+
+    static func notFound(_ id: UUID) -> ServiceError { .notFound("campaign \(id.lowercased) not found") }
+}

@@ -1,0 +1,32 @@
+import Codec
+import Foundation
+
+/// ListCampaigns' filter: every condition given must hold.
+public struct CampaignFilter: Sendable, Equatable {
+    public var statuses: [CampaignStatus] = []
+    public var types: [CampaignType] = []
+    /// Campaigns using any of these channels.
+    public var channels: [NotificationChannel] = []
+    /// Campaigns with all of these tags.
+    public var tags: [String] = []
+    public var createdFrom: Date?
+    public var createdBefore: Date?
+    /// Case-insensitive substring of the name.
+    public var nameContains = ""
+
+    public init() {}
+
+    public init(wire m: MessageView?, at path: String, _ issues: inout FieldIssues) {
+        guard let m else { return }
+        statuses = m.enumValues(1).enumerated().compactMap { CampaignStatus.read($1, path.field("statuses").index($0), &issues) }
+        types = m.enumValues(2).enumerated().compactMap { CampaignType.read($1, path.field("types").index($0), &issues) }
+        channels = m.enumValues(3).enumerated().compactMap { NotificationChannel.read($1, path.field("channels").index($0), &issues) }
+        tags = m.strings(4)
+        createdFrom = m.message(5)?.date(1)
+        createdBefore = m.message(5)?.date(2)
+        if let from = createdFrom, let before = createdBefore, from >= before {
+            issues.add(path.field("created.end"), "must be after created.start")
+        }
+        nameContains = m.string(6)
+    }
+}

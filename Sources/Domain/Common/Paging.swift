@@ -1,0 +1,95 @@
+import Codec
+import Foundation
+
+/// A page a List call asks for: its size (default 50, at most 500) and where the previous page ended.
+public struct PageRequest: Sendable, Equatable {
+    public static let defaultSize = 50
+    public static let maxSize = 500
+
+    public let size: Int
+    public let cursor: PageCursor?
+
+    public init(size: Int = PageRequest.defaultSize, cursor: PageCursor? = nil) {
+        self.size = size
+        self.cursor = cursor
+    }
+
+    /// Reads a `herald.common.v1.PageRequest` (absent: the first page of the default size).
+    public init(wire m: MessageView?, at path: String, _ issues: inout FieldIssues) {
+        let requested = Int(m?.int32(1) ?? 0)
+        var size = requested == 0 ? Self.defaultSize : requested
+        if requested < 0 || requested > Self.maxSize {
+            issues.add(path.field("page_size"), "must be between 1 and \(Self.maxSize), got \(requested)")
+            size = Self.defaultSize
+        }
+        var cursor: PageCursor?
+        if let token = m?.string(2), !token.isEmpty {
+            cursor = PageCursor(token: token)
+            if cursor == nil { issues.add(path.field("page_token"), "not a token this service returned") }
+        }
+        self.init(size: size, cursor: cursor)
+    }
+}
+
+/// Where a page ended, opaque to clients: a (created_at, id) key for lists newest first, or a version number.
+public struct PageCursor: Sendable, Equatable, Codable {
+    public var createdAt: Date?
+    public var id: UUID?
+    public var version: Int64?
+
+    public init(createdAt: Date? = nil, id: UUID? = nil, version: Int64? = nil) {
+        self.createdAt = createdAt
+        self.id = id
+        self.version = version
+    }
+
+    /// URL-safe base64 of the cursor's JSON; dates as integral microseconds so the cursor is exact.
+    public var token: String {
+        var members: [(String, JSONValue)] = []
+        if let createdAt { members.append(("t", .number(String(Int64((createdAt.timeIntervalSince1970 * 1e6).rounded()))))) }
+        if let id { members.append(("i", .string(id.uuidString))) }
+        if let version { members.append(("v", .number(String(version)))) }
+        return Data(JSONValue.object(members).text().utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public init?(token: String) {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let json = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
+            case .object(let members) = json, !members.isEmpty
+        else { return nil }
+        for (key, value) in members {
+            switch (key, value) {
+            case ("t", .number(let micros)): guard let m = Int64(micros) else { return nil }; createdAt = Date(timeIntervalSince1970: Double(m) / 1e6)
+            case ("i", .string(let text)): guard let u = UUID(uuidString: text) else { return nil }; id = u
+            case ("v", .number(let text)): guard let v = Int64(text) else { return nil }; version = v
+            default: return nil
+            }
+        }
+    }
+}
+
+/// One page of a list and the token of the next one ("" on the last page).
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let nextToken: String
+
+    /// From up to `size + 1` items fetched: the extra one only says that another page exists.
+    public init(items fetched: [Item], size: Int, cursor: (Item) -> PageCursor) {
+        if fetched.count > size {
+            items = Array(fetched.prefix(size))
+            nextToken = cursor(items[items.count - 1]).token
+        } else {
+            items = fetched
+            nextToken = ""
+        }
+    }
+}
+
+extension MessageBuilder {
+    /// Sets a `herald.common.v1.PageResponse` field.
+    public func set(_ number: Int32, nextPageToken: String) {
+        message(number) { $0.set(1, nextPageToken) }
+    }
+}

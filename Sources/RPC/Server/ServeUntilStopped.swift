@@ -1,0 +1,42 @@
+import Dispatch
+import Foundation
+
+extension GRPCServer {
+    /// Serves until SIGTERM or SIGINT, then drains: health goes NOT_SERVING, GOAWAY to every client, calls in
+    /// flight get `grace`, `beforeExit` runs, and the process exits 0. Never returns.
+    ///
+    /// - Important: call from the main thread of a program whose loops have not started yet, so that every thread
+    ///   inherits the unblocked signal mask (a parent, such as a test runner or a supervisor, may have blocked them).
+    public static func serveUntilStopped(
+        _ server: GRPCServer, health: HealthService?, grace: Duration = .seconds(5), beforeExit: @escaping @Sendable () async -> Void = {}
+    ) -> Never {
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler {
+                health?.shutdown()
+                Task {
+                    await server.shutdown(grace: grace)
+                    await beforeExit()
+                    exit(0)
+                }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+        // The signal handlers' work lands on the main queue: serve it until exit.
+        dispatchMain()
+    }
+
+    /// Unblocks SIGTERM and SIGINT for this thread and every thread started after it.
+    public static func unblockStopSignals() {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+    }
+}
+
+/// Kept alive for the life of the process (a released dispatch source stops delivering).
+nonisolated(unsafe) private var signalSources: [any DispatchSourceSignal] = []

@@ -1,0 +1,128 @@
+import API
+import Foundation
+import HeraldCore
+import Logging
+import Postgres
+import RPC
+
+/// What every platform service process does around its own handlers: flags, configuration, JSON logs, the
+/// database pool, the gRPC server with health and reflection, readiness once the database answers, and a
+/// graceful stop on SIGTERM/SIGINT.
+///
+///     campaign-manager [--port N] [--host H] [--config FILE]
+///
+/// The port defaults to the service's port in the configuration; `--port 0` picks a free one. The process prints
+/// `NAME listening on HOST:PORT` on stdout once it accepts connections.
+public enum ServiceHost {
+    /// What a service's setup gets to build its handlers from.
+    public struct Context: Sendable {
+        public let config: HeraldConfig
+        public let pool: PostgresPool
+        public let logger: Logger
+    }
+
+    /// A service's handlers, and what to do before the process exits.
+    public struct Served: Sendable {
+        public let services: ServiceRegistry
+        public let shutdown: @Sendable () async -> Void
+        public init(_ services: ServiceRegistry, shutdown: @escaping @Sendable () async -> Void = {}) {
+            self.services = services
+            self.shutdown = shutdown
+        }
+    }
+
+    public static func run(_ name: String, arguments: [String] = CommandLine.arguments, _ setup: (Context) throws -> Served) -> Never {
+        GRPCServer.unblockStopSignals()
+        guard let serviceName = HeraldAPI.platformServices[name] else { fail(name, "not a platform service") }
+        let flags = parseFlags(name, Array(arguments.dropFirst()))
+        let config: HeraldConfig
+        do {
+            config = try HeraldConfig.load(path: flags["config"])
+        } catch {
+            fail(name, "\(error)", code: 78)
+        }
+        HeraldLogging.bootstrap(service: name, level: config.logLevel)
+        let logger = Logger(label: "herald.\(name)")
+        let port = flags["port"].map { Int($0) ?? -1 } ?? config.services[name]?.port ?? 0
+        guard (0...65535).contains(port) else { fail(name, "--port: expected 0-65535, got \(flags["port"]!)") }
+        let host = flags["host"] ?? "127.0.0.1"
+
+        let pool = PostgresPool(.init(config, service: name), logger: Logger(label: "herald.\(name).postgres"))
+        let served: Served
+        do {
+            served = try setup(Context(config: config, pool: pool, logger: logger))
+        } catch {
+            fail(name, "\(error)")
+        }
+        var services = served.services
+        let health = HealthService(services: [serviceName])
+        health.setStatus(.notServing)
+        health.setStatus(.notServing, for: serviceName)
+        health.register(in: &services)
+        let reflected = [serviceName, "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]
+        ReflectionService(
+            messages: HeraldAPI.messages, enums: HeraldAPI.enums, services: HeraldAPI.services.filter { reflected.contains($0.fullName) },
+            registry: HeraldAPI.registry
+        ).register(in: &services)
+
+        let server = GRPCServer(.init(host: host, port: port), services: services)
+        do {
+            try server.start()
+        } catch {
+            fail(name, "cannot listen on \(host):\(port): \(error)")
+        }
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(server.port)"])
+        FileHandle.standardOutput.write(Data("\(name) listening on \(host):\(server.port)\n".utf8))
+        // Ready once the database answers; until then health says NOT_SERVING and callers go elsewhere.
+        Task {
+            var delay = 100
+            while true {
+                do {
+                    try await pool.query("SELECT 1")
+                    health.setStatus(.serving)
+                    health.setStatus(.serving, for: serviceName)
+                    logger.info("serving")
+                    return
+                } catch {
+                    logger.warning("database not reachable yet", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .milliseconds(delay))
+                    delay = min(delay * 2, 5000)
+                }
+            }
+        }
+        GRPCServer.serveUntilStopped(server, health: health) {
+            await served.shutdown()
+            pool.close()
+        }
+    }
+
+    /// `--name value` and `--name=value`, for the flags ServiceHost knows.
+    static func parseFlags(_ program: String, _ arguments: [String]) -> [String: String] {
+        let known: Set<String> = ["port", "host", "config"]
+        var flags: [String: String] = [:]
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            guard argument.hasPrefix("--") else { fail(program, "unexpected argument \(argument); usage: \(program) [--port N] [--host H] [--config FILE]") }
+            var name = String(argument.dropFirst(2))
+            var value: String
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            } else {
+                guard i + 1 < arguments.count else { fail(program, "--\(name) needs a value") }
+                i += 1
+                value = arguments[i]
+            }
+            guard known.contains(name) else { fail(program, "unknown flag --\(name); known: --port, --host, --config") }
+            flags[name] = value
+            i += 1
+        }
+        return flags
+    }
+
+    static func fail(_ program: String, _ message: String, code: Int32 = 2) -> Never {
+        FileHandle.standardError.write(Data("\(program): \(message)\n".utf8))
+        exit(code)
+    }
+}
