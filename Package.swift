@@ -119,13 +119,16 @@ let package = Package(
         // Tests.
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore"], swiftSettings: strict),
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
+        .testTarget(
+            name: "CampaignManagerTests",
+            dependencies: ["CampaignManager", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -22,19 +22,13 @@ struct Heraldctl {
 
 @Suite("heraldctl migrate and config")
 struct HeraldctlTests {
-    static var adminURL: String { ProcessInfo.processInfo.environment["HERALD_TEST_DATABASE_URL"] ?? "postgresql://herald@127.0.0.1:1/herald" }
-
     func withDatabase(_ body: (String) async throws -> Void) async throws {
-        let name = "herald_cli_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try await PostgresConnection.connect(.init(conninfo: Self.adminURL))
-        try await admin.query("CREATE DATABASE \(name)")
-        var components = try #require(URLComponents(string: Self.adminURL))
-        components.path = "/\(name)"
-        do { try await body(components.string!) } catch {
-            try await admin.query("DROP DATABASE \(name) WITH (FORCE)")
+        let database = try await TestDatabase.createDatabase()
+        do { try await body(database.url) } catch {
+            try await TestDatabase.dropDatabase(database.name)
             throw error
         }
-        try await admin.query("DROP DATABASE \(name) WITH (FORCE)")
+        try await TestDatabase.dropDatabase(database.name)
     }
 
     @Test("migrate applies every file, then is a no-op the second time; --status lists them")

@@ -1,5 +1,6 @@
 import HeraldCore
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Errors carry what the server said and map once to gRPC codes")

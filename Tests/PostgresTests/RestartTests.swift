@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 import Testing
 
 /// PostgreSQL restarted in the middle of a run. `tools/test` gives this suite a second, private cluster

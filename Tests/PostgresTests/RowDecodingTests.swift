@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Typed rows and parameters")

@@ -20,6 +20,7 @@ public struct CampaignValidator: Sendable {
         } else if d.name.count > Self.maxNameLength {
             issues.add(path.field("name"), "\(d.name.count) characters; at most \(Self.maxNameLength)")
         }
+        if d.type == nil { issues.add(path.field("type"), "required; expected \(CampaignType.expectedNames)") }
         if d.channels.isEmpty { issues.add(path.field("channels"), "at least one channel is required") }
         for (i, channel) in d.channels.enumerated() where d.channels[..<i].contains(channel) {
             issues.add(path.field("channels").index(i), "duplicate channel \(channel.rawValue)")
@@ -69,6 +70,7 @@ public struct CampaignValidator: Sendable {
             }
             return
         }
+        if schedule.type == nil { issues.add(schedulePath.field("type"), "required; expected \(ScheduleType.expectedNames)") }
         if let type = schedule.type {
             if d.type == .recurring && type != .recurring || d.type == .triggered && type != .triggered {
                 issues.add(schedulePath.field("type"), "a \(d.type!.rawValue) campaign needs a \(d.type!.rawValue) schedule, not \(type.rawValue)")
@@ -102,6 +104,9 @@ public struct CampaignValidator: Sendable {
             let recurrencePath = schedulePath.field("frequency")
             issues.check(recurrence.interval >= 1, recurrencePath.field("interval"), "must be at least 1, got \(recurrence.interval)")
             issues.check(recurrence.maxOccurrences >= 0, recurrencePath.field("max_occurrences"), "must not be negative")
+            if recurrence.frequency == nil {
+                issues.add(recurrencePath.field("frequency"), "required; expected \(RecurrenceFrequency.expectedNames)")
+            }
             switch recurrence.frequency {
             case .weekly:
                 if recurrence.daysOfWeek.isEmpty || !recurrence.daysOfWeek.allSatisfy({ (1...7).contains($0) }) {
@@ -179,6 +184,7 @@ public struct CampaignValidator: Sendable {
 
     func validate(_ test: ABTestConfig, at path: String, into issues: inout FieldIssues) {
         if test.name.isEmpty { issues.add(path.field("name"), "required") }
+        if test.type == nil { issues.add(path.field("type"), "required; expected \(TestType.expectedNames)") }
         if test.variants.count < 2 { issues.add(path.field("variants"), "an A/B test needs at least two variants") }
         var ids: Set<String> = []
         for (i, variant) in test.variants.enumerated() {

@@ -45,6 +45,11 @@ public struct IllegalTransition: Error, Equatable, StatusConvertibleError, Custo
     public let status: CampaignStatus
     public let transition: CampaignTransition
 
+    public init(status: CampaignStatus, transition: CampaignTransition) {
+        self.status = status
+        self.transition = transition
+    }
+
     public var statusCode: StatusCode { .failedPrecondition }
     public var statusMessage: String {
         let allowed = transition.rule.from.sorted { $0.wire < $1.wire }.map(\.rawValue).joined(separator: ", ")

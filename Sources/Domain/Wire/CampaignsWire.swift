@@ -1,8 +1,8 @@
 import Codec
 import Foundation
 
-/// `herald.campaigns.v1` messages to and from the campaign domain types. Reading records every enum a request
-/// left unspecified or sent unknown; the campaign manager's validator checks the rest.
+/// `herald.campaigns.v1` messages to and from the campaign domain types. Reading records every enum value this
+/// build does not know; whether a field is required is the validators' business.
 extension CampaignDefinition {
     /// Reads a `CampaignDefinition` message.
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
@@ -15,7 +15,7 @@ extension CampaignDefinition {
             abTests.append(ABTestConfig(wire: test, at: path.field("ab_tests").index(i), &issues))
         }
         self.init(
-            name: m.string(1), description: m.string(2), type: CampaignType.read(m.enumValue(3), path.field("type"), &issues),
+            name: m.string(1), description: m.string(2), type: CampaignType.read(m.enumValue(3), path.field("type"), &issues, required: false),
             channels: channels, targetSegments: m.strings(5),
             workflow: m.message(6).map { WorkflowDefinition(wire: $0, at: path.field("workflow"), &issues) } ?? WorkflowDefinition(),
             personalization: m.message(7).map {
@@ -81,12 +81,12 @@ extension Campaign {
 extension CampaignSchedule {
     init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            type: ScheduleType.read(m.enumValue(1), path.field("type"), &issues), startDate: m.date(2), endDate: m.date(3),
+            type: ScheduleType.read(m.enumValue(1), path.field("type"), &issues, required: false), startDate: m.date(2), endDate: m.date(3),
             timezone: m.string(4),
             businessHours: m.message(5).map { BusinessHours(days: $0.int32s(1), startTime: $0.string(2), endTime: $0.string(3)) },
             recurrence: m.message(6).map {
                 RecurrencePattern(
-                    frequency: RecurrenceFrequency.read($0.enumValue(1), path.field("frequency.frequency"), &issues),
+                    frequency: RecurrenceFrequency.read($0.enumValue(1), path.field("frequency.frequency"), &issues, required: false),
                     interval: $0.int32(2), daysOfWeek: $0.int32s(3), dayOfMonth: $0.int32(4), cron: $0.string(5),
                     maxOccurrences: $0.int32(6))
             },
@@ -155,7 +155,7 @@ extension PersonalizationConfig {
 extension ABTestConfig {
     init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            testID: m.string(1), name: m.string(2), type: TestType.read(m.enumValue(3), path.field("type"), &issues),
+            testID: m.string(1), name: m.string(2), type: TestType.read(m.enumValue(3), path.field("type"), &issues, required: false),
             variants: m.map(4) { VariantConfig(id: $0.string(1), name: $0.string(2), allocation: $0.double(3), content: $0.object(4)) },
             successMetric: m.string(5), trafficPercentage: m.double(6))
     }

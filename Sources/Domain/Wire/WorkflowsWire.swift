@@ -68,7 +68,7 @@ extension WorkflowNode {
             }
         }
         self.init(
-            id: m.string(1), type: NodeType.read(m.enumValue(2), path.field("type"), &issues),
+            id: m.string(1), type: NodeType.read(m.enumValue(2), path.field("type"), &issues, required: false),
             position: m.message(3).map { Position(x: $0.double(1), y: $0.double(2)) }, data: m.object(4), config: config)
     }
 

@@ -115,7 +115,10 @@ extension WorkflowDefinition {
 
 extension WorkflowNode {
     func validateConfig(at path: String, into issues: inout FieldIssues) {
-        guard let type else { return }  // the mapper already reported the missing type
+        guard let type else {
+            issues.add(path.field("type"), "required; expected \(NodeType.expectedNames)")
+            return
+        }
         let configPath = path.field("config")
         switch (type, config) {
         case (.start, nil), (.end, nil), (.merge, nil):
