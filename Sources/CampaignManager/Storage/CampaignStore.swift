@@ -185,7 +185,7 @@ public struct CampaignStore: Sendable {
         let result = try await pool.query(
             """
             SELECT version, definition, created_at, created_by, change FROM campaigns.campaign_versions
-            WHERE campaign_id = $1 AND version < $2 ORDER BY version DESC LIMIT $3
+            WHERE campaign_id = $1 AND version < $2::int8 ORDER BY version DESC LIMIT $3
             """, [id, page.cursor?.version ?? Int64.max, page.size + 1])
         let versions = try result.map { try Self.version($0, of: current) }
         return Page(items: versions, size: page.size) { PageCursor(version: $0.campaign.version) }
