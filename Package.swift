@@ -106,6 +106,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "HeraldCore", "API", "Codec", "RPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

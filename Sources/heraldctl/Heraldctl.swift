@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HeraldCore
 
 /// `heraldctl`: Herald's command-line tool.
@@ -7,7 +8,7 @@ struct Heraldctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heraldctl",
         abstract: "Run, migrate and inspect the Herald platform.",
-        subcommands: [Migrate.self, ConfigCheck.self, Proto.self, Health.self, Call.self])
+        subcommands: [Up.self, Down.self, Status.self, CampaignCommand.self, Migrate.self, ConfigCheck.self, Proto.self, Health.self, Call.self])
 }
 
 /// Options every subcommand that reads the configuration shares.
@@ -16,9 +17,9 @@ struct ConfigOptions: ParsableArguments {
     var config: String?
 
     /// Loads and validates the configuration, or exits non-zero with every problem on stderr.
-    func load() throws -> HeraldConfig {
+    func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HeraldConfig {
         do {
-            let loaded = try HeraldConfig.load(path: config)
+            let loaded = try HeraldConfig.load(path: config, environment: environment)
             HeraldLogging.bootstrap(service: "heraldctl", level: loaded.logLevel)
             return loaded
         } catch let error as ConfigError {

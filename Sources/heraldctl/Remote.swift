@@ -28,22 +28,26 @@ struct Health: AsyncParsableCommand {
     @Option(help: "Seconds to wait.") var timeout = 5.0
 
     func run() async throws {
-        let client = GRPCClient(host: endpoint.host, port: endpoint.port)
-        defer { client.close() }
-        let registry = HeraldAPI.registry
         do {
-            let request = try registry.message("grpc.health.v1.HealthCheckRequest")!.encode { $0.set(1, service) }
-            let response = try await client.unary(
-                "/grpc.health.v1.Health/Check", request, timeout: .milliseconds(Int(timeout * 1000)))
-            let status = try registry.message("grpc.health.v1.HealthCheckResponse")!.decode(response.message) { $0.enumValue(1) }
-            let name = registry.enumeration("grpc.health.v1.HealthCheckResponse.ServingStatus")!.schema.name(of: status) ?? "\(status)"
-            print(name)
-            if status != 1 { throw ExitCode.failure }
+            let status = try await checkHealth(host: endpoint.host, port: endpoint.port, service: service, timeout: timeout)
+            print(status)
+            if status != "SERVING" { throw ExitCode.failure }
         } catch let error as RPCError {
             printError("heraldctl health: \(error)")
             throw ExitCode.failure
         }
     }
+}
+
+/// grpc.health.v1.Health/Check: the serving status's name (SERVING, NOT_SERVING, ...), or the call's error.
+func checkHealth(host: String, port: Int, service: String = "", timeout: Double = 5) async throws -> String {
+    let client = GRPCClient(host: host, port: port)
+    defer { client.close() }
+    let registry = HeraldAPI.registry
+    let request = try registry.message("grpc.health.v1.HealthCheckRequest")!.encode { $0.set(1, service) }
+    let response = try await client.unary("/grpc.health.v1.Health/Check", request, timeout: .milliseconds(Int(timeout * 1000)))
+    let status = try registry.message("grpc.health.v1.HealthCheckResponse")!.decode(response.message) { $0.enumValue(1) }
+    return registry.enumeration("grpc.health.v1.HealthCheckResponse.ServingStatus")!.schema.name(of: status) ?? "\(status)"
 }
 
 /// `heraldctl call HOST:PORT pkg.Service/Method --data JSON`: one unary call with JSON in and out.
