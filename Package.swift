@@ -130,6 +130,9 @@ let package = Package(
         .testTarget(
             name: "CampaignManagerTests",
             dependencies: ["CampaignManager", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "TestSupport"], exclude: ["Python"],
+            swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
     ]
 )

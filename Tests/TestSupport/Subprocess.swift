@@ -61,11 +61,13 @@ public final class RunningProcess: @unchecked Sendable {  // unchecked: the Proc
     public let process: Process
     private let output: FileHandle
 
-    /// Starts `executable` and waits for its first line of output (servers print their port there).
-    public init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable` (with `environment` added to this process's) and waits for its first line of output
+    /// (servers print their port there).
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         output = pipe.fileHandleForReading

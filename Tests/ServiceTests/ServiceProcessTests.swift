@@ -1,0 +1,158 @@
+import Foundation
+import Postgres
+import RPC
+import TestSupport
+import Testing
+
+/// The campaign-manager process as users run it: called by a Python grpcio client generated from Protos/,
+/// supervised by `heraldctl up`, and driven by `heraldctl campaign`.
+@Suite("campaign-manager process")
+struct ServiceProcessTests {
+    /// A migrated database with one user in it.
+    static func database() async throws -> (name: String, url: String, user: String) {
+        let database = try await TestDatabase.migratedDatabase()
+        let connection = try await PostgresConnection.connect(TestDatabase.configuration(url: database.url))
+        let user = try await connection.query("INSERT INTO users.users (display_name) VALUES ('Process tests') RETURNING id::text AS id")[0]
+            .decode("id", as: String.self)
+        return (database.name, database.url, user)
+    }
+
+    static let quiet = ["LOG_LEVEL": "warning"]
+
+    static func port(from line: String) throws -> Int {
+        try #require(line.split(separator: ":").last.flatMap { Int($0) }, "no port in \(line)")
+    }
+
+    @Test("a Python grpcio client generated from Protos/ calls every method, error cases included")
+    func polyglot() async throws {
+        let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
+        let db = try await Self.database()
+        defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
+        let server = try RunningProcess(
+            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
+            environment: Self.quiet.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
+        defer { server.stop() }
+        let port = try Self.port(from: server.firstLine())
+        let result = try runProcess(
+            python,
+            [TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/campaign_client.py").path,
+             "--protos", TestEnvironment.root.appendingPathComponent("Protos").path, "--target", "127.0.0.1:\(port)", "--user", db.user])
+        #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
+        #expect(result.stdoutText.hasPrefix("ok: "), "\(result.stdoutText)")
+    }
+
+    @Test("under heraldctl up, a SIGKILLed campaign-manager is back within 2 s with every acknowledged write")
+    func killAndRestart() async throws {
+        let db = try await Self.database()
+        defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("herald-up-\(UUID().uuidString.prefix(8))").path
+        let port = try freePort()
+        let up = try RunningProcess(
+            "\(TestEnvironment.binDirectory)/heraldctl", ["up", "--state-dir", state, "--database-url", db.url],
+            environment: Self.quiet.merging(["CAMPAIGN_SERVICE_PORT": "\(port)"]) { $1 })
+        defer { up.stop() }
+        #expect(up.firstLine().contains("database"))
+        let client = GRPCClient(host: "127.0.0.1", port: port)
+        defer { client.close() }
+        try await waitUntilServing(client, within: .seconds(30))
+
+        var acknowledged: [String: Int] = [:]  // campaign id -> version the service acknowledged
+        for i in 0..<20 {
+            let created = try await CampaignCalls.create(client, user: db.user, name: "Durable \(i)")
+            acknowledged[created] = 1
+            if i % 2 == 0 {
+                try await CampaignCalls.update(client, id: created, user: db.user, expectedVersion: 1)
+                acknowledged[created] = 2
+            }
+        }
+        let child = try #require(childPid(of: up.process.processIdentifier, named: "campaign-manage"))
+        kill(child, SIGKILL)
+        let killedAt = ContinuousClock.now
+        try await waitUntilServing(client, within: .seconds(10))
+        let back = ContinuousClock.now - killedAt
+        #expect(back < .seconds(2), "back after \(back)")
+        #expect(childPid(of: up.process.processIdentifier, named: "campaign-manage") != child)
+        for (id, version) in acknowledged {
+            #expect(try await CampaignCalls.version(client, id: id) == version)
+        }
+        let output = up.remainingOutput()
+        #expect(output.contains("campaign-manager killed by signal 9; restarting"))
+        #expect(output.contains("[heraldctl] stopped"))
+    }
+
+    @Test("heraldctl campaign: create from YAML, list, update, rollback, execute, illegal transition")
+    func cli() async throws {
+        let db = try await Self.database()
+        defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
+        let server = try RunningProcess(
+            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
+            environment: Self.quiet.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
+        defer { server.stop() }
+        let endpoint = "127.0.0.1:\(try Self.port(from: server.firstLine()))"
+        func ctl(_ arguments: [String]) throws -> ProcessOutput {
+            try runProcess(
+                "\(TestEnvironment.binDirectory)/heraldctl", ["campaign"] + arguments + ["--server", endpoint, "--as", db.user],
+                directory: TestEnvironment.root)
+        }
+        let created = try ctl(["create", "-f", "Config/examples/welcome-campaign.yaml", "--json"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(created.stdoutText.firstMatch(of: /"id": "([0-9a-f-]{36})"/)?.1).description
+        let list = try ctl(["list", "--tag", "demo"])
+        #expect(list.stdoutText.contains(id) && list.stdoutText.contains("Welcome series  one_time  draft"), "\(list.stdoutText)")
+        let updated = try ctl(["update", id, "-f", "Config/examples/welcome-campaign-v2.yaml"])
+        #expect(updated.stdoutText.contains("version 2"), "\(updated.stdoutText)\(updated.stderr)")
+        let rolled = try ctl(["rollback", id, "--to", "1"])
+        #expect(rolled.stdoutText.contains("Welcome series  (\(id))") && rolled.stdoutText.contains("version 3"), "\(rolled.stdoutText)")
+        let versions = try ctl(["versions", id])
+        #expect(versions.stdoutText.contains("rollback to 1"))
+        #expect(try ctl(["execute", id]).stdoutText.contains("pending"))
+        let illegal = try ctl(["archive", id])
+        #expect(illegal.status != 0)
+        #expect(illegal.stderr.contains("FAILED_PRECONDITION: cannot archive a campaign that is active (archive needs completed)"))
+        let missingFile = try ctl(["create", "-f", "/nonexistent.yaml"])
+        #expect(missingFile.status != 0 && missingFile.stderr.contains("cannot read /nonexistent.yaml"))
+    }
+
+    // MARK: Helpers
+
+    func waitUntilServing(_ client: GRPCClient, within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        let request: [UInt8] = []  // HealthCheckRequest with service "": the whole server
+        while ContinuousClock.now < deadline {
+            if let response = try? await client.unary("/grpc.health.v1.Health/Check", request, timeout: .milliseconds(500)),
+                response.message == [0x08, 0x01]  // status: SERVING
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("not serving within \(limit)")
+    }
+
+    /// The pid of a child of `parent` whose command name (15 characters at most) is `name`.
+    func childPid(of parent: Int32, named name: String) -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { continue }
+            let comm = stat[stat.index(after: open)..<close]
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            if comm == name, fields.count > 1, Int32(fields[1]) == parent, fields[0] != "Z" { return pid }
+        }
+        return nil
+    }
+
+    func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
