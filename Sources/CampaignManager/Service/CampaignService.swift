@@ -32,8 +32,10 @@ public struct CampaignService: Sendable {
             let responseType = Self.type(name + "Response")
             services.unary("/\(Self.name)/\(name)") { bytes, _ in
                 let request = try requestType.decode(bytes, handler)
-                let response = try await request.run()
-                return try responseType.encode(response)
+                switch try await request.run() {
+                case .build(let build): return try responseType.encode(build)
+                case .encoded(let bytes): return bytes
+                }
             }
         }
         method("CreateCampaign") { m in
@@ -56,20 +58,19 @@ public struct CampaignService: Sendable {
             var issues = FieldIssues()
             let id = Self.uuid(m.string(1), "campaign_id", &issues)
             try issues.throwIfAny()
-            return Request { campaignResponse(try await store.get(id!)) }
+            // Answered from the stored encoding: GetCampaignResponse's field 1 is the Campaign message.
+            return Request(encoded: { WireConcatenation.field(1, try await store.encoded(id!)) })
         }
         method("ListCampaigns") { m in
             var issues = FieldIssues()
             let filter = CampaignFilter(wire: m.message(1), at: "filter", &issues)
             let page = PageRequest(wire: m.message(2), at: "page", &issues)
             try issues.throwIfAny()
-            return Request {
+            return Request(encoded: {
                 let result = try await store.list(filter, page: page)
-                return { b in
-                    b.messages(1, count: result.items.count) { result.items[$0].write(to: $1) }
-                    b.set(2, nextPageToken: result.nextToken)
-                }
-            }
+                let pageField = try Self.type("ListCampaignsResponse").encode { $0.set(2, nextPageToken: result.nextToken) }
+                return result.items.flatMap { WireConcatenation.field(1, $0.message) } + pageField
+            })
         }
         method("DuplicateCampaign") { m in
             var issues = FieldIssues()
@@ -93,10 +94,18 @@ public struct CampaignService: Sendable {
 
     // MARK: Request helpers
 
-    /// A decoded, validated request: the work left to do, which answers with a response builder.
+    /// A decoded, validated request: the work left to do, which answers with a response builder or with the
+    /// response already encoded.
     struct Request: Sendable {
-        let run: @Sendable () async throws -> (MessageBuilder) -> Void
-        init(_ run: @escaping @Sendable () async throws -> (MessageBuilder) -> Void) { self.run = run }
+        enum Response {
+            case build((MessageBuilder) -> Void)
+            case encoded([UInt8])
+        }
+
+        let run: @Sendable () async throws -> Response
+
+        init(_ run: @escaping @Sendable () async throws -> (MessageBuilder) -> Void) { self.run = { .build(try await run()) } }
+        init(encoded run: @escaping @Sendable () async throws -> [UInt8]) { self.run = { .encoded(try await run()) } }
     }
 
     static func type(_ name: String) -> MessageType {

@@ -1,3 +1,4 @@
+import API
 import Codec
 import Domain
 import Foundation
@@ -72,24 +73,50 @@ enum CampaignRows {
         return value
     }
 
-    /// The parameters that store a definition, in the order of `definitionColumns`.
-    static func definitionParameters(_ d: CampaignDefinition) throws -> [any PostgresEncodable] {
-        [
-            d.name, d.description, d.type!.rawValue, d.channels.map(\.rawValue), d.targetSegments,
-            try PostgresJSON(encoding: d.workflow), try d.personalization.map { try PostgresJSON(encoding: $0) },
-            try PostgresJSON(encoding: d.abTests), try d.schedule.map { try PostgresJSON(encoding: $0) },
-            try d.budget.map { try PostgresJSON(encoding: $0) }, try PostgresJSON(encoding: d.goals), d.tags,
-            try d.metadata.map { try PostgresJSON(encoding: $0) },
-        ]
+    /// The columns a read answered from stored encodings needs (see `encodedCampaign`).
+    static let encodedColumns = """
+        c.id, c.status::text AS status, c.version, c.created_at, c.updated_at, c.created_by, c.updated_by, c.template_id,
+        c.spent, c.definition_pb
+        """
+
+    static let campaignType = HeraldAPI.registry.message("herald.campaigns.v1.Campaign")!
+
+    /// A `Campaign` message from `encodedColumns`: the stored encoding of the definition followed by the state.
+    static func encodedCampaign(_ row: PostgresRow) throws -> [UInt8] {
+        let state = Campaign(
+            id: try row.decode("id"), definition: CampaignDefinition(name: "", type: nil, channels: [], workflow: WorkflowDefinition()),
+            status: try enumeration(row, "status", CampaignStatus.self), version: try row.decode("version"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"), createdBy: try row.decode("created_by"),
+            updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"), spent: try row.decode("spent"))
+        return [UInt8](try row.decode("definition_pb", as: Data.self)) + (try campaignType.encode { state.writeState(to: $0) })
     }
 
-    /// The columns `definitionParameters` fills, with the casts their text needs, from parameter `first` on.
-    static func definitionAssignments(from first: Int) -> [(column: String, value: String)] {
-        let casts = [
-            ("name", ""), ("description", ""), ("type", "::campaigns.campaign_type"), ("channels", "::common.notification_channel[]"),
-            ("target_segments", "::uuid[]"), ("workflow", "::jsonb"), ("personalization", "::jsonb"), ("ab_tests", "::jsonb"),
-            ("schedule", "::jsonb"), ("budget", "::jsonb"), ("goals", "::jsonb"), ("tags", "::text[]"), ("metadata", "::jsonb"),
-        ]
-        return casts.enumerated().map { i, c in (c.0, "$\(first + i)\(c.1)") }
+    /// How a definition is stored: its typed columns from parameters of their own, its JSON columns from one jsonb
+    /// parameter holding the whole definition (encoded once), and its protobuf encoding.
+    struct StoredDefinition {
+        let parameters: [any PostgresEncodable]
+
+        init(_ d: CampaignDefinition) throws {
+            let pb = try CampaignRows.campaignType.encode { d.writeAsCampaign(to: $0) }
+            parameters = [
+                d.name, d.description, d.type!.rawValue, d.channels.map(\.rawValue), d.targetSegments, d.tags,
+                try PostgresJSON(encoding: d), Data(pb),
+            ]
+        }
+
+        /// Column and SQL value of each stored part, for parameters numbered from `first`.
+        static func assignments(from first: Int) -> [(column: String, value: String)] {
+            let json = "$\(first + 6)::jsonb"
+            return [
+                ("name", "$\(first)"), ("description", "$\(first + 1)"), ("type", "$\(first + 2)::campaigns.campaign_type"),
+                ("channels", "$\(first + 3)::common.notification_channel[]"), ("target_segments", "$\(first + 4)::uuid[]"),
+                ("tags", "$\(first + 5)::text[]"), ("workflow", json + " -> 'workflow'"), ("personalization", json + " -> 'personalization'"),
+                ("ab_tests", json + " -> 'abTests'"), ("schedule", json + " -> 'schedule'"), ("budget", json + " -> 'budget'"),
+                ("goals", json + " -> 'goals'"), ("metadata", json + " -> 'metadata'"), ("definition_pb", "$\(first + 7)::bytea"),
+            ]
+        }
+
+        /// The parameter number of the whole definition's JSON (for the version row).
+        static func jsonParameter(from first: Int) -> Int { first + 6 }
     }
 }

@@ -22,28 +22,49 @@ public struct CampaignStore: Sendable {
 
     // MARK: Campaigns
 
+    /// Stores a new draft, its version 1 and its audit row in one statement (one round trip, atomic).
     public func create(_ definition: CampaignDefinition, by actor: Actor, templateID: UUID? = nil, change: String = "create")
         async throws -> Campaign
     {
-        try await mutation(actor) { db in
-            let assignments = CampaignRows.definitionAssignments(from: 1)
-            let result = try await db.query(
+        let stored = try CampaignRows.StoredDefinition(definition)
+        let assignments = CampaignRows.StoredDefinition.assignments(from: 1)
+        let json = CampaignRows.StoredDefinition.jsonParameter(from: 1)
+        let detail: JSONValue? = templateID.map { ["template_id": .string($0.lowercased)] }
+        let id = UUID()
+        let result = try await translatingUnknownUser(actor) {
+            try await pool.query(
                 """
-                INSERT INTO campaigns.campaigns AS c (\(assignments.map(\.column).joined(separator: ", ")), created_by, updated_by, template_id)
-                VALUES (\(assignments.map(\.value).joined(separator: ", ")), $14, $14, $15)
-                RETURNING \(CampaignRows.campaignColumns)
-                """, try CampaignRows.definitionParameters(definition) + [actor.id, templateID])
-            let campaign = try CampaignRows.campaign(result[0])
-            try await recordVersion(db, campaign, by: actor, change: change)
-            try await audit(db, campaign.id, "create", actor, before: nil, after: campaign, detail: templateID.map { ["template_id": .string($0.lowercased)] })
-            return campaign
+                WITH c AS (
+                    INSERT INTO campaigns.campaigns AS c (\(assignments.map(\.column).joined(separator: ", ")), id, created_by, updated_by, template_id)
+                    VALUES (\(assignments.map(\.value).joined(separator: ", ")), $9, $10, $10, $11)
+                    RETURNING c.id, c.version, c.status, c.created_at, c.updated_at),
+                v AS (
+                    INSERT INTO campaigns.campaign_versions (campaign_id, version, definition, created_by, change)
+                    SELECT c.id, c.version, $\(json)::jsonb, $10, $12 FROM c),
+                a AS (
+                    INSERT INTO campaigns.campaign_audit (campaign_id, action, actor, after_version, after_status, detail)
+                    SELECT c.id, 'create', $10, c.version, c.status, $13::jsonb FROM c)
+                SELECT c.version, c.status::text AS status, c.created_at, c.updated_at FROM c
+                """, stored.parameters + [id, actor.id, templateID, change, try detail.map { try PostgresJSON(encoding: $0) }])
         }
+        let row = result[0]
+        return Campaign(
+            id: id, definition: definition, status: try CampaignRows.enumeration(row, "status", CampaignStatus.self),
+            version: try row.decode("version"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"),
+            createdBy: actor.id, updatedBy: actor.id, templateID: templateID)
     }
 
     public func get(_ id: UUID) async throws -> Campaign {
         let result = try await pool.query("SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
         guard let row = result.first else { throw Self.notFound(id) }
         return try CampaignRows.campaign(row)
+    }
+
+    /// A campaign as an encoded `Campaign` message, read without decoding its definition.
+    public func encoded(_ id: UUID) async throws -> [UInt8] {
+        let result = try await pool.query("SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
+        guard let row = result.first else { throw Self.notFound(id) }
+        return try CampaignRows.encodedCampaign(row)
     }
 
     /// Replaces the definition of a campaign at `expectedVersion` (ABORTED if someone changed it since).
@@ -61,15 +82,25 @@ public struct CampaignStore: Sendable {
                 throw ServiceError.failedPrecondition(
                     "cannot \(action) a campaign that is \(before.status.rawValue) (\(action) needs draft, scheduled or paused)")
             }
-            let assignments = CampaignRows.definitionAssignments(from: 3)
+            let stored = try CampaignRows.StoredDefinition(definition)
+            let assignments = CampaignRows.StoredDefinition.assignments(from: 1)
+            let json = CampaignRows.StoredDefinition.jsonParameter(from: 1)
             let result = try await db.query(
                 """
-                UPDATE campaigns.campaigns AS c SET \(assignments.map { "\($0.column) = \($0.value)" }.joined(separator: ", ")),
-                    version = c.version + 1, updated_at = now(), updated_by = $2
-                WHERE c.id = $1 RETURNING \(CampaignRows.campaignColumns)
-                """, [id, actor.id] + (try CampaignRows.definitionParameters(definition)))
-            let after = try CampaignRows.campaign(result[0])
-            try await recordVersion(db, after, by: actor, change: change)
+                WITH c AS (
+                    UPDATE campaigns.campaigns AS c SET \(assignments.map { "\($0.column) = \($0.value)" }.joined(separator: ", ")),
+                        version = c.version + 1, updated_at = now(), updated_by = $10
+                    WHERE c.id = $9 RETURNING c.id, c.version, c.updated_at),
+                v AS (
+                    INSERT INTO campaigns.campaign_versions (campaign_id, version, definition, created_by, change)
+                    SELECT c.id, c.version, $\(json)::jsonb, $10, $11 FROM c)
+                SELECT c.version, c.updated_at FROM c
+                """, stored.parameters + [id, actor.id, change])
+            var after = before
+            after.definition = definition
+            after.version = try result[0].decode("version")
+            after.updatedAt = try result[0].decode("updated_at")
+            after.updatedBy = actor.id
             try await audit(db, id, action, actor, before: before, after: after, detail: nil)
             return after
         }
@@ -148,7 +179,14 @@ public struct CampaignStore: Sendable {
 
     // MARK: Lists
 
-    public func list(_ filter: CampaignFilter, page: PageRequest) async throws -> Page<Campaign> {
+    /// A campaign of a list, as an encoded `Campaign` message, with the key the next page starts after.
+    public struct EncodedCampaign: Sendable {
+        public let message: [UInt8]
+        let createdAt: Date
+        let id: UUID
+    }
+
+    public func list(_ filter: CampaignFilter, page: PageRequest) async throws -> Page<EncodedCampaign> {
         var conditions: [String] = []
         var parameters: [any PostgresEncodable] = []
         func add(_ condition: (Int) -> String, _ value: any PostgresEncodable) {
@@ -170,11 +208,13 @@ public struct CampaignStore: Sendable {
         parameters.append(page.size + 1)
         let result = try await pool.query(
             """
-            SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c
+            SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY c.created_at DESC, c.id DESC LIMIT $\(parameters.count)
             """, parameters)
-        let campaigns = try result.map(CampaignRows.campaign)
+        let campaigns = try result.map {
+            EncodedCampaign(message: try CampaignRows.encodedCampaign($0), createdAt: try $0.decode("created_at"), id: try $0.decode("id"))
+        }
         return Page(items: campaigns, size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
@@ -296,12 +336,6 @@ public struct CampaignStore: Sendable {
         let result = try await db.query("SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1 FOR UPDATE", [id])
         guard let row = result.first else { throw Self.notFound(id) }
         return try CampaignRows.campaign(row)
-    }
-
-    func recordVersion(_ db: PostgresConnection, _ campaign: Campaign, by actor: Actor, change: String) async throws {
-        try await db.query(
-            "INSERT INTO campaigns.campaign_versions (campaign_id, version, definition, created_by, change) VALUES ($1, $2, $3::jsonb, $4, $5)",
-            [campaign.id, campaign.version, try PostgresJSON(encoding: campaign.definition), actor.id, change])
     }
 
     func audit(_ db: PostgresConnection, _ id: UUID, _ action: String, _ actor: Actor, before: Campaign?, after: Campaign, detail: JSONValue?)

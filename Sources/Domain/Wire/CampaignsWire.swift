@@ -51,30 +51,44 @@ extension CampaignDefinition {
 }
 
 extension Campaign {
-    /// Writes a `Campaign` message.
+    /// Writes a `Campaign` message: the definition's fields and the state Herald maintains.
     public func write(to b: MessageBuilder) {
-        let d = definition
+        definition.writeAsCampaign(to: b)
+        writeState(to: b)
+    }
+
+    /// Writes the fields of a `Campaign` message that are not part of its definition (id, status, version,
+    /// timestamps, users, template, the budget's spend). Protobuf concatenation merges a message holding these
+    /// with one holding `CampaignDefinition.writeAsCampaign`'s fields into the whole campaign.
+    public func writeState(to b: MessageBuilder) {
         b.set(1, id.lowercased)
-        b.set(2, d.name)
-        b.set(3, d.description)
-        b.set(4, enum: d.type)
         b.set(5, enum: status)
-        b.set(6, enums: d.channels)
-        b.set(7, repeated: d.targetSegments)
-        b.message(8) { d.workflow.write(to: $0) }
-        if let personalization = d.personalization { b.message(9) { personalization.write(to: $0) } }
-        b.messages(10, count: d.abTests.count) { d.abTests[$0].write(to: $1) }
-        if let schedule = d.schedule { b.message(11) { schedule.write(to: $0) } }
-        if let budget = d.budget { b.message(12) { budget.write(to: $0, spent: spent) } }
-        b.messages(13, count: d.goals.count) { d.goals[$0].write(to: $1) }
+        if spent != 0 { b.message(12) { $0.set(4, spent) } }
         b.set(14, date: createdAt)
         b.set(15, date: updatedAt)
         b.set(16, createdBy.lowercased)
         b.set(17, version)
-        b.set(18, repeated: d.tags)
-        b.set(19, object: d.metadata)
         if let updatedBy { b.set(20, updatedBy.lowercased) }
         if let templateID { b.set(21, templateID.lowercased) }
+    }
+}
+
+extension CampaignDefinition {
+    /// Writes the definition's fields with the field numbers of a `Campaign` message (see `Campaign.writeState`).
+    public func writeAsCampaign(to b: MessageBuilder) {
+        b.set(2, name)
+        b.set(3, description)
+        b.set(4, enum: type)
+        b.set(6, enums: channels)
+        b.set(7, repeated: targetSegments)
+        b.message(8) { workflow.write(to: $0) }
+        if let personalization { b.message(9) { personalization.write(to: $0) } }
+        b.messages(10, count: abTests.count) { abTests[$0].write(to: $1) }
+        if let schedule { b.message(11) { schedule.write(to: $0) } }
+        if let budget { b.message(12) { budget.write(to: $0, spent: 0) } }
+        b.messages(13, count: goals.count) { goals[$0].write(to: $1) }
+        b.set(18, repeated: tags)
+        b.set(19, object: metadata)
     }
 }
 
