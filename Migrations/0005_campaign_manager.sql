@@ -17,8 +17,9 @@ ALTER TABLE campaigns.campaigns
     ADD COLUMN template_id UUID,
     ADD COLUMN spent DOUBLE PRECISION NOT NULL DEFAULT 0,  -- the budget's spent, maintained by delivery
     -- The definition's fields encoded as a herald.campaigns.v1.Campaign message, written with the JSON columns
-    -- whenever the definition changes: GetCampaign and ListCampaigns answer from it without decoding JSON.
-    ADD COLUMN definition_pb BYTEA NOT NULL,
+    -- whenever campaign-manager changes the definition: GetCampaign and ListCampaigns answer from it without
+    -- decoding JSON. NULL (a row written by other means) makes them encode from the JSON columns instead.
+    ADD COLUMN definition_pb BYTEA,
     ADD CONSTRAINT fk_campaigns_updated_by FOREIGN KEY (updated_by) REFERENCES users.users(id),
     ADD CONSTRAINT fk_campaigns_template FOREIGN KEY (template_id) REFERENCES campaigns.campaign_templates(id),
     ALTER COLUMN version SET NOT NULL,

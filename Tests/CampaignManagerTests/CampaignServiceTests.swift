@@ -243,6 +243,21 @@ struct CampaignServiceTests {
         }
     }
 
+    @Test("a campaign row written without its stored encoding is read from its JSON columns")
+    func rowWithoutEncoding() async throws {
+        try await Harness.with { h in
+            let created = try await h.create()
+            let id = try #require(created["id"].string)
+            try await h.pool.query(
+                "UPDATE campaigns.campaigns SET definition_pb = NULL, name = 'Renamed in SQL' WHERE id = $1", [UUID(uuidString: id)!])
+            let got = try await h.call("GetCampaign", "{\"campaignId\": \"\(id)\"}")["campaign"]
+            #expect(got["name"].string == "Renamed in SQL")
+            #expect(got["workflow"] == created["workflow"])
+            let listed = try await h.call("ListCampaigns", "{}")["campaigns"]
+            #expect(listed[0]["name"].string == "Renamed in SQL")
+        }
+    }
+
     @Test("WatchCampaignStatus sends the current status, then each change as it commits")
     func watch() async throws {
         try await Harness.with { h in

@@ -32,11 +32,13 @@ struct ServiceProcessTests {
             "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
             environment: Self.quiet.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
         defer { server.stop() }
-        let port = try Self.port(from: server.firstLine())
-        let result = try runProcess(
+        let port = try Self.port(from: try await offPool { server.firstLine() })
+        let result = try await offPool {
+            try runProcess(
             python,
             [TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/campaign_client.py").path,
              "--protos", TestEnvironment.root.appendingPathComponent("Protos").path, "--target", "127.0.0.1:\(port)", "--user", db.user])
+        }
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.hasPrefix("ok: "), "\(result.stdoutText)")
     }
@@ -51,7 +53,7 @@ struct ServiceProcessTests {
             "\(TestEnvironment.binDirectory)/heraldctl", ["up", "--state-dir", state, "--database-url", db.url],
             environment: Self.quiet.merging(["CAMPAIGN_SERVICE_PORT": "\(port)"]) { $1 })
         defer { up.stop() }
-        #expect(up.firstLine().contains("database"))
+        #expect(try await offPool { up.firstLine() }.contains("database"))
         let client = GRPCClient(host: "127.0.0.1", port: port)
         defer { client.close() }
         try await waitUntilServing(client, within: .seconds(30))
@@ -75,7 +77,7 @@ struct ServiceProcessTests {
         for (id, version) in acknowledged {
             #expect(try await CampaignCalls.version(client, id: id) == version)
         }
-        let output = up.remainingOutput()
+        let output = try await offPool { up.remainingOutput() }
         #expect(output.contains("campaign-manager killed by signal 9; restarting"))
         #expect(output.contains("[heraldctl] stopped"))
     }
@@ -88,28 +90,31 @@ struct ServiceProcessTests {
             "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
             environment: Self.quiet.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
         defer { server.stop() }
-        let endpoint = "127.0.0.1:\(try Self.port(from: server.firstLine()))"
-        func ctl(_ arguments: [String]) throws -> ProcessOutput {
-            try runProcess(
-                "\(TestEnvironment.binDirectory)/heraldctl", ["campaign"] + arguments + ["--server", endpoint, "--as", db.user],
-                directory: TestEnvironment.root)
+        let endpoint = "127.0.0.1:\(try Self.port(from: try await offPool { server.firstLine() }))"
+        let user = db.user
+        func ctl(_ arguments: [String]) async throws -> ProcessOutput {
+            try await offPool {
+                try runProcess(
+                    "\(TestEnvironment.binDirectory)/heraldctl", ["campaign"] + arguments + ["--server", endpoint, "--as", user],
+                    directory: TestEnvironment.root)
+            }
         }
-        let created = try ctl(["create", "-f", "Config/examples/welcome-campaign.yaml", "--json"])
+        let created = try await ctl(["create", "-f", "Config/examples/welcome-campaign.yaml", "--json"])
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(created.stdoutText.firstMatch(of: /"id": "([0-9a-f-]{36})"/)?.1).description
-        let list = try ctl(["list", "--tag", "demo"])
+        let list = try await ctl(["list", "--tag", "demo"])
         #expect(list.stdoutText.contains(id) && list.stdoutText.contains("Welcome series  one_time  draft"), "\(list.stdoutText)")
-        let updated = try ctl(["update", id, "-f", "Config/examples/welcome-campaign-v2.yaml"])
+        let updated = try await ctl(["update", id, "-f", "Config/examples/welcome-campaign-v2.yaml"])
         #expect(updated.stdoutText.contains("version 2"), "\(updated.stdoutText)\(updated.stderr)")
-        let rolled = try ctl(["rollback", id, "--to", "1"])
+        let rolled = try await ctl(["rollback", id, "--to", "1"])
         #expect(rolled.stdoutText.contains("Welcome series  (\(id))") && rolled.stdoutText.contains("version 3"), "\(rolled.stdoutText)")
-        let versions = try ctl(["versions", id])
+        let versions = try await ctl(["versions", id])
         #expect(versions.stdoutText.contains("rollback to 1"))
-        #expect(try ctl(["execute", id]).stdoutText.contains("pending"))
-        let illegal = try ctl(["archive", id])
+        #expect(try await ctl(["execute", id]).stdoutText.contains("pending"))
+        let illegal = try await ctl(["archive", id])
         #expect(illegal.status != 0)
         #expect(illegal.stderr.contains("FAILED_PRECONDITION: cannot archive a campaign that is active (archive needs completed)"))
-        let missingFile = try ctl(["create", "-f", "/nonexistent.yaml"])
+        let missingFile = try await ctl(["create", "-f", "/nonexistent.yaml"])
         #expect(missingFile.status != 0 && missingFile.stderr.contains("cannot read /nonexistent.yaml"))
     }
 

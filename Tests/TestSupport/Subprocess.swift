@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a finished program printed.
-public struct ProcessOutput {
+public struct ProcessOutput: Sendable {
     public let status: Int32
     public let stdout: [UInt8]
     public let stderr: String
@@ -102,4 +102,13 @@ public final class RunningProcess: @unchecked Sendable {  // unchecked: the Proc
     }
 
     deinit { stop() }
+}
+
+/// Runs blocking work (waiting for a child process) on a thread of its own, so that it never holds one of the
+/// few threads of Swift's cooperative pool: with two cores, two blocked waits starve every other test of the
+/// process, and their PostgreSQL connects time out.
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
 }

@@ -12,8 +12,11 @@ public enum TestDatabase {
         return url
     }
 
+    /// A generous connect timeout: under the full parallel suite on two cores, a connect from the process whose
+    /// suites wait on child processes now and then took more than 5 s (cause not yet found; see the notes of
+    /// issue 7). A connect that takes 30 s is still reported as the failure it is.
     public static func configuration(url: String = url) -> PostgresConnection.Configuration {
-        .init(conninfo: url, connectTimeout: .seconds(5))
+        .init(conninfo: url, connectTimeout: .seconds(30))
     }
 
     public static func connect() async throws -> PostgresConnection {

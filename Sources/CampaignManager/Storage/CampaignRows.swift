@@ -81,14 +81,16 @@ enum CampaignRows {
 
     static let campaignType = HeraldAPI.registry.message("herald.campaigns.v1.Campaign")!
 
-    /// A `Campaign` message from `encodedColumns`: the stored encoding of the definition followed by the state.
-    static func encodedCampaign(_ row: PostgresRow) throws -> [UInt8] {
+    /// A `Campaign` message from `encodedColumns`: the stored encoding of the definition followed by the state;
+    /// nil when the row has no stored encoding.
+    static func encodedCampaign(_ row: PostgresRow) throws -> [UInt8]? {
+        guard let definition = try row.decode("definition_pb", as: Data?.self) else { return nil }
         let state = Campaign(
             id: try row.decode("id"), definition: CampaignDefinition(name: "", type: nil, channels: [], workflow: WorkflowDefinition()),
             status: try enumeration(row, "status", CampaignStatus.self), version: try row.decode("version"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"), createdBy: try row.decode("created_by"),
             updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"), spent: try row.decode("spent"))
-        return [UInt8](try row.decode("definition_pb", as: Data.self)) + (try campaignType.encode { state.writeState(to: $0) })
+        return [UInt8](definition) + (try campaignType.encode { state.writeState(to: $0) })
     }
 
     /// How a definition is stored: its typed columns from parameters of their own, its JSON columns from one jsonb

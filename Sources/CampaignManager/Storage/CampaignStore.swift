@@ -64,7 +64,14 @@ public struct CampaignStore: Sendable {
     public func encoded(_ id: UUID) async throws -> [UInt8] {
         let result = try await pool.query("SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
         guard let row = result.first else { throw Self.notFound(id) }
-        return try CampaignRows.encodedCampaign(row)
+        if let message = try CampaignRows.encodedCampaign(row) { return message }
+        return try await encodeFromColumns(id)
+    }
+
+    /// The slow path for rows without a stored encoding: decode the JSON columns, encode the campaign.
+    func encodeFromColumns(_ id: UUID) async throws -> [UInt8] {
+        let campaign = try await get(id)
+        return try CampaignRows.campaignType.encode { campaign.write(to: $0) }
     }
 
     /// Replaces the definition of a campaign at `expectedVersion` (ABORTED if someone changed it since).
@@ -160,21 +167,24 @@ public struct CampaignStore: Sendable {
             """, [id])
     }
 
+    /// The campaign's status and latest execution, read in one statement (one snapshot: a watcher never sees a
+    /// status from before a commit with an execution from after it).
     public func status(_ id: UUID) async throws -> CampaignStatusReport {
-        try await pool.withConnection { db in
-            let result = try await db.query(
-                "SELECT c.status::text AS status, c.version, c.updated_at FROM campaigns.campaigns c WHERE c.id = $1", [id])
-            guard let row = result.first else { throw Self.notFound(id) }
-            let executions = try await db.query(
-                """
-                SELECT \(CampaignRows.executionColumns) FROM campaigns.campaign_executions e
-                WHERE e.campaign_id = $1 ORDER BY e.requested_at DESC LIMIT 1
-                """, [id])
-            return CampaignStatusReport(
-                campaignID: id, status: try CampaignRows.enumeration(row, "status", CampaignStatus.self),
-                version: try row.decode("version"), currentExecution: try executions.first.map(CampaignRows.execution),
-                updatedAt: try row.decode("updated_at"))
-        }
+        let result = try await pool.query(
+            """
+            SELECT c.status::text AS campaign_status, c.version, c.updated_at, e.id AS execution, \(CampaignRows.executionColumns)
+            FROM campaigns.campaigns c
+            LEFT JOIN LATERAL (
+                SELECT * FROM campaigns.campaign_executions x WHERE x.campaign_id = c.id ORDER BY x.requested_at DESC LIMIT 1
+            ) e ON true
+            WHERE c.id = $1
+            """, [id])
+        guard let row = result.first else { throw Self.notFound(id) }
+        return CampaignStatusReport(
+            campaignID: id, status: try CampaignRows.enumeration(row, "campaign_status", CampaignStatus.self),
+            version: try row.decode("version"),
+            currentExecution: row.isNull("execution") ? nil : try CampaignRows.execution(row),
+            updatedAt: try row.decode("updated_at"))
     }
 
     // MARK: Lists
@@ -212,8 +222,12 @@ public struct CampaignStore: Sendable {
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY c.created_at DESC, c.id DESC LIMIT $\(parameters.count)
             """, parameters)
-        let campaigns = try result.map {
-            EncodedCampaign(message: try CampaignRows.encodedCampaign($0), createdAt: try $0.decode("created_at"), id: try $0.decode("id"))
+        var campaigns: [EncodedCampaign] = []
+        for row in result {
+            let id: UUID = try row.decode("id")
+            var message = try CampaignRows.encodedCampaign(row)
+            if message == nil { message = try await encodeFromColumns(id) }
+            campaigns.append(EncodedCampaign(message: message!, createdAt: try row.decode("created_at"), id: id))
         }
         return Page(items: campaigns, size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
