@@ -27,6 +27,9 @@ public final class EventLoopGroup: Sendable {
         for loop in loops { loop.shutdown() }
     }
 
-    /// A process-wide group with one loop per core, created on first use and never shut down.
-    public static let shared = EventLoopGroup()
+    /// A process-wide group, created on first use and never shut down: one loop per core, or
+    /// `HERALD_EVENT_LOOPS` of them.
+    public static let shared = EventLoopGroup(
+        loopCount: ProcessInfo.processInfo.environment["HERALD_EVENT_LOOPS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+            ?? ProcessInfo.processInfo.activeProcessorCount)
 }
