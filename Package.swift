@@ -80,6 +80,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Pure state machines for inter-service calls: circuit breaker, retries (gRFC A6), backoff, bulkhead.
+        .target(name: "Resilience", dependencies: ["HeraldCore"], swiftSettings: strict),
+
         // Layer 4: the API — Swift schemas of every message in Protos/.
         .target(name: "API", dependencies: ["Codec", "RPC"], swiftSettings: strict),
 
@@ -138,6 +141,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "TestSupport"], exclude: ["Python"],
             swiftSettings: strict),
+        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
     ]
 )
