@@ -83,6 +83,12 @@ let package = Package(
         // Pure state machines for inter-service calls: circuit breaker, retries (gRFC A6), backoff, bulkhead.
         .target(name: "Resilience", dependencies: ["HeraldCore"], swiftSettings: strict),
 
+        // Layer 4½: every inter-service call — balancing, deadlines, retries, breakers, bulkheads — over the RPC client.
+        .target(
+            name: "ServiceClients",
+            dependencies: ["Resilience", "RPC", "API", "EventLoop", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
         // Layer 4: the API — Swift schemas of every message in Protos/.
         .target(name: "API", dependencies: ["Codec", "RPC"], swiftSettings: strict),
 
@@ -142,6 +148,8 @@ let package = Package(
             name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "TestSupport"], exclude: ["Python"],
             swiftSettings: strict),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ServiceClientsTests", dependencies: ["ServiceClients", "Resilience", "RPC", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
     ]
 )

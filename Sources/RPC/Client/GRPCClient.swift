@@ -31,11 +31,12 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     }
 
     /// Sends one request (gzip'd when `compressed`) and returns the response, or throws `RPCError` with the call's
-    /// status.
+    /// status. Inside a handler the call's deadline is at most the handler's own (`CallContext`).
     public func unary(
         _ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil,
         compressed: Bool = false
     ) async throws -> Response {
+        let timeout = try Self.effectiveTimeout(timeout)
         let call = ClientCall(path: path, request: request, metadata: metadata, timeout: timeout, compressed: compressed)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response, any Error>) in
@@ -47,10 +48,20 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
         }
     }
 
-    /// Opens a streaming call (client, server or bidirectional streaming). `compressed` gzips the requests.
+    /// The shorter of `timeout` and the time left of the call being handled (`CallContext`), if any.
+    static func effectiveTimeout(_ timeout: Duration?) throws -> Duration? {
+        guard let remaining = CallContext.remaining else { return timeout }
+        guard remaining > .zero else { throw RPCError(.deadlineExceeded, "the deadline of the call being handled has passed") }
+        return timeout.map { min($0, remaining) } ?? remaining
+    }
+
+    /// Opens a streaming call (client, server or bidirectional streaming). `compressed` gzips the requests. Inside a
+    /// handler the call's deadline is at most the handler's own (`CallContext`).
     public func stream(_ path: String, metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false)
         -> ClientStream
     {
+        let remaining = CallContext.remaining
+        let timeout = remaining.map { left in timeout.map { min($0, left) } ?? max(left, .zero) } ?? timeout
         let stream = ClientStream(loop: loop, path: path, metadata: metadata, timeout: timeout, compressRequests: compressed)
         loop.execute { [self] in
             do {
@@ -152,7 +163,10 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
         }
         guard code == 0 else {
             let message = statusSource.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? ""
-            continuation.resume(throwing: RPCError(StatusCode(rawValue: code), message))
+            var error = RPCError(StatusCode(rawValue: code), message)
+            error.trailingMetadata = statusSource.filter { !$0.name.hasPrefix(":") }
+            error.responseStarted = !trailers.isEmpty
+            continuation.resume(throwing: error)
             return
         }
         guard messages.count == 1 else {

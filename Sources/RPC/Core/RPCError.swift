@@ -4,11 +4,22 @@ import HeraldCore
 public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, StatusConvertibleError {
     public var code: StatusCode
     public var message: String
+    /// A client's view of a failed call: the response's trailing metadata (`grpc-retry-pushback-ms` among it).
+    public var trailingMetadata: [(name: String, value: String)] = []
+    /// A client's view of a failed call: response headers had arrived before the status (gRFC A6: the call was
+    /// committed, and is not retried).
+    public var responseStarted = false
 
     public init(_ code: StatusCode, _ message: String) {
         self.code = code
         self.message = message
     }
+
+    /// Equal statuses: the same code and message (the client-side details are not compared).
+    public static func == (a: RPCError, b: RPCError) -> Bool { a.code == b.code && a.message == b.message }
+
+    /// A trailing metadata value, for a client inspecting why a call failed.
+    public func trailer(_ name: String) -> String? { trailingMetadata.first { $0.name == name }?.value }
 
     public var statusCode: StatusCode { code }
     public var statusMessage: String { message }

@@ -104,11 +104,13 @@ final class ServerConnection: HTTP2SessionDelegate {
             stream.requests = continuation
             let registry = self.registry
             stream.task = Task(executorPreference: loop) {
-                do {
-                    try await registry.intercepted(context) { try await streaming(requests, writer, context) }
-                    writer.finish(nil)
-                } catch {
-                    writer.finish(context.status(of: error))
+                await CallContext.$deadline.withValue(context.deadline) {
+                    do {
+                        try await registry.intercepted(context) { try await streaming(requests, writer, context) }
+                        writer.finish(nil)
+                    } catch {
+                        writer.finish(context.status(of: error))
+                    }
                 }
             }
         }
@@ -157,14 +159,16 @@ final class ServerConnection: HTTP2SessionDelegate {
             let request = stream.unaryRequests.removeFirst()
             let registry = self.registry
             stream.task = Task(executorPreference: loop) {
-                do {
-                    if registry.interceptors.isEmpty {
-                        writer.sendFinal(try await handler(request, context))
-                    } else {
-                        try await registry.intercepted(context) { writer.sendFinal(try await handler(request, context)) }
+                await CallContext.$deadline.withValue(context.deadline) {
+                    do {
+                        if registry.interceptors.isEmpty {
+                            writer.sendFinal(try await handler(request, context))
+                        } else {
+                            try await registry.intercepted(context) { writer.sendFinal(try await handler(request, context)) }
+                        }
+                    } catch {
+                        writer.finish(context.status(of: error))
                     }
-                } catch {
-                    writer.finish(context.status(of: error))
                 }
             }
             return

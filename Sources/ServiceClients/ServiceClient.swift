@@ -1,0 +1,215 @@
+import EventLoop
+import Foundation
+import HeraldCore
+import Logging
+import RPC
+import Resilience
+import Synchronization
+
+/// How every Herald service calls another: one client per target, over its endpoints, with a deadline on every
+/// call (never later than the deadline of the call being handled, see `CallContext`), load balancing across the
+/// endpoints in rotation, gRFC A6 retries (per-method policy, throttling, server pushback,
+/// `grpc-previous-rpc-attempts`, no retry once response headers arrived), circuit breakers per endpoint and per
+/// target, and a bulkhead. A slow or dead service makes its callers fail fast and clearly instead of piling up.
+public final class ServiceClient: Sendable {
+    public let target: String
+    public let configuration: ServiceClientConfiguration
+    let subchannels: [Subchannel]
+    private let targetBreaker: Mutex<CircuitBreaker>
+    private let throttle: Mutex<RetryThrottle?>
+    private let bulkhead: Mutex<BulkheadState>
+    private let cursor = Atomic(0)
+    private let logger: Logger
+
+    private struct BulkheadState {
+        var bulkhead: Bulkhead
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var nextID = 0
+    }
+
+    /// - Parameter target: a name for messages and logs, e.g. "campaign-manager".
+    public init(target: String, _ configuration: ServiceClientConfiguration, group: EventLoopGroup = .shared) {
+        precondition(!configuration.endpoints.isEmpty, "a target needs at least one endpoint")
+        self.target = target
+        self.configuration = configuration
+        subchannels = configuration.endpoints.map {
+            Subchannel(host: $0.host, port: $0.port, breaker: configuration.endpointBreaker, loop: group.next())
+        }
+        targetBreaker = Mutex(CircuitBreaker(configuration.targetBreaker))
+        throttle = Mutex(configuration.throttle.map { RetryThrottle(maxTokens: $0.maxTokens, tokenRatio: $0.tokenRatio) })
+        bulkhead = Mutex(BulkheadState(bulkhead: Bulkhead(maxConcurrent: configuration.maxConcurrentCalls, maxQueued: configuration.maxQueuedCalls)))
+        logger = Logger(label: "herald.client.\(target)")
+        if let service = configuration.healthService {
+            for subchannel in subchannels { subchannel.watchHealth(service, logger: logger) }
+        }
+    }
+
+    public func close() {
+        for subchannel in subchannels { subchannel.close() }
+    }
+
+    /// A unary call to `path` (`/pkg.Service/Method`).
+    public func unary(_ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil)
+        async throws -> GRPCClient.Response
+    {
+        let method = String(path.split(separator: "/").last ?? "")
+        var budget = timeout ?? configuration.timeout(for: method, path: path)
+        if let remaining = CallContext.remaining { budget = min(budget, remaining) }
+        guard budget > .zero else { throw RPCError(.deadlineExceeded, "\(target)\(path): the deadline has already passed") }
+        let deadline = ContinuousClock.now + budget
+
+        try await enterBulkhead(path)
+        defer { leaveBulkhead() }
+        let (decision, transitions) = targetBreaker.withLock { $0.acquire(now: .now) }
+        log(transitions, scope: target)
+        guard case .permitted(let targetPermit) = decision else {
+            throw RPCError(.unavailable, "\(target): circuit breaker open for \(Self.until(decision)); failing fast without calling")
+        }
+
+        let policy = configuration.retryPolicy(for: method, path: path)
+        var random = SystemRandomNumberGenerator()
+        var attempt = 1
+        var previous: Subchannel?
+        while true {
+            let (subchannel, permit) = try pick(avoiding: previous)
+            var headers = metadata
+            if attempt > 1 { headers.append(("grpc-previous-rpc-attempts", String(attempt - 1))) }
+            subchannel.outstanding.add(1, ordering: .relaxed)
+            do {
+                let response = try await subchannel.client.unary(path, request, metadata: headers, timeout: deadline - .now)
+                subchannel.outstanding.subtract(1, ordering: .relaxed)
+                finished(subchannel, permit, targetPermit, .success)
+                return response
+            } catch let error as RPCError {
+                subchannel.outstanding.subtract(1, ordering: .relaxed)
+                finished(subchannel, permit, targetPermit, .failure(error.code))
+                if error.code == .cancelled || Task.isCancelled || error.responseStarted { throw error }
+                var throttleState = throttle.withLock { $0 }
+                let next = policy.decide(
+                    afterAttempt: attempt, failedWith: error.code, pushback: error.trailer("grpc-retry-pushback-ms"),
+                    remaining: deadline - .now, throttle: &throttleState, using: &random)
+                guard case .retry(let wait) = next else { throw error }
+                try await Task.sleep(for: wait)
+                attempt += 1
+                previous = subchannel
+            }
+        }
+    }
+
+    // MARK: Picking an endpoint
+
+    /// An endpoint in rotation whose breaker lets a call through, avoiding the one just tried when there is
+    /// another; UNAVAILABLE naming why each endpoint is out when none is in.
+    private func pick(avoiding previous: Subchannel?) throws -> (Subchannel, CircuitBreaker.Permit) {
+        let now = ContinuousClock.now
+        var reasons: [String] = []
+        var candidates = subchannels.filter { subchannel in
+            if let reason = subchannel.exclusion(now: now) {
+                reasons.append(reason)
+                return false
+            }
+            return true
+        }
+        if candidates.count > 1, let previous { candidates.removeAll { $0 === previous } }
+        for subchannel in order(candidates) {
+            let (decision, transitions) = subchannel.breaker.withLock { $0.acquire(now: now) }
+            log(transitions, scope: subchannel.name)
+            if case .permitted(let permit) = decision { return (subchannel, permit) }
+            reasons.append("\(subchannel.name) breaker open for \(Self.until(decision))")
+        }
+        throw RPCError(.unavailable, "\(target): no endpoint can take the call (\(reasons.joined(separator: "; ")))")
+    }
+
+    /// The candidates in the order to try them: round robin, or the less loaded of two random ones first.
+    private func order(_ candidates: [Subchannel]) -> [Subchannel] {
+        guard candidates.count > 1 else { return candidates }
+        switch configuration.loadBalancing {
+        case .roundRobin:
+            let start = cursor.add(1, ordering: .relaxed).oldValue % candidates.count
+            return Array(candidates[start...] + candidates[..<start])
+        case .powerOfTwoChoices:
+            var shuffled = candidates.shuffled()
+            if shuffled[1].outstanding.load(ordering: .relaxed) < shuffled[0].outstanding.load(ordering: .relaxed) {
+                shuffled.swapAt(0, 1)
+            }
+            return shuffled
+        }
+    }
+
+    /// Feeds a call's outcome to the endpoint's and the target's breakers, the throttle and outlier detection.
+    private func finished(_ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit, _ outcome: CircuitBreaker.Outcome) {
+        let now = ContinuousClock.now
+        if let transition = subchannel.breaker.withLock({ $0.record(permit, outcome, now: now) }) { log([transition], scope: subchannel.name) }
+        if let transition = targetBreaker.withLock({ $0.record(targetPermit, outcome, now: now) }) { log([transition], scope: target) }
+        let failed = if case .failure(let code) = outcome { configuration.endpointBreaker.failureCodes.contains(code) } else { false }
+        throttle.withLock { throttle in
+            if case .failure(let code) = outcome, configuration.retry.retryableCodes.contains(code) {
+                throttle?.recordFailure()
+            } else if !failed {
+                throttle?.recordSuccess()
+            }
+        }
+        if subchannel.recordOutcome(failed: failed, ejectAfter: configuration.ejectAfterConsecutiveFailures, ejectionTime: configuration.ejectionTime, now: now) {
+            logger.warning("endpoint ejected", metadata: ["endpoint": "\(subchannel.name)", "for": "\(configuration.ejectionTime)"])
+        }
+    }
+
+    // MARK: Bulkhead
+
+    private func enterBulkhead(_ path: String) async throws {
+        let (admission, id) = bulkhead.withLock { state -> (Bulkhead.Admission, Int) in
+            state.nextID += 1
+            return (state.bulkhead.admit(state.nextID), state.nextID)
+        }
+        switch admission {
+        case .run:
+            return
+        case .refuse:
+            throw RPCError(.resourceExhausted,
+                "\(target): \(configuration.maxConcurrentCalls) calls in flight and \(configuration.maxQueuedCalls) waiting (bulkhead full); \(path) not sent")
+        case .wait:
+            let admitted = await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let alreadyLetThrough = bulkhead.withLock { state -> Bool in
+                        if state.bulkhead.queue.contains(id) {
+                            state.waiters[id] = continuation
+                            return false
+                        }
+                        return true
+                    }
+                    if alreadyLetThrough { continuation.resume(returning: true) }
+                }
+            } onCancel: {
+                let continuation = bulkhead.withLock { state -> CheckedContinuation<Bool, Never>? in
+                    guard state.bulkhead.abandon(id) else { return nil }
+                    return state.waiters.removeValue(forKey: id)
+                }
+                continuation?.resume(returning: false)
+            }
+            if !admitted { throw CancellationError() }
+        }
+    }
+
+    private func leaveBulkhead() {
+        let next = bulkhead.withLock { state -> CheckedContinuation<Bool, Never>? in
+            guard let id = state.bulkhead.release() else { return nil }
+            return state.waiters.removeValue(forKey: id)
+        }
+        next?.resume(returning: true)
+    }
+
+    // MARK: Logging
+
+    private func log(_ transitions: [CircuitBreaker.Transition], scope: String) {
+        for transition in transitions {
+            logger.warning("circuit breaker", metadata: ["scope": "\(scope)", "from": "\(transition.from)", "to": "\(transition.to)", "reason": "\(transition.reason)"])
+        }
+    }
+
+    static func until(_ decision: CircuitBreaker.Decision) -> String {
+        guard case .rejected(let until) = decision else { return "" }
+        let left = until - .now
+        let date = Date().addingTimeInterval(Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+        return "\(left.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated))) (until \(date.formatted(.iso8601)))"
+    }
+}

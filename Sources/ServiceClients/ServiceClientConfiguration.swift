@@ -1,0 +1,52 @@
+import HeraldCore
+import Resilience
+
+/// How one target (a service, reached at one or more endpoints) is called: endpoints, balancing, deadlines,
+/// retries, breakers, bulkhead and health checking. Defaults follow gRFC A6 and resilience4j (see
+/// ../shared/FACTS.md) with a breaker sized for a service's traffic rather than resilience4j's 100-call minimum.
+public struct ServiceClientConfiguration: Sendable {
+    public enum LoadBalancing: String, Sendable {
+        case roundRobin = "round_robin"
+        /// Of two endpoints picked at random, the one with fewer calls outstanding.
+        case powerOfTwoChoices = "power_of_two_choices"
+    }
+
+    /// `host:port` of each endpoint (IPv4 literals or names resolved when the client starts).
+    public var endpoints: [(host: String, port: Int)]
+    public var loadBalancing: LoadBalancing = .roundRobin
+    /// Every call has a deadline: this one unless the method has its own or the caller passes one.
+    public var defaultTimeout: Duration = .seconds(10)
+    /// By method name (`CreateCampaign`) or full path.
+    public var methodTimeouts: [String: Duration] = [:]
+    public var retry = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1), backoffMultiplier: 2,
+        retryableCodes: [.unavailable])
+    public var methodRetry: [String: RetryPolicy] = [:]
+    /// gRFC A6 throttling per target; nil turns it off.
+    public var throttle: (maxTokens: Double, tokenRatio: Double)? = (10, 0.1)
+    public var endpointBreaker = CircuitBreaker.Configuration(
+        window: .count(50), failureRateThreshold: 50, minimumCalls: 20, openDuration: .seconds(10), halfOpenProbes: 3,
+        probeTimeout: .seconds(5))
+    public var targetBreaker = CircuitBreaker.Configuration(
+        window: .time(seconds: 10), failureRateThreshold: 80, minimumCalls: 50, openDuration: .seconds(5), halfOpenProbes: 5,
+        probeTimeout: .seconds(5))
+    public var maxConcurrentCalls = 256
+    public var maxQueuedCalls = 256
+    /// The service name to watch over grpc.health.v1 at each endpoint; nil: no health checking.
+    public var healthService: String?
+    /// Consecutive failures after which an endpoint is ejected from the rotation, and for how long.
+    public var ejectAfterConsecutiveFailures = 5
+    public var ejectionTime: Duration = .seconds(10)
+
+    public init(endpoints: [(host: String, port: Int)], healthService: String? = nil) {
+        self.endpoints = endpoints
+        self.healthService = healthService
+    }
+
+    func timeout(for method: String, path: String) -> Duration {
+        methodTimeouts[method] ?? methodTimeouts[path] ?? defaultTimeout
+    }
+
+    func retryPolicy(for method: String, path: String) -> RetryPolicy {
+        methodRetry[method] ?? methodRetry[path] ?? retry
+    }
+}

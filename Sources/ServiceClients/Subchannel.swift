@@ -1,0 +1,105 @@
+import API
+import EventLoop
+import Foundation
+import Logging
+import RPC
+import Resilience
+import Synchronization
+
+/// One endpoint of a target: its connection, its breaker, its health as the endpoint reports it over
+/// grpc.health.v1 Watch, and the outlier state that ejects it after consecutive failures.
+final class Subchannel: Sendable {
+    let host: String
+    let port: Int
+    let client: GRPCClient
+    let breaker: Mutex<CircuitBreaker>
+    /// Calls in flight on this endpoint (power-of-two-choices balances on it).
+    let outstanding = Atomic(0)
+    private let state = Mutex(State())
+    private let watcher = Mutex<Task<Void, Never>?>(nil)
+
+    enum Health: Sendable, Equatable {
+        case unknown, serving, notServing
+    }
+
+    private struct State {
+        var health = Health.unknown
+        var consecutiveFailures = 0
+        var ejectedUntil: ContinuousClock.Instant?
+    }
+
+    var name: String { "\(host):\(port)" }
+
+    init(host: String, port: Int, breaker: CircuitBreaker.Configuration, loop: EventLoop) {
+        self.host = host
+        self.port = port
+        client = GRPCClient(host: host, port: port, loop: loop)
+        self.breaker = Mutex(CircuitBreaker(breaker))
+    }
+
+    var health: Health { state.withLock { $0.health } }
+
+    /// Why this endpoint is out of the rotation now, or nil if it is in.
+    func exclusion(now: ContinuousClock.Instant) -> String? {
+        let (health, ejected) = state.withLock { ($0.health, $0.ejectedUntil) }
+        if health == .notServing { return "\(name) reports NOT_SERVING" }
+        if let ejected, ejected > now { return "\(name) ejected for \(ejected - now) after consecutive failures" }
+        if case .open(let until) = breaker.withLock({ $0.state }), until > now { return "\(name) breaker open for \(until - now)" }
+        return nil
+    }
+
+    /// Outlier detection: a success resets the count; the n-th consecutive failure ejects the endpoint.
+    func recordOutcome(failed: Bool, ejectAfter: Int, ejectionTime: Duration, now: ContinuousClock.Instant) -> Bool {
+        state.withLock { s in
+            guard failed else {
+                s.consecutiveFailures = 0
+                return false
+            }
+            s.consecutiveFailures += 1
+            guard s.consecutiveFailures >= ejectAfter else { return false }
+            s.consecutiveFailures = 0
+            s.ejectedUntil = now + ejectionTime
+            return true
+        }
+    }
+
+    /// Watches the endpoint's health for `service` until `stop`; reconnects with gRPC's connection backoff.
+    func watchHealth(_ service: String, logger: Logger) {
+        let task = Task { [weak self] in
+            var backoff = ConnectionBackoff()
+            backoff.initial = .milliseconds(200)
+            backoff.max = .seconds(10)
+            var random = SystemRandomNumberGenerator()
+            let registry = HeraldAPI.registry
+            let requestType = registry.message("grpc.health.v1.HealthCheckRequest")!
+            let responseType = registry.message("grpc.health.v1.HealthCheckResponse")!
+            while !Task.isCancelled, let self {
+                do {
+                    let call = client.stream("/grpc.health.v1.Health/Watch")
+                    call.send(try requestType.encode { $0.set(1, service) })
+                    call.finishSending()
+                    for try await bytes in call.responses {
+                        let status = try responseType.decode(bytes) { $0.enumValue(1) }
+                        let health: Health = status == 1 ? .serving : status == 2 ? .notServing : .unknown
+                        let changed = state.withLock { s in
+                            defer { s.health = health }
+                            return s.health != health
+                        }
+                        if changed { logger.info("endpoint health", metadata: ["endpoint": "\(name)", "health": "\(health)"]) }
+                        backoff.reset()
+                    }
+                } catch {
+                    // Unreachable or no health service: the endpoint's calls and breaker tell the rest.
+                    state.withLock { $0.health = .unknown }
+                }
+                try? await Task.sleep(for: backoff.nextDelay(using: &random))
+            }
+        }
+        watcher.withLock { $0 = task }
+    }
+
+    func close() {
+        watcher.withLock { $0?.cancel() }
+        client.close()
+    }
+}
