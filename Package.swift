@@ -21,7 +21,6 @@ let package = Package(
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
-        .executable(name: "herald-bench-campaigns", targets: ["CampaignBenchmark"]),
         .library(name: "HeraldPostgres", targets: ["Postgres"]),
         .library(name: "HeraldCodec", targets: ["Codec", "API"]),
     ],
@@ -126,10 +125,6 @@ let package = Package(
             path: "Sources/Benchmarks/PostgresBenchmark",
             swiftSettings: strict
         ),
-
-        .executableTarget(
-            name: "CampaignBenchmark", dependencies: ["RPC", "API", "Codec"], path: "Sources/Benchmarks/CampaignBenchmark",
-            swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),

@@ -162,4 +162,25 @@ struct HeraldctlRemoteTests {
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("UNAVAILABLE"))
     }
+
+    @Test("bench: counts answered calls and failures by status, with latency percentiles")
+    func bench() throws {
+        let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0"])
+        defer { server.stop() }
+        let address = "127.0.0.1:\(try Self.port(of: server))"
+        let run = try Heraldctl.run([
+            "bench", address, "herald.bench.v1.Bench/Echo", "--data", #"{"message":"x"}"#, "--requests", "300",
+            "--connections", "2", "--concurrency", "4", "--json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains(#""calls": 300"#), "\(run.stdout)")
+        #expect(run.stdout.contains(#""errors": {}"#))
+        #expect(run.stdout.contains(#""p99.9": "#))
+        let failing = try Heraldctl.run([
+            "bench", address, "grpc.testing.TestService/UnaryCall", "--data", #"{"responseStatus":{"code":14,"message":"down"}}"#,
+            "--requests", "20", "--connections", "1", "--concurrency", "2",
+        ])
+        #expect(failing.status != 0, "no call answered")
+        #expect(failing.stdout.contains("errors:   UNAVAILABLE 20 (down)"), "\(failing.stdout)")
+    }
 }
