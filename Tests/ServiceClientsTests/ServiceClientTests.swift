@@ -229,4 +229,53 @@ struct ServiceClientTests {
         let cancelled = seen.cancelled.load(ordering: .relaxed)
         #expect(cancelled, "the downstream handler was cancelled with the upstream call")
     }
+
+    @Test("a three-hop chain (A calls B calls C) with a 200 ms budget ends at the caller within 250 ms, cancelling B's and C's work")
+    func threeHops() async throws {
+        /// A server whose handler calls `next` (or, at the end of the chain, works for 10 s), and notes being cancelled.
+        final class Hop: Sendable {
+            let server: GRPCServer
+            let cancelled = Backend.Seen()
+            var wasCancelled: Bool { cancelled.calls.load(ordering: .relaxed) > 0 }
+            var endpoint: (host: String, port: Int) { ("127.0.0.1", server.port) }
+
+            init(next: ServiceClient?) throws {
+                var services = ServiceRegistry()
+                let cancelled = self.cancelled
+                services.unary("/t.S/Call") { request, _ in
+                    do {
+                        if let next { return try await next.unary("/t.S/Call", request).message }
+                        try await Task.sleep(for: .seconds(10))
+                        return request
+                    } catch {
+                        cancelled.calls.add(1, ordering: .relaxed)
+                        throw error
+                    }
+                }
+                server = GRPCServer(.init(), services: services)
+                try server.start()
+            }
+        }
+        let c = try Hop(next: nil)
+        let toC = ServiceClient(target: "c", ServiceClientConfiguration(endpoints: [c.endpoint]))
+        let b = try Hop(next: toC)
+        let toB = ServiceClient(target: "b", ServiceClientConfiguration(endpoints: [b.endpoint]))
+        let a = try Hop(next: toB)
+        let toA = ServiceClient(target: "a", ServiceClientConfiguration(endpoints: [a.endpoint]))
+        defer {
+            [toA, toB, toC].forEach { $0.close() }
+            [a, b, c].forEach { $0.server.stop() }
+        }
+        let started = ContinuousClock.now
+        do {
+            _ = try await toA.unary("/t.S/Call", [], timeout: .milliseconds(200))
+            Issue.record("the chain answered")
+        } catch let error as RPCError {
+            #expect(error.code == .deadlineExceeded, "\(error)")
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .milliseconds(250), "\(elapsed)")
+        for _ in 0..<100 where !(b.wasCancelled && c.wasCancelled) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(b.wasCancelled && c.wasCancelled, "B and C stopped their work")
+    }
 }
