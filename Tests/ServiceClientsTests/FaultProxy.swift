@@ -42,14 +42,15 @@ final class FaultProxy: Sendable {
         latencyMilliseconds.store(Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000), ordering: .relaxed)
         self.mode.store(mode.rawValue, ordering: .relaxed)
         if mode == .reset {
-            for fd in sockets.withLock({ $0 }) { Self.reset(fd) }
+            // Only shut down here: the connection's pumps close each descriptor once (a second close could hit a
+            // descriptor number the process has reused meanwhile).
+            for fd in sockets.withLock({ $0 }) { Self.abort(fd) }
         }
     }
 
     func stop() {
         stopped.store(true, ordering: .relaxed)
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         for fd in sockets.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
@@ -77,12 +78,19 @@ final class FaultProxy: Sendable {
                 continue
             }
             sockets.withLock { $0.formUnion([client, server]) }
-            Thread.detachNewThread { [self] in pump(from: client, to: server) }
-            Thread.detachNewThread { [self] in pump(from: server, to: client) }
+            let pumps = Pumps()
+            Thread.detachNewThread { [self] in pump(from: client, to: server, pumps) }
+            Thread.detachNewThread { [self] in pump(from: server, to: client, pumps) }
         }
+        close(listener)
     }
 
-    private func pump(from: Int32, to: Int32) {
+    /// The two pumps of one connection: the second to finish closes both descriptors.
+    private final class Pumps: Sendable {
+        let finished = Atomic(0)
+    }
+
+    private func pump(from: Int32, to: Int32, _ pumps: Pumps) {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) }
@@ -110,9 +118,13 @@ final class FaultProxy: Sendable {
             }
             break
         }
-        Self.reset(from)
-        Self.reset(to)
-        sockets.withLock { $0.subtract([from, to]) }
+        Self.abort(from)
+        Self.abort(to)
+        if pumps.finished.add(1, ordering: .acquiringAndReleasing).newValue == 2 {
+            sockets.withLock { $0.subtract([from, to]) }
+            close(from)
+            close(to)
+        }
     }
 
     private func write(_ fd: Int32, _ buffer: [UInt8], _ count: Int) -> Bool {
@@ -126,11 +138,16 @@ final class FaultProxy: Sendable {
         return true
     }
 
-    /// Closes with an RST (linger 0) rather than a FIN.
-    private static func reset(_ fd: Int32) {
+    /// Makes the eventual close send an RST (linger 0) rather than a FIN, and wakes the pumps blocked on it.
+    private static func abort(_ fd: Int32) {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         shutdown(fd, Int32(SHUT_RDWR))
+    }
+
+    /// Closes a descriptor this thread alone owns with an RST.
+    private static func reset(_ fd: Int32) {
+        abort(fd)
         close(fd)
     }
 

