@@ -1,3 +1,4 @@
+import API
 import HeraldCore
 import Resilience
 
@@ -48,5 +49,46 @@ public struct ServiceClientConfiguration: Sendable {
 
     func retryPolicy(for method: String, path: String) -> RetryPolicy {
         methodRetry[method] ?? methodRetry[path] ?? retry
+    }
+}
+
+extension ServiceClientConfiguration {
+    /// The configuration of calls to `target` (a service name) from `clients:` of Herald's configuration.
+    public init(_ config: HeraldConfig, target: String) {
+        let client = config.clients[target] ?? config.clients.values.first!
+        self.init(
+            endpoints: client.endpoints.map { endpoint in
+                let colon = endpoint.lastIndex(of: ":")!
+                return (String(endpoint[..<colon]), Int(endpoint[endpoint.index(after: colon)...])!)
+            },
+            healthService: client.healthCheck ? HeraldAPI.platformServices[target] : nil)
+        loadBalancing = LoadBalancing(rawValue: client.loadBalancing) ?? .roundRobin
+        defaultTimeout = client.timeout
+        retry = Self.policy(client.retry)
+        throttle = client.throttleMaxTokens > 0 ? (client.throttleMaxTokens, client.throttleTokenRatio) : nil
+        endpointBreaker = Self.breaker(client.endpointBreaker)
+        targetBreaker = Self.breaker(client.targetBreaker)
+        maxConcurrentCalls = client.maxConcurrentCalls
+        maxQueuedCalls = client.maxQueuedCalls
+        ejectAfterConsecutiveFailures = client.ejectAfterConsecutiveFailures
+        ejectionTime = client.ejection
+        for (method, settings) in client.methods {
+            methodTimeouts[method] = settings.timeout
+            methodRetry[method] = Self.policy(settings.retry)
+        }
+    }
+
+    static func policy(_ retry: HeraldConfig.Client.Retry) -> RetryPolicy {
+        RetryPolicy(
+            maxAttempts: retry.maxAttempts, initialBackoff: retry.initialBackoff, maxBackoff: retry.maxBackoff,
+            backoffMultiplier: retry.multiplier, retryableCodes: Set(retry.retryableCodes))
+    }
+
+    static func breaker(_ breaker: HeraldConfig.Client.Breaker) -> CircuitBreaker.Configuration {
+        CircuitBreaker.Configuration(
+            window: breaker.windowSeconds.map { .time(seconds: $0) } ?? .count(breaker.windowCalls),
+            failureRateThreshold: breaker.failureRatePercent, slowCallRateThreshold: breaker.slowCallRatePercent,
+            slowCallDuration: breaker.slowCall, minimumCalls: breaker.minimumCalls, openDuration: breaker.open,
+            halfOpenProbes: breaker.halfOpenProbes, probeTimeout: breaker.probeTimeout, failureCodes: Set(breaker.failureCodes))
     }
 }

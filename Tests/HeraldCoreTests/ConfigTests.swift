@@ -85,4 +85,32 @@ struct ConfigTests {
             try ConfigSource(yaml: "services: [unclosed", fileName: "bad.yaml", environment: [:])
         }
     }
+
+    @Test("clients: defaults for every target, overridden per target and per method; mistakes name the key")
+    func clients() throws {
+        let config = try HeraldConfig.load(path: Self.shippedFile, environment: ["CAMPAIGN_SERVICE_PORT": "18080"])
+        let campaigns = try #require(config.clients["campaign-manager"])
+        #expect(campaigns.endpoints == ["127.0.0.1:18080"])
+        #expect(campaigns.timeout == .seconds(10))
+        #expect(campaigns.retry.retryableCodes == [.unavailable])
+        #expect(campaigns.methods["ExecuteCampaign"]?.timeout == .seconds(30))
+        #expect(campaigns.methods["ListCampaigns"]?.retry.retryableCodes == [.unavailable, .deadlineExceeded])
+        #expect(campaigns.targetBreaker.windowSeconds == 10)
+        #expect(config.clients["workflow-engine"]?.endpoints == ["127.0.0.1:8081"])
+
+        let yaml = """
+            clients:
+              defaults: {timeoutMs: 2000, retry: {retryableCodes: [UNAVAILABLE, NOPE]}}
+              workflow-engine: {endpoints: [10.0.0.1:8081, "no-port"], loadBalancing: random}
+              billing: {timeoutMs: 5}
+            """
+        let error = #expect(throws: ConfigError.self) {
+            try HeraldConfig(source: ConfigSource(yaml: yaml, fileName: "clients.yaml", environment: [:]))
+        }
+        let keys = Set(error?.problems.map(\.key) ?? [])
+        #expect(keys.isSuperset(of: [
+            "clients.billing", "clients.defaults.retry.retryableCodes", "clients.workflow-engine.endpoints[1]",
+            "clients.workflow-engine.loadBalancing",
+        ]), "\(keys)")
+    }
 }

@@ -72,6 +72,8 @@ public struct HeraldConfig: Sendable {
     public let abTesting: ABTesting
     public let analytics: Analytics
     public let security: Security
+    /// How each service is called by the others, by service name (see `ClientConfig.swift`).
+    public let clients: [String: Client]
 
     /// The nine services of DESIGN.md with their default ports and the environment variables that override
     /// them (the spec's names where it has them, the same pattern where it does not).
@@ -125,6 +127,7 @@ public struct HeraldConfig: Sendable {
             }
         }
         self.services = services
+        clients = Self.readClients(&r, services: services)
 
         workflow = Workflow(
             executionTimeoutSeconds: r.int("workflow.executionTimeout", env: "WORKFLOW_EXECUTION_TIMEOUT", default: 3600, range: 1...604_800),

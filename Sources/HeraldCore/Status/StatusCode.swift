@@ -33,6 +33,12 @@ public struct StatusCode: Hashable, Sendable, CustomStringConvertible {
         "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
     ]
 
+    /// The code with a canonical name (`UNAVAILABLE`), or nil.
+    public init?(name: String) {
+        guard let index = Self.names.firstIndex(of: name) else { return nil }
+        self.init(rawValue: index)
+    }
+
     /// The canonical upper-case name, e.g. `ALREADY_EXISTS`.
     public var description: String {
         Self.names.indices.contains(rawValue) ? Self.names[rawValue] : "CODE_\(rawValue)"
