@@ -93,6 +93,8 @@ let package = Package(
 
         // Layer 5: domain types of every service area and their wire mappers, then the services.
         .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
+        // Typed clients of the services, on ServiceClients: what services use to call each other.
+        .target(name: "Clients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"], swiftSettings: strict),
         .target(
             name: "CampaignManager",
             dependencies: ["Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore", .product(name: "Logging", package: "swift-log")],
@@ -138,7 +140,7 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
         .testTarget(
             name: "CampaignManagerTests",
-            dependencies: ["CampaignManager", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
+            dependencies: ["CampaignManager", "Clients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "TestSupport"], exclude: ["Python"],
             swiftSettings: strict),

@@ -99,7 +99,7 @@ enum CampaignRows {
         let parameters: [any PostgresEncodable]
 
         init(_ d: CampaignDefinition) throws {
-            let pb = try CampaignRows.campaignType.encode { d.writeAsCampaign(to: $0) }
+            let pb = try CampaignRows.campaignType.encode { d.write(to: $0, fields: .campaign) }
             parameters = [
                 d.name, d.description, d.type!.rawValue, d.channels.map(\.rawValue), d.targetSegments, d.tags,
                 try PostgresJSON(encoding: d), Data(pb),

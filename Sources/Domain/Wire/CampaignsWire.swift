@@ -3,63 +3,96 @@ import Foundation
 
 /// `herald.campaigns.v1` messages to and from the campaign domain types. Reading records every enum value this
 /// build does not know; whether a field is required is the validators' business.
+/// Where a definition's fields sit: in a `CampaignDefinition` message, or among the fields of a `Campaign`.
+public struct DefinitionFields: Sendable {
+    let name, description, type, channels, targetSegments, workflow, personalization, abTests, schedule, budget, goals,
+        tags, metadata: Int32
+
+    /// `herald.campaigns.v1.CampaignDefinition`.
+    public static let definition = DefinitionFields(
+        name: 1, description: 2, type: 3, channels: 4, targetSegments: 5, workflow: 6, personalization: 7, abTests: 8,
+        schedule: 9, budget: 10, goals: 11, tags: 12, metadata: 13)
+    /// `herald.campaigns.v1.Campaign`.
+    public static let campaign = DefinitionFields(
+        name: 2, description: 3, type: 4, channels: 6, targetSegments: 7, workflow: 8, personalization: 9, abTests: 10,
+        schedule: 11, budget: 12, goals: 13, tags: 18, metadata: 19)
+}
+
 extension CampaignDefinition {
-    /// Reads a `CampaignDefinition` message.
-    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+    /// Reads a definition from a `CampaignDefinition` message (or, with `.campaign`, from a `Campaign`).
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues, fields f: DefinitionFields = .definition) {
         var channels: [NotificationChannel] = []
-        for (i, raw) in m.enumValues(4).enumerated() {
+        for (i, raw) in m.enumValues(f.channels).enumerated() {
             if let channel = NotificationChannel.read(raw, path.field("channels").index(i), &issues) { channels.append(channel) }
         }
         var abTests: [ABTestConfig] = []
-        for (i, test) in m.messages(8).enumerated() {
+        for (i, test) in m.messages(f.abTests).enumerated() {
             abTests.append(ABTestConfig(wire: test, at: path.field("ab_tests").index(i), &issues))
         }
         self.init(
-            name: m.string(1), description: m.string(2), type: CampaignType.read(m.enumValue(3), path.field("type"), &issues, required: false),
-            channels: channels, targetSegments: m.strings(5),
-            workflow: m.message(6).map { WorkflowDefinition(wire: $0, at: path.field("workflow"), &issues) } ?? WorkflowDefinition(),
-            personalization: m.message(7).map {
+            name: m.string(f.name), description: m.string(f.description),
+            type: CampaignType.read(m.enumValue(f.type), path.field("type"), &issues, required: false),
+            channels: channels, targetSegments: m.strings(f.targetSegments),
+            workflow: m.message(f.workflow).map { WorkflowDefinition(wire: $0, at: path.field("workflow"), &issues) } ?? WorkflowDefinition(),
+            personalization: m.message(f.personalization).map {
                 PersonalizationConfig(
                     enabled: $0.bool(1), profileFields: $0.strings(2), recommendationStrategy: $0.string(3),
                     sendTimeOptimization: $0.bool(4), contentAdaptation: $0.bool(5), fallbackValues: $0.dictionary(6) { $0.string(2) })
             },
             abTests: abTests,
-            schedule: m.message(9).map { CampaignSchedule(wire: $0, at: path.field("schedule"), &issues) },
-            budget: m.message(10).map {
+            schedule: m.message(f.schedule).map { CampaignSchedule(wire: $0, at: path.field("schedule"), &issues) },
+            budget: m.message(f.budget).map {
                 CampaignBudget(total: $0.double(1), currency: $0.string(2), dailyLimit: $0.double(3), costPerMessage: $0.dictionary(5) { $0.double(2) })
             },
-            goals: m.map(11) { CampaignGoal(metric: $0.string(1), target: $0.double(2), window: $0.timeSpan(3)) },
-            tags: m.strings(12), metadata: m.object(13))
+            goals: m.map(f.goals) { CampaignGoal(metric: $0.string(1), target: $0.double(2), window: $0.timeSpan(3)) },
+            tags: m.strings(f.tags), metadata: m.object(f.metadata))
     }
 
-    /// Writes a `CampaignDefinition` message.
-    public func write(to b: MessageBuilder) {
-        b.set(1, name)
-        b.set(2, description)
-        b.set(3, enum: type)
-        b.set(4, enums: channels)
-        b.set(5, repeated: targetSegments)
-        b.message(6) { workflow.write(to: $0) }
-        if let personalization { b.message(7) { personalization.write(to: $0) } }
-        b.messages(8, count: abTests.count) { abTests[$0].write(to: $1) }
-        if let schedule { b.message(9) { schedule.write(to: $0) } }
-        if let budget { b.message(10) { budget.write(to: $0, spent: 0) } }
-        b.messages(11, count: goals.count) { goals[$0].write(to: $1) }
-        b.set(12, repeated: tags)
-        b.set(13, object: metadata)
+    /// Writes the definition as a `CampaignDefinition` message (or, with `.campaign`, as the definition's fields of
+    /// a `Campaign`, see `Campaign.writeState`).
+    public func write(to b: MessageBuilder, fields f: DefinitionFields = .definition) {
+        b.set(f.name, name)
+        b.set(f.description, description)
+        b.set(f.type, enum: type)
+        b.set(f.channels, enums: channels)
+        b.set(f.targetSegments, repeated: targetSegments)
+        b.message(f.workflow) { workflow.write(to: $0) }
+        if let personalization { b.message(f.personalization) { personalization.write(to: $0) } }
+        b.messages(f.abTests, count: abTests.count) { abTests[$0].write(to: $1) }
+        if let schedule { b.message(f.schedule) { schedule.write(to: $0) } }
+        if let budget { b.message(f.budget) { budget.write(to: $0, spent: 0) } }
+        b.messages(f.goals, count: goals.count) { goals[$0].write(to: $1) }
+        b.set(f.tags, repeated: tags)
+        b.set(f.metadata, object: metadata)
     }
 }
 
 extension Campaign {
+    /// Reads a `Campaign` message (what a client of the campaign manager receives).
+    public init(wire m: MessageView) throws {
+        var issues = FieldIssues()
+        let definition = CampaignDefinition(wire: m, at: "campaign", &issues, fields: .campaign)
+        let status = CampaignStatus.read(m.enumValue(5), "campaign.status", &issues)
+        let id = UUID(uuidString: m.string(1))
+        let createdBy = UUID(uuidString: m.string(16))
+        if id == nil { issues.add("campaign.id", "expected a UUID, got \"\(m.string(1))\"") }
+        if createdBy == nil { issues.add("campaign.created_by", "expected a UUID, got \"\(m.string(16))\"") }
+        try issues.throwIfAny()
+        self.init(
+            id: id!, definition: definition, status: status!, version: m.int64(17), createdAt: m.date(14) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: m.date(15) ?? Date(timeIntervalSince1970: 0), createdBy: createdBy!, updatedBy: UUID(uuidString: m.string(20)),
+            templateID: UUID(uuidString: m.string(21)), spent: m.message(12)?.double(4) ?? 0)
+    }
+
     /// Writes a `Campaign` message: the definition's fields and the state Herald maintains.
     public func write(to b: MessageBuilder) {
-        definition.writeAsCampaign(to: b)
+        definition.write(to: b, fields: .campaign)
         writeState(to: b)
     }
 
     /// Writes the fields of a `Campaign` message that are not part of its definition (id, status, version,
     /// timestamps, users, template, the budget's spend). Protobuf concatenation merges a message holding these
-    /// with one holding `CampaignDefinition.writeAsCampaign`'s fields into the whole campaign.
+    /// with one holding the definition's fields (`write(to:fields: .campaign)`) into the whole campaign.
     public func writeState(to b: MessageBuilder) {
         b.set(1, id.lowercased)
         b.set(5, enum: status)
@@ -70,25 +103,6 @@ extension Campaign {
         b.set(17, version)
         if let updatedBy { b.set(20, updatedBy.lowercased) }
         if let templateID { b.set(21, templateID.lowercased) }
-    }
-}
-
-extension CampaignDefinition {
-    /// Writes the definition's fields with the field numbers of a `Campaign` message (see `Campaign.writeState`).
-    public func writeAsCampaign(to b: MessageBuilder) {
-        b.set(2, name)
-        b.set(3, description)
-        b.set(4, enum: type)
-        b.set(6, enums: channels)
-        b.set(7, repeated: targetSegments)
-        b.message(8) { workflow.write(to: $0) }
-        if let personalization { b.message(9) { personalization.write(to: $0) } }
-        b.messages(10, count: abTests.count) { abTests[$0].write(to: $1) }
-        if let schedule { b.message(11) { schedule.write(to: $0) } }
-        if let budget { b.message(12) { budget.write(to: $0, spent: 0) } }
-        b.messages(13, count: goals.count) { goals[$0].write(to: $1) }
-        b.set(18, repeated: tags)
-        b.set(19, object: metadata)
     }
 }
 
@@ -190,6 +204,21 @@ extension ABTestConfig {
 }
 
 extension CampaignExecution {
+    /// Reads a `CampaignExecution` message.
+    public init(wire m: MessageView) throws {
+        var issues = FieldIssues()
+        let id = UUID(uuidString: m.string(1))
+        let campaignID = UUID(uuidString: m.string(2))
+        if id == nil { issues.add("execution.id", "expected a UUID, got \"\(m.string(1))\"") }
+        if campaignID == nil { issues.add("execution.campaign_id", "expected a UUID, got \"\(m.string(2))\"") }
+        let status = ExecutionStatus.read(m.enumValue(4), "execution.status", &issues)
+        try issues.throwIfAny()
+        self.init(
+            id: id!, campaignID: campaignID!, executionID: m.string(3), status: status!, startedAt: m.date(5), completedAt: m.date(6),
+            metrics: m.object(7),
+            errors: m.map(8) { ExecutionErrorRecord(code: $0.string(1), message: $0.string(2), nodeID: $0.string(3), at: $0.date(4)) })
+    }
+
     /// Writes a `CampaignExecution` message.
     public func write(to b: MessageBuilder) {
         b.set(1, id.lowercased)
@@ -209,6 +238,18 @@ extension CampaignExecution {
 }
 
 extension CampaignStatusReport {
+    /// Reads a `CampaignStatusReport` message.
+    public init(wire m: MessageView) throws {
+        var issues = FieldIssues()
+        let campaignID = UUID(uuidString: m.string(1))
+        if campaignID == nil { issues.add("status.campaign_id", "expected a UUID, got \"\(m.string(1))\"") }
+        let status = CampaignStatus.read(m.enumValue(2), "status.status", &issues)
+        try issues.throwIfAny()
+        self.init(
+            campaignID: campaignID!, status: status!, version: m.int64(3), currentExecution: try m.message(4).map(CampaignExecution.init(wire:)),
+            updatedAt: m.date(5) ?? Date(timeIntervalSince1970: 0))
+    }
+
     /// Writes a `CampaignStatusReport` message.
     public func write(to b: MessageBuilder) {
         b.set(1, campaignID.lowercased)
