@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "TestSupport"], exclude: ["Python"],
             swiftSettings: strict),
-        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore"], swiftSettings: strict),
+        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ServiceClientsTests", dependencies: ["ServiceClients", "Resilience", "RPC", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),

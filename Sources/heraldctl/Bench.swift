@@ -34,22 +34,16 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let parts = method.split(separator: "/")
-        guard parts.count == 2, let service = HeraldAPI.service(String(parts[0])),
-            let schema = service.methods.first(where: { $0.name == parts[1] })
-        else {
-            printError("heraldctl bench: unknown method \(method); expected pkg.Service/Method of Protos/")
-            throw ExitCode.failure
-        }
+        let target = try APIMethod(method, command: "bench")
         let request: [UInt8]
         do {
-            request = try HeraldAPI.registry.message(schema.input)!.encode(ProtoJSON(registry: HeraldAPI.registry).decode(text: data, as: schema.input))
+            request = try target.request(json: data)
         } catch {
             printError("heraldctl bench: bad request JSON: \(error)")
             throw ExitCode.failure
         }
         let load = Load(
-            path: service.path(schema), request: request, workers: connections * concurrency,
+            path: target.path, request: request, workers: connections * concurrency,
             duration: duration ?? (requests == nil ? 10 : nil), requests: requests, rate: rate, timeout: timeout)
         let clients = (0..<connections).map { _ in GRPCClient(host: endpoint.host, port: endpoint.port) }
         defer { clients.forEach { $0.close() } }

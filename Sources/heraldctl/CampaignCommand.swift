@@ -324,35 +324,39 @@ extension JSONValue {
 /// CampaignManager calls with proto3 JSON in and out.
 struct CampaignClient {
     let client: GRPCClient
-    static let service = HeraldAPI.service("herald.campaigns.v1.CampaignManager")!
-    static let json = ProtoJSON(registry: HeraldAPI.registry)
 
     init(host: String, port: Int) { client = GRPCClient(host: host, port: port) }
 
     func close() { client.close() }
 
-    func call(_ method: String, _ request: JSONValue) async throws -> JSONValue {
-        let schema = Self.service.methods.first { $0.name == method }!
-        let bytes = try HeraldAPI.registry.message(schema.input)!.encode(Self.json.decode(request, as: schema.input))
-        let response = try await client.unary(Self.service.path(schema), bytes, timeout: .seconds(30))
-        return try Self.json.encode(HeraldAPI.registry.message(schema.output)!.decodeDynamic(response.message))
+    static func method(_ name: String) throws -> APIMethod {
+        try APIMethod("herald.campaigns.v1.CampaignManager/\(name)", command: "campaign")
+    }
+
+    func call(_ name: String, _ request: JSONValue) async throws -> JSONValue {
+        let method = try Self.method(name)
+        let bytes = try method.input.encode(APIMethod.json.decode(request, as: method.input.fullName))
+        let response = try await client.unary(method.path, bytes, timeout: .seconds(30))
+        return try APIMethod.json.encode(method.output.decodeDynamic(response.message))
     }
 
     /// WatchCampaignStatus: each WatchCampaignStatusResponse as JSON.
     func watch(_ id: String, timeout: Duration?) -> AsyncThrowingStream<JSONValue, any Error> {
-        let schema = Self.service.methods.first { $0.name == "WatchCampaignStatus" }!
-        let output = HeraldAPI.registry.message(schema.output)!
-        let call = client.stream(Self.service.path(schema), timeout: timeout)
+        let method: APIMethod
+        let call: ClientStream
         do {
-            call.send(try HeraldAPI.registry.message(schema.input)!.encode(Self.json.decode(["campaignId": .string(id)], as: schema.input)))
+            method = try Self.method("WatchCampaignStatus")
+            call = client.stream(method.path, timeout: timeout)
+            call.send(try method.input.encode(APIMethod.json.decode(["campaignId": .string(id)], as: method.input.fullName)))
         } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
         }
         call.finishSending()
+        let output = method.output
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    for try await bytes in call.responses { continuation.yield(try Self.json.encode(output.decodeDynamic(bytes))) }
+                    for try await bytes in call.responses { continuation.yield(try APIMethod.json.encode(output.decodeDynamic(bytes))) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)

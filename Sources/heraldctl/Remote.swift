@@ -39,6 +39,33 @@ struct Health: AsyncParsableCommand {
     }
 }
 
+/// A method of Herald's API named `pkg.Service/Method` on the command line, with its message types.
+struct APIMethod {
+    static let json = ProtoJSON(registry: HeraldAPI.registry)
+    let path: String
+    let input: MessageType
+    let output: MessageType
+
+    /// The method, or a usage error naming `command` when `Protos/` has no such method.
+    init(_ name: String, command: String) throws {
+        let parts = name.split(separator: "/")
+        guard parts.count == 2, let service = HeraldAPI.service(String(parts[0])),
+            let schema = service.methods.first(where: { $0.name == parts[1] })
+        else {
+            printError("heraldctl \(command): unknown method \(name); expected pkg.Service/Method of Protos/")
+            throw ExitCode.failure
+        }
+        path = service.path(schema)
+        input = HeraldAPI.registry.message(schema.input)!
+        output = HeraldAPI.registry.message(schema.output)!
+    }
+
+    /// A request message from proto3 JSON.
+    func request(json text: String) throws -> [UInt8] {
+        try input.encode(Self.json.decode(text: text, as: input.fullName))
+    }
+}
+
 /// grpc.health.v1.Health/Check: the serving status's name (SERVING, NOT_SERVING, ...), or the call's error.
 func checkHealth(host: String, port: Int, service: String = "", timeout: Double = 5) async throws -> String {
     let client = GRPCClient(host: host, port: port)
@@ -62,20 +89,13 @@ struct Call: AsyncParsableCommand {
     @Option(help: "Seconds to wait.") var timeout = 10.0
 
     func run() async throws {
-        let parts = method.split(separator: "/")
-        guard parts.count == 2, let service = HeraldAPI.service(String(parts[0])),
-            let schema = service.methods.first(where: { $0.name == parts[1] })
-        else {
-            printError("heraldctl call: unknown method \(method); expected pkg.Service/Method of Protos/")
-            throw ExitCode.failure
-        }
-        let json = ProtoJSON(registry: HeraldAPI.registry)
+        let target = try APIMethod(method, command: "call")
         let client = GRPCClient(host: endpoint.host, port: endpoint.port)
         defer { client.close() }
         do {
-            let request = try HeraldAPI.registry.message(schema.input)!.encode(json.decode(text: data, as: schema.input))
-            let response = try await client.unary(service.path(schema), request, timeout: .milliseconds(Int(timeout * 1000)))
-            print(try json.encode(HeraldAPI.registry.message(schema.output)!.decodeDynamic(response.message)).text(indent: 2))
+            let request = try target.request(json: data)
+            let response = try await client.unary(target.path, request, timeout: .milliseconds(Int(timeout * 1000)))
+            print(try APIMethod.json.encode(target.output.decodeDynamic(response.message)).text(indent: 2))
         } catch let error as CodecError {
             printError("heraldctl call: bad request JSON: \(error)")
             throw ExitCode.failure

@@ -130,7 +130,7 @@ struct Up: AsyncParsableCommand {
         if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let saved = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             port = saved
         } else {
-            port = try freePort()
+            port = try GRPCServer.freeLoopbackPort()
             try "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
         }
         let data = URL(fileURLWithPath: stateDir + "/pg").standardizedFileURL.path
@@ -155,20 +155,6 @@ struct Up: AsyncParsableCommand {
         let process = try ChildProcess.spawn(executable, arguments, environment: ProcessInfo.processInfo.environment, output: .inherit)
         if case .exited(let status) = await process.wait() { return status }
         return -1
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ExitCode.failure }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The pid in `file` if that process is alive.

@@ -1,18 +1,7 @@
 import HeraldCore
 import Resilience
+import TestSupport
 import Testing
-
-/// A deterministic generator (SplitMix64), so that jittered schedules can be checked exactly.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension Duration {
     var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
@@ -23,7 +12,7 @@ struct RetryTests {
     @Test("the n-th retry waits min(initial × multiplier^(n−1), max) × random(0.8, 1.2)")
     func schedule() {
         let policy = RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(500), backoffMultiplier: 3)
-        var random = SeededRandom(state: 7)
+        var random = SeededRandom(seed: 7)
         for _ in 0..<200 {
             let bases = [100.0, 300.0, 500.0, 500.0]
             for (i, base) in bases.enumerated() {
@@ -37,7 +26,7 @@ struct RetryTests {
     @Test("decisions: retryable codes only, attempts capped, pushback obeyed, the deadline spans all attempts")
     func decisions() {
         let policy = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), retryableCodes: [.unavailable])
-        var random = SeededRandom(state: 1)
+        var random = SeededRandom(seed: 1)
         var throttle: RetryThrottle? = nil
         func decide(_ attempt: Int, _ code: StatusCode, pushback: String? = nil, remaining: Duration? = nil) -> RetryDecision {
             policy.decide(afterAttempt: attempt, failedWith: code, pushback: pushback, remaining: remaining, throttle: &throttle, using: &random)
@@ -63,7 +52,7 @@ struct RetryTests {
         for _ in 0..<100 { throttle.recordSuccess() }
         #expect(throttle.tokens == 10, "never above maxTokens")
         let policy = RetryPolicy(maxAttempts: 3)
-        var random = SeededRandom(state: 3)
+        var random = SeededRandom(seed: 3)
         var throttled: RetryThrottle? = RetryThrottle(maxTokens: 2, tokenRatio: 0.1)
         throttled?.recordFailure()
         #expect(policy.decide(afterAttempt: 1, failedWith: .unavailable, pushback: nil, remaining: nil, throttle: &throttled, using: &random)
@@ -73,7 +62,7 @@ struct RetryTests {
     @Test("connection backoff: 1 s, × 1.6 each failure, ±20 %, at most 120 s; connect timeout at least 20 s; reset after success")
     func connectionBackoff() {
         var backoff = ConnectionBackoff()
-        var random = SeededRandom(state: 11)
+        var random = SeededRandom(seed: 11)
         var base = 1000.0
         for _ in 0..<15 {
             let delay = backoff.nextDelay(using: &random).milliseconds

@@ -23,16 +23,21 @@ struct ServiceProcessTests {
         try #require(line.split(separator: ":").last.flatMap { Int($0) }, "no port in \(line)")
     }
 
+    /// A campaign-manager process on `database` and a free port; the port.
+    static func startService(_ database: String) async throws -> (RunningProcess, Int) {
+        let server = try RunningProcess(
+            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
+            environment: quiet.merging(["HERALD_DATABASE_URL": database]) { $1 })
+        return (server, try port(from: try await offPool { server.firstLine() }))
+    }
+
     @Test("a Python grpcio client generated from Protos/ calls every method, error cases included")
     func polyglot() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
-        let server = try RunningProcess(
-            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
-            environment: Self.quiet.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
+        let (server, port) = try await Self.startService(db.url)
         defer { server.stop() }
-        let port = try Self.port(from: try await offPool { server.firstLine() })
         let result = try await offPool {
             try runProcess(
             python,
@@ -48,7 +53,7 @@ struct ServiceProcessTests {
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("herald-up-\(UUID().uuidString.prefix(8))").path
-        let port = try freePort()
+        let port = try GRPCServer.freeLoopbackPort()
         let up = try RunningProcess(
             "\(TestEnvironment.binDirectory)/heraldctl", ["up", "--state-dir", state, "--database-url", db.url],
             environment: Self.quiet.merging(["CAMPAIGN_SERVICE_PORT": "\(port)"]) { $1 })
@@ -86,11 +91,9 @@ struct ServiceProcessTests {
     func cli() async throws {
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
-        let server = try RunningProcess(
-            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
-            environment: Self.quiet.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
+        let (server, port) = try await Self.startService(db.url)
         defer { server.stop() }
-        let endpoint = "127.0.0.1:\(try Self.port(from: try await offPool { server.firstLine() }))"
+        let endpoint = "127.0.0.1:\(port)"
         let user = db.user
         func ctl(_ arguments: [String]) async throws -> ProcessOutput {
             try await offPool {
@@ -146,18 +149,5 @@ struct ServiceProcessTests {
             if comm == name, fields.count > 1, Int32(fields[1]) == parent, fields[0] != "Z" { return pid }
         }
         return nil
-    }
-
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

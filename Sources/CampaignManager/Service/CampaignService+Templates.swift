@@ -27,10 +27,7 @@ extension CampaignService {
             try issues.throwIfAny()
             return Request {
                 let result = try await store.templates(tags: tags, page: page)
-                return { b in
-                    b.messages(1, count: result.items.count) { result.items[$0].write(to: $1) }
-                    b.set(2, nextPageToken: result.nextToken)
-                }
+                return { b in result.write(to: b) { $0.write(to: $1) } }
             }
         }
         method("CreateCampaignFromTemplate") { m in

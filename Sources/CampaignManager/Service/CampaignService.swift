@@ -136,17 +136,7 @@ public struct CampaignService: Sendable {
         try issues.throwIfAny()
     }
 
-    static func uuid(_ text: String, _ path: String, _ issues: inout FieldIssues) -> UUID? {
-        if text.isEmpty {
-            issues.add(path, "required")
-            return nil
-        }
-        guard let id = UUID(uuidString: text) else {
-            issues.add(path, "expected a UUID, got \"\(text.prefix(100))\"")
-            return nil
-        }
-        return id
-    }
+    static func uuid(_ text: String, _ path: String, _ issues: inout FieldIssues) -> UUID? { issues.uuid(text, at: path) }
 
     /// The user behind a change (required: every mutation is audited with who made it).
     static func actor(_ text: String, _ path: String, _ issues: inout FieldIssues) -> CampaignStore.Actor? {

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// Problems found in a request, each at a field path (proto field names, e.g. `campaign.workflow.nodes[2].id`),
@@ -20,6 +21,19 @@ public struct FieldIssues: Sendable, Equatable {
     /// Adds `problem` at `path` unless `condition` holds.
     public mutating func check(_ condition: Bool, _ path: String, _ problem: @autoclosure () -> String) {
         if !condition { add(path, problem()) }
+    }
+
+    /// The UUID in `text`, or nil with an issue at `path` ("required" when empty).
+    public mutating func uuid(_ text: String, at path: String) -> UUID? {
+        if text.isEmpty {
+            add(path, "required")
+            return nil
+        }
+        guard let id = UUID(uuidString: text) else {
+            add(path, "expected a UUID, got \"\(text.prefix(100))\"")
+            return nil
+        }
+        return id
     }
 
     /// Throws a `ValidationError` listing every issue, if there is any.

@@ -87,6 +87,14 @@ public struct Page<Item: Sendable>: Sendable {
     }
 }
 
+extension Page {
+    /// Writes a List response: the items as repeated field `items`, the `PageResponse` as field `page`.
+    public func write(to b: MessageBuilder, items: Int32 = 1, page: Int32 = 2, _ item: (Item, MessageBuilder) -> Void) {
+        b.messages(items, count: self.items.count) { item(self.items[$0], $1) }
+        b.set(page, nextPageToken: nextToken)
+    }
+}
+
 extension MessageBuilder {
     /// Sets a `herald.common.v1.PageResponse` field.
     public func set(_ number: Int32, nextPageToken: String) {

@@ -73,10 +73,8 @@ extension Campaign {
         var issues = FieldIssues()
         let definition = CampaignDefinition(wire: m, at: "campaign", &issues, fields: .campaign)
         let status = CampaignStatus.read(m.enumValue(5), "campaign.status", &issues)
-        let id = UUID(uuidString: m.string(1))
-        let createdBy = UUID(uuidString: m.string(16))
-        if id == nil { issues.add("campaign.id", "expected a UUID, got \"\(m.string(1))\"") }
-        if createdBy == nil { issues.add("campaign.created_by", "expected a UUID, got \"\(m.string(16))\"") }
+        let id = issues.uuid(m.string(1), at: "campaign.id")
+        let createdBy = issues.uuid(m.string(16), at: "campaign.created_by")
         try issues.throwIfAny()
         self.init(
             id: id!, definition: definition, status: status!, version: m.int64(17), createdAt: m.date(14) ?? Date(timeIntervalSince1970: 0),
@@ -207,10 +205,8 @@ extension CampaignExecution {
     /// Reads a `CampaignExecution` message.
     public init(wire m: MessageView) throws {
         var issues = FieldIssues()
-        let id = UUID(uuidString: m.string(1))
-        let campaignID = UUID(uuidString: m.string(2))
-        if id == nil { issues.add("execution.id", "expected a UUID, got \"\(m.string(1))\"") }
-        if campaignID == nil { issues.add("execution.campaign_id", "expected a UUID, got \"\(m.string(2))\"") }
+        let id = issues.uuid(m.string(1), at: "execution.id")
+        let campaignID = issues.uuid(m.string(2), at: "execution.campaign_id")
         let status = ExecutionStatus.read(m.enumValue(4), "execution.status", &issues)
         try issues.throwIfAny()
         self.init(
@@ -241,8 +237,7 @@ extension CampaignStatusReport {
     /// Reads a `CampaignStatusReport` message.
     public init(wire m: MessageView) throws {
         var issues = FieldIssues()
-        let campaignID = UUID(uuidString: m.string(1))
-        if campaignID == nil { issues.add("status.campaign_id", "expected a UUID, got \"\(m.string(1))\"") }
+        let campaignID = issues.uuid(m.string(1), at: "status.campaign_id")
         let status = CampaignStatus.read(m.enumValue(2), "status.status", &issues)
         try issues.throwIfAny()
         self.init(

@@ -127,6 +127,18 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         return descriptor
     }
 
+    /// A TCP port on 127.0.0.1 that nothing listens on right now (for a process about to be started on it).
+    public static func freeLoopbackPort() throws -> Int {
+        let descriptor = try listen(family: AF_INET, { () -> sockaddr_in in
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            return address
+        }(), name: "127.0.0.1:0")
+        defer { close(descriptor) }
+        return boundPort(descriptor)
+    }
+
     static func boundPort(_ descriptor: Int32) -> Int {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
