@@ -39,14 +39,17 @@ struct Health: AsyncParsableCommand {
     }
 }
 
-/// A method of Herald's API named `pkg.Service/Method` on the command line, with its message types.
+/// A method named `pkg.Service/Method` on the command line, with its message types: from Herald's API, or from
+/// the server's reflection service.
 struct APIMethod {
     static let json = ProtoJSON(registry: HeraldAPI.registry)
     let path: String
     let input: MessageType
     let output: MessageType
+    /// The proto3 JSON mapping over the registry the types come from.
+    let json: ProtoJSON
 
-    /// The method, or a usage error naming `command` when `Protos/` has no such method.
+    /// The method of Herald's API, or a usage error naming `command` when `Protos/` has no such method.
     init(_ name: String, command: String) throws {
         let parts = name.split(separator: "/")
         guard parts.count == 2, let service = HeraldAPI.service(String(parts[0])),
@@ -58,11 +61,42 @@ struct APIMethod {
         path = service.path(schema)
         input = HeraldAPI.registry.message(schema.input)!
         output = HeraldAPI.registry.message(schema.output)!
+        json = Self.json
+    }
+
+    /// The method as the server's reflection service describes it; nil when the server has no reflection.
+    static func reflected(_ name: String, using client: GRPCClient, timeout: Duration) async throws -> APIMethod? {
+        let parts = name.split(separator: "/").map(String.init)
+        guard parts.count == 2 else { throw ValidationError("expected pkg.Service/Method, got \(name)") }
+        let reader: DescriptorReader
+        do {
+            reader = try await ReflectionClient.describe(parts[0], using: client, timeout: timeout)
+        } catch let error as RPCError where error.code == .unimplemented {
+            return nil
+        }
+        guard let service = reader.services.first(where: { $0.fullName == parts[0] }),
+            let method = service.methods.first(where: { $0.name == parts[1] })
+        else { throw RPCError(.unimplemented, "the server's reflection describes no method \(name)") }
+        let known = Set(reader.messages.map(\.fullName))
+        let knownEnums = Set(reader.enums.map(\.fullName))
+        let registry = try SchemaRegistry(
+            messages: reader.messages + WellKnownTypes.messages.filter { !known.contains($0.fullName) },
+            enums: reader.enums + WellKnownTypes.enums.filter { !knownEnums.contains($0.fullName) })
+        return APIMethod(
+            path: service.path(method), input: registry.message(method.input)!, output: registry.message(method.output)!,
+            json: ProtoJSON(registry: registry))
+    }
+
+    private init(path: String, input: MessageType, output: MessageType, json: ProtoJSON) {
+        self.path = path
+        self.input = input
+        self.output = output
+        self.json = json
     }
 
     /// A request message from proto3 JSON.
     func request(json text: String) throws -> [UInt8] {
-        try input.encode(Self.json.decode(text: text, as: input.fullName))
+        try input.encode(json.decode(text: text, as: input.fullName))
     }
 }
 
@@ -81,7 +115,7 @@ func checkHealth(host: String, port: Int, service: String = "", timeout: Double 
 struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Call a unary method with a JSON request; prints the JSON response, or the status and exits non-zero.",
-        discussion: "Message types come from Herald's own API schemas (every method in Protos/).")
+        discussion: "Message types come from the server's reflection service, or from Herald's own Protos/ when it has none.")
 
     @Argument(help: "The server, HOST:PORT.") var endpoint: Endpoint
     @Argument(help: "pkg.Service/Method") var method: String
@@ -89,13 +123,14 @@ struct Call: AsyncParsableCommand {
     @Option(help: "Seconds to wait.") var timeout = 10.0
 
     func run() async throws {
-        let target = try APIMethod(method, command: "call")
         let client = GRPCClient(host: endpoint.host, port: endpoint.port)
         defer { client.close() }
         do {
+            let wait = Duration.milliseconds(Int(timeout * 1000))
+            let target = try await APIMethod.reflected(method, using: client, timeout: wait) ?? APIMethod(method, command: "call")
             let request = try target.request(json: data)
-            let response = try await client.unary(target.path, request, timeout: .milliseconds(Int(timeout * 1000)))
-            print(try APIMethod.json.encode(target.output.decodeDynamic(response.message)).text(indent: 2))
+            let response = try await client.unary(target.path, request, timeout: wait)
+            print(try target.json.encode(target.output.decodeDynamic(response.message)).text(indent: 2))
         } catch let error as CodecError {
             printError("heraldctl call: bad request JSON: \(error)")
             throw ExitCode.failure

@@ -183,4 +183,23 @@ struct HeraldctlRemoteTests {
         #expect(failing.status != 0, "no call answered")
         #expect(failing.stdout.contains("errors:   UNAVAILABLE 20 (down)"), "\(failing.stdout)")
     }
+
+    @Test("call discovers a service Herald has no schema for through the server's reflection (Python grpcio)")
+    func callByReflection() throws {
+        guard let python = TestEnvironment.python() else { return }
+        let script = Heraldctl.root.appendingPathComponent("Tests/HeraldctlTests/Python/greeter_server.py").path
+        let server = try RunningProcess(python, [script])
+        defer { server.stop() }
+        let address = "127.0.0.1:\(try Self.port(of: server))"
+        let data = #"{"name": "Ada", "mood": "MOOD_CHEERFUL", "counts": {"a": 2, "b": 3}, "phone": "+33", "at": "2026-11-29T10:00:00.5Z", "ids": ["10", "20"]}"#
+        let reply = try Heraldctl.run(["call", address, "demo.greeter.v1.Greeter/SayHello", "--data", data])
+        #expect(reply.status == 0, "\(reply.stderr)")
+        #expect(reply.stdout.contains(#""greeting": "hello Ada, MOOD_CHEERFUL, via phone""#), "\(reply.stdout)")
+        #expect(reply.stdout.contains(#""total": "35""#))
+        #expect(reply.stdout.contains(#""at": "2026-11-29T10:00:00.500Z""#))
+        let typo = try Heraldctl.run(["call", address, "demo.greeter.v1.Greeter/SayHello", "--data", #"{"nmae": "x"}"#])
+        #expect(typo.status != 0 && typo.stderr.contains("nmae: unknown field"), "\(typo.stderr)")
+        let missing = try Heraldctl.run(["call", address, "demo.greeter.v1.Greeter/SayBye"])
+        #expect(missing.status != 0 && missing.stderr.contains("no method demo.greeter.v1.Greeter/SayBye"), "\(missing.stderr)")
+    }
 }
