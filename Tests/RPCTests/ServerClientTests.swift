@@ -21,6 +21,47 @@ struct ServerClientTests {
         return (server, GRPCClient(host: "127.0.0.1", port: server.port))
     }
 
+    @Test("the client reaches a server over its Unix socket and by host name; an unknown name fails clearly")
+    func addresses() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString.prefix(8)).sock").path
+        var services = ServiceRegistry()
+        services.unary("/t.S/Echo") { request, _ in request }
+        let server = GRPCServer(.init(host: "127.0.0.1", port: 0, unixSocketPath: path), services: services)
+        try server.start()
+        defer { server.stop() }
+        let overUnix = GRPCClient(unixSocketPath: path)
+        defer { overUnix.close() }
+        #expect(try await overUnix.unary("/t.S/Echo", [1, 2]).message == [1, 2])
+        let byName = GRPCClient(host: "localhost", port: server.port)
+        defer { byName.close() }
+        #expect(try await byName.unary("/t.S/Echo", [3]).message == [3])
+        let unknown = GRPCClient(host: "no-such-host.invalid", port: 1)
+        defer { unknown.close() }
+        do {
+            _ = try await unknown.unary("/t.S/Echo", [])
+            Issue.record("an unknown host answered")
+        } catch let error as RPCError {
+            #expect(error.code == .unavailable && error.message.hasPrefix("cannot resolve no-such-host.invalid"), "\(error)")
+        }
+    }
+
+    @Test("a channel of several connections spreads its calls over all of them")
+    func severalConnections() async throws {
+        let peers = Mutex<Set<String>>([])
+        var services = ServiceRegistry()
+        services.unary("/t.S/Peer") { request, context in
+            peers.withLock { _ = $0.insert(context.peer) }
+            return request
+        }
+        let server = GRPCServer(.init(host: "127.0.0.1", port: 0), services: services)
+        try server.start()
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: server.port, connections: 3)
+        defer { client.close() }
+        for _ in 0..<9 { _ = try await client.unary("/t.S/Peer", []) }
+        #expect(peers.withLock { $0.count } == 3, "three client ports seen by the server")
+    }
+
     @Test("a unary call round-trips bytes and metadata")
     func unary() async throws {
         let (server, client) = try start { services in

@@ -4,23 +4,46 @@ import Foundation
 import HTTP2
 import HeraldCore
 
-/// A gRPC client over one HTTP/2 cleartext connection to `host:port`, opened on first use and again after it
-/// breaks. Unary calls for now (the first thing `heraldctl` and the service clients need).
+/// A gRPC client (a channel) over one or more HTTP/2 cleartext connections to `host:port` or a Unix socket, each
+/// opened on first use and again after it breaks, calls spread over them in turn; unary and streaming calls.
 ///
 /// All connection state lives on `loop`; public methods hop there.
 public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable state is touched only on `loop`
     public let host: String
     public let port: Int
     public let loop: EventLoop
-    private var connection: ClientConnection?
+    /// The resolved address, or why it could not be resolved (every call then fails with it).
+    private let address: Result<SocketAddress, RPCError>
+    /// One slot per connection of the channel; calls take the slots in turn.
+    private var slots: [ClientConnection?]
+    private var nextSlot = 0
     /// Connections whose server sent GOAWAY: kept until their calls finish, then closed.
     private var retiring: [ClientConnection] = []
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
 
-    public init(host: String, port: Int, loop: EventLoop = EventLoopGroup.shared.next()) {
+    /// A client of `host:port` over `connections` HTTP/2 connections; a host name is resolved here, once
+    /// (getaddrinfo, IPv4).
+    public init(host: String, port: Int, connections: Int = 1, loop: EventLoop = EventLoopGroup.shared.next()) {
+        precondition(connections >= 1, "a channel has at least one connection")
         self.host = host
         self.port = port
         self.loop = loop
+        slots = Array(repeating: nil, count: connections)
+        do {
+            address = .success(try SocketAddress.resolve(host: host, port: port))
+        } catch {
+            address = .failure(RPCError.from(error))
+        }
+    }
+
+    /// A client of a server listening on a Unix socket.
+    public init(unixSocketPath path: String, connections: Int = 1, loop: EventLoop = EventLoopGroup.shared.next()) {
+        precondition(connections >= 1, "a channel has at least one connection")
+        host = path
+        port = 0
+        self.loop = loop
+        slots = Array(repeating: nil, count: connections)
+        address = .success(.unix(path: path))
     }
 
     /// A response of a call that completed with OK.
@@ -75,18 +98,20 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
 
     private func openConnection() throws -> ClientConnection {
         retiring.removeAll { $0.isClosed }
-        if let current = connection, !current.isClosed, !current.session.goAwayReceived { return current }
+        let slot = nextSlot % slots.count
+        nextSlot &+= 1
+        if let current = slots[slot], !current.isClosed, !current.session.goAwayReceived { return current }
         // A connection whose server sent GOAWAY takes no new streams but still carries the calls it accepted: it
         // retires (closing itself once they finish) and the next call opens a new one.
-        if let current = connection, !current.isClosed {
+        if let current = slots[slot], !current.isClosed {
             retiring.append(current)
             current.closeWhenIdle()
         }
-        let opened = try ClientConnection(host: host, port: port, loop: loop, readBuffer: readBuffer)
+        let opened = try ClientConnection(address: try address.get(), loop: loop, readBuffer: readBuffer)
         // gRFC A6 transparent retry: a call the server refused before its application saw it (REFUSED_STREAM, or
         // above a GOAWAY's last stream) is sent once more, on a fresh connection, within its original deadline.
         opened.onRefused = { [unowned self] call in start(call) }
-        connection = opened
+        slots[slot] = opened
         return opened
     }
 
@@ -101,7 +126,7 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     /// Closes the connections; calls in flight fail with UNAVAILABLE.
     public func close() {
         loop.execute { [self] in
-            connection?.close()
+            for connection in slots { connection?.close() }
             for old in retiring { old.close() }
             retiring = []
         }
@@ -185,6 +210,8 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
 final class ClientConnection: HTTP2SessionDelegate {
     let loop: EventLoop
     let authority: String
+    /// The address in messages: `host:port` or `unix:PATH`.
+    let name: String
     let session: HTTP2Session
     private var transport: SocketTransport?
     private var descriptor: Int32
@@ -200,30 +227,13 @@ final class ClientConnection: HTTP2SessionDelegate {
     /// Receives a call the server refused before seeing it, to send again elsewhere.
     var onRefused: (@Sendable (ClientCall) -> Void)?
 
-    init(host: String, port: Int, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer) throws {
+    init(address: SocketAddress, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer) throws {
         self.loop = loop
         self.readBuffer = readBuffer
-        authority = "\(host):\(port)"
+        authority = address.authority
+        name = address.description
         session = try HTTP2Session(role: .client)
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw RPCError(.unavailable, "socket: \(String(cString: strerror(errno)))") }
-        var one: Int32 = 1
-        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else {
-            Foundation.close(descriptor)
-            throw RPCError(.invalidArgument, "\(host) is not an IPv4 address")
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 || errno == EINPROGRESS else {
-            let reason = String(cString: strerror(errno))
-            Foundation.close(descriptor)
-            throw RPCError(.unavailable, "cannot connect to \(authority): \(reason)")
-        }
+        descriptor = try address.connectNonBlocking()
         session.delegate = self
         let context = Unmanaged.passUnretained(self).toOpaque()
         connectEvent = event_new(loop.base, descriptor, HERALD_EV_WRITE, { _, _, context in
@@ -242,7 +252,7 @@ final class ClientConnection: HTTP2SessionDelegate {
         var length = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
         guard error == 0 else {
-            failAll(RPCError(.unavailable, "cannot connect to \(authority): \(String(cString: strerror(error)))"))
+            failAll(RPCError(.unavailable, "cannot connect to \(name): \(String(cString: strerror(error)))"))
             Foundation.close(descriptor)
             isClosed = true
             return
@@ -251,7 +261,7 @@ final class ClientConnection: HTTP2SessionDelegate {
         let transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer)
         transport.onClose = { [unowned self] in
             isClosed = true
-            failAll(RPCError(.unavailable, "the connection to \(authority) closed"))
+            failAll(RPCError(.unavailable, "the connection to \(name) closed"))
         }
         self.transport = transport
         let queued = waiting
@@ -302,7 +312,7 @@ final class ClientConnection: HTTP2SessionDelegate {
         transport?.scheduleFlush()
     }
 
-    private var refusesNewStreams: RPCError { RPCError(.unavailable, "the connection to \(authority) refuses new streams") }
+    private var refusesNewStreams: RPCError { RPCError(.unavailable, "the connection to \(name) refuses new streams") }
 
     /// Opens a request stream (HEADERS): its id, or nil when the connection takes no new streams.
     private func request(path: String, timeout: Duration?, metadata: [(String, String)], compressed: Bool) -> Int32? {
@@ -371,7 +381,7 @@ final class ClientConnection: HTTP2SessionDelegate {
         if !connected, !isClosed, let connectEvent { event_del(connectEvent) }
         if let transport { transport.close() } else if !isClosed { Foundation.close(descriptor) }
         isClosed = true
-        failAll(RPCError(.unavailable, "the connection to \(authority) was closed by the client"))
+        failAll(RPCError(.unavailable, "the connection to \(name) was closed by the client"))
     }
 
     /// Closes the connection as soon as no call is left on it (at once when none is).
