@@ -6,7 +6,7 @@ import Testing
 /// Herald's client against a real HTTP/2 server (python-h2) that refuses streams: gRFC A6's transparent retry.
 @Suite("Interop: Herald's client retries refused streams from a python-h2 server")
 struct RefusedStreamTests {
-    @Test("calls refused by GOAWAY or REFUSED_STREAM are sent once more and answered once; a second refusal is UNAVAILABLE")
+    @Test("calls refused by GOAWAY or REFUSED_STREAM are sent once more (streams with what they sent) and answered once; a second refusal is UNAVAILABLE")
     func refusedStreams() async throws {
         guard let python = TestEnvironment.python() else { return }
         let server = try RunningProcess(python, [
@@ -36,7 +36,19 @@ struct RefusedStreamTests {
         }
         #expect(error?.code == .unavailable)
 
+        // A streaming call refused before any response is opened again with every message sent so far.
+        let stream = client.stream("/t.S/Echo", timeout: .seconds(10))
+        stream.send(Array("refuse-once-stream".utf8))
+        stream.send(Array("second".utf8))
+        stream.finishSending()
+        var received: [String] = []
+        for try await message in stream.responses { received.append(String(decoding: message, as: UTF8.self)) }
+        #expect(received == ["refuse-once-stream", "second"])
+
         let answered = server.remainingOutput().split(separator: "\n").filter { $0.hasPrefix("answered ") }.sorted()
-        #expect(answered == ["answered one", "answered refuse-once", "answered three", "answered two"])
+        #expect(answered.count == 5 && answered.filter { $0.hasPrefix("answered refuse-once-stream") }.count == 1, "\(answered)")
+        #expect(Array(answered.filter { !$0.hasPrefix("answered refuse-once-stream") }) == [
+            "answered one", "answered refuse-once", "answered three", "answered two",
+        ])
     }
 }

@@ -24,6 +24,14 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     /// Sends queued before the stream exists (the connection was still connecting).
     var pending: [[UInt8]] = []
     var pendingFinish = false
+    /// Everything sent until the response headers arrive, to send again if the server refuses the stream before
+    /// its application saw it (gRFC A6 transparent retry); dropped at the headers (the call is committed) or when
+    /// it outgrows `replayLimit`.
+    var replay: [[UInt8]]? = []
+    var replayBytes = 0
+    var replayFinish = false
+    var transparentlyRetried = false
+    static let replayLimit = 1 << 20
     private var headerWaiters: [CheckedContinuation<[(name: String, value: String)], Never>] = []
 
     init(loop: EventLoop, path: String, metadata: [(String, String)], timeout: Duration?, compressRequests: Bool) {
@@ -39,6 +47,10 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     public func send(_ message: [UInt8]) {
         loop.execute { [self] in
             guard !ended else { return }
+            if replay != nil {
+                replayBytes += message.count
+                if replayBytes > Self.replayLimit { replay = nil } else { replay!.append(message) }
+            }
             guard let streamID, let connection else {
                 pending.append(message)
                 return
@@ -51,6 +63,7 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     public func finishSending() {
         loop.execute { [self] in
             guard !ended else { return }
+            replayFinish = true
             guard let streamID, let connection else {
                 pendingFinish = true
                 return
@@ -85,12 +98,29 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     func receivedHeaders(_ block: [(name: String, value: String)]) {
         if headers == nil {
             headers = block
+            replay = nil  // committed
             deframer.gzipAllowed = block.contains { $0.name == "grpc-encoding" && $0.value == "gzip" }
             for waiter in headerWaiters { waiter.resume(returning: userMetadata(block)) }
             headerWaiters = []
         } else {
             trailers = block
         }
+    }
+
+    /// The server refused the stream before any response: true when it may be opened again with what was sent so
+    /// far (once, and only while everything sent still fits the replay buffer).
+    func mayRetryTransparently(errorCode: UInt32) -> Bool {
+        errorCode == 0x7 && headers == nil && replay != nil && !transparentlyRetried && !ended
+    }
+
+    /// Prepares the stream to be opened again: everything sent so far goes out again on the new stream.
+    func prepareRetry() {
+        transparentlyRetried = true
+        streamID = nil
+        connection = nil
+        pending = replay ?? []
+        pendingFinish = replayFinish
+        deframer = MessageDeframer(maxMessageBytes: 4 * 1024 * 1024)
     }
 
     /// Ends the call with `error`, resetting the stream if it is still open.

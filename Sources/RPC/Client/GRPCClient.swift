@@ -111,6 +111,13 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
         // gRFC A6 transparent retry: a call the server refused before its application saw it (REFUSED_STREAM, or
         // above a GOAWAY's last stream) is sent once more, on a fresh connection, within its original deadline.
         opened.onRefused = { [unowned self] call in start(call) }
+        opened.onRefusedStream = { [unowned self] stream in
+            do {
+                try openConnection().start(stream)
+            } catch {
+                stream.end(RPCError.from(error))
+            }
+        }
         slots[slot] = opened
         return opened
     }
@@ -226,6 +233,8 @@ final class ClientConnection: HTTP2SessionDelegate {
     private var closesWhenIdle = false
     /// Receives a call the server refused before seeing it, to send again elsewhere.
     var onRefused: (@Sendable (ClientCall) -> Void)?
+    /// The same for a streaming call.
+    var onRefusedStream: (@Sendable (ClientStream) -> Void)?
 
     init(address: SocketAddress, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer) throws {
         self.loop = loop
@@ -440,6 +449,11 @@ final class ClientConnection: HTTP2SessionDelegate {
     func streamClosed(_ streamID: Int32, errorCode: UInt32) {
         defer { closeLaterIfIdle() }
         if let stream = streams.removeValue(forKey: streamID) {
+            if stream.mayRetryTransparently(errorCode: errorCode), let onRefusedStream {
+                stream.prepareRetry()
+                loop.execute { onRefusedStream(stream) }
+                return
+            }
             stream.closed(errorCode: errorCode)
             return
         }

@@ -5,7 +5,8 @@ Herald's client tests. It speaks just enough gRPC to echo unary calls.
   - the first waits for three complete requests, answers the lowest stream, then sends GOAWAY naming that stream
     as the last processed (refusing the other two) and waits for the client to close;
   - every later one answers each request, except that a request whose message is "refuse-once" is refused with
-    RST_STREAM(REFUSED_STREAM) the first time it comes, and "refuse-always" every time.
+    RST_STREAM(REFUSED_STREAM) the first time it comes (any body starting with it, each body once), and
+    "refuse-always" every time.
 Each request it answers is logged on stdout as "answered <message>", so a test can check none was served twice.
 """
 import signal
@@ -33,7 +34,7 @@ def refuses(message):
     with lock:
         if message == b"refuse-always":
             return True
-        if message == b"refuse-once" and message not in refused_once:
+        if message.startswith(b"refuse-once") and message not in refused_once:
             refused_once.add(message)
             return True
         return False
