@@ -9,11 +9,11 @@ import Synchronization
 /// `heraldctl bench HOST:PORT pkg.Service/Method`: a load generator over Herald's gRPC client.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load a unary method: closed loop or fixed rate; throughput, errors by status, latency percentiles.",
+        abstract: "Load a method: closed loop or fixed rate; throughput, errors by status, latency percentiles.",
         discussion: """
             Every call's status is checked: failures are counted by status and never as throughput. With --rate, \
             each call's latency counts from when it was due, so a stalled server shows in the percentiles \
-            (no coordinated omission).
+            (no coordinated omission). A server-streaming method counts the messages of each call too.
             """)
 
     @Argument(help: "The server, HOST:PORT.") var endpoint: Endpoint
@@ -43,7 +43,7 @@ struct Bench: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let load = Load(
-            path: target.path, request: request, workers: connections * concurrency,
+            path: target.path, serverStreaming: target.serverStreaming, request: request, workers: connections * concurrency,
             duration: duration ?? (requests == nil ? 10 : nil), requests: requests, rate: rate, timeout: timeout)
         let clients = (0..<connections).map { _ in GRPCClient(host: endpoint.host, port: endpoint.port) }
         defer { clients.forEach { $0.close() } }
@@ -57,6 +57,7 @@ struct Bench: AsyncParsableCommand {
 /// request count is reached.
 struct Load: Sendable {
     let path: String
+    let serverStreaming: Bool
     let request: [UInt8]
     let workers: Int
     let duration: Double?
@@ -66,6 +67,8 @@ struct Load: Sendable {
 
     struct Result: Sendable {
         var histogram = Histogram()
+        /// Response messages of server-streaming calls.
+        var messages = 0
         var errors: [StatusCode: Int] = [:]
         var firstErrors: [StatusCode: String] = [:]
         var seconds = 0.0
@@ -76,11 +79,12 @@ struct Load: Sendable {
             let ms = { (ns: UInt64) in String(format: "%.3f ms", Double(ns) / 1e6) }
             let errorText = errors.isEmpty ? "none"
                 : errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value) (\(firstErrors[$0.key] ?? ""))" }.joined(separator: ", ")
+            let streamed = messages == 0 ? "" : "\nmessages: \(messages) = \(Int(Double(messages) / Swift.max(seconds, 1e-9))) messages/s"
             return """
                 calls:    \(histogram.total) answered in \(String(format: "%.2f", seconds)) s = \(Int(requestsPerSecond)) calls/s (\(connections) connections x \(concurrency) in flight)
                 errors:   \(errorText)
                 latency:  p50 \(ms(histogram.value(atPercentile: 50)))  p90 \(ms(histogram.value(atPercentile: 90)))  p99 \(ms(histogram.value(atPercentile: 99)))  p99.9 \(ms(histogram.value(atPercentile: 99.9)))  max \(ms(histogram.max))
-                """
+                """ + streamed
         }
 
         func json(connections: Int, concurrency: Int) -> String {
@@ -88,7 +92,8 @@ struct Load: Sendable {
             let value: JSONValue = [
                 "calls": .number(String(histogram.total)), "seconds": .number(String(format: "%.3f", seconds)),
                 "callsPerSecond": .number(String(format: "%.1f", requestsPerSecond)), "connections": .number(String(connections)),
-                "concurrency": .number(String(concurrency)),
+                "concurrency": .number(String(concurrency)), "messages": .number(String(messages)),
+                "messagesPerSecond": .number(String(format: "%.1f", seconds > 0 ? Double(messages) / seconds : 0)),
                 "errors": .object(errors.sorted { $0.key.rawValue < $1.key.rawValue }.map { ("\($0.key)", .number(String($0.value))) }),
                 "latencyMicroseconds": [
                     "p50": us(histogram.value(atPercentile: 50)), "p90": us(histogram.value(atPercentile: 90)),
@@ -101,9 +106,20 @@ struct Load: Sendable {
 
         mutating func add(_ other: Result) {
             histogram.add(other.histogram)
+            messages += other.messages
             errors.merge(other.errors, uniquingKeysWith: +)
             firstErrors.merge(other.firstErrors) { first, _ in first }
         }
+    }
+
+    /// One server-streaming call: the number of messages it returned.
+    func streamCall(_ client: GRPCClient) async throws -> Int {
+        let call = client.stream(path, timeout: .milliseconds(Int(timeout * 1000)))
+        call.send(request)
+        call.finishSending()
+        var count = 0
+        for try await _ in call.responses { count += 1 }
+        return count
     }
 
     func run(_ clients: [GRPCClient]) async -> Result {
@@ -141,7 +157,11 @@ struct Load: Sendable {
                         }
                         let begin = interval == nil ? clock.now : due
                         do {
-                            _ = try await client.unary(path, request, timeout: .milliseconds(Int(timeout * 1000)))
+                            if serverStreaming {
+                                result.messages += try await streamCall(client)
+                            } else {
+                                _ = try await client.unary(path, request, timeout: .milliseconds(Int(timeout * 1000)))
+                            }
                             let elapsed = clock.now - begin
                             result.histogram.record(UInt64(max(0, elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)))
                             counters.completed.add(1, ordering: .relaxed)

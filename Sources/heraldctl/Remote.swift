@@ -44,6 +44,8 @@ struct Health: AsyncParsableCommand {
 struct APIMethod {
     static let json = ProtoJSON(registry: HeraldAPI.registry)
     let path: String
+    /// The server answers with a stream of messages.
+    let serverStreaming: Bool
     let input: MessageType
     let output: MessageType
     /// The proto3 JSON mapping over the registry the types come from.
@@ -59,6 +61,7 @@ struct APIMethod {
             throw ExitCode.failure
         }
         path = service.path(schema)
+        serverStreaming = schema.serverStreaming
         input = HeraldAPI.registry.message(schema.input)!
         output = HeraldAPI.registry.message(schema.output)!
         json = Self.json
@@ -83,12 +86,14 @@ struct APIMethod {
             messages: reader.messages + WellKnownTypes.messages.filter { !known.contains($0.fullName) },
             enums: reader.enums + WellKnownTypes.enums.filter { !knownEnums.contains($0.fullName) })
         return APIMethod(
-            path: service.path(method), input: registry.message(method.input)!, output: registry.message(method.output)!,
+            path: service.path(method), serverStreaming: method.serverStreaming, input: registry.message(method.input)!,
+            output: registry.message(method.output)!,
             json: ProtoJSON(registry: registry))
     }
 
-    private init(path: String, input: MessageType, output: MessageType, json: ProtoJSON) {
+    private init(path: String, serverStreaming: Bool, input: MessageType, output: MessageType, json: ProtoJSON) {
         self.path = path
+        self.serverStreaming = serverStreaming
         self.input = input
         self.output = output
         self.json = json
