@@ -6,6 +6,16 @@ public enum CallContext {
     /// The deadline of the call being handled, if it has one.
     @TaskLocal public static var deadline: ContinuousClock.Instant?
 
+    /// Runs `body` with `deadline` as the current call's (no task-local is pushed for a call without one, the common
+    /// case of benchmarks and health checks).
+    static func with(_ deadline: ContinuousClock.Instant?, isolation: isolated (any Actor)? = #isolation, _ body: () async -> Void) async {
+        if let deadline {
+            await $deadline.withValue(deadline) { await body() }
+        } else {
+            await body()
+        }
+    }
+
     /// The time left before the current call's deadline (nil without one; zero or less once it has passed).
     public static var remaining: Duration? { deadline.map { $0 - ContinuousClock.now } }
 }

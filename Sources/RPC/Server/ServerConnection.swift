@@ -104,7 +104,7 @@ final class ServerConnection: HTTP2SessionDelegate {
             stream.requests = continuation
             let registry = self.registry
             stream.task = Task(executorPreference: loop) {
-                await CallContext.$deadline.withValue(context.deadline) {
+                await CallContext.with(context.deadline) {
                     do {
                         try await registry.intercepted(context) { try await streaming(requests, writer, context) }
                         writer.finish(nil)
@@ -159,7 +159,7 @@ final class ServerConnection: HTTP2SessionDelegate {
             let request = stream.unaryRequests.removeFirst()
             let registry = self.registry
             stream.task = Task(executorPreference: loop) {
-                await CallContext.$deadline.withValue(context.deadline) {
+                await CallContext.with(context.deadline) {
                     do {
                         if registry.interceptors.isEmpty {
                             writer.sendFinal(try await handler(request, context))
