@@ -14,7 +14,11 @@ import Synchronization
 public final class ServiceClient: Sendable {
     public let target: String
     public let configuration: ServiceClientConfiguration
-    let subchannels: [Subchannel]
+    /// The endpoints' addresses in rotation, as last resolved.
+    private let rotation = Mutex<[Subchannel]>([])
+    private let resolving = Mutex<Task<Void, Never>?>(nil)
+    private let group: EventLoopGroup
+    var subchannels: [Subchannel] { rotation.withLock { $0 } }
     private let targetBreaker: Mutex<CircuitBreaker>
     private let throttle: Mutex<RetryThrottle?>
     private let bulkhead: Mutex<BulkheadState>
@@ -32,20 +36,69 @@ public final class ServiceClient: Sendable {
         precondition(!configuration.endpoints.isEmpty, "a target needs at least one endpoint")
         self.target = target
         self.configuration = configuration
-        subchannels = configuration.endpoints.map {
-            Subchannel(host: $0.host, port: $0.port, breaker: configuration.endpointBreaker, loop: group.next())
-        }
+        self.group = group
         targetBreaker = Mutex(CircuitBreaker(configuration.targetBreaker))
         throttle = Mutex(configuration.throttle.map { RetryThrottle(maxTokens: $0.maxTokens, tokenRatio: $0.tokenRatio) })
         bulkhead = Mutex(BulkheadState(bulkhead: Bulkhead(maxConcurrent: configuration.maxConcurrentCalls, maxQueued: configuration.maxQueuedCalls)))
         logger = Logger(label: "herald.client.\(target)")
-        if let service = configuration.healthService {
-            for subchannel in subchannels { subchannel.watchHealth(service, logger: logger) }
+        resolve()
+        if let interval = configuration.resolveInterval, configuration.endpoints.contains(where: { !Self.isAddressLiteral($0.host) }) {
+            resolving.withLock {
+                $0 = Task { [weak self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        self?.resolve()
+                    }
+                }
+            }
         }
     }
 
     public func close() {
-        for subchannel in subchannels { subchannel.close() }
+        resolving.withLock { $0?.cancel() }
+        for subchannel in rotation.withLock({ $0 }) { subchannel.close() }
+    }
+
+    static func isAddressLiteral(_ host: String) -> Bool {
+        var probe = in_addr()
+        return inet_pton(AF_INET, host, &probe) == 1
+    }
+
+    /// Resolves every endpoint: new addresses join the rotation (with their health watch), vanished ones leave it
+    /// and close once their calls are done. A name that resolves to nothing keeps its last addresses.
+    func resolve() {
+        var wanted: [(host: String, port: Int, name: String)] = []
+        for endpoint in configuration.endpoints {
+            var addresses = configuration.resolver(endpoint.host)
+            if addresses.isEmpty {
+                addresses = rotation.withLock { $0.filter { $0.port == endpoint.port && $0.endpointName == endpoint.host }.map(\.host) }
+                if addresses.isEmpty { addresses = [endpoint.host] }  // calls then fail with the resolver's error
+                logger.warning("endpoint did not resolve", metadata: ["endpoint": "\(endpoint.host):\(endpoint.port)"])
+            }
+            for address in addresses where !wanted.contains(where: { $0.host == address && $0.port == endpoint.port }) {
+                wanted.append((address, endpoint.port, endpoint.host))
+            }
+        }
+        let (added, removed) = rotation.withLock { current -> ([Subchannel], [Subchannel]) in
+            let removed = current.filter { old in !wanted.contains { $0.host == old.host && $0.port == old.port } }
+            var added: [Subchannel] = []
+            for (host, port, name) in wanted where !current.contains(where: { $0.host == host && $0.port == port }) {
+                added.append(Subchannel(host: host, port: port, endpointName: name, breaker: configuration.endpointBreaker, loop: group.next()))
+            }
+            current = current.filter { old in !removed.contains { $0 === old } } + added
+            return (added, removed)
+        }
+        if let service = configuration.healthService {
+            for subchannel in added { subchannel.watchHealth(service, logger: logger) }
+        }
+        for subchannel in removed {
+            logger.info("endpoint address left the rotation", metadata: ["endpoint": "\(subchannel.name)"])
+            Task {
+                // Calls already on it finish first (bounded: the longest deadline a call can have).
+                for _ in 0..<600 where subchannel.outstanding.load(ordering: .relaxed) > 0 { try? await Task.sleep(for: .milliseconds(100)) }
+                subchannel.close()
+            }
+        }
     }
 
     /// A unary call to `path` (`/pkg.Service/Method`).
@@ -103,7 +156,7 @@ public final class ServiceClient: Sendable {
     private func pick(avoiding previous: Subchannel?) throws -> (Subchannel, CircuitBreaker.Permit) {
         let now = ContinuousClock.now
         var reasons: [String] = []
-        var candidates = subchannels.filter { subchannel in
+        var candidates = rotation.withLock { $0 }.filter { subchannel in
             if let reason = subchannel.exclusion(now: now) {
                 reasons.append(reason)
                 return false

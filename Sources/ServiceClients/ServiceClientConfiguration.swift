@@ -1,4 +1,5 @@
 import API
+import Foundation
 import HeraldCore
 import Resilience
 
@@ -34,6 +35,12 @@ public struct ServiceClientConfiguration: Sendable {
     public var maxQueuedCalls = 256
     /// The service name to watch over grpc.health.v1 at each endpoint; nil: no health checking.
     public var healthService: String?
+    /// How often endpoint host names are resolved again (addresses that appear join the rotation, addresses that
+    /// vanish leave it once their calls finish); nil: resolved once, when the client is made.
+    public var resolveInterval: Duration? = .seconds(30)
+    /// Host name to IPv4 addresses; getaddrinfo by default (tests inject their own).
+    public var resolver: @Sendable (String) -> [String] = ServiceClientConfiguration.systemResolver
+
     /// Consecutive failures after which an endpoint is ejected from the rotation, and for how long.
     public var ejectAfterConsecutiveFailures = 5
     public var ejectionTime: Duration = .seconds(10)
@@ -41,6 +48,33 @@ public struct ServiceClientConfiguration: Sendable {
     public init(endpoints: [(host: String, port: Int)], healthService: String? = nil) {
         self.endpoints = endpoints
         self.healthService = healthService
+    }
+
+    /// getaddrinfo (IPv4); an IPv4 literal is returned as it is, a name that does not resolve gives no address.
+    public static let systemResolver: @Sendable (String) -> [String] = { host in
+        var probe = in_addr()
+        if inet_pton(AF_INET, host, &probe) == 1 { return [host] }
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var results: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &results) == 0 else { return [] }
+        defer { freeaddrinfo(results) }
+        var addresses: [String] = []
+        var next = results
+        while let entry = next {
+            if let address = entry.pointee.ai_addr {
+                var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+                address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { inet4 in
+                    var raw = inet4.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &raw, &text, socklen_t(INET_ADDRSTRLEN))
+                }
+                let literal = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if !addresses.contains(literal) { addresses.append(literal) }
+            }
+            next = entry.pointee.ai_next
+        }
+        return addresses
     }
 
     func timeout(for method: String, path: String) -> Duration {

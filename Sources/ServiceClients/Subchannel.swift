@@ -11,6 +11,8 @@ import Synchronization
 final class Subchannel: Sendable {
     let host: String
     let port: Int
+    /// The configured endpoint host (a name) this address came from.
+    let endpointName: String
     let client: GRPCClient
     let breaker: Mutex<CircuitBreaker>
     /// Calls in flight on this endpoint (power-of-two-choices balances on it).
@@ -30,9 +32,10 @@ final class Subchannel: Sendable {
 
     var name: String { "\(host):\(port)" }
 
-    init(host: String, port: Int, breaker: CircuitBreaker.Configuration, loop: EventLoop) {
+    init(host: String, port: Int, endpointName: String, breaker: CircuitBreaker.Configuration, loop: EventLoop) {
         self.host = host
         self.port = port
+        self.endpointName = endpointName
         client = GRPCClient(host: host, port: port, loop: loop)
         self.breaker = Mutex(CircuitBreaker(breaker))
     }

@@ -280,3 +280,43 @@ struct ServiceClientTests {
         #expect(b.wasCancelled && c.wasCancelled, "B and C stopped their work")
     }
 }
+
+@Suite("Service client: endpoints by name")
+struct ResolutionTests {
+    @Test("a name is resolved again periodically: addresses that appear join the rotation, vanished ones leave it")
+    func reresolution() async throws {
+        // Two backends on the same port of two loopback addresses, behind one name the test's resolver answers.
+        let first = try Backend()
+        defer { first.stop() }
+        var services = ServiceRegistry()
+        let second = Backend.Seen()
+        services.unary("/t.S/Call") { request, _ in
+            second.calls.add(1, ordering: .relaxed)
+            return request
+        }
+        let other = GRPCServer(.init(host: "127.0.0.2", port: first.server.port), services: services)
+        try other.start()
+        defer { other.stop() }
+        final class Answers: Sendable { let addresses = Mutex(["127.0.0.1"]) }
+        let answers = Answers()
+        var configuration = ServiceClientConfiguration(endpoints: [("campaigns.internal", first.server.port)])
+        configuration.resolveInterval = .milliseconds(100)
+        configuration.resolver = { name in name == "campaigns.internal" ? answers.addresses.withLock { $0 } : [] }
+        let client = ServiceClient(target: "named", configuration)
+        defer { client.close() }
+        for _ in 0..<4 { _ = try await client.unary("/t.S/Call", []) }
+        #expect(first.count == 4 && second.calls.load(ordering: .relaxed) == 0)
+
+        answers.addresses.withLock { $0 = ["127.0.0.1", "127.0.0.2"] }
+        try await Task.sleep(for: .milliseconds(300))
+        for _ in 0..<10 { _ = try await client.unary("/t.S/Call", []) }
+        #expect(second.calls.load(ordering: .relaxed) == 5, "the new address took half of the calls")
+
+        answers.addresses.withLock { $0 = ["127.0.0.2"] }
+        try await Task.sleep(for: .milliseconds(300))
+        let before = first.count
+        for _ in 0..<6 { _ = try await client.unary("/t.S/Call", []) }
+        #expect(first.count == before, "the vanished address gets no more calls")
+        #expect(second.calls.load(ordering: .relaxed) == 11)
+    }
+}
