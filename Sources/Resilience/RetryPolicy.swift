@@ -54,6 +54,20 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 }
 
+/// gRFC A6 hedging policy of one (idempotent) method: up to `maxAttempts` copies of the call, one more every
+/// `hedgingDelay`; a status in `nonFatalCodes` lets the others go on, any other ends the call.
+public struct HedgingPolicy: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var hedgingDelay: Duration
+    public var nonFatalCodes: Set<StatusCode>
+
+    public init(maxAttempts: Int = 2, hedgingDelay: Duration = .milliseconds(50), nonFatalCodes: Set<StatusCode> = [.unavailable]) {
+        self.maxAttempts = min(max(maxAttempts, 1), RetryPolicy.maxAttemptsLimit)
+        self.hedgingDelay = hedgingDelay
+        self.nonFatalCodes = nonFatalCodes
+    }
+}
+
 public enum RetryDecision: Sendable, Equatable {
     case retry(after: Duration)
     case stop(String)

@@ -20,7 +20,7 @@ public final class ServiceClient: Sendable {
     private let group: EventLoopGroup
     var subchannels: [Subchannel] { rotation.withLock { $0 } }
     private let targetBreaker: Mutex<CircuitBreaker>
-    private let throttle: Mutex<RetryThrottle?>
+    let throttle: Mutex<RetryThrottle?>
     private let bulkhead: Mutex<BulkheadState>
     private let cursor = Atomic(0)
     private let logger: Logger
@@ -119,23 +119,19 @@ public final class ServiceClient: Sendable {
             throw RPCError(.unavailable, "\(target): circuit breaker open for \(Self.until(decision)); failing fast without calling")
         }
 
+        if let hedging = configuration.hedgingPolicy(for: method, path: path) {
+            return try await hedged(path, request, metadata, hedging, deadline: deadline, targetPermit: targetPermit)
+        }
         let policy = configuration.retryPolicy(for: method, path: path)
         var random = SystemRandomNumberGenerator()
         var attempt = 1
         var previous: Subchannel?
         while true {
-            let (subchannel, permit) = try pick(avoiding: previous)
-            var headers = metadata
-            if attempt > 1 { headers.append(("grpc-previous-rpc-attempts", String(attempt - 1))) }
-            subchannel.outstanding.add(1, ordering: .relaxed)
-            do {
-                let response = try await subchannel.client.unary(path, request, metadata: headers, timeout: deadline - .now)
-                subchannel.outstanding.subtract(1, ordering: .relaxed)
-                finished(subchannel, permit, targetPermit, .success)
+            let (subchannel, permit) = try pick(avoiding: previous.map { [$0] } ?? [])
+            switch await call(subchannel, permit, targetPermit, path, request, metadata, attempt: attempt, deadline: deadline) {
+            case .success(let response):
                 return response
-            } catch let error as RPCError {
-                subchannel.outstanding.subtract(1, ordering: .relaxed)
-                finished(subchannel, permit, targetPermit, .failure(error.code))
+            case .failure(let error):
                 if error.code == .cancelled || Task.isCancelled || error.responseStarted { throw error }
                 var throttleState = throttle.withLock { $0 }
                 let next = policy.decide(
@@ -149,11 +145,31 @@ public final class ServiceClient: Sendable {
         }
     }
 
+    /// One attempt on one endpoint, its outcome fed to the breakers, the throttle and outlier detection.
+    func call(
+        _ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit, _ path: String,
+        _ request: [UInt8], _ metadata: [(String, String)], attempt: Int, deadline: ContinuousClock.Instant
+    ) async -> Result<GRPCClient.Response, RPCError> {
+        var headers = metadata
+        if attempt > 1 { headers.append(("grpc-previous-rpc-attempts", String(attempt - 1))) }
+        subchannel.outstanding.add(1, ordering: .relaxed)
+        defer { subchannel.outstanding.subtract(1, ordering: .relaxed) }
+        do {
+            let response = try await subchannel.client.unary(path, request, metadata: headers, timeout: deadline - .now)
+            finished(subchannel, permit, targetPermit, .success)
+            return .success(response)
+        } catch {
+            let status = RPCError.from(error)
+            finished(subchannel, permit, targetPermit, .failure(status.code))
+            return .failure(status)
+        }
+    }
+
     // MARK: Picking an endpoint
 
     /// An endpoint in rotation whose breaker lets a call through, avoiding the one just tried when there is
     /// another; UNAVAILABLE naming why each endpoint is out when none is in.
-    private func pick(avoiding previous: Subchannel?) throws -> (Subchannel, CircuitBreaker.Permit) {
+    func pick(avoiding tried: [Subchannel]) throws -> (Subchannel, CircuitBreaker.Permit) {
         let now = ContinuousClock.now
         var reasons: [String] = []
         var candidates = rotation.withLock { $0 }.filter { subchannel in
@@ -163,7 +179,8 @@ public final class ServiceClient: Sendable {
             }
             return true
         }
-        if candidates.count > 1, let previous { candidates.removeAll { $0 === previous } }
+        let untried = candidates.filter { candidate in !tried.contains { $0 === candidate } }
+        if !untried.isEmpty { candidates = untried }
         for subchannel in order(candidates) {
             let (decision, transitions) = subchannel.breaker.withLock { $0.acquire(now: now) }
             log(transitions, scope: subchannel.name)
@@ -190,7 +207,7 @@ public final class ServiceClient: Sendable {
     }
 
     /// Feeds a call's outcome to the endpoint's and the target's breakers, the throttle and outlier detection.
-    private func finished(_ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit, _ outcome: CircuitBreaker.Outcome) {
+    func finished(_ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit, _ outcome: CircuitBreaker.Outcome) {
         let now = ContinuousClock.now
         if let transition = subchannel.breaker.withLock({ $0.record(permit, outcome, now: now) }) { log([transition], scope: subchannel.name) }
         if let transition = targetBreaker.withLock({ $0.record(targetPermit, outcome, now: now) }) { log([transition], scope: target) }

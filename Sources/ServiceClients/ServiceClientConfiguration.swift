@@ -23,6 +23,8 @@ public struct ServiceClientConfiguration: Sendable {
     public var retry = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1), backoffMultiplier: 2,
         retryableCodes: [.unavailable])
     public var methodRetry: [String: RetryPolicy] = [:]
+    /// Hedging instead of retries, for idempotent reads, by method name or path.
+    public var methodHedging: [String: HedgingPolicy] = [:]
     /// gRFC A6 throttling per target; nil turns it off.
     public var throttle: (maxTokens: Double, tokenRatio: Double)? = (10, 0.1)
     public var endpointBreaker = CircuitBreaker.Configuration(
@@ -81,6 +83,10 @@ public struct ServiceClientConfiguration: Sendable {
         methodTimeouts[method] ?? methodTimeouts[path] ?? defaultTimeout
     }
 
+    func hedgingPolicy(for method: String, path: String) -> HedgingPolicy? {
+        methodHedging[method] ?? methodHedging[path]
+    }
+
     func retryPolicy(for method: String, path: String) -> RetryPolicy {
         methodRetry[method] ?? methodRetry[path] ?? retry
     }
@@ -109,6 +115,10 @@ extension ServiceClientConfiguration {
         for (method, settings) in client.methods {
             methodTimeouts[method] = settings.timeout
             methodRetry[method] = Self.policy(settings.retry)
+            if let hedging = settings.hedging {
+                methodHedging[method] = HedgingPolicy(
+                    maxAttempts: hedging.maxAttempts, hedgingDelay: hedging.hedgingDelay, nonFatalCodes: Set(hedging.nonFatalCodes))
+            }
         }
     }
 

@@ -21,5 +21,7 @@ struct ConfigurationTests {
         #expect(client.endpointBreaker.window == .count(50))
         #expect(client.targetBreaker.window == .time(seconds: 10))
         #expect(client.throttle?.maxTokens == 10)
+        #expect(client.methodHedging["GetCampaign"] == HedgingPolicy(maxAttempts: 2, hedgingDelay: .milliseconds(50), nonFatalCodes: [.unavailable]))
+        #expect(client.methodHedging["CreateCampaign"] == nil)
     }
 }

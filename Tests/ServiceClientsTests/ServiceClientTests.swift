@@ -141,6 +141,46 @@ struct ServiceClientTests {
         first.cancel()
     }
 
+    @Test("hedging: a second copy goes to another endpoint after the delay; the first answer wins, the other is cancelled")
+    func hedging() async throws {
+        final class Flag: Sendable { let cancelled = Atomic(false) }
+        let flag = Flag()
+        let overall = Backend.Seen()
+        let slowFirst: @Sendable (Int) async throws -> Void = { _ in
+            guard overall.calls.add(1, ordering: .relaxed).newValue == 1 else { return }
+            do {
+                try await Task.sleep(for: .seconds(5))
+            } catch {
+                flag.cancelled.store(true, ordering: .relaxed)
+                throw error
+            }
+        }
+        let backends = try [Backend(slowFirst), Backend(slowFirst)]
+        defer { backends.forEach { $0.stop() } }
+        var configuration = Self.configuration(backends)
+        configuration.methodHedging["Call"] = HedgingPolicy(maxAttempts: 3, hedgingDelay: .milliseconds(50))
+        let client = ServiceClient(target: "hedged", configuration)
+        defer { client.close() }
+        let started = ContinuousClock.now
+        let response = try await client.unary("/t.S/Call", [9])
+        #expect(response.message == [9])
+        #expect(ContinuousClock.now - started < .seconds(1), "the hedge answered, not the slow first copy")
+        #expect(backends.map(\.count).sorted() == [1, 1], "one copy each, on different endpoints")
+        #expect(backends.flatMap(\.attempts).sorted() == ["-", "1"])
+        for _ in 0..<100 where !flag.cancelled.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
+        let cancelled = flag.cancelled.load(ordering: .relaxed)
+        #expect(cancelled, "the slow copy was cancelled")
+
+        let fatal = try Backend { _ in throw Refuse(statusCode: .invalidArgument) }
+        defer { fatal.stop() }
+        var fatalConfiguration = Self.configuration([fatal])
+        fatalConfiguration.methodHedging["Call"] = HedgingPolicy(maxAttempts: 3, hedgingDelay: .milliseconds(50))
+        let other = ServiceClient(target: "fatal", fatalConfiguration)
+        defer { other.close() }
+        await #expect(throws: RPCError(.invalidArgument, "refused by the test backend")) { try await other.unary("/t.S/Call", []) }
+        #expect(fatal.count == 1, "a fatal status stops the hedging")
+    }
+
     @Test("a failing target opens its breaker: calls then fail fast with UNAVAILABLE saying so, without reaching it")
     func breaker() async throws {
         let backend = try Backend { _ in throw Refuse(statusCode: .internal) }

@@ -25,9 +25,17 @@ extension HeraldConfig {
             public var failureCodes: [StatusCode]
         }
 
+        /// gRFC A6 hedging of an idempotent method (instead of its retry policy).
+        public struct Hedging: Sendable, Equatable {
+            public var maxAttempts: Int
+            public var hedgingDelay: Duration
+            public var nonFatalCodes: [StatusCode]
+        }
+
         public struct Method: Sendable, Equatable {
             public var timeout: Duration
             public var retry: Retry
+            public var hedging: Hedging?
         }
 
         /// `host:port` of each endpoint; by default 127.0.0.1 and the service's port.
@@ -84,9 +92,16 @@ extension HeraldConfig {
             }
             for method in r.children(of: "clients.\(name).methods") {
                 let key = "clients.\(name).methods.\(method)"
+                var hedging: Client.Hedging?
+                if !r.children(of: "\(key).hedging").isEmpty {
+                    hedging = Client.Hedging(
+                        maxAttempts: r.int("\(key).hedging.maxAttempts", default: 2, range: 1...5),
+                        hedgingDelay: .milliseconds(r.int("\(key).hedging.hedgingDelayMs", default: 50, range: 0...3_600_000)),
+                        nonFatalCodes: readCodes(&r, "\(key).hedging.nonFatalCodes", base: [.unavailable]))
+                }
                 client.methods[method] = Client.Method(
                     timeout: .milliseconds(r.int("\(key).timeoutMs", default: Int(client.timeout.milliseconds), range: 1...3_600_000)),
-                    retry: readRetry(&r, "\(key).retry", base: client.retry))
+                    retry: readRetry(&r, "\(key).retry", base: client.retry), hedging: hedging)
             }
             clients[name] = client
         }
