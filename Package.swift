@@ -109,7 +109,7 @@ let package = Package(
         // The interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),
         .executableTarget(name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop"], swiftSettings: strict),
-        .executableTarget(name: "rpc-testclient", dependencies: ["Interop", "RPC"], swiftSettings: strict),
+        .executableTarget(name: "rpc-testclient", dependencies: ["Interop", "RPC", "ServiceClients", "Resilience"], swiftSettings: strict),
 
         // Tools.
         .executableTarget(
@@ -146,7 +146,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ServiceClientsTests", dependencies: ["ServiceClients", "Resilience", "RPC", "HeraldCore"], swiftSettings: strict),
+            name: "ServiceClientsTests", dependencies: ["ServiceClients", "Resilience", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
     ]
 )

@@ -9,10 +9,11 @@ public struct InteropClient: Sendable {
         public let description: String
     }
 
-    let client: GRPCClient
+    let client: any RPCChannel
     static let t = "grpc.testing."
 
-    public init(client: GRPCClient) { self.client = client }
+    /// Runs the cases over `client`: one connection, or the service client library.
+    public init(client: any RPCChannel) { self.client = client }
 
     public static let cases = [
         "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream", "custom_metadata",

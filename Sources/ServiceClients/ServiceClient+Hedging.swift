@@ -11,7 +11,8 @@ extension ServiceClient {
     }
 
     func hedged(
-        _ path: String, _ request: [UInt8], _ metadata: [(String, String)], _ policy: HedgingPolicy, deadline: ContinuousClock.Instant,
+        _ path: String, _ request: [UInt8], _ metadata: [(String, String)], _ compressed: Bool, _ policy: HedgingPolicy,
+        deadline: ContinuousClock.Instant,
         targetPermit: CircuitBreaker.Permit
     ) async throws -> GRPCClient.Response {
         try await withThrowingTaskGroup(of: HedgeEvent.self) { group in
@@ -36,7 +37,7 @@ extension ServiceClient {
                 started += 1
                 let attempt = started
                 group.addTask {
-                    .answered(await self.call(subchannel, permit, targetPermit, path, request, metadata, attempt: attempt, deadline: deadline))
+                    .answered(await self.call(subchannel, permit, targetPermit, path, request, metadata, compressed, attempt: attempt, deadline: deadline))
                 }
                 if started < policy.maxAttempts {
                     group.addTask {

@@ -11,7 +11,7 @@ import Synchronization
 /// endpoints in rotation, gRFC A6 retries (per-method policy, throttling, server pushback,
 /// `grpc-previous-rpc-attempts`, no retry once response headers arrived), circuit breakers per endpoint and per
 /// target, and a bulkhead. A slow or dead service makes its callers fail fast and clearly instead of piling up.
-public final class ServiceClient: Sendable {
+public final class ServiceClient: RPCChannel {
     public let target: String
     public let configuration: ServiceClientConfiguration
     /// The endpoints' addresses in rotation, as last resolved.
@@ -101,10 +101,10 @@ public final class ServiceClient: Sendable {
         }
     }
 
-    /// A unary call to `path` (`/pkg.Service/Method`).
-    public func unary(_ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil)
-        async throws -> GRPCClient.Response
-    {
+    /// A unary call to `path` (`/pkg.Service/Method`); `compressed` gzips the request.
+    public func unary(
+        _ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false
+    ) async throws -> GRPCClient.Response {
         let method = String(path.split(separator: "/").last ?? "")
         var budget = timeout ?? configuration.timeout(for: method, path: path)
         if let remaining = CallContext.remaining { budget = min(budget, remaining) }
@@ -120,7 +120,7 @@ public final class ServiceClient: Sendable {
         }
 
         if let hedging = configuration.hedgingPolicy(for: method, path: path) {
-            return try await hedged(path, request, metadata, hedging, deadline: deadline, targetPermit: targetPermit)
+            return try await hedged(path, request, metadata, compressed, hedging, deadline: deadline, targetPermit: targetPermit)
         }
         let policy = configuration.retryPolicy(for: method, path: path)
         var random = SystemRandomNumberGenerator()
@@ -128,7 +128,7 @@ public final class ServiceClient: Sendable {
         var previous: Subchannel?
         while true {
             let (subchannel, permit) = try pick(avoiding: previous.map { [$0] } ?? [])
-            switch await call(subchannel, permit, targetPermit, path, request, metadata, attempt: attempt, deadline: deadline) {
+            switch await call(subchannel, permit, targetPermit, path, request, metadata, compressed, attempt: attempt, deadline: deadline) {
             case .success(let response):
                 return response
             case .failure(let error):
@@ -145,17 +145,28 @@ public final class ServiceClient: Sendable {
         }
     }
 
+    /// A streaming call on an endpoint in rotation, with a deadline (this method's, capped by the handler's own).
+    /// Streams are balanced but neither retried nor counted by the breakers: their outcome is the caller's to read.
+    public func stream(_ path: String, metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false) -> ClientStream {
+        let method = String(path.split(separator: "/").last ?? "")
+        let budget = timeout ?? configuration.timeout(for: method, path: path)
+        let now = ContinuousClock.now
+        let candidates = rotation.withLock { $0 }.filter { $0.exclusion(now: now) == nil }
+        let chosen = candidates.isEmpty ? rotation.withLock { $0 }.first! : candidates[cursor.add(1, ordering: .relaxed).oldValue % candidates.count]
+        return chosen.client.stream(path, metadata: metadata, timeout: budget, compressed: compressed)
+    }
+
     /// One attempt on one endpoint, its outcome fed to the breakers, the throttle and outlier detection.
     func call(
         _ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit, _ path: String,
-        _ request: [UInt8], _ metadata: [(String, String)], attempt: Int, deadline: ContinuousClock.Instant
+        _ request: [UInt8], _ metadata: [(String, String)], _ compressed: Bool, attempt: Int, deadline: ContinuousClock.Instant
     ) async -> Result<GRPCClient.Response, RPCError> {
         var headers = metadata
         if attempt > 1 { headers.append(("grpc-previous-rpc-attempts", String(attempt - 1))) }
         subchannel.outstanding.add(1, ordering: .relaxed)
         defer { subchannel.outstanding.subtract(1, ordering: .relaxed) }
         do {
-            let response = try await subchannel.client.unary(path, request, metadata: headers, timeout: deadline - .now)
+            let response = try await subchannel.client.unary(path, request, metadata: headers, timeout: deadline - .now, compressed: compressed)
             finished(subchannel, permit, targetPermit, .success)
             return .success(response)
         } catch {
@@ -219,7 +230,11 @@ public final class ServiceClient: Sendable {
                 throttle?.recordSuccess()
             }
         }
-        if subchannel.recordOutcome(failed: failed, ejectAfter: configuration.ejectAfterConsecutiveFailures, ejectionTime: configuration.ejectionTime, now: now) {
+        // Never the last endpoint still in rotation: with nowhere else to go, ejecting it would only fail every call.
+        if subchannel.recordOutcome(failed: failed, ejectAfter: configuration.ejectAfterConsecutiveFailures),
+            rotation.withLock({ $0.filter { $0 !== subchannel && !$0.isEjected(now: now) }.count }) > 0
+        {
+            subchannel.eject(until: now + configuration.ejectionTime)
             logger.warning("endpoint ejected", metadata: ["endpoint": "\(subchannel.name)", "for": "\(configuration.ejectionTime)"])
         }
     }

@@ -51,8 +51,8 @@ final class Subchannel: Sendable {
         return nil
     }
 
-    /// Outlier detection: a success resets the count; the n-th consecutive failure ejects the endpoint.
-    func recordOutcome(failed: Bool, ejectAfter: Int, ejectionTime: Duration, now: ContinuousClock.Instant) -> Bool {
+    /// Outlier detection: a success resets the count; true at the n-th consecutive failure (the count starts over).
+    func recordOutcome(failed: Bool, ejectAfter: Int) -> Bool {
         state.withLock { s in
             guard failed else {
                 s.consecutiveFailures = 0
@@ -61,10 +61,13 @@ final class Subchannel: Sendable {
             s.consecutiveFailures += 1
             guard s.consecutiveFailures >= ejectAfter else { return false }
             s.consecutiveFailures = 0
-            s.ejectedUntil = now + ejectionTime
             return true
         }
     }
+
+    func eject(until: ContinuousClock.Instant) { state.withLock { $0.ejectedUntil = until } }
+
+    func isEjected(now: ContinuousClock.Instant) -> Bool { state.withLock { $0.ejectedUntil.map { $0 > now } ?? false } }
 
     /// Watches the endpoint's health for `service` until `stop`; reconnects with gRPC's connection backoff.
     func watchHealth(_ service: String, logger: Logger) {

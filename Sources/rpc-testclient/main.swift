@@ -1,15 +1,29 @@
 // rpc-testclient: gRPC's interop client with gRPC's flag names.
 //   rpc-testclient --server_host 127.0.0.1 --server_port 10000 --test_case large_unary[,ping_pong...|all]
+//     [--use_service_client=true]   through Herald's service client library (balancing, retries of UNAVAILABLE,
+//                                    breakers) instead of one plain connection
 import Foundation
 import Interop
 import RPC
+import Resilience
+import ServiceClients
 
-let options = InteropFlags(program: "rpc-testclient", known: ["server_host", "server_port", "test_case", "use_tls"])
+let options = InteropFlags(program: "rpc-testclient", known: ["server_host", "server_port", "test_case", "use_tls", "use_service_client"])
 let port = options.port("server_port", in: 1...65535)
 let requested = options["test_case"] ?? "all"
 let cases = requested == "all"
     ? InteropClient.cases + InteropClient.compressionCases : requested.split(separator: ",").map(String.init)
-let client = InteropClient(client: GRPCClient(host: options["server_host"] ?? "127.0.0.1", port: port))
+let host = options["server_host"] ?? "127.0.0.1"
+let channel: any RPCChannel
+if options["use_service_client"] == "true" {
+    var configuration = ServiceClientConfiguration(endpoints: [(host, port)])
+    configuration.retry = RetryPolicy(
+        maxAttempts: 5, initialBackoff: .milliseconds(100), maxBackoff: .seconds(1), backoffMultiplier: 2, retryableCodes: [.unavailable])
+    channel = ServiceClient(target: "interop", configuration)
+} else {
+    channel = GRPCClient(host: host, port: port)
+}
+let client = InteropClient(client: channel)
 var failures = 0
 for name in cases {
     do {
