@@ -1,5 +1,6 @@
 // rpc-testserver: gRPC's interop TestService, Herald's Bench/Echo and health, over h2c.
 //   rpc-testserver --port 19000 [--host 127.0.0.1] [--unix_socket PATH]   (gRPC's flag style: --flag value or --flag=value)
+//     [--max_connections_per_peer N] [--first_stream_timeout_ms N] [--idle_timeout_ms N]   (connection limits)
 import EventLoop
 import Foundation
 import Interop
@@ -8,12 +9,17 @@ import RPC
 // A parent (a test runner, a supervisor) may have blocked SIGTERM/SIGINT; a server must still stop on them.
 GRPCServer.unblockStopSignals()
 
-let options = InteropFlags(program: "rpc-testserver", known: ["port", "host", "use_tls", "unix_socket"])
+let options = InteropFlags(
+    program: "rpc-testserver",
+    known: ["port", "host", "use_tls", "unix_socket", "max_connections_per_peer", "first_stream_timeout_ms", "idle_timeout_ms"])
 let port = options.port("port", absent: "0", in: 0...65535)
 let health = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
-let server = GRPCServer(
-    .init(host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"]),
-    services: InteropServices.registry(health: health))
+var configuration = GRPCServer.Configuration(host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"])
+// Herald's own flags (not gRPC's) for the abuse-resistance tests.
+if let value = options["max_connections_per_peer"].flatMap({ Int($0) }) { configuration.limits.maxConnectionsPerPeer = value }
+if let value = options["first_stream_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.firstStreamTimeout = .milliseconds(value) }
+if let value = options["idle_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.idleTimeout = .milliseconds(value) }
+let server = GRPCServer(configuration, services: InteropServices.registry(health: health))
 do {
     try server.start()
 } catch {

@@ -20,10 +20,12 @@ struct HostileClientTests {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset; the server stays up and small, and answers a good client throughout")
+    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer; the server stays up and small, and answers a good client throughout")
     func attacks() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
-        let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0"])
+        let server = try RunningProcess(
+            "\(TestEnvironment.binDirectory)/rpc-testserver",
+            ["--port", "0", "--max_connections_per_peer", "200", "--first_stream_timeout_ms", "3000"])
         defer { server.stop() }
         let line = try await offPool { server.firstLine() }
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
@@ -49,7 +51,9 @@ struct HostileClientTests {
         let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
         for (attack, count, expected) in [
             ("rapid_reset", 100_000, "closed"), ("continuation", 100_000, "closed"), ("header_bomb", 100, "reset"),
-            ("settings_flood", 100_000, "closed"), ("ping_flood", 100_000, "closed"),
+            ("settings_flood", 100_000, "closed"), ("ping_flood", 100_000, "closed"), ("slowloris", 100, "closed"),
+            // 1,000 connections at once from one address: 199 beside the good client's are admitted.
+            ("connections", 1000, "refused 80"),
         ] {
             let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
             #expect(result.stdoutText.hasPrefix(expected), "\(attack): \(result.stdoutText)\(result.stderr)")

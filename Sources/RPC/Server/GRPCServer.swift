@@ -1,6 +1,7 @@
 import CLibevent
 import EventLoop
 import Foundation
+import Synchronization
 import HeraldCore
 import Logging
 
@@ -14,6 +15,7 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         public var maxReceiveMessageBytes = 4 * 1024 * 1024
         /// Also listen on this Unix socket path (an existing socket file there is replaced).
         public var unixSocketPath: String?
+        public var limits = ConnectionLimits()
         public init(host: String = "127.0.0.1", port: Int = 0, unixSocketPath: String? = nil) {
             self.host = host
             self.port = port
@@ -21,8 +23,22 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         }
     }
 
+    /// What one peer, and all of them, may hold open, and how long a connection may sit without calls.
+    public struct ConnectionLimits: Sendable {
+        /// Connections open at once; beyond, new ones are closed as soon as accepted.
+        public var maxConnections = 10_000
+        /// Connections from one IP address (Unix-socket peers are not counted).
+        public var maxConnectionsPerPeer = 1_000
+        /// A connection that has not opened a stream this long after it was accepted is closed (slowloris).
+        public var firstStreamTimeout: Duration = .seconds(20)
+        /// A connection without a call this long gets GOAWAY and is closed (gRFC A9's MAX_CONNECTION_IDLE).
+        public var idleTimeout: Duration = .seconds(300)
+        public init() {}
+    }
+
     public let configuration: Configuration
     private let registry: ServiceRegistry
+    private let counts = ConnectionCounts()
     private let group: EventLoopGroup
     private var listeners: [Listener] = []
     /// The bound port, once started.
@@ -68,7 +84,9 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         for loop in group.loops {
             let descriptor = try Self.listen(host: configuration.host, port: port)
             if port == 0 { port = Self.boundPort(descriptor) }
-            let listener = Listener(loop: loop, descriptor: descriptor, registry: registry, maxMessageBytes: configuration.maxReceiveMessageBytes)
+            let listener = Listener(
+                loop: loop, descriptor: descriptor, registry: registry, maxMessageBytes: configuration.maxReceiveMessageBytes,
+                limits: configuration.limits, counts: counts)
             listeners.append(listener)
             loop.execute { listener.start() }
         }
@@ -77,7 +95,7 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
             let loop = group.next()
             let listener = Listener(
                 loop: loop, descriptor: try Self.listen(unixPath: path), registry: registry,
-                maxMessageBytes: configuration.maxReceiveMessageBytes)
+                maxMessageBytes: configuration.maxReceiveMessageBytes, limits: configuration.limits, counts: counts)
             listeners.append(listener)
             loop.execute { listener.start() }
         }
@@ -158,12 +176,17 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
     private var event: OpaquePointer?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+    let limits: GRPCServer.ConnectionLimits
+    let counts: ConnectionCounts
 
-    init(loop: EventLoop, descriptor: Int32, registry: ServiceRegistry, maxMessageBytes: Int) {
+    init(loop: EventLoop, descriptor: Int32, registry: ServiceRegistry, maxMessageBytes: Int, limits: GRPCServer.ConnectionLimits,
+         counts: ConnectionCounts) {
         self.loop = loop
         self.descriptor = descriptor
         self.registry = registry
         self.maxMessageBytes = maxMessageBytes
+        self.limits = limits
+        self.counts = counts
     }
 
     /// Stops accepting, asks every connection to go away, and calls `done` once none has calls in flight (or the
@@ -226,6 +249,7 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let peer: String
+            var peerHost = ""
             if address.ss_family == sa_family_t(AF_INET) {
                 var one: Int32 = 1
                 setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -235,21 +259,58 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
                         var ip = inet.pointee.sin_addr
                         inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
                         let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                        peerHost = host
                         return "\(host):\(UInt16(bigEndian: inet.pointee.sin_port))"
                     }
                 }
             } else {
                 peer = "unix"
             }
+            let peerKey = peerHost
+            guard counts.admit(peerKey, limits) else {
+                close(client)  // over the global or the per-peer cap
+                continue
+            }
             do {
+                let counts = self.counts
                 let connection = try ServerConnection(
                     loop: loop, descriptor: client, peer: peer, registry: registry, maxMessageBytes: maxMessageBytes,
-                    readBuffer: readBuffer
-                ) { [weak self] closed in self?.connections[ObjectIdentifier(closed)] = nil }
+                    readBuffer: readBuffer, limits: limits
+                ) { [weak self] closed in
+                    counts.release(peerKey)
+                    self?.connections[ObjectIdentifier(closed)] = nil
+                }
                 connections[ObjectIdentifier(connection)] = connection
             } catch {
+                counts.release(peerKey)
                 close(client)
             }
+        }
+    }
+}
+
+/// Open connections in all, and by peer IP address, across the listeners of one server.
+final class ConnectionCounts: Sendable {
+    private let state = Mutex<(total: Int, byPeer: [String: Int])>((0, [:]))
+
+    /// Counts a new connection from `peer` ("" for a Unix-socket peer) if the limits allow it.
+    func admit(_ peer: String, _ limits: GRPCServer.ConnectionLimits) -> Bool {
+        state.withLock { s in
+            guard s.total < limits.maxConnections else { return false }
+            if !peer.isEmpty {
+                guard s.byPeer[peer, default: 0] < limits.maxConnectionsPerPeer else { return false }
+                s.byPeer[peer, default: 0] += 1
+            }
+            s.total += 1
+            return true
+        }
+    }
+
+    func release(_ peer: String) {
+        state.withLock { s in
+            s.total -= 1
+            guard !peer.isEmpty, let count = s.byPeer[peer] else { return }
+            s.byPeer[peer] = count > 1 ? count - 1 : nil
         }
     }
 }

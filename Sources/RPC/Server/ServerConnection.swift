@@ -17,20 +17,42 @@ final class ServerConnection: HTTP2SessionDelegate {
     private var streams: [Int32: ServerStream] = [:]
 
     init(loop: EventLoop, descriptor: Int32, peer: String, registry: ServiceRegistry, maxMessageBytes: Int,
-         readBuffer: UnsafeMutableRawBufferPointer, onClose: @escaping (ServerConnection) -> Void) throws {
+         readBuffer: UnsafeMutableRawBufferPointer, limits: GRPCServer.ConnectionLimits,
+         onClose: @escaping (ServerConnection) -> Void) throws {
         self.loop = loop
         self.peer = peer
         self.registry = registry
         self.maxMessageBytes = maxMessageBytes
+        self.limits = limits
         session = try HTTP2Session(role: .server)
         transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer)
         session.delegate = self
         transport.onClose = { [unowned self] in
+            idleTimer?.cancel()
             for stream in streams.values { stream.cancel() }
             streams.removeAll()
             onClose(self)
         }
         transport.flush()  // the server's SETTINGS go first
+        // A peer that connects and never opens a stream (slowloris, a port scan) is closed.
+        let me = LoopBound(self, on: loop)
+        idleTimer = LoopTimer(loop: loop, after: limits.firstStreamTimeout) { me.value.close() }
+    }
+
+    private let limits: GRPCServer.ConnectionLimits
+    /// Closes a connection with no stream: first the one that never opened any, then the one idle too long.
+    private var idleTimer: LoopTimer?
+
+    /// The last call ended: the connection may sit idle for `idleTimeout`, then goes away.
+    private func becameIdle() {
+        let me = LoopBound(self, on: loop)
+        idleTimer = LoopTimer(loop: loop, after: limits.idleTimeout) {
+            let connection = me.value
+            guard connection.streams.isEmpty else { return }
+            connection.session.goAway()
+            connection.transport.flush()
+            connection.close()
+        }
     }
 
     func scheduleFlush() { transport.scheduleFlush() }
@@ -62,6 +84,8 @@ final class ServerConnection: HTTP2SessionDelegate {
         guard streams[streamID] == nil else { return }  // request trailers: gRPC sends none
         let stream = ServerStream(id: streamID, connection: self, maxMessageBytes: maxMessageBytes)
         streams[streamID] = stream
+        idleTimer?.cancel()
+        idleTimer = nil
         var path = ""
         var contentType = ""
         var method = ""
@@ -179,5 +203,6 @@ final class ServerConnection: HTTP2SessionDelegate {
     func streamClosed(_ streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         if !stream.finished { stream.cancel() }
+        if streams.isEmpty { becameIdle() }
     }
 }

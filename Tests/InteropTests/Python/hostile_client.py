@@ -2,7 +2,7 @@
 frame and header codecs of python-h2), so that it can send what a well-behaved library never would.
 
   hostile_client.py ATTACK --port P [--count N]
-ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood.
+ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood, slowloris, connections.
 Prints one line: "closed after N" when the server ended the connection (GOAWAY or close) before the attack was
 done, "done N" when it never did, "reset" when the server reset the attacking stream (header_bomb). Every loop is
 bounded by --count and by a 20 s socket timeout.
@@ -127,8 +127,57 @@ def flood(port, count, frame):
     return f"closed after {count}" if server_ended(sock) else f"done {count}"
 
 
+def slowloris(port, count):
+    """A connection dribbled one byte every 100 ms (preface, SETTINGS, then a HEADERS frame never finished)."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.settimeout(0.1)
+    dribble = PREFACE + SettingsFrame(0).serialize() + HeadersFrame(1, hpack.Encoder().encode(REQUEST) * 20).serialize()
+    for i in range(min(count, len(dribble))):
+        try:
+            sock.sendall(dribble[i:i + 1])
+            if sock.recv(65536) == b"":
+                return f"closed after {i}"
+        except socket.timeout:
+            pass
+        except (ConnectionResetError, BrokenPipeError):
+            return f"closed after {i}"
+    return f"done {count}"
+
+
+def connections(port, count):
+    """`count` connections at once, each with a proper preface; how many the server closed at once."""
+    socks = []
+    for _ in range(count):
+        try:
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.sendall(PREFACE + SettingsFrame(0).serialize())
+            socks.append(sock)
+        except OSError:
+            socks.append(None)
+    time.sleep(0.5)
+    refused = 0
+    for sock in socks:
+        if sock is None:
+            refused += 1
+            continue
+        sock.settimeout(0.01)
+        try:
+            while True:
+                data = sock.recv(65536)
+                if data == b"":
+                    refused += 1
+                    break
+        except socket.timeout:
+            pass
+        except (ConnectionResetError, BrokenPipeError):
+            refused += 1
+        sock.close()
+    return f"refused {refused} of {count}"
+
+
 parser = argparse.ArgumentParser()
-parser.add_argument("attack", choices=["rapid_reset", "continuation", "header_bomb", "settings_flood", "ping_flood"])
+parser.add_argument("attack", choices=["rapid_reset", "continuation", "header_bomb", "settings_flood", "ping_flood", "slowloris",
+                                       "connections"])
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--count", type=int, default=100000)
 args = parser.parse_args()
@@ -141,8 +190,12 @@ try:
         print(header_bomb(args.port, args.count), flush=True)
     elif args.attack == "settings_flood":
         print(flood(args.port, args.count, SettingsFrame(0, settings={SettingsFrame.ENABLE_PUSH: 0})), flush=True)
-    else:
+    elif args.attack == "ping_flood":
         print(flood(args.port, args.count, PingFrame(0, opaque_data=b"12345678")), flush=True)
+    elif args.attack == "slowloris":
+        print(slowloris(args.port, args.count), flush=True)
+    else:
+        print(connections(args.port, args.count), flush=True)
 except socket.timeout:
     print("timeout", flush=True)
     sys.exit(1)
