@@ -11,6 +11,12 @@ public protocol HTTP2SessionDelegate: AnyObject {
     func streamEnded(_ streamID: Int32)
     /// The stream is gone: finished, reset by either side, or the connection closed.
     func streamClosed(_ streamID: Int32, errorCode: UInt32)
+    /// A PING arrived: the peer's (nghttp2 acknowledges it) or the acknowledgement of ours.
+    func pingReceived(ack: Bool)
+}
+
+extension HTTP2SessionDelegate {
+    public func pingReceived(ack: Bool) {}
 }
 
 /// One HTTP/2 connection on nghttp2, server or client side, sans I/O: bytes in through `receive`, bytes out through
@@ -114,6 +120,8 @@ public final class HTTP2Session {
                 if endStream { me.delegate?.streamEnded(header.stream_id) }
             case UInt8(NGHTTP2_GOAWAY.rawValue):
                 me.goAwayReceived = true
+            case UInt8(NGHTTP2_PING.rawValue):
+                me.delegate?.pingReceived(ack: header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0)
             default: break
             }
             return 0
@@ -303,6 +311,18 @@ public final class HTTP2Session {
     public func goAway() {
         nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
                               UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0)
+    }
+
+    /// Sends a PING (its acknowledgement comes back through `pingReceived(ack: true)`).
+    public func ping() {
+        nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+    }
+
+    /// GOAWAY with ENHANCE_YOUR_CALM and a reason in its debug data (gRFC A8's "too_many_pings").
+    public func goAwayEnhanceYourCalm(_ reason: String) {
+        var debug = Array(reason.utf8)
+        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+                              UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), &debug, debug.count)
     }
 
     /// Resets a stream (RST_STREAM) with an HTTP/2 error code.

@@ -1,6 +1,7 @@
 // rpc-testserver: gRPC's interop TestService, Herald's Bench/Echo and health, over h2c.
 //   rpc-testserver --port 19000 [--host 127.0.0.1] [--unix_socket PATH]   (gRPC's flag style: --flag value or --flag=value)
-//     [--max_connections_per_peer N] [--first_stream_timeout_ms N] [--idle_timeout_ms N]   (connection limits)
+//     [--max_connections_per_peer N] [--first_stream_timeout_ms N] [--idle_timeout_ms N] [--keepalive_time_ms N]
+//     [--keepalive_timeout_ms N] [--min_ping_interval_ms N] [--max_connection_age_ms N]   (Herald's connection limits)
 import EventLoop
 import Foundation
 import Interop
@@ -11,7 +12,10 @@ GRPCServer.unblockStopSignals()
 
 let options = InteropFlags(
     program: "rpc-testserver",
-    known: ["port", "host", "use_tls", "unix_socket", "max_connections_per_peer", "first_stream_timeout_ms", "idle_timeout_ms"])
+    known: [
+        "port", "host", "use_tls", "unix_socket", "max_connections_per_peer", "first_stream_timeout_ms", "idle_timeout_ms",
+        "keepalive_time_ms", "keepalive_timeout_ms", "min_ping_interval_ms", "max_connection_age_ms",
+    ])
 let port = options.port("port", absent: "0", in: 0...65535)
 let health = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
 var configuration = GRPCServer.Configuration(host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"])
@@ -19,6 +23,10 @@ var configuration = GRPCServer.Configuration(host: options["host"] ?? "127.0.0.1
 if let value = options["max_connections_per_peer"].flatMap({ Int($0) }) { configuration.limits.maxConnectionsPerPeer = value }
 if let value = options["first_stream_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.firstStreamTimeout = .milliseconds(value) }
 if let value = options["idle_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.idleTimeout = .milliseconds(value) }
+if let value = options["keepalive_time_ms"].flatMap({ Int($0) }) { configuration.limits.keepaliveTime = .milliseconds(value) }
+if let value = options["keepalive_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.keepaliveTimeout = .milliseconds(value) }
+if let value = options["min_ping_interval_ms"].flatMap({ Int($0) }) { configuration.limits.minPingInterval = .milliseconds(value) }
+if let value = options["max_connection_age_ms"].flatMap({ Int($0) }) { configuration.limits.maxConnectionAge = .milliseconds(value) }
 let server = GRPCServer(configuration, services: InteropServices.registry(health: health))
 do {
     try server.start()

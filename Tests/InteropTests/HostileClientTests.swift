@@ -20,12 +20,15 @@ struct HostileClientTests {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer; the server stays up and small, and answers a good client throughout")
+    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer, ping abuse and silent peers are cut off (gRFC A8); the server stays up and small, and answers a good client throughout")
     func attacks() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let server = try RunningProcess(
             "\(TestEnvironment.binDirectory)/rpc-testserver",
-            ["--port", "0", "--max_connections_per_peer", "200", "--first_stream_timeout_ms", "3000"])
+            [
+                "--port", "0", "--max_connections_per_peer", "200", "--first_stream_timeout_ms", "3000", "--min_ping_interval_ms", "1000",
+                "--keepalive_time_ms", "2000", "--keepalive_timeout_ms", "500",
+            ])
         defer { server.stop() }
         let line = try await offPool { server.firstLine() }
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
@@ -54,6 +57,8 @@ struct HostileClientTests {
             ("settings_flood", 100_000, "closed"), ("ping_flood", 100_000, "closed"), ("slowloris", 100, "closed"),
             // 1,000 connections at once from one address: 199 beside the good client's are admitted.
             ("connections", 1000, "refused 80"),
+            // gRFC A8: a client pinging every 50 ms is told too_many_pings; one that never acknowledges is closed.
+            ("ping_abuse", 40, "too_many_pings"), ("no_ping_ack", 10, "closed"),
         ] {
             let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
             #expect(result.stdoutText.hasPrefix(expected), "\(attack): \(result.stdoutText)\(result.stderr)")

@@ -45,6 +45,33 @@ struct ServerClientTests {
         }
     }
 
+    @Test("a connection past its maximum age is drained with GOAWAY and the client moves to a new one without a failed call (gRFC A9)")
+    func maxConnectionAge() async throws {
+        let peers = Mutex<Set<String>>([])
+        var services = ServiceRegistry()
+        services.unary("/t.S/Peer") { request, context in
+            peers.withLock { _ = $0.insert(context.peer) }
+            return request
+        }
+        var configuration = GRPCServer.Configuration(host: "127.0.0.1", port: 0)
+        configuration.limits.maxConnectionAge = .milliseconds(300)
+        configuration.limits.maxConnectionAgeGrace = .milliseconds(200)
+        let server = GRPCServer(configuration, services: services)
+        try server.start()
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: server.port)
+        defer { client.close() }
+        let end = ContinuousClock.now + .milliseconds(1200)
+        var calls = 0
+        while ContinuousClock.now < end {
+            _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
+            calls += 1
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(calls > 20)
+        #expect(peers.withLock { $0.count } >= 3, "a new connection after each maximum age")
+    }
+
     @Test("a channel of several connections spreads its calls over all of them")
     func severalConnections() async throws {
         let peers = Mutex<Set<String>>([])

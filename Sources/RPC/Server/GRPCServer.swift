@@ -33,6 +33,17 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         public var firstStreamTimeout: Duration = .seconds(20)
         /// A connection without a call this long gets GOAWAY and is closed (gRFC A9's MAX_CONNECTION_IDLE).
         public var idleTimeout: Duration = .seconds(300)
+        /// A connection older than this (±10 % jitter) is drained: GOAWAY, calls in flight get `maxConnectionAgeGrace`
+        /// (gRFC A9); nil: no limit.
+        public var maxConnectionAge: Duration?
+        public var maxConnectionAgeGrace: Duration = .seconds(30)
+        /// Server keepalive (gRFC A8): a PING after this long without one, and the connection closes if it is not
+        /// acknowledged within `keepaliveTimeout`.
+        public var keepaliveTime: Duration = .seconds(7200)
+        public var keepaliveTimeout: Duration = .seconds(20)
+        /// Ping policing (gRFC A8): client PINGs closer together than this are strikes; the third ends the
+        /// connection with GOAWAY ENHANCE_YOUR_CALM "too_many_pings".
+        public var minPingInterval: Duration = .seconds(300)
         public init() {}
     }
 

@@ -29,6 +29,8 @@ final class ServerConnection: HTTP2SessionDelegate {
         session.delegate = self
         transport.onClose = { [unowned self] in
             idleTimer?.cancel()
+            ageTimer?.cancel()
+            keepaliveTimer?.cancel()
             for stream in streams.values { stream.cancel() }
             streams.removeAll()
             onClose(self)
@@ -37,6 +39,60 @@ final class ServerConnection: HTTP2SessionDelegate {
         // A peer that connects and never opens a stream (slowloris, a port scan) is closed.
         let me = LoopBound(self, on: loop)
         idleTimer = LoopTimer(loop: loop, after: limits.firstStreamTimeout) { me.value.close() }
+        if let age = limits.maxConnectionAge {
+            let jittered = age * Double.random(in: 0.9...1.1)
+            ageTimer = LoopTimer(loop: loop, after: jittered) { me.value.reachedMaxAge() }
+        }
+        scheduleKeepalive()
+    }
+
+    private var ageTimer: LoopTimer?
+    private var keepaliveTimer: LoopTimer?
+    private var awaitingPingAck = false
+    private var lastClientPing: ContinuousClock.Instant?
+    private var pingStrikes = 0
+
+    /// gRFC A9: old enough; drain, and close after the grace period whatever is left.
+    private func reachedMaxAge() {
+        beginShutdown()
+        let me = LoopBound(self, on: loop)
+        ageTimer = LoopTimer(loop: loop, after: limits.maxConnectionAgeGrace) { me.value.close() }
+    }
+
+    /// gRFC A8 keepalive: ping after `keepaliveTime`; no acknowledgement within `keepaliveTimeout` closes.
+    private func scheduleKeepalive() {
+        let me = LoopBound(self, on: loop)
+        keepaliveTimer = LoopTimer(loop: loop, after: limits.keepaliveTime) {
+            let connection = me.value
+            connection.awaitingPingAck = true
+            connection.session.ping()
+            connection.transport.flush()
+            connection.keepaliveTimer = LoopTimer(loop: connection.loop, after: connection.limits.keepaliveTimeout) {
+                let connection = me.value
+                if connection.awaitingPingAck { connection.close() }
+            }
+        }
+    }
+
+    func pingReceived(ack: Bool) {
+        if ack {
+            awaitingPingAck = false
+            keepaliveTimer?.cancel()
+            scheduleKeepalive()
+            return
+        }
+        // Ping policing: a client ping sooner than minPingInterval after the last is a strike.
+        let now = ContinuousClock.now
+        if let last = lastClientPing, now - last < limits.minPingInterval {
+            pingStrikes += 1
+            if pingStrikes > 2 {
+                session.goAwayEnhanceYourCalm("too_many_pings")
+                transport.flush()
+                close()
+                return
+            }
+        }
+        lastClientPing = now
     }
 
     private let limits: GRPCServer.ConnectionLimits
@@ -86,6 +142,9 @@ final class ServerConnection: HTTP2SessionDelegate {
         streams[streamID] = stream
         idleTimer?.cancel()
         idleTimer = nil
+        // A call between pings: the client is not pinging for nothing (gRFC A8 counts pings without data).
+        pingStrikes = 0
+        lastClientPing = nil
         var path = ""
         var contentType = ""
         var method = ""

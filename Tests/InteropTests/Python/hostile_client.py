@@ -2,7 +2,8 @@
 frame and header codecs of python-h2), so that it can send what a well-behaved library never would.
 
   hostile_client.py ATTACK --port P [--count N]
-ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood, slowloris, connections.
+ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood, slowloris, connections, ping_abuse,
+no_ping_ack.
 Prints one line: "closed after N" when the server ended the connection (GOAWAY or close) before the attack was
 done, "done N" when it never did, "reset" when the server reset the attacking stream (header_bomb). Every loop is
 bounded by --count and by a 20 s socket timeout.
@@ -175,9 +176,48 @@ def connections(port, count):
     return f"refused {refused} of {count}"
 
 
+def ping_abuse(port, count):
+    """A well-formed PING every 50 ms, acknowledgements read: gRFC A8 policing should answer too_many_pings."""
+    sock = connect(port)
+    for i in range(count):
+        if not send(sock, PingFrame(0, opaque_data=b"abcdefgh").serialize()):
+            return f"closed after {i}"
+        time.sleep(0.05)
+        sock.settimeout(0.01)
+        try:
+            data = sock.recv(65536)
+            if data == b"":
+                return f"closed after {i}"
+            if b"too_many_pings" in data and find_frame(data, GoAwayFrame):
+                return f"too_many_pings after {i}"
+        except socket.timeout:
+            pass
+        except (ConnectionResetError, BrokenPipeError):
+            return f"closed after {i}"
+    return f"done {count}"
+
+
+def no_ping_ack(port, count):
+    """Opens a call and then never answers the server's keepalive PINGs (a raw socket acknowledges nothing)."""
+    sock, encoder = connect(port), hpack.Encoder()
+    request = [(name, value) for name, value in REQUEST if name != ":path"] + [(":path", "/grpc.testing.TestService/FullDuplexCall")]
+    send(sock, HeadersFrame(1, encoder.encode(request), flags=["END_HEADERS"]).serialize())
+    started = time.time()
+    sock.settimeout(1)
+    while time.time() - started < count:
+        try:
+            if sock.recv(65536) == b"":
+                return f"closed after {time.time() - started:.1f}"
+        except socket.timeout:
+            pass
+        except (ConnectionResetError, BrokenPipeError):
+            return f"closed after {time.time() - started:.1f}"
+    return f"done {count}"
+
+
 parser = argparse.ArgumentParser()
 parser.add_argument("attack", choices=["rapid_reset", "continuation", "header_bomb", "settings_flood", "ping_flood", "slowloris",
-                                       "connections"])
+                                       "connections", "ping_abuse", "no_ping_ack"])
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--count", type=int, default=100000)
 args = parser.parse_args()
@@ -194,8 +234,12 @@ try:
         print(flood(args.port, args.count, PingFrame(0, opaque_data=b"12345678")), flush=True)
     elif args.attack == "slowloris":
         print(slowloris(args.port, args.count), flush=True)
-    else:
+    elif args.attack == "connections":
         print(connections(args.port, args.count), flush=True)
+    elif args.attack == "ping_abuse":
+        print(ping_abuse(args.port, args.count), flush=True)
+    else:
+        print(no_ping_ack(args.port, args.count), flush=True)
 except socket.timeout:
     print("timeout", flush=True)
     sys.exit(1)
