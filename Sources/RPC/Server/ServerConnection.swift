@@ -74,6 +74,13 @@ final class ServerConnection: HTTP2SessionDelegate {
         }
     }
 
+    /// Calls and data between pings: the client is not pinging for nothing (gRFC A8 polices pings without data,
+    /// which is why grpc's BDP probes, sent as data arrives, are fine).
+    func dataSent() {
+        pingStrikes = 0
+        lastClientPing = nil
+    }
+
     func pingReceived(ack: Bool) {
         if ack {
             awaitingPingAck = false
@@ -142,9 +149,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         streams[streamID] = stream
         idleTimer?.cancel()
         idleTimer = nil
-        // A call between pings: the client is not pinging for nothing (gRFC A8 counts pings without data).
-        pingStrikes = 0
-        lastClientPing = nil
+        dataSent()
         var path = ""
         var contentType = ""
         var method = ""

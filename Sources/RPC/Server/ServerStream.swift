@@ -49,6 +49,7 @@ final class ServerStream {
         } else {
             connection.session.send(id, MessageFramer.frame(message))
         }
+        connection.dataSent()
         connection.scheduleFlush()
     }
 
