@@ -20,7 +20,7 @@ struct HostileClientTests {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer, ping abuse and silent peers are cut off (gRFC A8); the server stays up and small, and answers a good client throughout")
+    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer, ping abuse and silent peers are cut off (gRFC A8), a 1 GiB prefix is refused, unread responses are not queued; the server stays up and small, and answers a good client throughout")
     func attacks() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let server = try RunningProcess(
@@ -57,6 +57,8 @@ struct HostileClientTests {
             ("settings_flood", 100_000, "closed"), ("ping_flood", 100_000, "closed"), ("slowloris", 100, "closed"),
             // gRFC A8: a client pinging every 50 ms is told too_many_pings; one that never acknowledges is closed.
             ("ping_abuse", 40, "too_many_pings"), ("no_ping_ack", 10, "closed"),
+            // A 1 GiB length prefix is refused from the prefix; 64 MiB of responses nobody reads are not queued.
+            ("big_prefix", 1, "status 8"), ("never_read", 64, "held"),
         ] {
             let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
             #expect(result.stdoutText.hasPrefix(expected), "\(attack): \(result.stdoutText)\(result.stderr)")

@@ -3,7 +3,7 @@ frame and header codecs of python-h2), so that it can send what a well-behaved l
 
   hostile_client.py ATTACK --port P [--count N]
 ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood, slowloris, connections, ping_abuse,
-no_ping_ack.
+no_ping_ack, big_prefix, never_read.
 Prints one line: "closed after N" when the server ended the connection (GOAWAY or close) before the attack was
 done, "done N" when it never did, "reset" when the server reset the attacking stream (header_bomb). Every loop is
 bounded by --count and by a 20 s socket timeout.
@@ -215,9 +215,60 @@ def no_ping_ack(port, count):
     return f"done {count}"
 
 
+def big_prefix(port, count):
+    """A message whose length prefix says 1 GiB: the server must refuse it from the prefix (RESOURCE_EXHAUSTED)."""
+    sock, encoder = connect(port), hpack.Encoder()
+    frames = HeadersFrame(1, encoder.encode(REQUEST), flags=["END_HEADERS"]).serialize()
+    frames += DataFrame(1, b"\x00\x40\x00\x00\x00" + b"x" * 1000).serialize()
+    if not send(sock, frames):
+        return "closed after 0"
+    decoder = hpack.Decoder()
+    deadline = time.time() + 10
+    buffered = b""
+    while time.time() < deadline:
+        try:
+            data = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not data:
+            return "closed after 0"
+        buffered += data
+        offset = 0
+        while offset + 9 <= len(buffered):
+            frame, length = Frame.parse_frame_header(memoryview(buffered[offset:offset + 9]))
+            if offset + 9 + length > len(buffered):
+                break
+            frame.parse_body(memoryview(buffered[offset + 9:offset + 9 + length]))
+            if isinstance(frame, HeadersFrame):
+                for name, value in decoder.decode(frame.data):
+                    if name in ("grpc-status", b"grpc-status"):
+                        return f"status {value if isinstance(value, str) else value.decode()}"
+            if isinstance(frame, RstStreamFrame):
+                return "reset"
+            offset += 9 + length
+        buffered = buffered[offset:]
+    return "no answer"
+
+
+def never_read(port, count):
+    """Asks for `count` MiB of streamed responses and reads none of them for 3 s."""
+    sock, encoder = connect(port), hpack.Encoder()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    path = [(":path", "/grpc.testing.TestService/StreamingOutputCall")]
+    request = [(name, value) for name, value in REQUEST if name != ":path"] + path
+    # StreamingOutputCallRequest{response_parameters: [{size: 1 MiB}] * count}
+    parameter = b"\x12\x05\x08\x80\x80\x40"
+    body = b"".join(b"\x12" + bytes([len(parameter) - 2]) + parameter[2:] for _ in range(count))
+    frames = HeadersFrame(1, encoder.encode(request), flags=["END_HEADERS"]).serialize()
+    frames += DataFrame(1, b"\x00" + len(body).to_bytes(4, "big") + body, flags=["END_STREAM"]).serialize()
+    send(sock, frames)
+    time.sleep(3)
+    return f"held {count}"
+
+
 parser = argparse.ArgumentParser()
 parser.add_argument("attack", choices=["rapid_reset", "continuation", "header_bomb", "settings_flood", "ping_flood", "slowloris",
-                                       "connections", "ping_abuse", "no_ping_ack"])
+                                       "connections", "ping_abuse", "no_ping_ack", "big_prefix", "never_read"])
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--count", type=int, default=100000)
 args = parser.parse_args()
@@ -238,8 +289,12 @@ try:
         print(connections(args.port, args.count), flush=True)
     elif args.attack == "ping_abuse":
         print(ping_abuse(args.port, args.count), flush=True)
-    else:
+    elif args.attack == "no_ping_ack":
         print(no_ping_ack(args.port, args.count), flush=True)
+    elif args.attack == "big_prefix":
+        print(big_prefix(args.port, args.count), flush=True)
+    else:
+        print(never_read(args.port, args.count), flush=True)
 except socket.timeout:
     print("timeout", flush=True)
     sys.exit(1)
