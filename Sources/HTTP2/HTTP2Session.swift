@@ -13,10 +13,13 @@ public protocol HTTP2SessionDelegate: AnyObject {
     func streamClosed(_ streamID: Int32, errorCode: UInt32)
     /// A PING arrived: the peer's (nghttp2 acknowledges it) or the acknowledgement of ours.
     func pingReceived(ack: Bool)
+    /// The peer sent something that cost a stream: an invalid frame, or headers over the advertised limit.
+    func peerError()
 }
 
 extension HTTP2SessionDelegate {
     public func pingReceived(ack: Bool) {}
+    public func peerError() {}
 }
 
 /// One HTTP/2 connection on nghttp2, server or client side, sans I/O: bytes in through `receive`, bytes out through
@@ -97,6 +100,7 @@ public final class HTTP2Session {
                 // Over the advertised limit: drop what was kept and reset the stream (nghttp2 sends RST_STREAM).
                 me.pendingHeaders[id] = nil
                 me.pendingHeaderBytes[id] = nil
+                me.delegate?.peerError()
                 return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
             }
             me.pendingHeaderBytes[id] = total
@@ -124,6 +128,10 @@ public final class HTTP2Session {
                 me.delegate?.pingReceived(ack: header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0)
             default: break
             }
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks) { _, _, _, context in
+            Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue().delegate?.peerError()
             return 0
         }
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, context in

@@ -20,7 +20,7 @@ struct HostileClientTests {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer, ping abuse and silent peers are cut off (gRFC A8), a 1 GiB prefix is refused, unread responses are not queued; the server stays up and small, and answers a good client throughout")
+    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer, ping abuse and silent peers are cut off (gRFC A8), a 1 GiB prefix is refused, unread responses are not queued, a peer spending its error budget is cut off; the server stays up and small, and answers a good client throughout")
     func attacks() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let server = try RunningProcess(
@@ -59,9 +59,15 @@ struct HostileClientTests {
             ("ping_abuse", 40, "too_many_pings"), ("no_ping_ack", 10, "closed"),
             // A 1 GiB length prefix is refused from the prefix; 64 MiB of responses nobody reads are not queued.
             ("big_prefix", 1, "status 8"), ("never_read", 64, "held"),
+            // Streams that break HTTP/2's header rules: the connection is ended once its error budget (200) is spent.
+            ("invalid_frames", 5000, "c"),
         ] {
             let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
             #expect(result.stdoutText.hasPrefix(expected), "\(attack): \(result.stdoutText)\(result.stderr)")
+            if attack == "invalid_frames" {
+                let after = result.stdoutText.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max
+                #expect(after < 400, "ended after \(after) bad streams, the budget is 200")
+            }
             #expect(kill(pid, 0) == 0, "the server survived \(attack)")
             let resident = Self.residentKiB(pid)
             #expect(resident < idle + 100 * 1024, "\(attack): \(resident) KiB resident, \(idle) KiB idle")

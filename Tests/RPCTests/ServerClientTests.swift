@@ -69,6 +69,36 @@ struct ServerClientTests {
         #expect(peers.withLock { $0.count } >= 3, "a new connection after each maximum age")
     }
 
+    @Test("handlers still running after their streams were reset count against the connection's cap; beyond it, calls are refused")
+    func runningHandlersCap() async throws {
+        var services = ServiceRegistry()
+        services.unary("/t.S/Stubborn") { request, _ in
+            // Ignores cancellation: keeps running for two seconds after its stream is gone.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 2) { done.resume() }
+            }
+            return request
+        }
+        services.unary("/t.S/Quick") { request, _ in request }
+        var configuration = GRPCServer.Configuration(host: "127.0.0.1", port: 0)
+        configuration.limits.maxRunningHandlers = 3
+        let server = GRPCServer(configuration, services: services)
+        try server.start()
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: server.port)
+        defer { client.close() }
+        for _ in 0..<3 {
+            let call = Task { try await client.unary("/t.S/Stubborn", []) }
+            try await Task.sleep(for: .milliseconds(50))
+            call.cancel()  // RST_STREAM; the handler goes on
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let refused = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Quick", [1], timeout: .seconds(5)) }
+        #expect(refused?.code == .unavailable, "\(String(describing: refused))")
+        try await Task.sleep(for: .milliseconds(2200))  // the stubborn handlers end
+        #expect(try await client.unary("/t.S/Quick", [2], timeout: .seconds(5)).message == [2])
+    }
+
     @Test("a channel of several connections spreads its calls over all of them")
     func severalConnections() async throws {
         let peers = Mutex<Set<String>>([])

@@ -44,6 +44,13 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         /// Ping policing (gRFC A8): client PINGs closer together than this are strikes; the third ends the
         /// connection with GOAWAY ENHANCE_YOUR_CALM "too_many_pings".
         public var minPingInterval: Duration = .seconds(300)
+        /// Handlers running at once on one connection, those of reset streams still winding down included; a new
+        /// stream beyond is refused (REFUSED_STREAM).
+        public var maxRunningHandlers = 200
+        /// Peer errors (invalid frames, oversized header lists) a connection may cause: a burst, then per second;
+        /// beyond, GOAWAY ENHANCE_YOUR_CALM.
+        public var peerErrorBurst = 200
+        public var peerErrorsPerSecond = 20
         public init() {}
     }
 

@@ -24,6 +24,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         self.registry = registry
         self.maxMessageBytes = maxMessageBytes
         self.limits = limits
+        errorTokens = Double(limits.peerErrorBurst)
         session = try HTTP2Session(role: .server)
         transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer)
         session.delegate = self
@@ -72,6 +73,37 @@ final class ServerConnection: HTTP2SessionDelegate {
                 if connection.awaitingPingAck { connection.close() }
             }
         }
+    }
+
+    /// Handlers running on this connection (those of reset streams still winding down included).
+    private var runningHandlers = 0
+    /// Tokens for peer errors, refilled at `peerErrorsPerSecond`.
+    private var errorTokens: Double = 0
+    private var errorTokensAt = ContinuousClock.now
+
+    /// Runs a call's handler on this loop, with the call's deadline as the task's `CallContext`, counted while it runs.
+    private func startHandler(_ stream: ServerStream, deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async -> Void) {
+        runningHandlers += 1
+        let me = LoopBound(self, on: loop)
+        let loop = self.loop
+        stream.task = Task(executorPreference: loop) {
+            await CallContext.with(deadline) { await body() }
+            loop.execute { me.value.runningHandlers -= 1 }
+        }
+    }
+
+    /// An invalid frame or an oversized header list: a bucket of `peerErrorBurst` tokens refilled at
+    /// `peerErrorsPerSecond`; an empty bucket ends the connection with ENHANCE_YOUR_CALM.
+    func peerError() {
+        let now = ContinuousClock.now
+        let elapsed = now - errorTokensAt
+        errorTokens = min(Double(limits.peerErrorBurst), errorTokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * Double(limits.peerErrorsPerSecond))
+        errorTokensAt = now
+        errorTokens -= 1
+        guard errorTokens < 0 else { return }
+        session.goAwayEnhanceYourCalm("too many protocol errors")
+        transport.flush()
+        close()
     }
 
     /// Calls and data between pings: the client is not pinging for nothing (gRFC A8 polices pings without data,
@@ -169,6 +201,12 @@ final class ServerConnection: HTTP2SessionDelegate {
             session.respondHeadersOnly(streamID, headers: [(":status", "415"), ("content-type", "text/plain")])
             return
         }
+        guard runningHandlers < limits.maxRunningHandlers else {
+            streams[streamID] = nil
+            session.reset(streamID, errorCode: 0x7)  // REFUSED_STREAM: nothing ran, the client may retry
+            transport.scheduleFlush()
+            return
+        }
         guard let handler = registry.handlers[path] else {
             stream.finish(RPCError(.unimplemented, "unknown method \(path)"))
             return
@@ -191,14 +229,12 @@ final class ServerConnection: HTTP2SessionDelegate {
             let (requests, continuation) = RequestMessages.makeStream()
             stream.requests = continuation
             let registry = self.registry
-            stream.task = Task(executorPreference: loop) {
-                await CallContext.with(context.deadline) {
-                    do {
-                        try await registry.intercepted(context) { try await streaming(requests, writer, context) }
-                        writer.finish(nil)
-                    } catch {
-                        writer.finish(context.status(of: error))
-                    }
+            startHandler(stream, deadline: context.deadline) {
+                do {
+                    try await registry.intercepted(context) { try await streaming(requests, writer, context) }
+                    writer.finish(nil)
+                } catch {
+                    writer.finish(context.status(of: error))
                 }
             }
         }
@@ -246,17 +282,15 @@ final class ServerConnection: HTTP2SessionDelegate {
             }
             let request = stream.unaryRequests.removeFirst()
             let registry = self.registry
-            stream.task = Task(executorPreference: loop) {
-                await CallContext.with(context.deadline) {
-                    do {
-                        if registry.interceptors.isEmpty {
-                            writer.sendFinal(try await handler(request, context))
-                        } else {
-                            try await registry.intercepted(context) { writer.sendFinal(try await handler(request, context)) }
-                        }
-                    } catch {
-                        writer.finish(context.status(of: error))
+            startHandler(stream, deadline: context.deadline) {
+                do {
+                    if registry.interceptors.isEmpty {
+                        writer.sendFinal(try await handler(request, context))
+                    } else {
+                        try await registry.intercepted(context) { writer.sendFinal(try await handler(request, context)) }
                     }
+                } catch {
+                    writer.finish(context.status(of: error))
                 }
             }
             return

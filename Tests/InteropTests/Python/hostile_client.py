@@ -3,7 +3,7 @@ frame and header codecs of python-h2), so that it can send what a well-behaved l
 
   hostile_client.py ATTACK --port P [--count N]
 ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood, slowloris, connections, ping_abuse,
-no_ping_ack, big_prefix, never_read.
+no_ping_ack, big_prefix, never_read, invalid_frames.
 Prints one line: "closed after N" when the server ended the connection (GOAWAY or close) before the attack was
 done, "done N" when it never did, "reset" when the server reset the attacking stream (header_bomb). Every loop is
 bounded by --count and by a 20 s socket timeout.
@@ -266,9 +266,33 @@ def never_read(port, count):
     return f"held {count}"
 
 
+def invalid_frames(port, count):
+    """Streams whose headers break HTTP/2's rules (an upper-case field name: a stream error the server resets)."""
+    sock, encoder = connect(port), hpack.Encoder()
+    request = REQUEST + [("X-Upper-Case", "1")]
+    for i in range(count):
+        stream = 1 + 2 * i
+        frames = HeadersFrame(stream, encoder.encode(request), flags=["END_HEADERS"]).serialize()
+        if not send(sock, frames):
+            return f"closed after {i}"
+        if i % 20 == 0:
+            sock.settimeout(0.05)
+            try:
+                data = sock.recv(65536)
+                if data == b"":
+                    return f"closed after {i}"
+                if b"too many protocol errors" in data:
+                    return f"calm after {i}"
+            except socket.timeout:
+                pass
+            except (ConnectionResetError, BrokenPipeError):
+                return f"closed after {i}"
+    return f"done {count}"
+
+
 parser = argparse.ArgumentParser()
 parser.add_argument("attack", choices=["rapid_reset", "continuation", "header_bomb", "settings_flood", "ping_flood", "slowloris",
-                                       "connections", "ping_abuse", "no_ping_ack", "big_prefix", "never_read"])
+                                       "connections", "ping_abuse", "no_ping_ack", "big_prefix", "never_read", "invalid_frames"])
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--count", type=int, default=100000)
 args = parser.parse_args()
@@ -293,8 +317,10 @@ try:
         print(no_ping_ack(args.port, args.count), flush=True)
     elif args.attack == "big_prefix":
         print(big_prefix(args.port, args.count), flush=True)
-    else:
+    elif args.attack == "never_read":
         print(never_read(args.port, args.count), flush=True)
+    else:
+        print(invalid_frames(args.port, args.count), flush=True)
 except socket.timeout:
     print("timeout", flush=True)
     sys.exit(1)
