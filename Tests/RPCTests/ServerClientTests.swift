@@ -69,6 +69,30 @@ struct ServerClientTests {
         #expect(peers.withLock { $0.count } >= 3, "a new connection after each maximum age")
     }
 
+    @Test("an idle connection is sent away and closed; the next call simply opens a new one")
+    func idleConnection() async throws {
+        let peers = Mutex<[String]>([])
+        var services = ServiceRegistry()
+        services.unary("/t.S/Peer") { request, context in
+            peers.withLock { $0.append(context.peer) }
+            return request
+        }
+        var configuration = GRPCServer.Configuration(host: "127.0.0.1", port: 0)
+        configuration.limits.idleTimeout = .milliseconds(200)
+        let server = GRPCServer(configuration, services: services)
+        try server.start()
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: server.port)
+        defer { client.close() }
+        _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
+        _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
+        try await Task.sleep(for: .milliseconds(600))
+        _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
+        let seen = peers.withLock { $0 }
+        #expect(seen[0] == seen[1], "back-to-back calls share the connection")
+        #expect(seen[2] != seen[1], "after the idle timeout, a new connection")
+    }
+
     @Test("handlers still running after their streams were reset count against the connection's cap; beyond it, calls are refused")
     func runningHandlersCap() async throws {
         var services = ServiceRegistry()

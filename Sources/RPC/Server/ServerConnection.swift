@@ -55,9 +55,25 @@ final class ServerConnection: HTTP2SessionDelegate {
 
     /// gRFC A9: old enough; drain, and close after the grace period whatever is left.
     private func reachedMaxAge() {
+        goAwayAndClose(grace: limits.maxConnectionAgeGrace)
+    }
+
+    /// Closes once the calls the final GOAWAY let through have finished (set by an idle or aged connection).
+    private var closesWhenDrained = false
+
+    /// GOAWAY (notice, then final), close as soon as no call is left, and at the latest after `grace`. A call the
+    /// client sent before it saw the GOAWAY is refused by it and retried elsewhere, never lost to a closed socket.
+    private func goAwayAndClose(grace: Duration) {
+        guard !closesWhenDrained else { return }
+        closesWhenDrained = true
         beginShutdown()
         let me = LoopBound(self, on: loop)
-        ageTimer = LoopTimer(loop: loop, after: limits.maxConnectionAgeGrace) { me.value.close() }
+        ageTimer = LoopTimer(loop: loop, after: grace) { me.value.close() }
+        // The final GOAWAY goes out 100 ms after the notice: close then if nothing is running.
+        _ = LoopTimerHolder.schedule(on: loop, after: .milliseconds(150)) {
+            let connection = me.value
+            if connection.streams.isEmpty { connection.close() }
+        }
     }
 
     /// gRFC A8 keepalive: ping after `keepaliveTime`; no acknowledgement within `keepaliveTimeout` closes.
@@ -144,9 +160,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         idleTimer = LoopTimer(loop: loop, after: limits.idleTimeout) {
             let connection = me.value
             guard connection.streams.isEmpty else { return }
-            connection.session.goAway()
-            connection.transport.flush()
-            connection.close()
+            connection.goAwayAndClose(grace: .seconds(5))
         }
     }
 
@@ -301,6 +315,11 @@ final class ServerConnection: HTTP2SessionDelegate {
     func streamClosed(_ streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         if !stream.finished { stream.cancel() }
-        if streams.isEmpty { becameIdle() }
+        guard streams.isEmpty else { return }
+        if closesWhenDrained && finalGoAwaySent {
+            close()
+        } else {
+            becameIdle()
+        }
     }
 }
