@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "RPC",
             dependencies: [
-                "HTTP2", "EventLoop", "Codec", "CLibevent", "CZlib", "HeraldCore",
+                "HTTP2", "EventLoop", "Codec", "CLibevent", "CZlib", "COpenSSL", "HeraldCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -11,4 +11,17 @@ static inline long herald_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int versio
     return SSL_CTX_set_min_proto_version(ctx, version);
 }
 static inline long herald_ssl_ctx_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
+static inline long herald_ssl_set_tlsext_host_name(SSL *ssl, const char *name) { return SSL_set_tlsext_host_name(ssl, name); }
+
+/* ALPN on the server: "h2" or a fatal alert (a client that does not offer h2 is refused in the handshake). */
+static inline int herald_alpn_select_h2(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                                        const unsigned char *in, unsigned int inlen, void *arg) {
+    static const unsigned char h2[] = {2, 'h', '2'};
+    (void)ssl; (void)arg;
+    if (SSL_select_next_proto((unsigned char **)out, outlen, h2, sizeof(h2), in, inlen) == OPENSSL_NPN_NEGOTIATED) {
+        return SSL_TLSEXT_ERR_OK;
+    }
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+static inline void herald_ssl_ctx_select_h2(SSL_CTX *ctx) { SSL_CTX_set_alpn_select_cb(ctx, herald_alpn_select_h2, NULL); }
 #endif

@@ -19,7 +19,6 @@ public struct InteropFlags {
             }
         }
         for name in values.keys where !known.contains(name) { Self.fail(program, "unknown flag --\(name)") }
-        if values["use_tls"] == "true" { Self.fail(program, "TLS is not implemented yet") }
     }
 
     public subscript(name: String) -> String? { values[name] }

@@ -2,6 +2,7 @@
 //   rpc-testserver --port 19000 [--host 127.0.0.1] [--unix_socket PATH]   (gRPC's flag style: --flag value or --flag=value)
 //     [--max_connections_per_peer N] [--first_stream_timeout_ms N] [--idle_timeout_ms N] [--keepalive_time_ms N]
 //     [--keepalive_timeout_ms N] [--min_ping_interval_ms N] [--max_connection_age_ms N]   (Herald's connection limits)
+//     [--use_tls=true --tls_cert_file F --tls_key_file F [--client_ca_file F]]   (TLS; mutual TLS with a client CA)
 import EventLoop
 import Foundation
 import Interop
@@ -14,7 +15,8 @@ let options = InteropFlags(
     program: "rpc-testserver",
     known: [
         "port", "host", "use_tls", "unix_socket", "max_connections_per_peer", "first_stream_timeout_ms", "idle_timeout_ms",
-        "keepalive_time_ms", "keepalive_timeout_ms", "min_ping_interval_ms", "max_connection_age_ms",
+        "keepalive_time_ms", "keepalive_timeout_ms", "min_ping_interval_ms", "max_connection_age_ms", "tls_cert_file",
+        "tls_key_file", "client_ca_file",
     ])
 let port = options.port("port", absent: "0", in: 0...65535)
 let health = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
@@ -27,6 +29,18 @@ if let value = options["keepalive_time_ms"].flatMap({ Int($0) }) { configuration
 if let value = options["keepalive_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.keepaliveTimeout = .milliseconds(value) }
 if let value = options["min_ping_interval_ms"].flatMap({ Int($0) }) { configuration.limits.minPingInterval = .milliseconds(value) }
 if let value = options["max_connection_age_ms"].flatMap({ Int($0) }) { configuration.limits.maxConnectionAge = .milliseconds(value) }
+if options["use_tls"] == "true" {
+    guard let certificate = options["tls_cert_file"], let key = options["tls_key_file"] else {
+        FileHandle.standardError.write(Data("rpc-testserver: --use_tls=true needs --tls_cert_file and --tls_key_file\n".utf8))
+        exit(2)
+    }
+    do {
+        configuration.tls = try TLSContext(certificateChainFile: certificate, privateKeyFile: key, clientCAFile: options["client_ca_file"])
+    } catch {
+        FileHandle.standardError.write(Data("rpc-testserver: \(error)\n".utf8))
+        exit(2)
+    }
+}
 let server = GRPCServer(configuration, services: InteropServices.registry(health: health))
 do {
     try server.start()

@@ -14,6 +14,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     public let loop: EventLoop
     /// The resolved address, or why it could not be resolved (every call then fails with it).
     private let address: Result<SocketAddress, RPCError>
+    /// TLS for the connections (ALPN h2, the server's certificate verified); nil: cleartext h2c.
+    private let tls: TLSContext?
     /// One slot per connection of the channel; calls take the slots in turn.
     private var slots: [ClientConnection?]
     private var nextSlot = 0
@@ -23,11 +25,12 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
 
     /// A client of `host:port` over `connections` HTTP/2 connections; a host name is resolved here, once
     /// (getaddrinfo, IPv4).
-    public init(host: String, port: Int, connections: Int = 1, loop: EventLoop = EventLoopGroup.shared.next()) {
+    public init(host: String, port: Int, connections: Int = 1, tls: TLSContext? = nil, loop: EventLoop = EventLoopGroup.shared.next()) {
         precondition(connections >= 1, "a channel has at least one connection")
         self.host = host
         self.port = port
         self.loop = loop
+        self.tls = tls
         slots = Array(repeating: nil, count: connections)
         do {
             address = .success(try SocketAddress.resolve(host: host, port: port))
@@ -42,6 +45,7 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
         host = path
         port = 0
         self.loop = loop
+        tls = nil
         slots = Array(repeating: nil, count: connections)
         address = .success(.unix(path: path))
     }
@@ -107,7 +111,7 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
             retiring.append(current)
             current.closeWhenIdle()
         }
-        let opened = try ClientConnection(address: try address.get(), loop: loop, readBuffer: readBuffer)
+        let opened = try ClientConnection(address: try address.get(), loop: loop, readBuffer: readBuffer, tls: try tls.map(TLSConnection.init))
         // gRFC A6 transparent retry: a call the server refused before its application saw it (REFUSED_STREAM, or
         // above a GOAWAY's last stream) is sent once more, on a fresh connection, within its original deadline.
         opened.onRefused = { [unowned self] call in start(call) }
@@ -236,7 +240,10 @@ final class ClientConnection: HTTP2SessionDelegate {
     /// The same for a streaming call.
     var onRefusedStream: (@Sendable (ClientStream) -> Void)?
 
-    init(address: SocketAddress, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer) throws {
+    private let tls: TLSConnection?
+
+    init(address: SocketAddress, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer, tls: TLSConnection? = nil) throws {
+        self.tls = tls
         self.loop = loop
         self.readBuffer = readBuffer
         authority = address.authority
@@ -267,7 +274,7 @@ final class ClientConnection: HTTP2SessionDelegate {
             return
         }
         connected = true
-        let transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer)
+        let transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         transport.onClose = { [unowned self] in
             isClosed = true
             failAll(RPCError(.unavailable, "the connection to \(name) closed"))

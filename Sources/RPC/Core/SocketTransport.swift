@@ -21,12 +21,16 @@ final class SocketTransport {
     private var flushScheduled = false
     /// Called once when the socket closes, for whatever reason.
     var onClose: (() -> Void)?
+    /// TLS between the socket and the session, when the connection uses it.
+    private let tls: TLSConnection?
+    private var plaintext: [UInt8] = []
 
-    init(loop: EventLoop, descriptor: Int32, session: HTTP2Session, readBuffer: UnsafeMutableRawBufferPointer) {
+    init(loop: EventLoop, descriptor: Int32, session: HTTP2Session, readBuffer: UnsafeMutableRawBufferPointer, tls: TLSConnection? = nil) {
         self.loop = loop
         self.descriptor = descriptor
         self.session = session
         self.readBuffer = readBuffer
+        self.tls = tls
         let context = Unmanaged.passUnretained(self).toOpaque()
         readEvent = event_new(loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST, { _, _, context in
             Unmanaged<SocketTransport>.fromOpaque(context!).takeUnretainedValue().readable()
@@ -48,7 +52,12 @@ final class SocketTransport {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 {
                 do {
-                    try session.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                    if let tls {
+                        try tls.receive(bytes) { try session.receive($0) }
+                    } else {
+                        try session.receive(bytes)
+                    }
                 } catch {
                     flush()
                     close()
@@ -81,7 +90,14 @@ final class SocketTransport {
     func flush() {
         guard !closed else { return }
         do {
-            try session.takeOutput(into: &pending)
+            if let tls {
+                try session.takeOutput(into: &plaintext)
+                try tls.send(plaintext)
+                plaintext.removeAll(keepingCapacity: true)
+                tls.takeCiphertext(into: &pending)
+            } else {
+                try session.takeOutput(into: &pending)
+            }
         } catch {
             close()
             return

@@ -16,6 +16,8 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         /// Also listen on this Unix socket path (an existing socket file there is replaced).
         public var unixSocketPath: String?
         public var limits = ConnectionLimits()
+        /// TLS for the TCP listeners (ALPN h2); nil: cleartext h2c.
+        public var tls: TLSContext?
         public init(host: String = "127.0.0.1", port: Int = 0, unixSocketPath: String? = nil) {
             self.host = host
             self.port = port
@@ -104,7 +106,7 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
             if port == 0 { port = Self.boundPort(descriptor) }
             let listener = Listener(
                 loop: loop, descriptor: descriptor, registry: registry, maxMessageBytes: configuration.maxReceiveMessageBytes,
-                limits: configuration.limits, counts: counts)
+                limits: configuration.limits, counts: counts, tls: configuration.tls)
             listeners.append(listener)
             loop.execute { listener.start() }
         }
@@ -196,9 +198,11 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
     let limits: GRPCServer.ConnectionLimits
     let counts: ConnectionCounts
+    let tls: TLSContext?
 
     init(loop: EventLoop, descriptor: Int32, registry: ServiceRegistry, maxMessageBytes: Int, limits: GRPCServer.ConnectionLimits,
-         counts: ConnectionCounts) {
+         counts: ConnectionCounts, tls: TLSContext? = nil) {
+        self.tls = tls
         self.loop = loop
         self.descriptor = descriptor
         self.registry = registry
@@ -293,7 +297,7 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
                 let counts = self.counts
                 let connection = try ServerConnection(
                     loop: loop, descriptor: client, peer: peer, registry: registry, maxMessageBytes: maxMessageBytes,
-                    readBuffer: readBuffer, limits: limits
+                    readBuffer: readBuffer, limits: limits, tls: try tls.map(TLSConnection.init)
                 ) { [weak self] closed in
                     counts.release(peerKey)
                     self?.connections[ObjectIdentifier(closed)] = nil

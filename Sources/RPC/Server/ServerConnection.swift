@@ -17,7 +17,7 @@ final class ServerConnection: HTTP2SessionDelegate {
     private var streams: [Int32: ServerStream] = [:]
 
     init(loop: EventLoop, descriptor: Int32, peer: String, registry: ServiceRegistry, maxMessageBytes: Int,
-         readBuffer: UnsafeMutableRawBufferPointer, limits: GRPCServer.ConnectionLimits,
+         readBuffer: UnsafeMutableRawBufferPointer, limits: GRPCServer.ConnectionLimits, tls: TLSConnection? = nil,
          onClose: @escaping (ServerConnection) -> Void) throws {
         self.loop = loop
         self.peer = peer
@@ -26,7 +26,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         self.limits = limits
         errorTokens = Double(limits.peerErrorBurst)
         session = try HTTP2Session(role: .server)
-        transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer)
+        transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         session.delegate = self
         transport.onClose = { [unowned self] in
             idleTimer?.cancel()
