@@ -11,6 +11,7 @@ static inline long herald_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int versio
     return SSL_CTX_set_min_proto_version(ctx, version);
 }
 static inline long herald_ssl_ctx_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
+static const unsigned long HERALD_XN_FLAG_RFC2253 = XN_FLAG_RFC2253;
 static inline long herald_ssl_set_tlsext_host_name(SSL *ssl, const char *name) { return SSL_set_tlsext_host_name(ssl, name); }
 
 /* ALPN on the server: "h2" or a fatal alert (a client that does not offer h2 is refused in the handshake). */

@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 import TestSupport
 import Testing
 
@@ -89,5 +90,61 @@ struct TLSTests {
             ])
         }
         #expect(herald.stdoutText == "PASS empty_unary\nPASS large_unary\n", "\(herald.stdoutText)\(herald.stderr)")
+    }
+
+    @Test("the verified client certificate's subject reaches handlers and interceptors as the peer identity")
+    func peerIdentity() async throws {
+        let dir = try Self.certificates()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
+        var services = ServiceRegistry()
+        services.unary("/t.S/WhoAmI") { _, context in Array((context.peerIdentity ?? "anonymous").utf8) }
+        var configuration = GRPCServer.Configuration(host: "127.0.0.1", port: 0)
+        configuration.tls = try TLSContext(certificateChainFile: file("server.pem"), privateKeyFile: file("server.key"), clientCAFile: file("ca.pem"))
+        let server = GRPCServer(configuration, services: services)
+        try server.start()
+        defer { server.stop() }
+        let tls = try TLSContext(
+            caFile: file("ca.pem"), serverName: "herald.test", certificateChainFile: file("client.pem"), privateKeyFile: file("client.key"))
+        let client = GRPCClient(host: "127.0.0.1", port: server.port, tls: tls)
+        defer { client.close() }
+        let answer = try await client.unary("/t.S/WhoAmI", [], timeout: .seconds(5))
+        #expect(String(decoding: answer.message, as: UTF8.self) == "CN=campaign-manager")
+    }
+
+    @Test("SIGHUP reloads the certificate: new connections get the new one, an open connection keeps working")
+    func reloadOnSIGHUP() async throws {
+        let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
+        let dir = try Self.certificates()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
+        // The served files start as a copy of the first certificate.
+        try FileManager.default.copyItem(atPath: file("server.pem"), toPath: file("served.pem"))
+        try FileManager.default.copyItem(atPath: file("server.key"), toPath: file("served.key"))
+        let (server, port) = try await Self.start(["--tls_cert_file", file("served.pem"), "--tls_key_file", file("served.key")])
+        defer { server.stop() }
+        let open = GRPCClient(host: "127.0.0.1", port: port, tls: try TLSContext(caFile: file("ca.pem"), serverName: "herald.test"))
+        defer { open.close() }
+        let echo: [UInt8] = [0x0A, 0x01, 0x78]
+        #expect(try await open.unary("/herald.bench.v1.Bench/Echo", echo, timeout: .seconds(5)).message == echo)
+
+        // A new certificate for herald.test from the other CA, then SIGHUP.
+        let renew = """
+            set -e
+            openssl req -newkey rsa:2048 -nodes -keyout renewed.key -out renewed.csr -subj "/CN=herald.test"
+            openssl x509 -req -in renewed.csr -CA other.pem -CAkey other.key -CAcreateserial -out renewed.pem -days 2 -extfile server.ext
+            cp renewed.pem served.pem && cp renewed.key served.key
+            """
+        #expect(try runProcess("/bin/sh", ["-c", renew], directory: dir).status == 0)
+        kill(server.process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(300))
+
+        let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
+        func grpcio(_ ca: String) async throws -> String {
+            try await offPool { try runProcess(python, [client, "--port", "\(port)", "--ca", file(ca), "--name", "herald.test"]).stdoutText }
+        }
+        #expect(try await grpcio("other.pem") == "ok\n", "new connections get the renewed certificate")
+        #expect(try await grpcio("ca.pem") == "error UNAVAILABLE\n", "the old CA no longer verifies it")
+        #expect(try await open.unary("/herald.bench.v1.Bench/Echo", echo, timeout: .seconds(5)).message == echo, "the open connection goes on")
     }
 }

@@ -1,20 +1,50 @@
 import COpenSSL
 import Foundation
 
-/// TLS settings for a server or a client, as one OpenSSL context (TLS 1.2 and 1.3, ALPN h2).
-public final class TLSContext: @unchecked Sendable {  // unchecked: the SSL_CTX is configured in init and only read after
-    let context: OpaquePointer
+/// TLS settings for a server or a client, as an OpenSSL context (TLS 1.2 and 1.3, ALPN h2). A server's context
+/// can be reloaded from its files (SIGHUP): new connections use the new certificate, open ones keep theirs.
+public final class TLSContext: @unchecked Sendable {  // unchecked: the SSL_CTX pointer is swapped only under `lock`
+    private var context: OpaquePointer
+    private let lock = NSLock()
     let isServer: Bool
     /// The name a client verifies the server's certificate against (and sends as SNI).
     let serverName: String?
+    private let serverFiles: (chain: String, key: String, clientCA: String?)?
 
     /// A server: certificate chain and key in PEM files; with `clientCAFile`, clients must present a certificate
     /// signed by it (mutual TLS).
     public init(certificateChainFile: String, privateKeyFile: String, clientCAFile: String? = nil) throws {
-        guard let context = SSL_CTX_new(TLS_server_method()) else { throw TLSError.openSSL("SSL_CTX_new") }
-        self.context = context
+        context = try Self.serverContext(certificateChainFile, privateKeyFile, clientCAFile)
         isServer = true
         serverName = nil
+        serverFiles = (certificateChainFile, privateKeyFile, clientCAFile)
+    }
+
+    /// Reads the server's files again; connections accepted from now on use them. A file that does not load
+    /// leaves the current certificate in place and throws why.
+    public func reload() throws {
+        guard let files = serverFiles else { return }
+        let fresh = try Self.serverContext(files.chain, files.key, files.clientCA)
+        lock.lock()
+        let old = context
+        context = fresh
+        lock.unlock()
+        SSL_CTX_free(old)  // connections made from it hold their own reference
+    }
+
+    /// A new SSL object from the current context.
+    func makeSSL() -> OpaquePointer? {
+        lock.lock()
+        defer { lock.unlock() }
+        return SSL_new(context)
+    }
+
+    private static func serverContext(_ certificateChainFile: String, _ privateKeyFile: String, _ clientCAFile: String?) throws
+        -> OpaquePointer
+    {
+        guard let context = SSL_CTX_new(TLS_server_method()) else { throw TLSError.openSSL("SSL_CTX_new") }
+        var done = false
+        defer { if !done { SSL_CTX_free(context) } }
         _ = herald_ssl_ctx_set_min_proto_version(context, TLS1_2_VERSION)
         guard SSL_CTX_use_certificate_chain_file(context, certificateChainFile) == 1 else {
             throw TLSError.openSSL("cannot load the certificate chain \(certificateChainFile)")
@@ -29,6 +59,8 @@ public final class TLSContext: @unchecked Sendable {  // unchecked: the SSL_CTX 
             SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
         }
         herald_ssl_ctx_select_h2(context)
+        done = true
+        return context
     }
 
     /// A client: trusts `caFile` and verifies that the server's certificate names `serverName`; with a certificate
@@ -38,6 +70,7 @@ public final class TLSContext: @unchecked Sendable {  // unchecked: the SSL_CTX 
         self.context = context
         isServer = false
         self.serverName = serverName
+        serverFiles = nil
         _ = herald_ssl_ctx_set_min_proto_version(context, TLS1_2_VERSION)
         guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else { throw TLSError.openSSL("cannot load the CA \(caFile)") }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
@@ -82,7 +115,7 @@ final class TLSConnection {
     private var early: [UInt8] = []
 
     init(_ context: TLSContext) throws {
-        guard let ssl = SSL_new(context.context), let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+        guard let ssl = context.makeSSL(), let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
             throw TLSError.openSSL("SSL_new")
         }
         self.ssl = ssl
@@ -138,6 +171,18 @@ final class TLSConnection {
             if error == SSL_ERROR_ZERO_RETURN { throw TLSError.openSSL("the peer closed the TLS session") }
             throw TLSError.openSSL("TLS read failed")
         }
+    }
+
+    /// The subject of the peer's verified certificate (`CN=...`), once the handshake is done; nil without one.
+    var peerSubject: String? {
+        guard handshakeDone, let certificate = SSL_get1_peer_certificate(ssl) else { return nil }
+        defer { X509_free(certificate) }
+        guard let name = X509_get_subject_name(certificate), let bio = BIO_new(BIO_s_mem()) else { return nil }
+        defer { BIO_free(bio) }
+        X509_NAME_print_ex(bio, name, 0, HERALD_XN_FLAG_RFC2253)
+        var text = [UInt8](repeating: 0, count: 1024)
+        let count = BIO_read(bio, &text, Int32(text.count))
+        return count > 0 ? String(decoding: text[0..<Int(count)], as: UTF8.self) : nil
     }
 
     /// Encrypts plaintext for the peer (held back until the handshake is done).

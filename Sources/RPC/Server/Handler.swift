@@ -14,6 +14,9 @@ public struct ServerContext: Sendable {
     public let peer: String
     /// The request's `grpc-encoding`: `identity` or `gzip`.
     public let requestEncoding: String
+    /// The subject of the certificate the client presented over mutual TLS (verified against the client CA), e.g.
+    /// `CN=campaign-manager`; nil without one. Interceptors authorize on it.
+    public var peerIdentity: String?
 
     /// The first value of a metadata key (lower case).
     public func metadata(_ name: String) -> String? { metadata.first { $0.name == name }?.value }

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 extension GRPCServer {
-    /// Serves until SIGTERM or SIGINT, then drains: health goes NOT_SERVING, GOAWAY to every client, calls in
+    /// Serves until SIGTERM or SIGINT (reloading the TLS certificate on SIGHUP), then drains: health goes NOT_SERVING, GOAWAY to every client, calls in
     /// flight get `grace`, `beforeExit` runs, and the process exits 0. Never returns.
     ///
     /// - Important: call from the main thread of a program whose loops have not started yet, so that every thread
@@ -10,6 +10,21 @@ extension GRPCServer {
     public static func serveUntilStopped(
         _ server: GRPCServer, health: HealthService?, grace: Duration = .seconds(5), beforeExit: @escaping @Sendable () async -> Void = {}
     ) -> Never {
+        if let tls = server.configuration.tls {
+            // SIGHUP: the certificate and key are read again; open connections keep theirs.
+            signal(SIGHUP, SIG_IGN)
+            let reload = DispatchSource.makeSignalSource(signal: SIGHUP)
+            reload.setEventHandler {
+                do {
+                    try tls.reload()
+                    FileHandle.standardError.write(Data("TLS certificate reloaded\n".utf8))
+                } catch {
+                    FileHandle.standardError.write(Data("TLS certificate not reloaded: \(error)\n".utf8))
+                }
+            }
+            reload.resume()
+            signalSources.append(reload)
+        }
         for number in [SIGTERM, SIGINT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
@@ -28,12 +43,13 @@ extension GRPCServer {
         dispatchMain()
     }
 
-    /// Unblocks SIGTERM and SIGINT for this thread and every thread started after it.
+    /// Unblocks SIGTERM, SIGINT and SIGHUP for this thread and every thread started after it.
     public static func unblockStopSignals() {
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGHUP)
         pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 }

@@ -26,6 +26,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         self.limits = limits
         errorTokens = Double(limits.peerErrorBurst)
         session = try HTTP2Session(role: .server)
+        self.tls = tls
         transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         session.delegate = self
         transport.onClose = { [unowned self] in
@@ -151,6 +152,7 @@ final class ServerConnection: HTTP2SessionDelegate {
     }
 
     private let limits: GRPCServer.ConnectionLimits
+    private let tls: TLSConnection?
     /// Closes a connection with no stream: first the one that never opened any, then the one idle too long.
     private var idleTimer: LoopTimer?
 
@@ -234,7 +236,9 @@ final class ServerConnection: HTTP2SessionDelegate {
         let accepted = headers.first { $0.name == "grpc-accept-encoding" }?.value ?? ""
         stream.peerAcceptsGzip = Self.headerList(accepted, contains: "gzip")
         let deadline = timeout.map { ContinuousClock.now + $0 }
-        let context = ServerContext(path: path, metadata: metadata, deadline: deadline, peer: peer, requestEncoding: encoding)
+        var identified = ServerContext(path: path, metadata: metadata, deadline: deadline, peer: peer, requestEncoding: encoding)
+        identified.peerIdentity = tls?.peerSubject
+        let context = identified
         let writer = ResponseWriter(loop: loop, stream: stream)
         switch handler {
         case .unary(let unary):
