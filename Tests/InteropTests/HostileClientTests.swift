@@ -54,7 +54,9 @@ struct HostileClientTests {
         let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
         for (attack, count, expected) in [
             ("rapid_reset", 100_000, "closed"), ("continuation", 100_000, "closed"), ("header_bomb", 100, "reset"),
-            ("settings_flood", 100_000, "closed"), ("ping_flood", 100_000, "closed"), ("slowloris", 100, "closed"),
+            // SETTINGS and PING floods: nghttp2 cuts the peer off once 1,000 acknowledgements queue up, which depends
+            // on how much the kernel's socket buffers absorb first; what must hold is below (alive, small, answering).
+            ("settings_flood", 100_000, ""), ("ping_flood", 100_000, ""), ("slowloris", 100, "closed"),
             // gRFC A8: a client pinging every 50 ms is told too_many_pings; one that never acknowledges is closed.
             ("ping_abuse", 40, "too_many_pings"), ("no_ping_ack", 10, "closed"),
             // A 1 GiB length prefix is refused from the prefix; 64 MiB of responses nobody reads are not queued.
