@@ -79,13 +79,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Metrics and the admin port (Prometheus /metrics, /healthz, /readyz over libevent's evhttp).
+        .target(name: "Observability", dependencies: ["EventLoop", "CLibevent", "HeraldCore"], swiftSettings: strict),
+
         // Pure state machines for inter-service calls: circuit breaker, retries (gRFC A6), backoff, bulkhead.
         .target(name: "Resilience", dependencies: ["HeraldCore"], swiftSettings: strict),
 
         // Layer 4½: every inter-service call — balancing, deadlines, retries, breakers, bulkheads — over the RPC client.
         .target(
             name: "ServiceClients",
-            dependencies: ["Resilience", "RPC", "API", "EventLoop", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Resilience", "RPC", "API", "EventLoop", "Observability", "HeraldCore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
 
         // Layer 4: the API — Swift schemas of every message in Protos/.
@@ -102,7 +107,7 @@ let package = Package(
 
         .target(
             name: "ServiceRuntime",
-            dependencies: ["RPC", "API", "Postgres", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RPC", "API", "Postgres", "Observability", "HeraldCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .executableTarget(name: "campaign-manager", dependencies: ["CampaignManager", "ServiceRuntime", "RPC"], swiftSettings: strict),
 
@@ -144,9 +149,10 @@ let package = Package(
         .testTarget(
             name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "TestSupport"], exclude: ["Python"],
             swiftSettings: strict),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ServiceClientsTests", dependencies: ["ServiceClients", "Resilience", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
+            name: "ServiceClientsTests", dependencies: ["ServiceClients", "Resilience", "RPC", "Observability", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
     ]
 )

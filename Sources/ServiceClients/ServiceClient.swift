@@ -2,6 +2,7 @@ import EventLoop
 import Foundation
 import HeraldCore
 import Logging
+import Observability
 import RPC
 import Resilience
 import Synchronization
@@ -138,6 +139,7 @@ public final class ServiceClient: RPCChannel {
                     afterAttempt: attempt, failedWith: error.code, pushback: error.trailer("grpc-retry-pushback-ms"),
                     remaining: deadline - .now, throttle: &throttleState, using: &random)
                 guard case .retry(let wait) = next else { throw error }
+                Metrics.shared.increment("herald_client_retries_total", ["target": target, "code": "\(error.code)"])
                 try await Task.sleep(for: wait)
                 attempt += 1
                 previous = subchannel
@@ -235,6 +237,7 @@ public final class ServiceClient: RPCChannel {
             rotation.withLock({ $0.filter { $0 !== subchannel && !$0.isEjected(now: now) }.count }) > 0
         {
             subchannel.eject(until: now + configuration.ejectionTime)
+            Metrics.shared.increment("herald_client_ejections_total", ["target": target, "endpoint": subchannel.name])
             logger.warning("endpoint ejected", metadata: ["endpoint": "\(subchannel.name)", "for": "\(configuration.ejectionTime)"])
         }
     }
@@ -287,6 +290,10 @@ public final class ServiceClient: RPCChannel {
 
     private func log(_ transitions: [CircuitBreaker.Transition], scope: String) {
         for transition in transitions {
+            Metrics.shared.increment(
+                "herald_client_breaker_transitions_total", ["target": target, "scope": scope, "to": "\(transition.to)"])
+            Metrics.shared.set(
+                "herald_client_breaker_open", ["target": target, "scope": scope], to: transition.to == .closed ? 0 : 1)
             logger.warning("circuit breaker", metadata: ["scope": "\(scope)", "from": "\(transition.from)", "to": "\(transition.to)", "reason": "\(transition.reason)"])
         }
     }

@@ -1,5 +1,6 @@
 import API
 import Foundation
+import Observability
 import HeraldCore
 import Logging
 import Postgres
@@ -65,6 +66,17 @@ public enum ServiceHost {
             registry: HeraldAPI.registry
         ).register(in: &services)
 
+        // Every call counted by method and status, for /metrics.
+        services.intercept { context, proceed in
+            do {
+                try await proceed()
+                Metrics.shared.increment("herald_rpc_server_handled_total", ["method": context.path, "code": "OK"])
+            } catch {
+                Metrics.shared.increment("herald_rpc_server_handled_total", ["method": context.path, "code": "\(RPCError.from(error).code)"])
+                throw error
+            }
+        }
+        Metrics.shared.describe("herald_rpc_server_handled_total", "Calls answered, by method and gRPC status.")
         let server = GRPCServer(.init(host: host, port: port), services: services)
         do {
             try server.start()
@@ -73,6 +85,18 @@ public enum ServiceHost {
         }
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(server.port)"])
         FileHandle.standardOutput.write(Data("\(name) listening on \(host):\(server.port)\n".utf8))
+        // The admin port: /metrics, /healthz, /readyz (ready while health says SERVING). With --port 0 it is free too.
+        let adminPort = flags["admin_port"].flatMap { Int($0) } ?? (port == 0 ? 0 : config.services[name]?.adminPort ?? 0)
+        let admin = AdminServer { health.status(of: serviceName) == .serving }
+        Task {
+            do {
+                try await admin.start(host: host, port: adminPort)
+                logger.info("admin port", metadata: ["port": "\(admin.port)"])
+                FileHandle.standardOutput.write(Data("\(name) admin on \(host):\(admin.port)\n".utf8))
+            } catch {
+                logger.error("no admin port", metadata: ["error": "\(error)"])
+            }
+        }
         // Ready once the database answers; until then health says NOT_SERVING and callers go elsewhere.
         Task {
             var delay = 100
@@ -98,7 +122,7 @@ public enum ServiceHost {
 
     /// `--name value` and `--name=value`, for the flags ServiceHost knows.
     static func parseFlags(_ program: String, _ arguments: [String]) -> [String: String] {
-        let known: Set<String> = ["port", "host", "config"]
+        let known: Set<String> = ["port", "host", "config", "admin_port"]
         var flags: [String: String] = [:]
         var i = 0
         while i < arguments.count {
@@ -114,7 +138,7 @@ public enum ServiceHost {
                 i += 1
                 value = arguments[i]
             }
-            guard known.contains(name) else { fail(program, "unknown flag --\(name); known: --port, --host, --config") }
+            guard known.contains(name) else { fail(program, "unknown flag --\(name); known: --port, --host, --config, --admin_port") }
             flags[name] = value
             i += 1
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import Observability
 import RPC
 import Resilience
 import ServiceClients
@@ -202,6 +203,8 @@ struct ServiceClientTests {
             #expect(error.message.contains("until 20"))
         }
         #expect(backend.count == 5, "no call reached the backend")
+        #expect(Metrics.shared.value("herald_client_breaker_transitions_total", ["target": "broken", "scope": "broken", "to": "open"]) == 1)
+        #expect(Metrics.shared.value("herald_client_breaker_open", ["target": "broken", "scope": "broken"]) == 1)
     }
 
     @Test("the bulkhead runs up to its limit, queues a few more, and refuses the rest with RESOURCE_EXHAUSTED")

@@ -23,10 +23,10 @@ struct ServiceProcessTests {
         try #require(line.split(separator: ":").last.flatMap { Int($0) }, "no port in \(line)")
     }
 
-    /// A campaign-manager process on `database` and a free port; the port.
-    static func startService(_ database: String) async throws -> (RunningProcess, Int) {
+    /// A campaign-manager process on `database`, a free port and `adminPort`; the port.
+    static func startService(_ database: String, adminPort: Int = 0) async throws -> (RunningProcess, Int) {
         let server = try RunningProcess(
-            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0"],
+            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0", "--admin_port", "\(adminPort)"],
             environment: quiet.merging(["HERALD_DATABASE_URL": database]) { $1 })
         return (server, try port(from: try await offPool { server.firstLine() }))
     }
@@ -36,7 +36,8 @@ struct ServiceProcessTests {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
-        let (server, port) = try await Self.startService(db.url)
+        let adminPort = try GRPCServer.freeLoopbackPort()
+        let (server, port) = try await Self.startService(db.url, adminPort: adminPort)
         defer { server.stop() }
         let result = try await offPool {
             try runProcess(
@@ -46,6 +47,11 @@ struct ServiceProcessTests {
         }
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.hasPrefix("ok: "), "\(result.stdoutText)")
+        // The admin port counted those calls by method and status, and says the service is ready.
+        let metrics = try #require(try await offPool { httpGet(port: adminPort, path: "/metrics") })
+        #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="OK",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
+        #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="INVALID_ARGUMENT",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
+        #expect(try await offPool { httpGet(port: adminPort, path: "/readyz") }?.status == 200)
     }
 
     @Test("under heraldctl up, a SIGKILLed campaign-manager is back within 2 s with every acknowledged write")
