@@ -147,7 +147,8 @@ let package = Package(
             name: "CampaignManagerTests",
             dependencies: ["CampaignManager", "Clients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "TestSupport"], exclude: ["Python"],
+            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "ServiceClients", "HeraldCore", "TestSupport"],
+            exclude: ["Python"],
             swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),

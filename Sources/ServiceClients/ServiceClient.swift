@@ -18,6 +18,7 @@ public final class ServiceClient: RPCChannel {
     /// The endpoints' addresses in rotation, as last resolved.
     private let rotation = Mutex<[Subchannel]>([])
     private let resolving = Mutex<Task<Void, Never>?>(nil)
+    private let tlsContexts = Mutex<[String: TLSContext]>([:])
     private let group: EventLoopGroup
     var subchannels: [Subchannel] { rotation.withLock { $0 } }
     private let targetBreaker: Mutex<CircuitBreaker>
@@ -60,6 +61,24 @@ public final class ServiceClient: RPCChannel {
         for subchannel in rotation.withLock({ $0 }) { subchannel.close() }
     }
 
+    /// The TLS context for an endpoint name (its certificate is verified against that name), made once per name;
+    /// nil for cleartext, or why TLS cannot be used (the endpoint then stays out of the rotation: no silent
+    /// downgrade to cleartext).
+    func tlsContext(for name: String) -> Result<TLSContext, TLSUnavailable>? {
+        guard let tls = configuration.tls else { return nil }
+        return tlsContexts.withLock { contexts in
+            if let made = contexts[name] { return .success(made) }
+            do {
+                let made = try TLSContext(caFile: tls.caFile, serverName: name, certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile)
+                contexts[name] = made
+                return .success(made)
+            } catch {
+                logger.error("TLS client context", metadata: ["endpoint": "\(name)", "error": "\(error)"])
+                return .failure(TLSUnavailable(reason: "\(error)"))
+            }
+        }
+    }
+
     static func isAddressLiteral(_ host: String) -> Bool {
         var probe = in_addr()
         return inet_pton(AF_INET, host, &probe) == 1
@@ -84,7 +103,9 @@ public final class ServiceClient: RPCChannel {
             let removed = current.filter { old in !wanted.contains { $0.host == old.host && $0.port == old.port } }
             var added: [Subchannel] = []
             for (host, port, name) in wanted where !current.contains(where: { $0.host == host && $0.port == port }) {
-                added.append(Subchannel(host: host, port: port, endpointName: name, breaker: configuration.endpointBreaker, loop: group.next()))
+                added.append(Subchannel(
+                    host: host, port: port, endpointName: name, breaker: configuration.endpointBreaker, tls: tlsContext(for: name),
+                    loop: group.next()))
             }
             current = current.filter { old in !removed.contains { $0 === old } } + added
             return (added, removed)

@@ -43,6 +43,10 @@ public struct ServiceClientConfiguration: Sendable {
     /// Host name to IPv4 addresses; getaddrinfo by default (tests inject their own).
     public var resolver: @Sendable (String) -> [String] = ServiceClientConfiguration.systemResolver
 
+    /// TLS towards the endpoints: the CA trusted, and the certificate presented (mutual TLS); nil: cleartext.
+    /// Each endpoint's certificate is verified against its configured host name.
+    public var tls: (caFile: String, certificateFile: String?, keyFile: String?)?
+
     /// Consecutive failures after which an endpoint is ejected from the rotation, and for how long.
     public var ejectAfterConsecutiveFailures = 5
     public var ejectionTime: Duration = .seconds(10)
@@ -112,6 +116,9 @@ extension ServiceClientConfiguration {
         maxQueuedCalls = client.maxQueuedCalls
         ejectAfterConsecutiveFailures = client.ejectAfterConsecutiveFailures
         ejectionTime = client.ejection
+        if let tls = config.tls {
+            self.tls = (tls.caFile ?? tls.clientCAFile ?? tls.certificateFile, tls.certificateFile, tls.keyFile)
+        }
         for (method, settings) in client.methods {
             methodTimeouts[method] = settings.timeout
             methodRetry[method] = Self.policy(settings.retry)

@@ -32,11 +32,18 @@ final class Subchannel: Sendable {
 
     var name: String { "\(host):\(port)" }
 
-    init(host: String, port: Int, endpointName: String, breaker: CircuitBreaker.Configuration, loop: EventLoop) {
+    /// Why TLS could not be set up for this endpoint; it then never takes calls.
+    let tlsProblem: String?
+
+    init(
+        host: String, port: Int, endpointName: String, breaker: CircuitBreaker.Configuration,
+        tls: Result<TLSContext, TLSUnavailable>?, loop: EventLoop
+    ) {
         self.host = host
         self.port = port
         self.endpointName = endpointName
-        client = GRPCClient(host: host, port: port, loop: loop)
+        if case .failure(let problem) = tls { tlsProblem = problem.reason } else { tlsProblem = nil }
+        client = GRPCClient(host: host, port: port, tls: try? tls?.get(), loop: loop)
         self.breaker = Mutex(CircuitBreaker(breaker))
     }
 
@@ -44,6 +51,7 @@ final class Subchannel: Sendable {
 
     /// Why this endpoint is out of the rotation now, or nil if it is in.
     func exclusion(now: ContinuousClock.Instant) -> String? {
+        if let tlsProblem { return "\(name) has no usable TLS context: \(tlsProblem)" }
         let (health, ejected) = state.withLock { ($0.health, $0.ejectedUntil) }
         if health == .notServing { return "\(name) reports NOT_SERVING" }
         if let ejected, ejected > now { return "\(name) ejected for \(ejected - now) after consecutive failures" }
@@ -108,4 +116,9 @@ final class Subchannel: Sendable {
         watcher.withLock { $0?.cancel() }
         client.close()
     }
+}
+
+/// TLS was configured for calls but its context could not be made (a CA or certificate file that does not load).
+struct TLSUnavailable: Error {
+    let reason: String
 }

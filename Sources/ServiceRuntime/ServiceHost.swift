@@ -77,13 +77,22 @@ public enum ServiceHost {
             }
         }
         Metrics.shared.describe("herald_rpc_server_handled_total", "Calls answered, by method and gRPC status.")
-        let server = GRPCServer(.init(host: host, port: port), services: services)
+        var serverConfiguration = GRPCServer.Configuration(host: host, port: port)
+        if let tls = config.tls {
+            do {
+                serverConfiguration.tls = try TLSContext(
+                    certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile, clientCAFile: tls.clientCAFile)
+            } catch {
+                fail(name, "TLS: \(error)", code: 78)
+            }
+        }
+        let server = GRPCServer(serverConfiguration, services: services)
         do {
             try server.start()
         } catch {
             fail(name, "cannot listen on \(host):\(port): \(error)")
         }
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(server.port)"])
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(server.port)", "tls": "\(config.tls != nil)"])
         FileHandle.standardOutput.write(Data("\(name) listening on \(host):\(server.port)\n".utf8))
         // The admin port: /metrics, /healthz, /readyz (ready while health says SERVING). With --port 0 it is free too.
         let adminPort = flags["admin_port"].flatMap { Int($0) } ?? (port == 0 ? 0 : config.services[name]?.adminPort ?? 0)

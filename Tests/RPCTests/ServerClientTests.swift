@@ -95,8 +95,11 @@ struct ServerClientTests {
 
     @Test("handlers still running after their streams were reset count against the connection's cap; beyond it, calls are refused")
     func runningHandlersCap() async throws {
+        final class Started: Sendable { let count = Atomic(0) }
+        let started = Started()
         var services = ServiceRegistry()
         services.unary("/t.S/Stubborn") { request, _ in
+            started.count.add(1, ordering: .relaxed)
             // Ignores cancellation: keeps running for two seconds after its stream is gone.
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().asyncAfter(deadline: .now() + 2) { done.resume() }
@@ -111,11 +114,9 @@ struct ServerClientTests {
         defer { server.stop() }
         let client = GRPCClient(host: "127.0.0.1", port: server.port)
         defer { client.close() }
-        for _ in 0..<3 {
-            let call = Task { try await client.unary("/t.S/Stubborn", []) }
-            try await Task.sleep(for: .milliseconds(50))
-            call.cancel()  // RST_STREAM; the handler goes on
-        }
+        let calls = (0..<3).map { _ in Task { try await client.unary("/t.S/Stubborn", []) } }
+        for _ in 0..<250 where started.count.load(ordering: .relaxed) < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        for call in calls { call.cancel() }  // RST_STREAM each; the handlers go on
         try await Task.sleep(for: .milliseconds(100))
         let refused = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Quick", [1], timeout: .seconds(5)) }
         #expect(refused?.code == .unavailable, "\(String(describing: refused))")

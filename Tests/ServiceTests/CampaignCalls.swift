@@ -7,9 +7,15 @@ enum CampaignCalls {
     static let json = ProtoJSON(registry: HeraldAPI.registry)
     static let service = HeraldAPI.service("herald.campaigns.v1.CampaignManager")!
 
+    /// A method's path and a request encoded from proto3 JSON.
+    static func request(_ method: String, _ text: String) throws -> (path: String, bytes: [UInt8]) {
+        let schema = service.methods.first { $0.name == method }!
+        return (service.path(schema), try HeraldAPI.registry.message(schema.input)!.encode(json.decode(text: text, as: schema.input)))
+    }
+
     static func call(_ client: GRPCClient, _ method: String, _ request: String) async throws -> JSONValue {
         let schema = service.methods.first { $0.name == method }!
-        let bytes = try HeraldAPI.registry.message(schema.input)!.encode(json.decode(text: request, as: schema.input))
+        let bytes = try Self.request(method, request).bytes
         let response = try await client.unary(service.path(schema), bytes, timeout: .seconds(10))
         return try json.encode(HeraldAPI.registry.message(schema.output)!.decodeDynamic(response.message))
     }

@@ -1,6 +1,8 @@
 import Foundation
+import HeraldCore
 import Postgres
 import RPC
+import ServiceClients
 import TestSupport
 import Testing
 
@@ -125,6 +127,57 @@ struct ServiceProcessTests {
         #expect(illegal.stderr.contains("FAILED_PRECONDITION: cannot archive a campaign that is active (archive needs completed)"))
         let missingFile = try await ctl(["create", "-f", "/nonexistent.yaml"])
         #expect(missingFile.status != 0 && missingFile.stderr.contains("cannot read /nonexistent.yaml"))
+    }
+
+    @Test("TLS from the configuration: campaign-manager serves TLS; a service client made from the same configuration calls it, a cleartext one cannot")
+    func tlsFromConfiguration() async throws {
+        let db = try await Self.database()
+        defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-svc-tls-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+            set -e
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=Herald test CA"
+            openssl req -newkey rsa:2048 -nodes -keyout service.key -out service.csr -subj "/CN=campaign-manager"
+            printf "subjectAltName=DNS:localhost,IP:127.0.0.1\\n" > service.ext
+            openssl x509 -req -in service.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out service.pem -days 2 -extfile service.ext
+            """
+        let made = try await offPool { try runProcess("/bin/sh", ["-c", script], directory: dir) }
+        #expect(made.status == 0, "\(made.stderr)")
+        let tls = [
+            "HERALD_TLS_CERT_FILE": dir.appendingPathComponent("service.pem").path,
+            "HERALD_TLS_KEY_FILE": dir.appendingPathComponent("service.key").path,
+            "HERALD_TLS_CA_FILE": dir.appendingPathComponent("ca.pem").path,
+        ]
+        let server = try RunningProcess(
+            "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0", "--admin_port", "0"],
+            environment: Self.quiet.merging(tls) { $1 }.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
+        defer { server.stop() }
+        let port = try Self.port(from: try await offPool { server.firstLine() })
+
+        let config = try HeraldConfig.load(
+            path: TestEnvironment.root.appendingPathComponent("Config/herald.yaml").path,
+            environment: tls.merging(["CAMPAIGN_SERVICE_PORT": "\(port)"]) { $1 })
+        var configuration = ServiceClientConfiguration(config, target: "campaign-manager")
+        configuration.healthService = nil
+        let client = ServiceClient(target: "campaign-manager", configuration)
+        defer { client.close() }
+        let request = try CampaignCalls.request("GetCampaign", "{\"campaignId\": \"\(UUID().uuidString)\"}")
+        do {
+            _ = try await client.unary(request.path, request.bytes, timeout: .seconds(10))
+            Issue.record("an unknown campaign was found")
+        } catch let error as RPCError {
+            #expect(error.code == .notFound, "over TLS the service answers: \(error)")
+        }
+        let cleartext = GRPCClient(host: "127.0.0.1", port: port)
+        defer { cleartext.close() }
+        do {
+            _ = try await cleartext.unary(request.path, request.bytes, timeout: .seconds(3))
+            Issue.record("a cleartext call was answered")
+        } catch let error as RPCError {
+            #expect(error.code != .notFound, "no answer without TLS: \(error)")
+        }
     }
 
     // MARK: Helpers

@@ -75,6 +75,19 @@ public struct HeraldConfig: Sendable {
     /// How each service is called by the others, by service name (see `ClientConfig.swift`).
     public let clients: [String: Client]
 
+    /// TLS for every service's gRPC port and the calls between services; nil: cleartext.
+    public struct TLS: Sendable, Equatable {
+        /// The service's certificate chain and key (PEM); also presented as a client certificate to other services.
+        public let certificateFile: String
+        public let keyFile: String
+        /// With it, clients must present a certificate signed by this CA (mutual TLS).
+        public let clientCAFile: String?
+        /// What a service trusts when it calls another.
+        public let caFile: String?
+    }
+
+    public let tls: TLS?
+
     /// The nine services of DESIGN.md with their default ports and the environment variables that override
     /// them (the spec's names where it has them, the same pattern where it does not).
     public static let knownServices: [(name: String, port: Int, portEnv: String, databaseEnv: String)] = [
@@ -128,6 +141,19 @@ public struct HeraldConfig: Sendable {
         }
         self.services = services
         clients = Self.readClients(&r, services: services)
+        let certificate = r.optionalString("tls.certFile", env: "HERALD_TLS_CERT_FILE")
+        let key = r.optionalString("tls.keyFile", env: "HERALD_TLS_KEY_FILE")
+        let clientCA = r.optionalString("tls.clientCAFile", env: "HERALD_TLS_CLIENT_CA_FILE")
+        let ca = r.optionalString("tls.caFile", env: "HERALD_TLS_CA_FILE")
+        for (key, file) in [("tls.certFile", certificate), ("tls.keyFile", key), ("tls.clientCAFile", clientCA), ("tls.caFile", ca)] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) { r.fail(key, value: file, expected: "a readable PEM file") }
+        }
+        if (certificate == nil) != (key == nil) {
+            r.fail("tls.keyFile", value: key, expected: "tls.certFile and tls.keyFile together (or neither, for cleartext)")
+        }
+        tls = certificate.flatMap { certificate in
+            key.map { TLS(certificateFile: certificate, keyFile: $0, clientCAFile: clientCA, caFile: ca) }
+        }
 
         workflow = Workflow(
             executionTimeoutSeconds: r.int("workflow.executionTimeout", env: "WORKFLOW_EXECUTION_TIMEOUT", default: 3600, range: 1...604_800),

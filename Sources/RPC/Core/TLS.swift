@@ -127,8 +127,13 @@ final class TLSConnection {
         } else {
             SSL_set_connect_state(ssl)
             if let name = context.serverName {
-                _ = herald_ssl_set_tlsext_host_name(ssl, name)
-                SSL_set1_host(ssl, name)
+                var address = in_addr()
+                if inet_pton(AF_INET, name, &address) == 1 {
+                    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name)  // an IP address: no SNI, check the IP SAN
+                } else {
+                    _ = herald_ssl_set_tlsext_host_name(ssl, name)
+                    SSL_set1_host(ssl, name)
+                }
             }
             _ = SSL_do_handshake(ssl)  // the ClientHello
         }
