@@ -20,6 +20,12 @@ struct TLSTests {
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
             openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=campaign-manager"
             openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2
+            # A certificate for herald.test that expired in 2020 (openssl ca can set the dates).
+            printf "[ ca ]\\ndefault_ca = d\\n[ d ]\\ndatabase = index.txt\\nnew_certs_dir = .\\nserial = serial\\ndefault_md = sha256\\npolicy = p\\n[ p ]\\ncommonName = supplied\\n" > ca.cnf
+            touch index.txt && echo 01 > serial
+            openssl req -newkey rsa:2048 -nodes -keyout expired.key -out expired.csr -subj "/CN=herald.test"
+            openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in expired.csr -out expired.pem \\
+              -startdate 20200101000000Z -enddate 20200102000000Z -extfile server.ext
             """
         let result = try runProcess("/bin/sh", ["-c", script], directory: dir)
         #expect(result.status == 0, "openssl: \(result.stderr)")
@@ -146,5 +152,25 @@ struct TLSTests {
         #expect(try await grpcio("other.pem") == "ok\n", "new connections get the renewed certificate")
         #expect(try await grpcio("ca.pem") == "error UNAVAILABLE\n", "the old CA no longer verifies it")
         #expect(try await open.unary("/herald.bench.v1.Bench/Echo", echo, timeout: .seconds(5)).message == echo, "the open connection goes on")
+    }
+
+    @Test("an expired server certificate is refused by grpcio and by Herald's client")
+    func expiredCertificate() async throws {
+        let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
+        let dir = try Self.certificates()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
+        let (server, port) = try await Self.start(["--tls_cert_file", file("expired.pem"), "--tls_key_file", file("expired.key")])
+        defer { server.stop() }
+        let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
+        let grpcio = try await offPool { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]) }
+        #expect(grpcio.stdoutText == "error UNAVAILABLE\n", "\(grpcio.stdoutText)\(grpcio.stderr)")
+        let herald = try await offPool {
+            try runProcess("\(TestEnvironment.binDirectory)/rpc-testclient", [
+                "--server_port", "\(port)", "--use_tls=true", "--ca_file", file("ca.pem"), "--server_host_override", "herald.test",
+                "--test_case", "empty_unary",
+            ])
+        }
+        #expect(herald.stdoutText.hasPrefix("FAIL empty_unary"), "\(herald.stdoutText)")
     }
 }
