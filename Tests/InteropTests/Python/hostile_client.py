@@ -57,6 +57,16 @@ def find_frame(data, kind):
     return False
 
 
+def peer_closed(sock):
+    """Waits up to the socket's timeout for the server: True when it closed or reset the connection."""
+    try:
+        return sock.recv(65536) == b""
+    except socket.timeout:
+        return False
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+
+
 def send(sock, payload):
     try:
         sock.sendall(payload)
@@ -134,13 +144,7 @@ def slowloris(port, count):
     sock.settimeout(0.1)
     dribble = PREFACE + SettingsFrame(0).serialize() + HeadersFrame(1, hpack.Encoder().encode(REQUEST) * 20).serialize()
     for i in range(min(count, len(dribble))):
-        try:
-            sock.sendall(dribble[i:i + 1])
-            if sock.recv(65536) == b"":
-                return f"closed after {i}"
-        except socket.timeout:
-            pass
-        except (ConnectionResetError, BrokenPipeError):
+        if not send(sock, dribble[i:i + 1]) or peer_closed(sock):
             return f"closed after {i}"
     return f"done {count}"
 
@@ -205,12 +209,7 @@ def no_ping_ack(port, count):
     started = time.time()
     sock.settimeout(1)
     while time.time() - started < count:
-        try:
-            if sock.recv(65536) == b"":
-                return f"closed after {time.time() - started:.1f}"
-        except socket.timeout:
-            pass
-        except (ConnectionResetError, BrokenPipeError):
+        if peer_closed(sock):
             return f"closed after {time.time() - started:.1f}"
     return f"done {count}"
 
@@ -290,37 +289,28 @@ def invalid_frames(port, count):
     return f"done {count}"
 
 
+ATTACKS = {
+    "rapid_reset": rapid_reset,
+    "continuation": continuation,
+    "header_bomb": header_bomb,
+    "settings_flood": lambda port, count: flood(port, count, SettingsFrame(0, settings={SettingsFrame.ENABLE_PUSH: 0})),
+    "ping_flood": lambda port, count: flood(port, count, PingFrame(0, opaque_data=b"12345678")),
+    "slowloris": slowloris,
+    "connections": connections,
+    "ping_abuse": ping_abuse,
+    "no_ping_ack": no_ping_ack,
+    "big_prefix": big_prefix,
+    "never_read": never_read,
+    "invalid_frames": invalid_frames,
+}
+
 parser = argparse.ArgumentParser()
-parser.add_argument("attack", choices=["rapid_reset", "continuation", "header_bomb", "settings_flood", "ping_flood", "slowloris",
-                                       "connections", "ping_abuse", "no_ping_ack", "big_prefix", "never_read", "invalid_frames"])
+parser.add_argument("attack", choices=sorted(ATTACKS))
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--count", type=int, default=100000)
 args = parser.parse_args()
 try:
-    if args.attack == "rapid_reset":
-        print(rapid_reset(args.port, args.count), flush=True)
-    elif args.attack == "continuation":
-        print(continuation(args.port, args.count), flush=True)
-    elif args.attack == "header_bomb":
-        print(header_bomb(args.port, args.count), flush=True)
-    elif args.attack == "settings_flood":
-        print(flood(args.port, args.count, SettingsFrame(0, settings={SettingsFrame.ENABLE_PUSH: 0})), flush=True)
-    elif args.attack == "ping_flood":
-        print(flood(args.port, args.count, PingFrame(0, opaque_data=b"12345678")), flush=True)
-    elif args.attack == "slowloris":
-        print(slowloris(args.port, args.count), flush=True)
-    elif args.attack == "connections":
-        print(connections(args.port, args.count), flush=True)
-    elif args.attack == "ping_abuse":
-        print(ping_abuse(args.port, args.count), flush=True)
-    elif args.attack == "no_ping_ack":
-        print(no_ping_ack(args.port, args.count), flush=True)
-    elif args.attack == "big_prefix":
-        print(big_prefix(args.port, args.count), flush=True)
-    elif args.attack == "never_read":
-        print(never_read(args.port, args.count), flush=True)
-    else:
-        print(invalid_frames(args.port, args.count), flush=True)
+    print(ATTACKS[args.attack](args.port, args.count), flush=True)
 except socket.timeout:
     print("timeout", flush=True)
     sys.exit(1)
