@@ -22,7 +22,8 @@ public final class LoopTimer {
     }
 
     private func fire() {
-        action()
+        // The action may drop the last reference to this timer (replacing it with the next one): release it after.
+        withExtendedLifetime(self) { action() }
     }
 
     /// Stops the timer if it has not fired.

@@ -15,11 +15,15 @@ public protocol HTTP2SessionDelegate: AnyObject {
     func pingReceived(ack: Bool)
     /// The peer sent something that cost a stream: an invalid frame, or headers over the advertised limit.
     func peerError()
+    /// The peer began a header block (a HEADERS frame whose CONTINUATIONs may follow); `headerBlockStartedAt` says
+    /// when, until the block ends.
+    func headerBlockBegan()
 }
 
 extension HTTP2SessionDelegate {
     public func pingReceived(ack: Bool) {}
     public func peerError() {}
+    public func headerBlockBegan() {}
 }
 
 /// One HTTP/2 connection on nghttp2, server or client side, sans I/O: bytes in through `receive`, bytes out through
@@ -39,6 +43,12 @@ public final class HTTP2Session {
     private let maxHeaderListSize: Int
     /// The peer sent GOAWAY: no new stream may be opened on this connection.
     public private(set) var goAwayReceived = false
+    /// The peer's SETTINGS arrived: a client's connection preface is complete (nghttp2 checks the magic before it).
+    public private(set) var prefaceReceived = false
+    /// When the header block being received began; nil between blocks. HTTP/2 allows no other frame inside a block,
+    /// so a connection has at most one.
+    public private(set) var headerBlockStartedAt: ContinuousClock.Instant?
+    private var headerBlockStream: Int32 = 0
     private var outbound: [Int32: Outbound] = [:]
 
     /// Response body bytes waiting for nghttp2 to pull them, and the trailers that end the stream.
@@ -89,6 +99,9 @@ public final class HTTP2Session {
                 me.pendingHeaders[frame!.pointee.hd.stream_id] = []
                 me.pendingHeaderBytes[frame!.pointee.hd.stream_id] = 0
             }
+            me.headerBlockStartedAt = .now
+            me.headerBlockStream = frame!.pointee.hd.stream_id
+            me.delegate?.headerBlockBegan()
             return 0
         }
         nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, context in
@@ -113,6 +126,7 @@ public final class HTTP2Session {
             let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             let header = frame!.pointee.hd
             let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+            me.headerBlockStartedAt = nil  // any whole frame received: no header block is open
             switch header.type {
             case UInt8(NGHTTP2_HEADERS.rawValue):
                 me.pendingHeaderBytes[header.stream_id] = nil
@@ -126,6 +140,8 @@ public final class HTTP2Session {
                 me.goAwayReceived = true
             case UInt8(NGHTTP2_PING.rawValue):
                 me.delegate?.pingReceived(ack: header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0)
+            case UInt8(NGHTTP2_SETTINGS.rawValue):
+                me.prefaceReceived = true
             default: break
             }
             return 0
@@ -144,6 +160,8 @@ public final class HTTP2Session {
             me.pendingHeaders[streamID] = nil
             me.pendingHeaderBytes[streamID] = nil
             me.outbound[streamID] = nil
+            // A block nghttp2 refused (the stream is reset) never reaches on_frame_recv.
+            if me.headerBlockStream == streamID { me.headerBlockStartedAt = nil }
             me.delegate?.streamClosed(streamID, errorCode: errorCode)
             return 0
         }

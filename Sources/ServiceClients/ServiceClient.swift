@@ -105,7 +105,7 @@ public final class ServiceClient: RPCChannel {
             for (host, port, name) in wanted where !current.contains(where: { $0.host == host && $0.port == port }) {
                 added.append(Subchannel(
                     host: host, port: port, endpointName: name, breaker: configuration.endpointBreaker, tls: tlsContext(for: name),
-                    loop: group.next()))
+                    keepalive: configuration.keepalive, loop: group.next()))
             }
             current = current.filter { old in !removed.contains { $0 === old } } + added
             return (added, removed)

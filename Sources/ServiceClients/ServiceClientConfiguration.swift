@@ -1,6 +1,7 @@
 import API
 import Foundation
 import HeraldCore
+import RPC
 import Resilience
 
 /// How one target (a service, reached at one or more endpoints) is called: endpoints, balancing, deadlines,
@@ -50,6 +51,10 @@ public struct ServiceClientConfiguration: Sendable {
     /// Consecutive failures after which an endpoint is ejected from the rotation, and for how long.
     public var ejectAfterConsecutiveFailures = 5
     public var ejectionTime: Duration = .seconds(10)
+
+    /// gRFC A8 keepalive on each endpoint's connection: a peer that stops answering is found within `time` +
+    /// `timeout` rather than at each call's deadline; nil: no PINGs.
+    public var keepalive: GRPCClient.Keepalive? = GRPCClient.Keepalive(time: .seconds(300))
 
     public init(endpoints: [(host: String, port: Int)], healthService: String? = nil) {
         self.endpoints = endpoints
@@ -116,6 +121,7 @@ extension ServiceClientConfiguration {
         maxQueuedCalls = client.maxQueuedCalls
         ejectAfterConsecutiveFailures = client.ejectAfterConsecutiveFailures
         ejectionTime = client.ejection
+        keepalive = client.keepaliveTime.map { GRPCClient.Keepalive(time: $0, timeout: client.keepaliveTimeout) }
         if let tls = config.tls {
             self.tls = (tls.caFile ?? tls.clientCAFile ?? tls.certificateFile, tls.certificateFile, tls.keyFile)
         }

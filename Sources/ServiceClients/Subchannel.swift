@@ -37,13 +37,13 @@ final class Subchannel: Sendable {
 
     init(
         host: String, port: Int, endpointName: String, breaker: CircuitBreaker.Configuration,
-        tls: Result<TLSContext, TLSUnavailable>?, loop: EventLoop
+        tls: Result<TLSContext, TLSUnavailable>?, keepalive: GRPCClient.Keepalive?, loop: EventLoop
     ) {
         self.host = host
         self.port = port
         self.endpointName = endpointName
         if case .failure(let problem) = tls { tlsProblem = problem.reason } else { tlsProblem = nil }
-        client = GRPCClient(host: host, port: port, tls: try? tls?.get(), loop: loop)
+        client = GRPCClient(host: host, port: port, tls: try? tls?.get(), keepalive: keepalive, loop: loop)
         self.breaker = Mutex(CircuitBreaker(breaker))
     }
 

@@ -1,7 +1,8 @@
 // rpc-testserver: gRPC's interop TestService, Herald's Bench/Echo and health, over h2c.
 //   rpc-testserver --port 19000 [--host 127.0.0.1] [--unix_socket PATH]   (gRPC's flag style: --flag value or --flag=value)
 //     [--max_connections_per_peer N] [--first_stream_timeout_ms N] [--idle_timeout_ms N] [--keepalive_time_ms N]
-//     [--keepalive_timeout_ms N] [--min_ping_interval_ms N] [--max_connection_age_ms N]   (Herald's connection limits)
+//     [--keepalive_timeout_ms N] [--min_ping_interval_ms N] [--max_connection_age_ms N] [--handshake_timeout_ms N]
+//     [--preface_timeout_ms N] [--header_timeout_ms N]   (Herald's connection limits)
 //     [--use_tls=true --tls_cert_file F --tls_key_file F [--client_ca_file F]]   (TLS; mutual TLS with a client CA)
 import EventLoop
 import Foundation
@@ -15,7 +16,8 @@ let options = InteropFlags(
     program: "rpc-testserver",
     known: [
         "port", "host", "use_tls", "unix_socket", "max_connections_per_peer", "first_stream_timeout_ms", "idle_timeout_ms",
-        "keepalive_time_ms", "keepalive_timeout_ms", "min_ping_interval_ms", "max_connection_age_ms", "tls_cert_file",
+        "keepalive_time_ms", "keepalive_timeout_ms", "min_ping_interval_ms", "max_connection_age_ms", "handshake_timeout_ms",
+        "preface_timeout_ms", "header_timeout_ms", "tls_cert_file",
         "tls_key_file", "client_ca_file",
     ])
 let port = options.port("port", absent: "0", in: 0...65535)
@@ -29,6 +31,9 @@ if let value = options["keepalive_time_ms"].flatMap({ Int($0) }) { configuration
 if let value = options["keepalive_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.keepaliveTimeout = .milliseconds(value) }
 if let value = options["min_ping_interval_ms"].flatMap({ Int($0) }) { configuration.limits.minPingInterval = .milliseconds(value) }
 if let value = options["max_connection_age_ms"].flatMap({ Int($0) }) { configuration.limits.maxConnectionAge = .milliseconds(value) }
+if let value = options["handshake_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.handshakeTimeout = .milliseconds(value) }
+if let value = options["preface_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.prefaceTimeout = .milliseconds(value) }
+if let value = options["header_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.headerTimeout = .milliseconds(value) }
 if options["use_tls"] == "true" {
     guard let certificate = options["tls_cert_file"], let key = options["tls_key_file"] else {
         FileHandle.standardError.write(Data("rpc-testserver: --use_tls=true needs --tls_cert_file and --tls_key_file\n".utf8))

@@ -72,6 +72,28 @@ struct TLSTests {
         #expect((http1.stdoutText + http1.stderr).contains("no application protocol"), "a client without h2 is refused in the handshake")
     }
 
+    @Test("a TLS handshake never started or left half-done is closed at the handshake timeout, before the preface and first-stream timeouts; a TLS client is served meanwhile")
+    func handshakeTimeout() async throws {
+        let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
+        let dir = try Self.certificates()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
+        let (server, port) = try await Self.start([
+            "--tls_cert_file", file("server.pem"), "--tls_key_file", file("server.key"), "--handshake_timeout_ms", "1000",
+            "--preface_timeout_ms", "10000", "--first_stream_timeout_ms", "10000",
+        ])
+        defer { server.stop() }
+        let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
+        for attack in ["silent", "half_hello"] {
+            let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "5"]) }
+            let seconds = Double(result.stdoutText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99
+            #expect(result.stdoutText.hasPrefix("closed after") && seconds >= 0.8 && seconds < 2.5, "\(attack): \(result.stdoutText)\(result.stderr)")
+        }
+        let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
+        let answer = try await offPool { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]).stdoutText }
+        #expect(answer == "ok\n")
+    }
+
     @Test("mutual TLS: a client without a certificate from the CA is refused; one with it is served")
     func mutualTLS() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")

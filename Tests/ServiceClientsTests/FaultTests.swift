@@ -81,6 +81,38 @@ struct FaultTests {
         }
     }
 
+    @Test("client keepalive (gRFC A8) ends a call with no deadline stuck behind a black hole; a healthy connection keeps answering its PINGs")
+    func keepaliveFindsADeadPeer() async throws {
+        var limits = GRPCServer.ConnectionLimits()
+        limits.minPingInterval = .milliseconds(50)  // the server permits the client's 100 ms PINGs (gRFC A8 policing)
+        let backend = try Backend(limits: limits) { n in if n == 2 { try await Task.sleep(for: .milliseconds(800)) } }
+        let proxy = try FaultProxy(upstream: backend.server.port)
+        defer {
+            proxy.stop()
+            backend.stop()
+        }
+        let client = GRPCClient(host: "127.0.0.1", port: proxy.port, keepalive: .init(time: .milliseconds(100), timeout: .milliseconds(300)))
+        defer { client.close() }
+        _ = try await client.unary("/t.S/Call", [1])
+        // A call that outlives several PINGs on a healthy path is not disturbed by them.
+        _ = try await client.unary("/t.S/Call", [2])
+
+        proxy.set(.blackHole)
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.unary("/t.S/Call", [3])  // no deadline: without keepalive it would wait forever
+            Issue.record("a call through a black hole answered")
+        } catch let error as RPCError {
+            #expect(error.code == .unavailable, "\(error)")
+            #expect(error.message.contains("keepalive PING was not acknowledged"), "\(error.message)")
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(2), "found dead after \(elapsed) (PING after 100 ms, 300 ms to answer)")
+
+        proxy.set(.pass)
+        _ = try await client.unary("/t.S/Call", [4])  // a new connection
+    }
+
     @Test("a flaky server opens the endpoint's breaker within its window; it closes again through half-open once the server recovers")
     func breakerCycle() async throws {
         final class Switch: Sendable { let on = Atomic(true) }

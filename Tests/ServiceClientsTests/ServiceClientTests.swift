@@ -20,7 +20,7 @@ final class Backend: Sendable {
     let seen = Seen()
     var attempts: [String] { seen.attempts.withLock { $0 } }
 
-    init(_ behaviour: @escaping @Sendable (Int) async throws -> Void = { _ in }) throws {
+    init(limits: GRPCServer.ConnectionLimits = .init(), _ behaviour: @escaping @Sendable (Int) async throws -> Void = { _ in }) throws {
         var services = ServiceRegistry()
         let seen = self.seen
         services.unary("/t.S/Call") { request, context in
@@ -30,7 +30,9 @@ final class Backend: Sendable {
             return request
         }
         health.register(in: &services)
-        server = GRPCServer(.init(), services: services)
+        var configuration = GRPCServer.Configuration()
+        configuration.limits = limits
+        server = GRPCServer(configuration, services: services)
         try server.start()
     }
 

@@ -54,6 +54,10 @@ extension HeraldConfig {
         public var ejectAfterConsecutiveFailures: Int
         public var ejection: Duration
         public var healthCheck: Bool
+        /// gRFC A8 client keepalive: a PING this often on a connection carrying calls (nil: off), and how long an
+        /// acknowledgement may take before the connection is closed.
+        public var keepaliveTime: Duration?
+        public var keepaliveTimeout: Duration
         public var methods: [String: Method]
 
         /// Herald's defaults: gRFC A6 and resilience4j's shapes, sized for service-to-service traffic.
@@ -68,7 +72,7 @@ extension HeraldConfig {
                 windowCalls: 100, windowSeconds: 10, failureRatePercent: 80, slowCallRatePercent: 100, slowCall: .seconds(60),
                 minimumCalls: 50, open: .seconds(5), halfOpenProbes: 5, probeTimeout: .seconds(5), failureCodes: failureCodes),
             maxConcurrentCalls: 256, maxQueuedCalls: 256, ejectAfterConsecutiveFailures: 5, ejection: .seconds(10), healthCheck: true,
-            methods: [:])
+            keepaliveTime: .seconds(300), keepaliveTimeout: .seconds(20), methods: [:])
 
         static let failureCodes: [StatusCode] = [.unavailable, .deadlineExceeded, .internal, .resourceExhausted]
     }
@@ -125,6 +129,9 @@ extension HeraldConfig {
         c.ejectAfterConsecutiveFailures = r.int("\(key).outlier.consecutiveFailures", default: base.ejectAfterConsecutiveFailures, range: 1...1_000_000)
         c.ejection = .milliseconds(r.int("\(key).outlier.ejectionMs", default: Int(base.ejection.milliseconds), range: 1...3_600_000))
         c.healthCheck = r.bool("\(key).healthCheck", default: base.healthCheck)
+        let keepaliveMs = r.int("\(key).keepalive.timeMs", default: Int(base.keepaliveTime?.milliseconds ?? 0), range: 0...86_400_000)
+        c.keepaliveTime = keepaliveMs == 0 ? nil : .milliseconds(keepaliveMs)
+        c.keepaliveTimeout = .milliseconds(r.int("\(key).keepalive.timeoutMs", default: Int(base.keepaliveTimeout.milliseconds), range: 1...3_600_000))
         return c
     }
 

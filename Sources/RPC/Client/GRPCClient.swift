@@ -23,14 +23,34 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     private var retiring: [ClientConnection] = []
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
 
+    /// gRFC A8 client keepalive: a PING every `time` on each connection (only while it carries calls unless
+    /// `permitWithoutCalls`); a connection whose PING is not acknowledged within `timeout` is closed, its calls fail
+    /// with UNAVAILABLE, and the next call opens a new one. Servers police pings (`too_many_pings`), so keep `time`
+    /// above their minimum interval (5 minutes by default in gRPC).
+    public struct Keepalive: Sendable {
+        public var time: Duration
+        public var timeout: Duration
+        public var permitWithoutCalls: Bool
+        public init(time: Duration, timeout: Duration = .seconds(20), permitWithoutCalls: Bool = false) {
+            self.time = time
+            self.timeout = timeout
+            self.permitWithoutCalls = permitWithoutCalls
+        }
+    }
+    private let keepalive: Keepalive?
+
     /// A client of `host:port` over `connections` HTTP/2 connections; a host name is resolved here, once
     /// (getaddrinfo, IPv4).
-    public init(host: String, port: Int, connections: Int = 1, tls: TLSContext? = nil, loop: EventLoop = EventLoopGroup.shared.next()) {
+    public init(
+        host: String, port: Int, connections: Int = 1, tls: TLSContext? = nil, keepalive: Keepalive? = nil,
+        loop: EventLoop = EventLoopGroup.shared.next()
+    ) {
         precondition(connections >= 1, "a channel has at least one connection")
         self.host = host
         self.port = port
         self.loop = loop
         self.tls = tls
+        self.keepalive = keepalive
         slots = Array(repeating: nil, count: connections)
         do {
             address = .success(try SocketAddress.resolve(host: host, port: port))
@@ -40,12 +60,15 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     }
 
     /// A client of a server listening on a Unix socket.
-    public init(unixSocketPath path: String, connections: Int = 1, loop: EventLoop = EventLoopGroup.shared.next()) {
+    public init(
+        unixSocketPath path: String, connections: Int = 1, keepalive: Keepalive? = nil, loop: EventLoop = EventLoopGroup.shared.next()
+    ) {
         precondition(connections >= 1, "a channel has at least one connection")
         host = path
         port = 0
         self.loop = loop
         tls = nil
+        self.keepalive = keepalive
         slots = Array(repeating: nil, count: connections)
         address = .success(.unix(path: path))
     }
@@ -111,7 +134,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
             retiring.append(current)
             current.closeWhenIdle()
         }
-        let opened = try ClientConnection(address: try address.get(), loop: loop, readBuffer: readBuffer, tls: try tls.map(TLSConnection.init))
+        let opened = try ClientConnection(
+            address: try address.get(), loop: loop, readBuffer: readBuffer, tls: try tls.map(TLSConnection.init), keepalive: keepalive)
         // gRFC A6 transparent retry: a call the server refused before its application saw it (REFUSED_STREAM, or
         // above a GOAWAY's last stream) is sent once more, on a fresh connection, within its original deadline.
         opened.onRefused = { [unowned self] call in start(call) }
@@ -241,9 +265,16 @@ final class ClientConnection: HTTP2SessionDelegate {
     var onRefusedStream: (@Sendable (ClientStream) -> Void)?
 
     private let tls: TLSConnection?
+    private let keepalive: GRPCClient.Keepalive?
+    private var keepaliveTimer: LoopTimer?
+    private var awaitingPingAck = false
 
-    init(address: SocketAddress, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer, tls: TLSConnection? = nil) throws {
+    init(
+        address: SocketAddress, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer, tls: TLSConnection? = nil,
+        keepalive: GRPCClient.Keepalive? = nil
+    ) throws {
         self.tls = tls
+        self.keepalive = keepalive
         self.loop = loop
         self.readBuffer = readBuffer
         authority = address.authority
@@ -277,9 +308,11 @@ final class ClientConnection: HTTP2SessionDelegate {
         let transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         transport.onClose = { [unowned self] in
             isClosed = true
+            keepaliveTimer?.cancel()
             failAll(RPCError(.unavailable, "the connection to \(name) closed"))
         }
         self.transport = transport
+        scheduleKeepalive()
         let queued = waiting
         waiting = []
         for call in queued { submit(call) }
@@ -452,6 +485,33 @@ final class ClientConnection: HTTP2SessionDelegate {
     }
 
     func streamEnded(_ streamID: Int32) {}
+
+    /// The next keepalive PING, `keepalive.time` from now; skipped while no call is open (unless permitted).
+    private func scheduleKeepalive() {
+        guard let keepalive, !isClosed else { return }
+        keepaliveTimer = LoopTimer(loop: loop, after: keepalive.time) { [weak self] in
+            guard let self, !isClosed else { return }
+            guard keepalive.permitWithoutCalls || !calls.isEmpty || !streams.isEmpty else {
+                scheduleKeepalive()
+                return
+            }
+            awaitingPingAck = true
+            session.ping()
+            transport?.flush()
+            keepaliveTimer = LoopTimer(loop: loop, after: keepalive.timeout) { [weak self] in
+                guard let self, awaitingPingAck else { return }
+                failAll(RPCError(.unavailable, "the connection to \(name) was closed: its keepalive PING was not acknowledged within \(keepalive.timeout)"))
+                close()
+            }
+        }
+    }
+
+    func pingReceived(ack: Bool) {
+        guard ack, awaitingPingAck else { return }
+        awaitingPingAck = false
+        keepaliveTimer?.cancel()
+        scheduleKeepalive()
+    }
 
     func streamClosed(_ streamID: Int32, errorCode: UInt32) {
         defer { closeLaterIfIdle() }

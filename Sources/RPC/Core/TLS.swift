@@ -110,7 +110,11 @@ final class TLSConnection {
     private let ssl: OpaquePointer
     private let input: OpaquePointer  // BIO the socket's bytes are written to
     private let output: OpaquePointer  // BIO the bytes for the socket are read from
-    private(set) var handshakeDone = false
+    /// When the handshake finished; nil until it has.
+    private(set) var handshakeCompletedAt: ContinuousClock.Instant?
+    var handshakeDone: Bool { handshakeCompletedAt != nil }
+    /// Decrypted bytes, reused by every `receive`.
+    private var plaintextBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     /// Plaintext sent before the handshake finished.
     private var early: [UInt8] = []
 
@@ -152,7 +156,7 @@ final class TLSConnection {
         if !handshakeDone {
             let result = SSL_do_handshake(ssl)
             if result == 1 {
-                handshakeDone = true
+                handshakeCompletedAt = .now
                 if !early.isEmpty {
                     let queued = early
                     early = []
@@ -164,11 +168,10 @@ final class TLSConnection {
                 return
             }
         }
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            let count = plaintextBuffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
             if count > 0 {
-                try buffer.withUnsafeBytes { try plaintext(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)])) }
+                try plaintextBuffer.withUnsafeBytes { try plaintext(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)])) }
                 continue
             }
             let error = SSL_get_error(ssl, count)

@@ -33,6 +33,14 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         public var maxConnectionsPerPeer = 1_000
         /// A connection that has not opened a stream this long after it was accepted is closed (slowloris).
         public var firstStreamTimeout: Duration = .seconds(20)
+        /// A TLS connection whose handshake has not finished this long after it was accepted is closed.
+        public var handshakeTimeout: Duration = .seconds(10)
+        /// A connection whose HTTP/2 preface (the magic and the client's SETTINGS) has not arrived this long after it
+        /// was accepted, or after its TLS handshake, is closed.
+        public var prefaceTimeout: Duration = .seconds(10)
+        /// A header block (HEADERS and its CONTINUATION frames) still incomplete this long after it began closes the
+        /// connection: HTTP/2 allows no other frame until it ends, so a stalled one blocks every call on it.
+        public var headerTimeout: Duration = .seconds(10)
         /// A connection without a call this long gets GOAWAY and is closed (gRFC A9's MAX_CONNECTION_IDLE).
         public var idleTimeout: Duration = .seconds(300)
         /// A connection older than this (±10 % jitter) is drained: GOAWAY, calls in flight get `maxConnectionAgeGrace`

@@ -30,22 +30,67 @@ final class ServerConnection: HTTP2SessionDelegate {
         transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         session.delegate = self
         transport.onClose = { [unowned self] in
-            idleTimer?.cancel()
-            ageTimer?.cancel()
-            keepaliveTimer?.cancel()
+            for timer in [idleTimer, ageTimer, keepaliveTimer, setupTimer, headerTimer] { timer?.cancel() }
             for stream in streams.values { stream.cancel() }
             streams.removeAll()
             onClose(self)
         }
         transport.flush()  // the server's SETTINGS go first
-        // A peer that connects and never opens a stream (slowloris, a port scan) is closed.
-        let me = LoopBound(self, on: loop)
-        idleTimer = LoopTimer(loop: loop, after: limits.firstStreamTimeout) { me.value.close() }
+        // A peer that connects and never opens a stream (slowloris, a port scan) is closed; so is one that does not
+        // finish its TLS handshake or send its connection preface in time.
+        idleTimer = timer(after: limits.firstStreamTimeout) { $0.close() }
+        setupTimer = timer(after: tls == nil ? limits.prefaceTimeout : limits.handshakeTimeout) { $0.checkSetup() }
         if let age = limits.maxConnectionAge {
             let jittered = age * Double.random(in: 0.9...1.1)
-            ageTimer = LoopTimer(loop: loop, after: jittered) { me.value.reachedMaxAge() }
+            ageTimer = timer(after: jittered) { $0.reachedMaxAge() }
         }
         scheduleKeepalive()
+    }
+
+    /// A timer that runs `action` on this connection, on its loop. It holds the connection weakly: a closed
+    /// connection is released at once, not when its longest timer would have fired.
+    private func timer(after delay: Duration, _ action: @escaping (ServerConnection) -> Void) -> LoopTimer {
+        LoopTimer(loop: loop, after: delay) { [weak self] in if let self { action(self) } }
+    }
+
+    private let accepted = ContinuousClock.now
+    /// Checks the TLS handshake, then the connection preface, each against its timeout.
+    private var setupTimer: LoopTimer?
+    /// Closes a connection whose header block stays incomplete for `headerTimeout`.
+    private var headerTimer: LoopTimer?
+
+    private func checkSetup() {
+        let now = ContinuousClock.now
+        if let tls, !tls.handshakeDone {
+            close()  // the TLS handshake took longer than handshakeTimeout
+            return
+        }
+        guard !session.prefaceReceived else { return }
+        let waited = now - (tls?.handshakeCompletedAt ?? accepted)
+        if waited >= limits.prefaceTimeout {
+            close()
+        } else {
+            setupTimer = timer(after: limits.prefaceTimeout - waited) { $0.checkSetup() }
+        }
+    }
+
+    /// The peer began a header block; HTTP/2 allows no other frame until it ends, so one timer watches them all.
+    func headerBlockBegan() {
+        guard headerTimer == nil else { return }
+        watchHeaderBlock(after: limits.headerTimeout)
+    }
+
+    private func watchHeaderBlock(after delay: Duration) {
+        headerTimer = timer(after: delay) { connection in
+            connection.headerTimer = nil
+            guard let started = connection.session.headerBlockStartedAt else { return }
+            let open = ContinuousClock.now - started
+            if open >= connection.limits.headerTimeout {
+                connection.close()
+            } else {
+                connection.watchHeaderBlock(after: connection.limits.headerTimeout - open)
+            }
+        }
     }
 
     private var ageTimer: LoopTimer?
@@ -68,25 +113,20 @@ final class ServerConnection: HTTP2SessionDelegate {
         guard !closesWhenDrained else { return }
         closesWhenDrained = true
         beginShutdown()
-        let me = LoopBound(self, on: loop)
-        ageTimer = LoopTimer(loop: loop, after: grace) { me.value.close() }
+        ageTimer = timer(after: grace) { $0.close() }
         // The final GOAWAY goes out 100 ms after the notice: close then if nothing is running.
-        _ = LoopTimerHolder.schedule(on: loop, after: .milliseconds(150)) {
-            let connection = me.value
-            if connection.streams.isEmpty { connection.close() }
+        _ = LoopTimerHolder.schedule(on: loop, after: .milliseconds(150)) { [weak self] in
+            if let self, streams.isEmpty { close() }
         }
     }
 
     /// gRFC A8 keepalive: ping after `keepaliveTime`; no acknowledgement within `keepaliveTimeout` closes.
     private func scheduleKeepalive() {
-        let me = LoopBound(self, on: loop)
-        keepaliveTimer = LoopTimer(loop: loop, after: limits.keepaliveTime) {
-            let connection = me.value
+        keepaliveTimer = timer(after: limits.keepaliveTime) { connection in
             connection.awaitingPingAck = true
             connection.session.ping()
             connection.transport.flush()
-            connection.keepaliveTimer = LoopTimer(loop: connection.loop, after: connection.limits.keepaliveTimeout) {
-                let connection = me.value
+            connection.keepaliveTimer = connection.timer(after: connection.limits.keepaliveTimeout) { connection in
                 if connection.awaitingPingAck { connection.close() }
             }
         }
@@ -158,9 +198,7 @@ final class ServerConnection: HTTP2SessionDelegate {
 
     /// The last call ended: the connection may sit idle for `idleTimeout`, then goes away.
     private func becameIdle() {
-        let me = LoopBound(self, on: loop)
-        idleTimer = LoopTimer(loop: loop, after: limits.idleTimeout) {
-            let connection = me.value
+        idleTimer = timer(after: limits.idleTimeout) { connection in
             guard connection.streams.isEmpty else { return }
             connection.goAwayAndClose(grace: .seconds(5))
         }

@@ -3,10 +3,11 @@ frame and header codecs of python-h2), so that it can send what a well-behaved l
 
   hostile_client.py ATTACK --port P [--count N]
 ATTACK: rapid_reset, continuation, header_bomb, settings_flood, ping_flood, slowloris, connections, ping_abuse,
-no_ping_ack, big_prefix, never_read, invalid_frames.
+no_ping_ack, big_prefix, never_read, invalid_frames, silent, half_hello, stalled_headers, churn.
 Prints one line: "closed after N" when the server ended the connection (GOAWAY or close) before the attack was
-done, "done N" when it never did, "reset" when the server reset the attacking stream (header_bomb). Every loop is
-bounded by --count and by a 20 s socket timeout.
+done (N frames or bytes, or seconds for the stalling attacks), "done N" when it never did, "open" when a stalling
+attack's connection outlived --count seconds, "reset" when the server reset the attacking stream (header_bomb).
+Every loop is bounded by --count and by a 20 s socket timeout.
 """
 import argparse
 import socket
@@ -145,12 +146,66 @@ def slowloris(port, count):
     return f"done {count}"
 
 
+def wait_closed(sock, seconds):
+    """Waits up to `seconds` for the server to close; "closed after T" (seconds since now) or "open"."""
+    started = time.time()
+    sock.settimeout(0.1)
+    while time.time() - started < seconds:
+        try:
+            data = sock.recv(65536)
+            if data == b"":
+                return f"closed after {time.time() - started:.1f}"
+        except socket.timeout:
+            pass
+        except (ConnectionResetError, BrokenPipeError):
+            return f"closed after {time.time() - started:.1f}"
+    return "open"
+
+
+def silent(port, count):
+    """Connects and sends nothing: no TLS handshake, no HTTP/2 preface. Waits up to `count` seconds."""
+    return wait_closed(socket.create_connection(("127.0.0.1", port)), count)
+
+
+def half_hello(port, count):
+    """Starts a TLS ClientHello (a record header announcing 512 bytes, then 10 of them) and stalls."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    send(sock, b"\x16\x03\x01\x02\x00" + b"\x01\x00\x01\xfc\x03\x03" + b"\x00" * 4)
+    return wait_closed(sock, count)
+
+
+def stalled_headers(port, count):
+    """A proper preface and one finished call, then a HEADERS frame without END_HEADERS and no CONTINUATION: every
+    call on the connection is blocked behind it. Waits up to `count` seconds for the server to close."""
+    sock, encoder = connect(port), hpack.Encoder()
+    frames = HeadersFrame(1, encoder.encode(REQUEST), flags=["END_HEADERS"]).serialize()
+    frames += DataFrame(1, b"\x00\x00\x00\x00\x00", flags=["END_STREAM"]).serialize()
+    send(sock, frames)
+    time.sleep(0.2)
+    sock.settimeout(0.5)
+    try:
+        sock.recv(65536)  # the answer to the finished call
+    except socket.timeout:
+        pass
+    send(sock, HeadersFrame(3, encoder.encode(REQUEST)).serialize())
+    return wait_closed(sock, count)
+
+
+def churn(port, count):
+    """`count` connections one after another, each sending its preface and closing at once."""
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(PREFACE + SettingsFrame(0).serialize())
+        sock.close()
+    return f"done {count}"
+
+
 def connections(port, count):
-    """`count` connections at once, each with a proper preface; how many the server closed at once."""
+    """`count` connections at once from 127.0.0.3, each with a proper preface; how many the server closed at once."""
     socks = []
     for _ in range(count):
         try:
-            sock = socket.create_connection(("127.0.0.1", port))
+            sock = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.3", 0))
             sock.sendall(PREFACE + SettingsFrame(0).serialize())
             socks.append(sock)
         except OSError:
@@ -298,6 +353,10 @@ ATTACKS = {
     "big_prefix": big_prefix,
     "never_read": never_read,
     "invalid_frames": invalid_frames,
+    "silent": silent,
+    "churn": churn,
+    "half_hello": half_hello,
+    "stalled_headers": stalled_headers,
 }
 
 parser = argparse.ArgumentParser()
