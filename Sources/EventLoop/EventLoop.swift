@@ -30,7 +30,8 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
 
     private let mailbox = Mutex(Mailbox())
     private var wakeEvent: OpaquePointer!
-    private let threadID = Mutex<pthread_t?>(nil)
+    /// The loop thread's pthread_t (0 until it runs): read on every `inEventLoop`, so an atomic, not a lock.
+    private let threadID = Atomic<UInt>(0)
     private let finished = DispatchSemaphore(value: 0)
 
     private static let threadsEnabled: Bool = {
@@ -51,7 +52,7 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
         let started = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
             let base = self.base
-            threadID.withLock { $0 = pthread_self() }
+            threadID.store(UInt(pthread_self()), ordering: .releasing)
             CurrentLoop.set(self)
             started.signal()
             event_base_loop(base, HERALD_EVLOOP_NO_EXIT_ON_EMPTY)
@@ -72,8 +73,8 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
 
     /// True when called on this loop's thread.
     public var inEventLoop: Bool {
-        guard let id = threadID.withLock({ $0 }) else { return false }
-        return pthread_equal(id, pthread_self()) != 0
+        let id = threadID.load(ordering: .acquiring)
+        return id != 0 && pthread_equal(pthread_t(id), pthread_self()) != 0
     }
 
     /// The loop whose thread is running the caller, if any.

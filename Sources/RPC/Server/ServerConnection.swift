@@ -38,7 +38,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         transport.flush()  // the server's SETTINGS go first
         // A peer that connects and never opens a stream (slowloris, a port scan) is closed; so is one that does not
         // finish its TLS handshake or send its connection preface in time.
-        idleTimer = timer(after: limits.firstStreamTimeout) { $0.close() }
+        idleTimer = timer(after: limits.firstStreamTimeout) { $0.checkFirstStream() }
         setupTimer = timer(after: tls == nil ? limits.prefaceTimeout : limits.handshakeTimeout) { $0.checkSetup() }
         if let age = limits.maxConnectionAge {
             let jittered = age * Double.random(in: 0.9...1.1)
@@ -138,14 +138,17 @@ final class ServerConnection: HTTP2SessionDelegate {
     private var errorTokens: Double = 0
     private var errorTokensAt = ContinuousClock.now
 
-    /// Runs a call's handler on this loop, with the call's deadline as the task's `CallContext`, counted while it runs.
+    /// Runs a call's handler with the call's deadline as the task's `CallContext`, counted while it runs. The task
+    /// starts at once, here on the loop thread (inside nghttp2's callback: the handler only submits to the session,
+    /// which nghttp2 allows there), and continues on this loop after each suspension. A handler that never suspends
+    /// (an echo, a cache hit) answers without a trip through the loop's mailbox.
     private func startHandler(_ stream: ServerStream, deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async -> Void) {
         runningHandlers += 1
         let me = LoopBound(self, on: loop)
         let loop = self.loop
-        stream.task = Task(executorPreference: loop) {
+        stream.task = Task.immediate(executorPreference: loop) {
             await CallContext.with(deadline) { await body() }
-            loop.execute { me.value.runningHandlers -= 1 }
+            if loop.inEventLoop { me.value.runningHandlers -= 1 } else { loop.execute { me.value.runningHandlers -= 1 } }
         }
     }
 
@@ -193,14 +196,37 @@ final class ServerConnection: HTTP2SessionDelegate {
 
     private let limits: GRPCServer.ConnectionLimits
     private let tls: TLSConnection?
-    /// Closes a connection with no stream: first the one that never opened any, then the one idle too long.
+    /// Closes a connection with no stream: first the one that never opened any, then the one idle too long. Armed
+    /// lazily (a call ending does not allocate a timer): when it fires it checks `idleSince` and re-arms.
     private var idleTimer: LoopTimer?
+    private var openedStream = false
+    /// When the last call ended; nil while calls are open.
+    private var idleSince: ContinuousClock.Instant?
+
+    /// Fired `firstStreamTimeout` after the connection was accepted.
+    private func checkFirstStream() {
+        idleTimer = nil
+        guard openedStream else {
+            close()
+            return
+        }
+        checkIdle()
+    }
 
     /// The last call ended: the connection may sit idle for `idleTimeout`, then goes away.
     private func becameIdle() {
-        idleTimer = timer(after: limits.idleTimeout) { connection in
-            guard connection.streams.isEmpty else { return }
-            connection.goAwayAndClose(grace: .seconds(5))
+        idleSince = .now
+        if idleTimer == nil { idleTimer = timer(after: limits.idleTimeout) { $0.checkIdle() } }
+    }
+
+    private func checkIdle() {
+        idleTimer = nil
+        guard streams.isEmpty, let idleSince else { return }  // busy: the next becameIdle arms it again
+        let idle = ContinuousClock.now - idleSince
+        if idle >= limits.idleTimeout {
+            goAwayAndClose(grace: .seconds(5))
+        } else {
+            idleTimer = timer(after: limits.idleTimeout - idle) { $0.checkIdle() }
         }
     }
 
@@ -233,8 +259,8 @@ final class ServerConnection: HTTP2SessionDelegate {
         guard streams[streamID] == nil else { return }  // request trailers: gRPC sends none
         let stream = ServerStream(id: streamID, connection: self, maxMessageBytes: maxMessageBytes)
         streams[streamID] = stream
-        idleTimer?.cancel()
-        idleTimer = nil
+        openedStream = true
+        idleSince = nil
         dataSent()
         var path = ""
         var contentType = ""
