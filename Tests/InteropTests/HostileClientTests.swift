@@ -11,7 +11,7 @@ struct HostileClientTests {
     /// The well-behaved client: calls Bench/Echo every 5 ms and files each latency (and failure) under the attack
     /// running at the time.
     final class Good: Sendable {
-        let attack = Mutex("")
+        let attack = Mutex("no attack yet")
         let latencies = Mutex<[String: [Duration]]>([:])
         let failures = Mutex<[String]>([])
 

@@ -46,30 +46,28 @@ final class SocketTransport {
         if let writeEvent { event_free(writeEvent) }
     }
 
+    /// One buffer's worth per wake-up: a peer that keeps its socket full (a flood) gets its turn again on the
+    /// loop's next pass, after every other connection on the loop, instead of holding the loop until it pauses.
     private func readable() {
+        guard !closed else { return }
         let buffer = readBuffer
-        while !closed {
-            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
-            if count > 0 {
-                do {
-                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                    if let tls {
-                        try tls.receive(bytes) { try session.receive($0) }
-                    } else {
-                        try session.receive(bytes)
-                    }
-                } catch {
-                    flush()
-                    close()
-                    return
+        let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+        if count > 0 {
+            do {
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                if let tls {
+                    try tls.receive(bytes) { try session.receive($0) }
+                } else {
+                    try session.receive(bytes)
                 }
-                if count < buffer.count { break }
-            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            } catch {
+                flush()
                 close()
                 return
-            } else {
-                break
             }
+        } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            close()
+            return
         }
         flush()
     }

@@ -30,7 +30,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         session.delegate = self
         transport.onClose = { [unowned self] in
-            for timer in [idleTimer, ageTimer, keepaliveTimer, setupTimer, headerTimer] { timer?.cancel() }
+            for timer in [firstStreamTimer, idleTimer, ageTimer, keepaliveTimer, setupTimer, headerTimer] { timer?.cancel() }
             for stream in streams.values { stream.cancel() }
             streams.removeAll()
             onClose(self)
@@ -38,7 +38,7 @@ final class ServerConnection: HTTP2SessionDelegate {
         transport.flush()  // the server's SETTINGS go first
         // A peer that connects and never opens a stream (slowloris, a port scan) is closed; so is one that does not
         // finish its TLS handshake or send its connection preface in time.
-        idleTimer = timer(after: limits.firstStreamTimeout) { $0.checkFirstStream() }
+        firstStreamTimer = timer(after: limits.firstStreamTimeout) { if !$0.openedStream { $0.close() } }
         setupTimer = timer(after: tls == nil ? limits.prefaceTimeout : limits.handshakeTimeout) { $0.checkSetup() }
         if let age = limits.maxConnectionAge {
             let jittered = age * Double.random(in: 0.9...1.1)
@@ -196,22 +196,14 @@ final class ServerConnection: HTTP2SessionDelegate {
 
     private let limits: GRPCServer.ConnectionLimits
     private let tls: TLSConnection?
-    /// Closes a connection with no stream: first the one that never opened any, then the one idle too long. Armed
-    /// lazily (a call ending does not allocate a timer): when it fires it checks `idleSince` and re-arms.
-    private var idleTimer: LoopTimer?
+    /// Closes a connection that never opened a stream.
+    private var firstStreamTimer: LoopTimer?
     private var openedStream = false
+    /// Closes a connection idle too long. Armed lazily (a call ending does not allocate a timer): when it fires it
+    /// checks `idleSince` and re-arms for what is left.
+    private var idleTimer: LoopTimer?
     /// When the last call ended; nil while calls are open.
     private var idleSince: ContinuousClock.Instant?
-
-    /// Fired `firstStreamTimeout` after the connection was accepted.
-    private func checkFirstStream() {
-        idleTimer = nil
-        guard openedStream else {
-            close()
-            return
-        }
-        checkIdle()
-    }
 
     /// The last call ended: the connection may sit idle for `idleTimeout`, then goes away.
     private func becameIdle() {
