@@ -192,10 +192,12 @@ def stalled_headers(port, count):
 
 
 def churn(port, count):
-    """`count` connections one after another, each sending its preface and closing at once."""
+    """`count` connections one after another, each sending its preface, waiting for the server's SETTINGS (so the
+    server has taken it up) and closing."""
     for _ in range(count):
         sock = socket.create_connection(("127.0.0.1", port))
         sock.sendall(PREFACE + SettingsFrame(0).serialize())
+        sock.recv(65536)
         sock.close()
     return f"done {count}"
 
