@@ -32,6 +32,23 @@ struct PoolStateMachineTests {
         #expect(machine.waiters.map(\.waiter) == ["c"])
     }
 
+    @Test("waiters past their deadline are expired, in one pass, and the next deadline is the earliest left")
+    func expiry() {
+        var machine = Machine(maxConnections: 1)
+        let now = ContinuousClock.now
+        _ = machine.acquire(id: 1, waiter: "a") { _ in false }
+        _ = machine.acquire(id: 2, waiter: "b", deadline: now + .seconds(1)) { _ in false }
+        _ = machine.acquire(id: 3, waiter: "c", deadline: now + .seconds(3)) { _ in false }
+        _ = machine.acquire(id: 4, waiter: "d") { _ in false }  // no deadline: never expires
+        #expect(machine.nextDeadline == now + .seconds(1))
+        #expect(machine.expireWaiters(at: now).isEmpty)
+        #expect(machine.expireWaiters(at: now + .seconds(2)) == ["b"])
+        #expect(machine.nextDeadline == now + .seconds(3))
+        #expect(machine.expireWaiters(at: now + .seconds(5)) == ["c"])
+        #expect(machine.nextDeadline == nil)
+        #expect(machine.waiters.map(\.waiter) == ["d"])
+    }
+
     @Test("a released connection goes straight to the first waiter")
     func handoff() throws {
         var machine = Machine(maxConnections: 1)

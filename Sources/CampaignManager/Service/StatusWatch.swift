@@ -1,6 +1,7 @@
 import Codec
 import Domain
 import Foundation
+import HeraldCore
 import Logging
 import Postgres
 import RPC
@@ -111,7 +112,7 @@ final class StatusWatch: Sendable {
             switch event {
             case .listening: return s.watchers.values.flatMap(\.values)
             case .notification(let notification):
-                guard let id = UUID(uuidString: notification.payload) else { return [] }
+                guard let id = UUID(canonical: notification.payload) else { return [] }
                 return s.watchers[id].map { Array($0.values) } ?? []
             }
         }

@@ -1,6 +1,7 @@
 import Codec
 import Domain
 import Foundation
+import HeraldCore
 import Postgres
 
 /// campaign-manager's tables: campaigns, their versions, executions, templates and audit trail. Every mutation
@@ -294,7 +295,7 @@ public struct CampaignStore: Sendable {
             WHERE t.tags @> $1::text[] AND (t.created_at, t.id) < ($2, $3)
             ORDER BY t.created_at DESC, t.id DESC LIMIT $4
             """,
-            [tags, page.cursor?.createdAt ?? Date.distantFuture, page.cursor?.id ?? UUID(uuidString: "ffffffff-ffff-ffff-ffff-ffffffffffff")!,
+            [tags, page.cursor?.createdAt ?? Date.distantFuture, page.cursor?.id ?? UUID(canonical: "ffffffff-ffff-ffff-ffff-ffffffffffff")!,
              page.size + 1])
         return Page(items: try result.map(CampaignRows.template), size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }

@@ -1,6 +1,7 @@
 import Codec
 import Domain
 import Foundation
+import HeraldCore
 
 /// Everything a campaign definition must satisfy before it is stored (checked on create, update, duplicate,
 /// template and rollback alike), each problem reported at its field path.
@@ -26,7 +27,7 @@ public struct CampaignValidator: Sendable {
             issues.add(path.field("channels").index(i), "duplicate channel \(channel.rawValue)")
         }
         for (i, segment) in d.targetSegments.enumerated() {
-            if UUID(uuidString: segment) == nil {
+            if UUID(canonical: segment) == nil {
                 issues.add(path.field("target_segments").index(i), "expected a segment id (UUID), got \"\(segment)\"")
             } else if d.targetSegments[..<i].contains(segment) {
                 issues.add(path.field("target_segments").index(i), "duplicate segment \(segment)")

@@ -29,7 +29,7 @@ public struct FieldIssues: Sendable, Equatable {
             add(path, "required")
             return nil
         }
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(canonical: text) else {
             add(path, "expected a UUID, got \"\(text.prefix(100))\"")
             return nil
         }

@@ -1,5 +1,6 @@
 import Codec
 import Foundation
+import HeraldCore
 
 /// A page a List call asks for: its size (default 50, at most 500) and where the previous page ended.
 public struct PageRequest: Sendable, Equatable {
@@ -47,7 +48,7 @@ public struct PageCursor: Sendable, Equatable, Codable {
     public var token: String {
         var members: [(String, JSONValue)] = []
         if let createdAt { members.append(("t", .number(String(Int64((createdAt.timeIntervalSince1970 * 1e6).rounded()))))) }
-        if let id { members.append(("i", .string(id.uuidString))) }
+        if let id { members.append(("i", .string(id.lowercased))) }
         if let version { members.append(("v", .number(String(version)))) }
         return Data(JSONValue.object(members).text().utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -62,7 +63,7 @@ public struct PageCursor: Sendable, Equatable, Codable {
         for (key, value) in members {
             switch (key, value) {
             case ("t", .number(let micros)): guard let m = Int64(micros) else { return nil }; createdAt = Date(timeIntervalSince1970: Double(m) / 1e6)
-            case ("i", .string(let text)): guard let u = UUID(uuidString: text) else { return nil }; id = u
+            case ("i", .string(let text)): guard let u = UUID(canonical: text) else { return nil }; id = u
             case ("v", .number(let text)): guard let v = Int64(text) else { return nil }; version = v
             default: return nil
             }

@@ -1,5 +1,6 @@
 import Codec
 import Foundation
+import HeraldCore
 
 /// `herald.campaigns.v1` messages to and from the campaign domain types. Reading records every enum value this
 /// build does not know; whether a field is required is the validators' business.
@@ -78,8 +79,8 @@ extension Campaign {
         try issues.throwIfAny()
         self.init(
             id: id!, definition: definition, status: status!, version: m.int64(17), createdAt: m.date(14) ?? Date(timeIntervalSince1970: 0),
-            updatedAt: m.date(15) ?? Date(timeIntervalSince1970: 0), createdBy: createdBy!, updatedBy: UUID(uuidString: m.string(20)),
-            templateID: UUID(uuidString: m.string(21)), spent: m.message(12)?.double(4) ?? 0)
+            updatedAt: m.date(15) ?? Date(timeIntervalSince1970: 0), createdBy: createdBy!, updatedBy: UUID(canonical: m.string(20)),
+            templateID: UUID(canonical: m.string(21)), spent: m.message(12)?.double(4) ?? 0)
     }
 
     /// Writes a `Campaign` message: the definition's fields and the state Herald maintains.
@@ -308,9 +309,4 @@ extension CampaignMetrics {
         b.set(18, costPerConversion)
         b.set(19, engagementScore)
     }
-}
-
-extension UUID {
-    /// The canonical lower-case text form Herald puts on the wire.
-    public var lowercased: String { uuidString.lowercased() }
 }

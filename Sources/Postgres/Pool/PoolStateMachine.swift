@@ -25,7 +25,10 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
     private(set) var idle: [Connection] = []
     /// Connections open or being opened, leased or idle.
     private(set) var total = 0
-    private(set) var waiters: [(id: Int, waiter: Waiter)] = []
+    private(set) var waiters: [(id: Int, waiter: Waiter, deadline: ContinuousClock.Instant?)] = []
+    /// The deadline the driver's expiry timer is set for, and that timer's generation (an older timer is stale).
+    var expiryArmedFor: ContinuousClock.Instant?
+    var expiryGeneration = 0
     private(set) var closed = false
     private(set) var consecutiveConnectFailures = 0
 
@@ -35,13 +38,29 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
     }
 
     /// An idle connection (preferring one for which `prefer` is true), else capacity to open one, else a place
-    /// in the queue for `waiter` under `id`.
-    mutating func acquire(id: Int, waiter: Waiter, prefer: (Connection) -> Bool) -> AcquireAction {
+    /// in the queue for `waiter` under `id`, until `deadline` (nil: no deadline).
+    mutating func acquire(id: Int, waiter: Waiter, deadline: ContinuousClock.Instant? = nil, prefer: (Connection) -> Bool)
+        -> AcquireAction
+    {
         if let lease = tryAcquire(prefer: prefer) { return .lease(lease) }
         if closed { return .fail(PostgresError(kind: .poolClosed, message: "connection pool is closed")) }
-        waiters.append((id, waiter))
+        waiters.append((id, waiter, deadline))
         return .wait
     }
+
+    /// Removes the waiters whose deadline has passed at `now`, to be failed by the driver.
+    mutating func expireWaiters(at now: ContinuousClock.Instant) -> [Waiter] {
+        var expired: [Waiter] = []
+        waiters.removeAll { entry in
+            guard let deadline = entry.deadline, deadline <= now else { return false }
+            expired.append(entry.waiter)
+            return true
+        }
+        return expired
+    }
+
+    /// The earliest deadline of a waiting caller, if any.
+    var nextDeadline: ContinuousClock.Instant? { waiters.compactMap(\.deadline).min() }
 
     /// The fast path: an idle connection or capacity to open one, without queueing; nil otherwise.
     mutating func tryAcquire(prefer: (Connection) -> Bool) -> Lease? {

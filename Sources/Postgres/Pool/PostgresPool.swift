@@ -54,6 +54,8 @@ public final class PostgresPool: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
     private let waiterIDs = Atomic<Int>(0)
+    /// The loop whose timer fails waiters at their acquire timeout.
+    private let timerLoop: EventLoop
     /// The last connect failure while the database is unreachable, so that waiters who time out learn why.
     private let lastConnectError = Mutex<PostgresError?>(nil)
 
@@ -62,6 +64,7 @@ public final class PostgresPool: Sendable {
         self.group = group
         self.logger = logger
         state = Mutex(State(maxConnections: configuration.maxConnections))
+        timerLoop = group.next()
     }
 
     // MARK: Leasing
@@ -130,11 +133,11 @@ public final class PostgresPool: Sendable {
             let id = waiterIDs.add(1, ordering: .relaxed).oldValue
             let lease = try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: Waiter) in
-                    let action = state.withLock { $0.acquire(id: id, waiter: continuation, prefer: prefer) }
+                    let action = state.withLock { $0.acquire(id: id, waiter: continuation, deadline: deadline, prefer: prefer) }
                     switch action {
                     case .lease(let lease): continuation.resume(returning: lease)
                     case .fail(let error): continuation.resume(throwing: error)
-                    case .wait: scheduleTimeout(id: id, deadline: deadline)
+                    case .wait: expireWaiters(by: deadline)
                     }
                 }
             } onCancel: {
@@ -178,17 +181,36 @@ public final class PostgresPool: Sendable {
         if let (waiter, lease) = handoff { waiter.resume(returning: lease) }
     }
 
-    private func scheduleTimeout(id: Int, deadline: ContinuousClock.Instant) {
-        let timeout = configuration.acquireTimeout
-        Task { [self] in
-            try? await Task.sleep(until: deadline)
-            guard let waiter = self.state.withLock({ $0.removeWaiter(id: id) }) else { return }
-            var error = PostgresError(kind: .timeout, message: "no database connection free within \(timeout)")
-            if let cause = self.lastConnectError.withLock({ $0 }) {
+    /// Fails waiters whose acquire timeout has passed: one loop timer set for the earliest deadline and set again
+    /// when it fires, rather than a sleeping task per waiter (whose Dispatch timers woke a thread per wait).
+    private func expireWaiters(by deadline: ContinuousClock.Instant) {
+        let generation = state.withLock { state -> Int? in
+            if let armed = state.expiryArmedFor, armed <= deadline { return nil }
+            state.expiryArmedFor = deadline
+            state.expiryGeneration += 1
+            return state.expiryGeneration
+        }
+        guard let generation else { return }
+        let loop = timerLoop
+        loop.execute { [self] in
+            LoopTimerHolder.schedule(on: loop, after: max(.zero, deadline - .now)) { [self] in expiryFired(generation) }
+        }
+    }
+
+    private func expiryFired(_ generation: Int) {
+        let (expired, next) = state.withLock { state -> ([Waiter], ContinuousClock.Instant?) in
+            guard state.expiryGeneration == generation else { return ([], nil) }  // a newer, earlier timer took over
+            state.expiryArmedFor = nil
+            return (state.expireWaiters(at: .now), state.nextDeadline)
+        }
+        if !expired.isEmpty {
+            var error = PostgresError(kind: .timeout, message: "no database connection free within \(configuration.acquireTimeout)")
+            if let cause = lastConnectError.withLock({ $0 }) {
                 error.message += "; the database is unreachable: \(cause.message)"
             }
-            waiter.resume(throwing: error)
+            for waiter in expired { waiter.resume(throwing: error) }
         }
+        if let next { expireWaiters(by: next) }
     }
 
     /// Opens a connection in reserved capacity, backing off after earlier failures. Returns nil when it failed

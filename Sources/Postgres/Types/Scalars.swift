@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 extension String: PostgresDecodable, PostgresEncodable {
     /// Text-like columns (text, varchar, char, name, json, jsonb) and user-defined enums decode as String.
@@ -116,42 +117,12 @@ extension Decimal: PostgresDecodable, PostgresEncodable {
 extension UUID: PostgresDecodable, PostgresEncodable {
     public static func decode(from cell: PostgresCell) throws -> UUID {
         try cell.expect(PostgresTypeOID.uuid, as: "uuid")
-        guard let bytes = cell.bytes, let value = parseCanonical(bytes) else { throw cell.malformed("uuid") }
+        guard let bytes = cell.bytes, let value = UUID(canonical: bytes) else { throw cell.malformed("uuid") }
         return value
     }
 
-    /// PostgreSQL's output form, 8-4-4-4-12 hex digits, parsed by hand (Foundation's parser goes through sscanf,
-    /// which showed in profiles of reads returning a few ids per row).
-    static func parseCanonical(_ text: UnsafeRawBufferPointer) -> UUID? {
-        guard text.count == 36 else { return nil }
-        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var ok = true
-        withUnsafeMutableBytes(of: &bytes) { out in
-            var i = 0
-            for index in 0..<16 {
-                if i == 8 || i == 13 || i == 18 || i == 23 {
-                    if text[i] != UInt8(ascii: "-") { ok = false; return }
-                    i += 1
-                }
-                guard let high = hexValue(text[i]), let low = hexValue(text[i + 1]) else { ok = false; return }
-                out[index] = high << 4 | low
-                i += 2
-            }
-        }
-        return ok ? UUID(uuid: bytes) : nil
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: c - 48
-        case 97...102: c - 87
-        case 65...70: c - 55
-        default: nil
-        }
-    }
-
     /// Lower case, as PostgreSQL prints it.
-    public var postgresText: String? { uuidString.lowercased() }
+    public var postgresText: String? { lowercased }
 }
 
 extension Data: PostgresDecodable, PostgresEncodable {
