@@ -7,16 +7,10 @@ public struct PostgresJSON: Hashable, Sendable, PostgresDecodable, PostgresEncod
 
     public init(text: String) { self.text = text }
 
-    /// Encodes a value with `JSONEncoder` (sorted keys, so equal values give equal text; dates as PostgreSQL's
-    /// timestamptz text, to the microsecond, so SQL can compare them).
+    /// Encodes a value as JSON (`JSONTextEncoder`: what `JSONEncoder` would write, without its cost; dates as
+    /// PostgreSQL's timestamptz text, to the microsecond, so SQL can compare them).
     public init(encoding value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var single = encoder.singleValueContainer()
-            try single.encode(date.postgresText)
-        }
-        text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        text = try JSONTextEncoder.encode(value)
     }
 
     /// Decodes the JSON text with `JSONDecoder` (dates as `init(encoding:)` writes them).
