@@ -38,6 +38,25 @@ struct JSONTextEncoderTests {
         var byNumber: [Int: String]
         var nested: [[String]]
         var empty: [String: Int]
+        var scalars: Scalars
+    }
+
+    /// Every scalar type in arrays and as single values (each has its own container method; a missing one recursed).
+    struct Scalars: Codable, Equatable {
+        var int8: [Int8] = [-8], int16: [Int16] = [16], int32: [Int32] = [-32], int64: [Int64] = [.min], int: [Int] = [1]
+        var uint8: [UInt8] = [8], uint16: [UInt16] = [16], uint32: [UInt32] = [32], uint64: [UInt64] = [.max], uint: [UInt] = [2]
+        var float: [Float] = [0.5, 3], double: [Double] = [0.25], bool: [Bool] = [true], string: [String] = ["s"]
+        var wrapped: [Wrapped] = [Wrapped(value: 7)], optionals: [Int32?] = [nil, 3]
+    }
+
+    struct Wrapped: Codable, Equatable {
+        var value: Int32
+        init(value: Int32) { self.value = value }
+        init(from decoder: any Decoder) throws { value = try decoder.singleValueContainer().decode(Int32.self) }
+        func encode(to encoder: any Encoder) throws {
+            var single = encoder.singleValueContainer()
+            try single.encode(value)
+        }
     }
 
     static func sample(_ random: inout SystemRandomNumberGenerator) -> Tree {
@@ -53,7 +72,7 @@ struct JSONTextEncoderTests {
                 Leaf(name: text(), when: Bool.random(using: &random) ? Date(timeIntervalSince1970: 1_700_000_000.123456) : nil,
                      weights: [1, 2.5], flags: ["a": true, text(): false])
             },
-            byNumber: [1: "one", -2: text()], nested: [[], [text(), text()]], empty: [:])
+            byNumber: [1: "one", -2: text()], nested: [[], [text(), text()]], empty: [:], scalars: Scalars())
     }
 
     static func foundation(_ value: some Encodable) throws -> Data {
@@ -86,6 +105,9 @@ struct JSONTextEncoderTests {
         #expect(try PostgresJSON(encoding: [1.5, 2]).text == "[1.5,2]")
         #expect(try PostgresJSON(encoding: [[Int]]()).text == "[]")
         #expect(try PostgresJSON(encoding: Optional<Int>.none).text == "null")
+        #expect(try PostgresJSON(encoding: Int32(-5)).text == "-5")
+        #expect(try PostgresJSON(encoding: [UInt16(1), 2]).text == "[1,2]")
+        #expect(try PostgresJSON(encoding: Float(0.5)).text == "0.5")
         #expect(throws: EncodingError.self) { try PostgresJSON(encoding: ["x": Double.nan]) }
     }
 }

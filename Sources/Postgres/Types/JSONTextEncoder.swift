@@ -85,6 +85,11 @@ final class JSONTextWriter {
         if value.rounded() == value, abs(value) < 1e15 { raw(String(Int64(value))) } else { raw(value.description) }
     }
 
+    func float(_ value: Float, _ path: [any CodingKey]) throws {
+        guard value.isFinite else { return try double(Double(value), path) }
+        raw(value.rounded() == value && abs(value) < 1e7 ? String(Int64(value)) : value.description)
+    }
+
     /// One value in a slot already positioned (its key or comma written) inside the container at `depth`.
     func value<T: Encodable>(_ value: T, depth: Int, path: [any CodingKey] = []) throws {
         if T.self == Date.self {
@@ -140,11 +145,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Bool, forKey key: Key) throws { begin(key); writer.raw(value ? "true" : "false") }
     mutating func encode(_ value: String, forKey key: Key) throws { begin(key); writer.string(value) }
     mutating func encode(_ value: Double, forKey key: Key) throws { begin(key); try writer.double(value, codingPath + [key]) }
-    mutating func encode(_ value: Float, forKey key: Key) throws {
-        guard value.isFinite else { return try encode(Double(value), forKey: key) }
-        begin(key)
-        writer.raw(value.rounded() == value && abs(value) < 1e7 ? String(Int64(value)) : value.description)
-    }
+    mutating func encode(_ value: Float, forKey key: Key) throws { begin(key); try writer.float(value, codingPath + [key]) }
     mutating func encode(_ value: Int, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
@@ -207,8 +208,17 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: Bool) throws { begin(); writer.raw(value ? "true" : "false") }
     mutating func encode(_ value: String) throws { begin(); writer.string(value) }
     mutating func encode(_ value: Double) throws { begin(); try writer.double(value, codingPath) }
+    mutating func encode(_ value: Float) throws { begin(); try writer.float(value, codingPath) }
     mutating func encode(_ value: Int) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: Int8) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: Int16) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: Int32) throws { begin(); writer.raw(String(value)) }
     mutating func encode(_ value: Int64) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: UInt) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: UInt8) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: UInt16) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: UInt32) throws { begin(); writer.raw(String(value)) }
+    mutating func encode(_ value: UInt64) throws { begin(); writer.raw(String(value)) }
     mutating func encode<T: Encodable>(_ value: T) throws {
         begin()
         try writer.value(value, depth: depth, path: codingPath)
@@ -242,12 +252,18 @@ private struct SingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: Bool) throws { writer.raw(value ? "true" : "false") }
     mutating func encode(_ value: String) throws { writer.string(value) }
     mutating func encode(_ value: Double) throws { try writer.double(value, codingPath) }
-    mutating func encode(_ value: Float) throws {
-        guard value.isFinite else { return try writer.double(Double(value), codingPath) }
-        writer.raw(value.rounded() == value && abs(value) < 1e7 ? String(Int64(value)) : value.description)
-    }
+    mutating func encode(_ value: Float) throws { try writer.float(value, codingPath) }
     mutating func encode(_ value: Int) throws { writer.raw(String(value)) }
+    mutating func encode(_ value: Int8) throws { writer.raw(String(value)) }
+    mutating func encode(_ value: Int16) throws { writer.raw(String(value)) }
+    mutating func encode(_ value: Int32) throws { writer.raw(String(value)) }
     mutating func encode(_ value: Int64) throws { writer.raw(String(value)) }
+    mutating func encode(_ value: UInt) throws { writer.raw(String(value)) }
+    mutating func encode(_ value: UInt8) throws { writer.raw(String(value)) }
+    mutating func encode(_ value: UInt16) throws { writer.raw(String(value)) }
+    mutating func encode(_ value: UInt32) throws { writer.raw(String(value)) }
     mutating func encode(_ value: UInt64) throws { writer.raw(String(value)) }
+    /// Every scalar has its own method above: a scalar reaching this one would recurse through its own
+    /// `encode(to:)` back here.
     mutating func encode<T: Encodable>(_ value: T) throws { try writer.value(value, depth: depth, path: codingPath) }
 }

