@@ -5,7 +5,8 @@ import ServiceRuntime
 
 ServiceHost.run("campaign-manager") { context in
     var services = ServiceRegistry()
-    let campaigns = CampaignService(pool: context.pool, maxWorkflowNodes: context.config.workflow.maxNodes)
+    let campaigns = try CampaignService(
+        pool: context.pool, maxWorkflowNodes: context.config.workflow.maxNodes, cachedCampaigns: context.config.campaigns.cacheEntries)
     campaigns.register(in: &services)
     return .init(services) { campaigns.shutdown() }
 }

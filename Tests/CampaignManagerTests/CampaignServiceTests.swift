@@ -1,3 +1,4 @@
+@testable import CampaignManager
 import Codec
 import Foundation
 import Postgres
@@ -255,6 +256,51 @@ struct CampaignServiceTests {
             #expect(got["workflow"] == created["workflow"])
             let listed = try await h.call("ListCampaigns", "{}")["campaigns"]
             #expect(listed[0]["name"].string == "Renamed in SQL")
+        }
+    }
+
+    @Test("GetCampaign answers from memory: this process's changes show at once, another writer's once its NOTIFY arrives; with the trigger off a cached campaign stays as it was")
+    func cache() async throws {
+        try await Harness.with { h in
+            let created = try await h.create()
+            let id = try #require(created["id"].string)
+            let uuid = try #require(UUID(uuidString: id))
+            let cache = try #require(h.service.store.cache)
+            let get = { try await h.call("GetCampaign", "{\"campaignId\": \"\(id)\"}")["campaign"] }
+            func cached() async throws {
+                for _ in 0..<250 where cache.lookup(uuid) == nil {
+                    _ = try await get()
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(cache.lookup(uuid) != nil, "GetCampaign keeps the campaign once the listener is up")
+            }
+
+            // Read your writes: a change through the service is in the very next read.
+            try await cached()
+            _ = try await h.call("UpdateCampaign", """
+                {"campaignId": "\(id)", "expectedVersion": 1, "updatedBy": "\(h.user)", "campaign": \(h.definition(["name": "\"Renamed\""]))}
+                """)
+            #expect(try await get()["version"].string == "2")
+
+            // Another writer (SQL here; it drops the stored encoding, so that reads decode the columns): seen once
+            // PostgreSQL's NOTIFY reaches the listener.
+            try await cached()
+            try await h.pool.query("UPDATE campaigns.campaigns SET name = 'Renamed elsewhere', definition_pb = NULL WHERE id = $1", [uuid])
+            var seen = ""
+            let deadline = ContinuousClock.now + .seconds(5)
+            while seen != "Renamed elsewhere", ContinuousClock.now < deadline {
+                seen = try await get()["name"].string ?? ""
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(seen == "Renamed elsewhere")
+
+            // The reads really come from memory: with the notifying trigger off, a change made elsewhere stays unseen.
+            try await h.pool.query("ALTER TABLE campaigns.campaigns DISABLE TRIGGER campaigns_notify_changed")
+            try await cached()
+            try await h.pool.query("UPDATE campaigns.campaigns SET name = 'Unannounced', definition_pb = NULL WHERE id = $1", [uuid])
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await get()["name"].string == "Renamed elsewhere")
+            try await h.pool.query("ALTER TABLE campaigns.campaigns ENABLE TRIGGER campaigns_notify_changed")
         }
     }
 

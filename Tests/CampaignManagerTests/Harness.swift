@@ -32,7 +32,7 @@ final class Harness: Sendable {
         let pool = TestDatabase.pool(url: database.url)
         let user = try await pool.query("INSERT INTO users.users (display_name) VALUES ('Test User') RETURNING id::text AS id")[0]
             .decode("id", as: String.self)
-        let service = CampaignService(pool: pool)
+        let service = try CampaignService(pool: pool)
         var services = ServiceRegistry()
         service.register(in: &services)
         let server = GRPCServer(.init(), services: services)

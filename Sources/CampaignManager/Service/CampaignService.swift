@@ -17,14 +17,19 @@ public struct CampaignService: Sendable {
     let validator: CampaignValidator
     let watch: StatusWatch
 
-    public init(pool: PostgresPool, maxWorkflowNodes: Int = 100) {
-        store = CampaignStore(pool: pool)
+    /// The service on `pool`; `cachedCampaigns` encoded campaigns are kept in memory for GetCampaign (0: none).
+    public init(pool: PostgresPool, maxWorkflowNodes: Int = 100, cachedCampaigns: Int = 10_000) throws {
+        let cache = cachedCampaigns > 0 ? try CampaignCache(maxEntries: cachedCampaigns, configuration: pool.configuration.connection) : nil
+        store = CampaignStore(pool: pool, cache: cache)
         validator = CampaignValidator(maxWorkflowNodes: maxWorkflowNodes)
         watch = StatusWatch(store: store, configuration: pool.configuration.connection)
     }
 
-    /// Stops watching for status changes (WatchCampaignStatus calls end).
-    public func shutdown() { watch.stop() }
+    /// Stops watching for status changes (WatchCampaignStatus calls end) and for campaign changes (the cache).
+    public func shutdown() {
+        watch.stop()
+        store.cache?.stop()
+    }
 
     public func register(in services: inout ServiceRegistry) {
         func method(_ name: String, _ handler: @escaping @Sendable (MessageView) throws -> Request) {

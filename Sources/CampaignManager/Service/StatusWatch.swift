@@ -111,6 +111,7 @@ final class StatusWatch: Sendable {
         let targets: [AsyncStream<Void>.Continuation] = state.withLock { s in
             switch event {
             case .listening: return s.watchers.values.flatMap(\.values)
+            case .lost: return []
             case .notification(let notification):
                 guard let id = UUID(canonical: notification.payload) else { return [] }
                 return s.watchers[id].map { Array($0.values) } ?? []

@@ -8,8 +8,15 @@ import Postgres
 /// runs in one transaction that also writes its version and audit rows, so a crash leaves all of them or none.
 public struct CampaignStore: Sendable {
     let pool: PostgresPool
+    /// Encoded campaigns for GetCampaign; every change made here drops its campaign when it returns.
+    let cache: CampaignCache?
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(pool: PostgresPool) { self.init(pool: pool, cache: nil) }
+
+    init(pool: PostgresPool, cache: CampaignCache?) {
+        self.pool = pool
+        self.cache = cache
+    }
 
     /// Who asked for a change, and the request field that named them (for an unknown user's error).
     public struct Actor: Sendable {
@@ -61,12 +68,16 @@ public struct CampaignStore: Sendable {
         return try CampaignRows.campaign(row)
     }
 
-    /// A campaign as an encoded `Campaign` message, read without decoding its definition.
+    /// A campaign as an encoded `Campaign` message: from the cache, else read without decoding its definition.
     public func encoded(_ id: UUID) async throws -> [UInt8] {
+        if let cached = cache?.lookup(id) { return cached }
+        let generation = cache?.generation()
         let result = try await pool.query("SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
         guard let row = result.first else { throw Self.notFound(id) }
-        if let message = try CampaignRows.encodedCampaign(row) { return message }
-        return try await encodeFromColumns(id)
+        let message: [UInt8]
+        if let stored = try CampaignRows.encodedCampaign(row) { message = stored } else { message = try await encodeFromColumns(id) }
+        if let cache, let generation { cache.store(id, message, readAt: generation) }
+        return message
     }
 
     /// The slow path for rows without a stored encoding: decode the JSON columns, encode the campaign.
@@ -80,7 +91,8 @@ public struct CampaignStore: Sendable {
         _ id: UUID, to definition: CampaignDefinition, expectedVersion: Int64, by actor: Actor, action: String = "update",
         change: String = "update"
     ) async throws -> Campaign {
-        try await mutation(actor) { db in
+        defer { cache?.invalidate(id) }
+        return try await mutation(actor) { db in
             let before = try await lock(db, id)
             guard before.version == expectedVersion else {
                 throw ServiceError.aborted(
@@ -120,7 +132,8 @@ public struct CampaignStore: Sendable {
         _ id: UUID, _ transition: CampaignTransition, by actor: Actor, detail: JSONValue? = nil,
         alongside: @Sendable (PostgresConnection, Campaign) async throws -> Void = { _, _ in }
     ) async throws -> Campaign {
-        try await mutation(actor) { db in
+        defer { cache?.invalidate(id) }
+        return try await mutation(actor) { db in
             let before = try await lock(db, id)
             let status = try before.status.applying(transition)
             try await alongside(db, before)
@@ -138,7 +151,8 @@ public struct CampaignStore: Sendable {
     /// ExecuteCampaign: activates the campaign (or schedules it, when its start is in the future) and records a
     /// pending execution for the workflow engine.
     public func execute(_ id: UUID, by actor: Actor, now: Date = Date()) async throws -> (Campaign, CampaignExecution) {
-        try await mutation(actor) { db in
+        defer { cache?.invalidate(id) }
+        return try await mutation(actor) { db in
             let before = try await lock(db, id)
             let start = before.definition.schedule?.startDate
             let status = try before.status.applying(start.map { $0 > now } == true ? .schedule : .activate)

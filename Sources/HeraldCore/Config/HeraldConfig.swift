@@ -32,6 +32,11 @@ public struct HeraldConfig: Sendable {
         public let maxNodes: Int
     }
 
+    public struct Campaigns: Sendable, Equatable {
+        /// Encoded campaigns campaign-manager keeps in memory for GetCampaign (0: none).
+        public let cacheEntries: Int
+    }
+
     public struct Segmentation: Sendable, Equatable {
         public let cacheTTLSeconds: Int
         public let batchSize: Int
@@ -67,6 +72,7 @@ public struct HeraldConfig: Sendable {
     public let database: Database
     public let services: [String: Service]
     public let workflow: Workflow
+    public let campaigns: Campaigns
     public let segmentation: Segmentation
     public let personalization: Personalization
     public let abTesting: ABTesting
@@ -161,6 +167,8 @@ public struct HeraldConfig: Sendable {
             retryAttempts: r.int("workflow.retryAttempts", env: "WORKFLOW_RETRY_ATTEMPTS", default: 3, range: 0...100),
             retryDelayMilliseconds: r.int("workflow.retryDelay", env: "WORKFLOW_RETRY_DELAY", default: 5000, range: 0...3_600_000),
             maxNodes: r.int("workflow.maxNodes", default: 100, range: 2...10_000))
+        campaigns = Campaigns(
+            cacheEntries: r.int("campaigns.cacheEntries", env: "CAMPAIGN_CACHE_ENTRIES", default: 10_000, range: 0...10_000_000))
         segmentation = Segmentation(
             cacheTTLSeconds: r.int("segmentation.cacheTTL", env: "SEGMENTATION_CACHE_TTL", default: 300, range: 0...86_400),
             batchSize: r.int("segmentation.batchSize", env: "SEGMENTATION_BATCH_SIZE", default: 10_000, range: 1...1_000_000),

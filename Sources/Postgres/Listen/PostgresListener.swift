@@ -11,6 +11,8 @@ public final class PostgresListener: Sendable {
         case notification(PostgresNotification)
         /// The listener (re)connected and is listening on every channel; anything sent before may have been missed.
         case listening
+        /// The connection broke: notifications are missed until the next `listening`.
+        case lost
     }
 
     public let channels: [String]
@@ -44,7 +46,10 @@ public final class PostgresListener: Sendable {
                 } catch is CancellationError {
                     break
                 } catch {
-                    if failures == 0 { logger.warning("listener connection lost", metadata: ["error": "\(error)"]) }
+                    if failures == 0 {
+                        logger.warning("listener connection lost", metadata: ["error": "\(error)"])
+                        continuation.yield(.lost)
+                    }
                     failures += 1
                     let delay = min(50 * (1 << min(failures, 6)), 2000)
                     try? await Task.sleep(for: .milliseconds(delay))
