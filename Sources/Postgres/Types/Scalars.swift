@@ -160,15 +160,17 @@ extension Data: PostgresDecodable, PostgresEncodable {
 
     /// Hex text, so that any byte (NUL included) travels in a text parameter.
     public var postgresText: String? {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(2 + count * 2)
-        text.append(UInt8(ascii: "\\"))
-        text.append(UInt8(ascii: "x"))
-        for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
+        withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 2 + bytes.count * 2) { out in
+                let digits: StaticString = "0123456789abcdef"
+                out[0] = UInt8(ascii: "\\")
+                out[1] = UInt8(ascii: "x")
+                for (index, byte) in bytes.enumerated() {
+                    out[2 + 2 * index] = digits.utf8Start[Int(byte >> 4)]
+                    out[3 + 2 * index] = digits.utf8Start[Int(byte & 0xF)]
+                }
+                return 2 + bytes.count * 2
+            }
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }
