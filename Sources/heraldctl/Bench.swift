@@ -19,6 +19,8 @@ struct Bench: AsyncParsableCommand {
     @Argument(help: "The server, HOST:PORT.") var endpoint: Endpoint
     @Argument(help: "pkg.Service/Method") var method: String
     @Option(help: "The request as proto3 JSON.") var data = "{}"
+    @Option(help: "A file of requests, one proto3 JSON object per line, used in turn instead of --data (so that a read is spread over many keys).")
+    var dataFile: String?
     @Option(help: "HTTP/2 connections.") var connections = 8
     @Option(help: "Calls in flight per connection.") var concurrency = 32
     @Option(help: "Seconds to run (default 10 unless --requests is given).") var duration: Double?
@@ -35,21 +37,46 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         let target = try APIMethod(method, command: "bench")
-        let request: [UInt8]
-        do {
-            request = try target.request(json: data)
-        } catch {
-            printError("heraldctl bench: bad request JSON: \(error)")
-            throw ExitCode.failure
-        }
+        let payloads = try self.payloads(for: target)
         let load = Load(
-            path: target.path, serverStreaming: target.serverStreaming, request: request, workers: connections * concurrency,
+            path: target.path, serverStreaming: target.serverStreaming, payloads: payloads, workers: connections * concurrency,
             duration: duration ?? (requests == nil ? 10 : nil), requests: requests, rate: rate, timeout: timeout)
         let clients = (0..<connections).map { _ in GRPCClient(host: endpoint.host, port: endpoint.port) }
         defer { clients.forEach { $0.close() } }
         let result = await load.run(clients)
         print(json ? result.json(connections: connections, concurrency: concurrency) : result.text(connections: connections, concurrency: concurrency))
         if result.histogram.total == 0 { throw ExitCode.failure }
+    }
+
+    /// The requests to send, encoded once: --data, or every line of --data-file (blank lines skipped).
+    func payloads(for target: APIMethod) throws -> [[UInt8]] {
+        guard let dataFile else {
+            do {
+                return [try target.request(json: data)]
+            } catch {
+                printError("heraldctl bench: bad request JSON: \(error)")
+                throw ExitCode.failure
+            }
+        }
+        guard let text = try? String(contentsOfFile: dataFile, encoding: .utf8) else {
+            printError("heraldctl bench: cannot read \(dataFile)")
+            throw ExitCode.failure
+        }
+        var payloads: [[UInt8]] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.allSatisfy(\.isWhitespace) {
+            do {
+                payloads.append(try target.request(json: String(line)))
+            } catch {
+                printError("heraldctl bench: \(dataFile):\(number + 1): bad request JSON: \(error)")
+                throw ExitCode.failure
+            }
+        }
+        guard !payloads.isEmpty else {
+            printError("heraldctl bench: \(dataFile) holds no request")
+            throw ExitCode.failure
+        }
+        return payloads
     }
 }
 
@@ -58,7 +85,8 @@ struct Bench: AsyncParsableCommand {
 struct Load: Sendable {
     let path: String
     let serverStreaming: Bool
-    let request: [UInt8]
+    /// The encoded requests, sent in turn: worker w sends payloads[w], payloads[w + workers], ... (modulo the count).
+    let payloads: [[UInt8]]
     let workers: Int
     let duration: Double?
     let requests: Int?
@@ -113,7 +141,7 @@ struct Load: Sendable {
     }
 
     /// One server-streaming call: the number of messages it returned.
-    func streamCall(_ client: GRPCClient) async throws -> Int {
+    func streamCall(_ client: GRPCClient, _ request: [UInt8]) async throws -> Int {
         let call = client.stream(path, timeout: .milliseconds(Int(timeout * 1000)))
         call.send(request)
         call.finishSending()
@@ -148,6 +176,7 @@ struct Load: Sendable {
                 group.addTask(executorPreference: client.loop) {
                     var result = Result()
                     var due = start + (interval.map { $0 * worker } ?? .zero)
+                    var next = worker % payloads.count
                     while true {
                         if let end, clock.now >= end { break }
                         if let requests, counters.issued.add(1, ordering: .relaxed).newValue > requests { break }
@@ -156,9 +185,11 @@ struct Load: Sendable {
                             if let end, clock.now >= end { break }
                         }
                         let begin = interval == nil ? clock.now : due
+                        let request = payloads[next]
+                        next = (next + workers) % payloads.count
                         do {
                             if serverStreaming {
-                                result.messages += try await streamCall(client)
+                                result.messages += try await streamCall(client, request)
                             } else {
                                 _ = try await client.unary(path, request, timeout: .milliseconds(Int(timeout * 1000)))
                             }

@@ -163,7 +163,7 @@ struct HeraldctlRemoteTests {
         #expect(refused.stderr.contains("UNAVAILABLE"))
     }
 
-    @Test("bench: counts answered calls and failures by status, with latency percentiles")
+    @Test("bench: counts answered calls and failures by status, with latency percentiles; --data-file sends its lines in turn")
     func bench() throws {
         let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0"])
         defer { server.stop() }
@@ -182,6 +182,22 @@ struct HeraldctlRemoteTests {
         ])
         #expect(failing.status != 0, "no call answered")
         #expect(failing.stdout.contains("errors:   UNAVAILABLE 20 (down)"), "\(failing.stdout)")
+
+        // --data-file: one request per line, sent in turn (one worker: lines 1, 3, 4, 1, 3, 4, ...).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "{}\n\n{\"responseStatus\":{\"code\":14,\"message\":\"down\"}}\n{}\n".write(to: file, atomically: true, encoding: .utf8)
+        let mixed = try Heraldctl.run([
+            "bench", address, "grpc.testing.TestService/UnaryCall", "--data-file", file.path, "--requests", "30",
+            "--connections", "1", "--concurrency", "1",
+        ])
+        #expect(mixed.status == 0, "\(mixed.stderr)")
+        #expect(mixed.stdout.contains("calls:    20 answered"), "\(mixed.stdout)")
+        #expect(mixed.stdout.contains("errors:   UNAVAILABLE 10 (down)"), "\(mixed.stdout)")
+        try "{\"message\":\"x\"}\n{\"mesage\":\"x\"}\n".write(to: file, atomically: true, encoding: .utf8)
+        let typo = try Heraldctl.run(["bench", address, "herald.bench.v1.Bench/Echo", "--data-file", file.path, "--requests", "1"])
+        #expect(typo.status != 0)
+        #expect(typo.stderr.contains("\(file.path):2: bad request JSON") && typo.stderr.contains("mesage"), "\(typo.stderr)")
     }
 
     @Test("call discovers a service Herald has no schema for through the server's reflection (Python grpcio)")
