@@ -7,20 +7,23 @@ import Foundation
 /// is remembered and `encode` throws it with the field's path.
 public struct MessageBuilder {
     let base: UnsafeMutableRawPointer
-    private let typeReference: Unmanaged<MessageType>
-    let arena: Arena
+    let table: UnsafePointer<TypeTable>
+    let arena: UnsafeMutablePointer<Arena>
+    /// Where this message sits in the one being encoded (nil for the outermost), for the path of an error.
+    let frame: UnsafePointer<PathFrame>?
 
-    init(type: MessageType, arena: Arena) {
-        typeReference = .passUnretained(type)
+    init(table: UnsafePointer<TypeTable>, arena: UnsafeMutablePointer<Arena>, frame: UnsafePointer<PathFrame>?) {
+        self.table = table
         self.arena = arena
-        base = arena.allocate(type.size)
-        base.storeBytes(of: UnsafeRawPointer(type.descriptor), as: UnsafeRawPointer.self)
+        self.frame = frame
+        base = arena.pointee.allocate(table.pointee.size)
+        base.storeBytes(of: table.pointee.descriptor, as: UnsafePointer<ProtobufCMessageDescriptor>.self)
     }
 
-    public var type: MessageType { typeReference.takeUnretainedValue() }
+    public var type: MessageType { table.pointee.type }
 
     @inline(__always)
-    private func field(_ number: Int32) -> (FieldInfo, Int) { typeReference.takeUnretainedValue().fieldInfo(number) }
+    private func field(_ number: Int32) -> (FieldInfo, Int) { table.pointee.field(number) }
 
     @inline(__always)
     private func markPresent(_ info: FieldInfo, _ number: Int32) {
@@ -75,11 +78,13 @@ public struct MessageBuilder {
     /// Sets a message field, filled by `build`.
     public func message(_ number: Int32, _ build: (MessageBuilder) throws -> Void) rethrows {
         let (info, index) = field(number)
-        let child = MessageBuilder(type: type.messageType(at: index), arena: arena)
-        arena.path.append((typeReference, index, -1))
-        defer { arena.path.removeLast() }
-        try build(child)
-        base.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: Int(info.offset), as: UnsafeRawPointer.self)
+        var step = PathFrame(parent: frame, table: table, field: index, element: -1)
+        let child = try withUnsafePointer(to: &step) { step in
+            let child = MessageBuilder(table: table.pointee.child(index), arena: arena, frame: step)
+            try build(child)
+            return child.base
+        }
+        base.storeBytes(of: UnsafeRawPointer(child), toByteOffset: Int(info.offset), as: UnsafeRawPointer.self)
         markPresent(info, number)
     }
 
@@ -87,7 +92,7 @@ public struct MessageBuilder {
     private func setScalars<T: BitwiseCopyable>(_ number: Int32, _ values: [T]) {
         let (info, _) = field(number)
         precondition(info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize), "\(type.fullName) field \(number) is not [\(T.self)]")
-        let storage = arena.allocate(MemoryLayout<T>.stride * values.count)
+        let storage = arena.pointee.allocate(MemoryLayout<T>.stride * values.count)
         values.withUnsafeBytes { if $0.count > 0 { storage.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
         setArray(info, storage, values.count)
     }
@@ -97,7 +102,7 @@ public struct MessageBuilder {
     public func set(_ number: Int32, repeated values: [String]) {
         let (info, index) = field(number)
         let stride = MemoryLayout<UnsafeRawPointer>.stride
-        let storage = arena.allocate(stride * values.count)
+        let storage = arena.pointee.allocate(stride * values.count)
         for (element, value) in values.enumerated() {
             storage.storeBytes(of: copy(value, field: index, element: element), toByteOffset: element * stride, as: UnsafeMutablePointer<CChar>.self)
         }
@@ -107,7 +112,7 @@ public struct MessageBuilder {
     public func set(_ number: Int32, repeatedBytes values: [[UInt8]]) {
         let (info, _) = field(number)
         let stride = MemoryLayout<ProtobufCBinaryData>.stride
-        let storage = arena.allocate(stride * values.count)
+        let storage = arena.pointee.allocate(stride * values.count)
         for (element, value) in values.enumerated() {
             storage.storeBytes(of: copy(value), toByteOffset: element * stride, as: ProtobufCBinaryData.self)
         }
@@ -117,16 +122,17 @@ public struct MessageBuilder {
     /// Sets a repeated message field with `count` elements, each filled by `build(index, element)`.
     public func messages(_ number: Int32, count: Int, _ build: (Int, MessageBuilder) throws -> Void) rethrows {
         let (info, index) = field(number)
-        let elementType = type.messageType(at: index)
+        let elementTable = table.pointee.child(index)
         let stride = MemoryLayout<UnsafeRawPointer>.stride
-        let storage = arena.allocate(stride * count)
-        arena.path.append((typeReference, index, 0))
-        defer { arena.path.removeLast() }
-        for element in 0..<count {
-            arena.path[arena.path.count - 1].element = element
-            let child = MessageBuilder(type: elementType, arena: arena)
-            try build(element, child)
-            storage.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: element * stride, as: UnsafeRawPointer.self)
+        let storage = arena.pointee.allocate(stride * count)
+        var step = PathFrame(parent: frame, table: table, field: index, element: 0)
+        try withUnsafeMutablePointer(to: &step) { step in
+            for element in 0..<count {
+                step.pointee.element = element
+                let child = MessageBuilder(table: elementTable, arena: arena, frame: step)
+                try build(element, child)
+                storage.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: element * stride, as: UnsafeRawPointer.self)
+            }
         }
         setArray(info, storage, count)
     }
@@ -139,12 +145,12 @@ public struct MessageBuilder {
     private func copy(_ value: String, field: Int, element: Int) -> UnsafeMutablePointer<CChar> {
         var text = value
         return text.withUTF8 { utf8 in
-            if arena.problem == nil, utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil {
-                arena.problem = CodecError(
-                    path: arena.describePath(ending: type, field: field, element: element),
+            if utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil, arena.pointee.problem == nil {
+                arena.pointee.problem = CodecError(
+                    path: PathFrame.describe(frame, then: (table, field, element)),
                     "string contains a NUL character, which Herald does not accept")
             }
-            let storage = arena.allocate(utf8.count + 1)
+            let storage = arena.pointee.allocate(utf8.count + 1)
             if utf8.count > 0 { storage.copyMemory(from: utf8.baseAddress!, byteCount: utf8.count) }
             return storage.assumingMemoryBound(to: CChar.self)
         }
@@ -152,7 +158,7 @@ public struct MessageBuilder {
 
     private func copy(_ bytes: [UInt8]) -> ProtobufCBinaryData {
         guard !bytes.isEmpty else { return ProtobufCBinaryData(len: 0, data: nil) }
-        let storage = arena.allocate(bytes.count)
+        let storage = arena.pointee.allocate(bytes.count)
         bytes.withUnsafeBytes { storage.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         return ProtobufCBinaryData(len: bytes.count, data: storage.assumingMemoryBound(to: UInt8.self))
     }

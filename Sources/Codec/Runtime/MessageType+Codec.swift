@@ -9,18 +9,18 @@ extension MessageType {
         guard bytes.count <= limits.maxMessageBytes else {
             throw CodecError(path: "", "message of \(bytes.count) bytes exceeds the limit of \(limits.maxMessageBytes)")
         }
-        var validator = WireValidator(limits: limits)
-        try validator.validate(bytes, type: self)
-        let arena = Arena(expected: bytes.count * 2 + size + 256)
-        var allocator = arena.allocator
-        var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
-        let message = withUnsafePointer(to: &nothing) { placeholder in
-            protobuf_c_message_unpack(
-                descriptor, &allocator, bytes.count,
-                bytes.count == 0 ? placeholder : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        try WireValidator.validate(bytes, table: table, limits: limits)
+        return try Arena.with(expected: bytes.count * 2 + size + 256) { arena in
+            var allocator = Arena.allocator(arena)
+            var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
+            let message = withUnsafePointer(to: &nothing) { placeholder in
+                protobuf_c_message_unpack(
+                    descriptor, &allocator, bytes.count,
+                    bytes.count == 0 ? placeholder : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+            guard let message else { throw CodecError(path: "", "protobuf-c could not unpack \(fullName)") }
+            return try body(MessageView(base: UnsafeRawPointer(message), table: table))
         }
-        guard let message else { throw CodecError(path: "", "protobuf-c could not unpack \(fullName)") }
-        return try withExtendedLifetime(arena) { try body(MessageView(base: UnsafeRawPointer(message), type: self)) }
     }
 
     public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
@@ -29,14 +29,15 @@ extension MessageType {
 
     /// Builds a message with `build` and packs it.
     public func encode(_ build: (MessageBuilder) throws -> Void) throws -> [UInt8] {
-        let arena = Arena(expected: size + 1024)
-        let builder = MessageBuilder(type: self, arena: arena)
-        try build(builder)
-        if let problem = arena.problem { throw problem }
-        let message = builder.base.assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(message)
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = size == 0 ? 0 : protobuf_c_message_pack(message, buffer.baseAddress!)
+        try Arena.with(expected: size + 1024) { arena in
+            let builder = MessageBuilder(table: table, arena: arena, frame: nil)
+            try build(builder)
+            if let problem = arena.pointee.problem { throw problem }
+            let message = builder.base.assumingMemoryBound(to: ProtobufCMessage.self)
+            let size = protobuf_c_message_get_packed_size(message)
+            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                count = size == 0 ? 0 : protobuf_c_message_pack(message, buffer.baseAddress!)
+            }
         }
     }
 }

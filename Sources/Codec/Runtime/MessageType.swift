@@ -15,11 +15,13 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
     let size: Int
     /// Field index by number, for numbers below 256; larger numbers go through `sparseIndex`.
     private let denseIndex: [Int16]
-    private let sparseIndex: [Int32: Int]
+    let sparseIndex: [Int32: Int]
     /// Resolved types of message and enum fields, by field index (unowned: the registry keeps every type alive).
     var messageTypes: [Unmanaged<MessageType>?]
     var enumTypes: [EnumType?]
     let descriptor: UnsafeMutablePointer<ProtobufCMessageDescriptor>
+    /// What encoding, decoding and field access read (see `TypeTable`); its children are set by `buildDescriptor`.
+    let table: UnsafeMutablePointer<TypeTable>
 
     init(schema: MessageSchema) {
         self.schema = schema
@@ -35,6 +37,13 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
         messageTypes = Array(repeating: nil, count: fields.count)
         enumTypes = Array(repeating: nil, count: fields.count)
         descriptor = .allocate(capacity: 1)
+        table = .allocate(capacity: 1)
+        let children = UnsafeMutablePointer<UnsafePointer<TypeTable>?>.allocate(capacity: max(fields.count, 1))
+        children.initialize(repeating: nil, count: max(fields.count, 1))
+        table.initialize(
+            to: TypeTable(
+                fields: Self.allocate(info), fieldCount: fields.count, dense: Self.allocate(dense), children: children,
+                size: size, descriptor: UnsafePointer(descriptor), owner: .passUnretained(self)))
     }
 
     /// The index of field `number` in `fields`, or nil.
@@ -46,17 +55,6 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
         }
         return sparseIndex[number]
     }
-
-    /// The layout of field `number` and its index; a number the schema lacks is a programming error.
-    @inline(__always)
-    func fieldInfo(_ number: Int32) -> (FieldInfo, Int) {
-        guard let index = index(of: number) else { preconditionFailure("\(fullName) has no field \(number)") }
-        return (info[index], index)
-    }
-
-    /// The message type of the message field at `index`.
-    @inline(__always)
-    func messageType(at index: Int) -> MessageType { messageTypes[index]!.takeUnretainedValue() }
 
     /// The field schema with `number`, or nil.
     public func field(_ number: Int32) -> FieldSchema? { index(of: number).map { fields[$0].schema } }
@@ -70,6 +68,9 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
 
     /// Fills the protobuf-c descriptor. Called once by the registry after every type exists.
     func buildDescriptor() {
+        for index in fields.indices {
+            table.pointee.children[index] = messageTypes[index].map { UnsafePointer($0.takeUnretainedValue().table) }
+        }
         let fieldDescriptors = UnsafeMutablePointer<ProtobufCFieldDescriptor>.allocate(capacity: max(fields.count, 1))
         for (index, field) in fields.enumerated() {
             var flags: UInt32 = 0

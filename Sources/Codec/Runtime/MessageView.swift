@@ -9,18 +9,17 @@ import CProtobufC
 /// - Important: valid only inside the `decode` closure that produced it.
 public struct MessageView {
     let base: UnsafeRawPointer
-    /// Unowned: the registry keeps every type alive for the life of the process.
-    private let typeReference: Unmanaged<MessageType>
+    let table: UnsafePointer<TypeTable>
 
-    init(base: UnsafeRawPointer, type: MessageType) {
+    init(base: UnsafeRawPointer, table: UnsafePointer<TypeTable>) {
         self.base = base
-        typeReference = .passUnretained(type)
+        self.table = table
     }
 
-    public var type: MessageType { typeReference.takeUnretainedValue() }
+    public var type: MessageType { table.pointee.type }
 
     @inline(__always)
-    private func field(_ number: Int32) -> (FieldInfo, Int) { typeReference.takeUnretainedValue().fieldInfo(number) }
+    private func field(_ number: Int32) -> (FieldInfo, Int) { table.pointee.field(number) }
 
     @inline(__always)
     private func isActive(_ info: FieldInfo, _ number: Int32) -> Bool {
@@ -107,7 +106,7 @@ public struct MessageView {
         guard isActive(info, number), let pointer = base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self) else {
             return nil
         }
-        return MessageView(base: pointer, type: type.messageType(at: index))
+        return MessageView(base: pointer, table: table.pointee.child(index))
     }
 
     // MARK: Repeated values
@@ -166,9 +165,9 @@ public struct MessageView {
         let (pointer, count) = elements(info)
         guard let pointer, count > 0 else { return }
         let items = pointer.assumingMemoryBound(to: UnsafeRawPointer?.self)
-        let elementType = type.messageType(at: index)
+        let elementTable = table.pointee.child(index)
         for element in 0..<count {
-            if let item = items[element] { try body(MessageView(base: item, type: elementType)) }
+            if let item = items[element] { try body(MessageView(base: item, table: elementTable)) }
         }
     }
 

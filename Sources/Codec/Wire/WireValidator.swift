@@ -4,67 +4,70 @@
 /// strings cannot hold) in strings, nesting deeper than the limit, too many repeated elements.
 struct WireValidator {
     let limits: CodecLimits
-    /// The fields being validated (type, field index, element or -1); names are looked up only for an error.
-    private var path: [(type: Unmanaged<MessageType>, field: Int, element: Int)] = []
 
-    init(limits: CodecLimits) { self.limits = limits }
+    /// The field a problem is in: the frames of the enclosing messages, then this message's field and element.
+    typealias Place = (frame: UnsafePointer<PathFrame>?, table: UnsafePointer<TypeTable>, field: Int, element: Int)
 
-    private func error(_ message: String, at field: (type: MessageType, index: Int, element: Int)? = nil) -> CodecError {
-        var steps = path
-        if let field { steps.append((Unmanaged.passUnretained(field.type), field.index, field.element)) }
-        let text = steps.map { step in
-            let name = step.type.takeUnretainedValue().fields[step.field].schema.name
-            return step.element >= 0 ? "\(name)[\(step.element)]" : name
-        }.joined(separator: ".")
-        return CodecError(path: text, message)
+    /// Throws a `CodecError` naming the first problem in `bytes`, a message of type `table`.
+    static func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, limits: CodecLimits) throws {
+        try WireValidator(limits: limits).validate(bytes, table: table, frame: nil, depth: 1)
     }
 
-    mutating func validate(_ bytes: UnsafeRawBufferPointer, type: MessageType, depth: Int = 1) throws {
-        guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)") }
-        let fieldCount = type.info.count
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: max(fieldCount, 1)) { counts in
+    private func error(_ message: String, in frame: UnsafePointer<PathFrame>?, at place: Place? = nil) -> CodecError {
+        CodecError(path: PathFrame.describe(place?.frame ?? frame, then: place.map { ($0.table, $0.field, $0.element) }), message)
+    }
+
+    private func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int) throws {
+        guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)", in: frame) }
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: max(table.pointee.fieldCount, 1)) { counts in
             counts.initialize(repeating: 0)
-            try scan(bytes, type: type, depth: depth, counts: counts)
+            try scan(bytes, table: table, frame: frame, depth: depth, counts: counts)
         }
     }
 
-    private mutating func scan(_ bytes: UnsafeRawBufferPointer, type: MessageType, depth: Int, counts: UnsafeMutableBufferPointer<Int>) throws {
+    private func scan(
+        _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int,
+        counts: UnsafeMutableBufferPointer<Int>
+    ) throws {
         var position = 0
         while position < bytes.count {
-            let tag = try varint(bytes, &position, what: "field tag")
+            let tag = try varint(bytes, &position, what: "field tag", in: frame)
             let number = tag >> 3
             let wireType = Int(tag & 7)
-            guard number > 0, number <= 536_870_911 else { throw error("invalid field number \(number)") }
-            guard let index = type.index(of: Int32(number)) else {
-                try skip(bytes, &position, wireType: wireType, number: number)
+            guard number > 0, number <= 536_870_911 else { throw error("invalid field number \(number)", in: frame) }
+            guard let index = table.pointee.index(of: Int32(number)) else {
+                try skip(bytes, &position, wireType: wireType, number: number, in: frame)
                 continue
             }
-            let info = type.info[index]
-            let here = (type: type, index: index, element: info.isRepeated ? counts[index] : -1)
+            let info = table.pointee.fields[index]
+            let here: Place = (frame, table, index, info.isRepeated ? counts[index] : -1)
             if info.isRepeated && info.isPackable && wireType == 2 {
-                let payload = try lengthDelimited(bytes, &position, at: here)
+                let payload = try lengthDelimited(bytes, &position, in: frame, at: here)
                 counts[index] += try packedCount(payload, elementWireType: Int(info.wireType), at: here)
             } else {
                 guard wireType == Int(info.wireType) else {
-                    throw error("wire type \(wireType) does not match field type \(type.fields[index].schema.type.protoName)", at: here)
+                    throw error(
+                        "wire type \(wireType) does not match field type \(table.pointee.type.fields[index].schema.type.protoName)",
+                        in: frame, at: here)
                 }
                 switch info.kind {
                 case .message:
-                    let payload = try lengthDelimited(bytes, &position, at: here)
-                    path.append((Unmanaged.passUnretained(type), index, here.element))
-                    try validate(payload, type: type.messageType(at: index), depth: depth + 1)
-                    path.removeLast()
+                    let payload = try lengthDelimited(bytes, &position, in: frame, at: here)
+                    var step = PathFrame(parent: frame, table: table, field: index, element: here.element)
+                    try withUnsafePointer(to: &step) { step in
+                        try validate(payload, table: table.pointee.child(index), frame: step, depth: depth + 1)
+                    }
                 case .string:
-                    try checkText(try lengthDelimited(bytes, &position, at: here), at: here)
+                    try checkText(try lengthDelimited(bytes, &position, in: frame, at: here), at: here)
                 case .bytes:
-                    _ = try lengthDelimited(bytes, &position, at: here)
+                    _ = try lengthDelimited(bytes, &position, in: frame, at: here)
                 case .scalar:
-                    try skip(bytes, &position, wireType: wireType, number: number, at: here)
+                    try skip(bytes, &position, wireType: wireType, number: number, in: frame, at: here)
                 }
                 counts[index] += 1
             }
             if counts[index] > limits.maxRepeated {
-                throw error("more than \(limits.maxRepeated) elements", at: (type, index, limits.maxRepeated))
+                throw error("more than \(limits.maxRepeated) elements", in: frame, at: (frame, table, index, limits.maxRepeated))
             }
         }
     }
@@ -78,30 +81,39 @@ struct WireValidator {
         }
     }
 
+    @inline(__always)
     private func varint(
-        _ bytes: UnsafeRawBufferPointer, _ position: inout Int, what: String,
-        at field: (type: MessageType, index: Int, element: Int)? = nil
+        _ bytes: UnsafeRawBufferPointer, _ position: inout Int, what: @autoclosure () -> String,
+        in frame: UnsafePointer<PathFrame>?, at field: Place? = nil
     ) throws -> UInt64 {
+        // One-byte varints (most tags, lengths and small values) without the loop.
+        if position < bytes.count {
+            let byte = bytes[position]
+            if byte & 0x80 == 0 {
+                position += 1
+                return UInt64(byte)
+            }
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard position < bytes.count else { throw error("truncated varint in \(what)", at: field) }
+            guard position < bytes.count else { throw error("truncated varint in \(what())", in: frame, at: field) }
             let byte = bytes[position]
             position += 1
-            if shift == 63 && byte > 1 { throw error("varint longer than 64 bits in \(what)", at: field) }
+            if shift == 63 && byte > 1 { throw error("varint longer than 64 bits in \(what())", in: frame, at: field) }
             value |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return value }
             shift += 7
-            if shift > 63 { throw error("varint longer than 10 bytes in \(what)", at: field) }
+            if shift > 63 { throw error("varint longer than 10 bytes in \(what())", in: frame, at: field) }
         }
     }
 
     private func lengthDelimited(
-        _ bytes: UnsafeRawBufferPointer, _ position: inout Int, at field: (type: MessageType, index: Int, element: Int)? = nil
+        _ bytes: UnsafeRawBufferPointer, _ position: inout Int, in frame: UnsafePointer<PathFrame>?, at field: Place? = nil
     ) throws -> UnsafeRawBufferPointer {
-        let length = try varint(bytes, &position, what: "length", at: field)
+        let length = try varint(bytes, &position, what: "length", in: frame, at: field)
         guard length <= UInt64(bytes.count - position) else {
-            throw error("length \(length) runs past the end of the message (\(bytes.count - position) bytes left)", at: field)
+            throw error("length \(length) runs past the end of the message (\(bytes.count - position) bytes left)", in: frame, at: field)
         }
         defer { position += Int(length) }
         return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + Int(length))])
@@ -109,26 +121,29 @@ struct WireValidator {
 
     private func skip(
         _ bytes: UnsafeRawBufferPointer, _ position: inout Int, wireType: Int, number: UInt64,
-        at field: (type: MessageType, index: Int, element: Int)? = nil
+        in frame: UnsafePointer<PathFrame>?, at field: Place? = nil
     ) throws {
         switch wireType {
-        case 0: _ = try varint(bytes, &position, what: "field \(number)", at: field)
+        case 0: _ = try varint(bytes, &position, what: "field \(number)", in: frame, at: field)
         case 1, 5:
             let size = wireType == 1 ? 8 : 4
-            guard bytes.count - position >= size else { throw error("truncated fixed-size value in field \(number)", at: field) }
+            guard bytes.count - position >= size else {
+                throw error("truncated fixed-size value in field \(number)", in: frame, at: field)
+            }
             position += size
-        case 2: _ = try lengthDelimited(bytes, &position, at: field)
-        default: throw error("unsupported wire type \(wireType) (groups are not part of proto3) in field \(number)", at: field)
+        case 2: _ = try lengthDelimited(bytes, &position, in: frame, at: field)
+        default:
+            throw error("unsupported wire type \(wireType) (groups are not part of proto3) in field \(number)", in: frame, at: field)
         }
     }
 
     private func packedCount(
-        _ payload: UnsafeRawBufferPointer, elementWireType: Int, at field: (type: MessageType, index: Int, element: Int)
+        _ payload: UnsafeRawBufferPointer, elementWireType: Int, at field: Place
     ) throws -> Int {
         switch elementWireType {
         case 0:
             guard payload.isEmpty || payload[payload.count - 1] & 0x80 == 0 else {
-                throw error("truncated varint in packed field", at: field)
+                throw error("truncated varint in packed field", in: nil, at: field)
             }
             var count = 0
             for byte in payload where byte & 0x80 == 0 { count += 1 }
@@ -136,16 +151,16 @@ struct WireValidator {
         case 1, 5:
             let size = elementWireType == 1 ? 8 : 4
             guard payload.count % size == 0 else {
-                throw error("packed field length \(payload.count) is not a multiple of \(size)", at: field)
+                throw error("packed field length \(payload.count) is not a multiple of \(size)", in: nil, at: field)
             }
             return payload.count / size
         default:
-            throw error("packed encoding on a non-scalar field", at: field)
+            throw error("packed encoding on a non-scalar field", in: nil, at: field)
         }
     }
 
     /// Valid UTF-8 without NUL bytes (protobuf-c keeps strings as C strings).
-    private func checkText(_ text: UnsafeRawBufferPointer, at field: (type: MessageType, index: Int, element: Int)) throws {
+    private func checkText(_ text: UnsafeRawBufferPointer, at field: Place) throws {
         var index = 0
         let count = text.count
         while index < count {
@@ -160,7 +175,7 @@ struct WireValidator {
             }
             let byte = text[index]
             if byte < 0x80 {
-                if byte == 0 { throw error("string contains a NUL character, which Herald does not accept", at: field) }
+                if byte == 0 { throw error("string contains a NUL character, which Herald does not accept", in: nil, at: field) }
                 index += 1
                 continue
             }
@@ -170,17 +185,17 @@ struct WireValidator {
             case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F)
             case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F)
             case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07)
-            default: throw error("string is not valid UTF-8 (byte 0x\(String(byte, radix: 16)) at \(index))", at: field)
+            default: throw error("string is not valid UTF-8 (byte 0x\(String(byte, radix: 16)) at \(index))", in: nil, at: field)
             }
-            guard index + length <= count else { throw error("string is not valid UTF-8 (truncated sequence at \(index))", at: field) }
+            guard index + length <= count else { throw error("string is not valid UTF-8 (truncated sequence at \(index))", in: nil, at: field) }
             for offset in 1..<length {
                 let next = text[index + offset]
-                guard next & 0xC0 == 0x80 else { throw error("string is not valid UTF-8 (bad continuation at \(index + offset))", at: field) }
+                guard next & 0xC0 == 0x80 else { throw error("string is not valid UTF-8 (bad continuation at \(index + offset))", in: nil, at: field) }
                 scalar = scalar << 6 | UInt32(next & 0x3F)
             }
             let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
             guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else {
-                throw error("string is not valid UTF-8 (overlong, surrogate or out-of-range sequence at \(index))", at: field)
+                throw error("string is not valid UTF-8 (overlong, surrogate or out-of-range sequence at \(index))", in: nil, at: field)
             }
             index += length
         }
