@@ -2,39 +2,52 @@ import CProtobufC
 import Foundation
 
 /// A bump allocator handed to protobuf-c: every allocation of one decode (or one encode) comes from a few
-/// large blocks freed together, so a message costs a constant number of `malloc`s however many fields it has.
+/// blocks freed together, so a message costs a constant number of `malloc`s however many fields it has — none
+/// for a small one, whose allocations fit in the first block, which is on the stack.
 ///
 /// The arena lives on the stack of `Arena.with` and is reached through a pointer, so allocating checks no
-/// reference count and no exclusivity.
+/// reference count and no exclusivity. Memory is not cleared: protobuf-c initialises what it unpacks, and
+/// `MessageBuilder` clears each structure it allocates.
 ///
 /// - Important: not thread-safe; one arena serves one decode or encode on one thread.
 struct Arena {
-    /// Each block starts with a pointer to the previous one; the payload begins after this header.
+    /// The first block's size: at most 1,024 bytes, the most `withUnsafeTemporaryAllocation` puts on the stack
+    /// without asking the system how much stack is left.
+    private static let stackBlock = 1024
+    /// Each heap block starts with a pointer to the previous one; the payload begins after this header.
     private static let header = 16
-    private var cursor: UnsafeMutableRawPointer?
-    private var remaining = 0
+    private var cursor: UnsafeMutableRawPointer
+    private var remaining: Int
     private var nextBlockSize: Int
     private var newest: UnsafeMutableRawPointer?
     /// The first value an encode could not carry, thrown when the encode finishes.
     var problem: CodecError?
 
-    private init(expected: Int) { nextBlockSize = max(1024, expected) }
+    private init(first: UnsafeMutableRawBufferPointer, expected: Int) {
+        cursor = first.baseAddress!
+        remaining = first.count
+        nextBlockSize = max(4096, expected)
+    }
 
-    /// Runs `body` with an arena whose first block holds `expected` bytes (e.g. a multiple of the input length,
-    /// so that most messages need one block); everything it allocated is freed when `body` returns.
+    /// Runs `body` with an arena whose first heap block, if one is needed, holds `expected` bytes (e.g. a
+    /// multiple of the input length, so that most messages need one block at most); everything it allocated is
+    /// freed when `body` returns.
     static func with<R>(expected: Int, _ body: (UnsafeMutablePointer<Arena>) throws -> R) rethrows -> R {
-        var arena = Arena(expected: expected)
-        return try withUnsafeMutablePointer(to: &arena) { arena in
-            defer { arena.pointee.releaseAll() }
-            return try body(arena)
+        try withUnsafeTemporaryAllocation(byteCount: stackBlock, alignment: 16) { first in
+            var arena = Arena(first: first, expected: expected)
+            return try withUnsafeMutablePointer(to: &arena) { arena in
+                defer { arena.pointee.releaseAll() }
+                return try body(arena)
+            }
         }
     }
 
-    /// Zero-filled, 16-byte aligned memory that lives as long as the arena.
+    /// Uninitialised, 16-byte aligned memory that lives as long as the arena.
     @inline(__always)
     mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
         let rounded = (max(size, 1) + 15) & ~15
-        guard rounded <= remaining, let pointer = cursor else { return allocateBlock(rounded) }
+        guard rounded <= remaining else { return allocateBlock(rounded) }
+        let pointer = cursor
         cursor = pointer + rounded
         remaining -= rounded
         return pointer
@@ -42,7 +55,7 @@ struct Arena {
 
     private mutating func allocateBlock(_ rounded: Int) -> UnsafeMutableRawPointer {
         let blockSize = max(nextBlockSize, rounded + Self.header)
-        guard let block = calloc(1, blockSize) else { fatalError("out of memory allocating \(blockSize) bytes") }
+        guard let block = malloc(blockSize) else { fatalError("out of memory allocating \(blockSize) bytes") }
         block.storeBytes(of: newest, as: UnsafeMutableRawPointer?.self)
         newest = block
         nextBlockSize = min(blockSize * 2, 1 << 24)

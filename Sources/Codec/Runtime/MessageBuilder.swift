@@ -17,6 +17,7 @@ public struct MessageBuilder {
         self.arena = arena
         self.frame = frame
         base = arena.pointee.allocate(table.pointee.size)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: table.pointee.size)
         base.storeBytes(of: table.pointee.descriptor, as: UnsafePointer<ProtobufCMessageDescriptor>.self)
     }
 
@@ -152,6 +153,7 @@ public struct MessageBuilder {
             }
             let storage = arena.pointee.allocate(utf8.count + 1)
             if utf8.count > 0 { storage.copyMemory(from: utf8.baseAddress!, byteCount: utf8.count) }
+            storage.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
             return storage.assumingMemoryBound(to: CChar.self)
         }
     }

@@ -4,13 +4,29 @@ extension MessageType {
     /// Decodes `bytes` and hands a view of the message to `body`; everything decoded is freed when `body` returns.
     ///
     /// Malformed or hostile input throws a `CodecError` naming the field; it never crashes and never allocates
-    /// more than a small multiple of the input.
+    /// more than a small multiple of the input. Inlinable, so that the result type is specialized in the caller
+    /// (a generic result would cost a metadata lookup per call); the work is in `withDecoded`.
+    @inlinable
     public func decode<R>(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
+        var result: R?
+        try withDecoded(bytes, limits: limits) { result = try body($0) }
+        return result!
+    }
+
+    @inlinable
+    public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
+        var result: R?
+        try bytes.withUnsafeBytes { bytes in try withDecoded(bytes, limits: limits) { result = try body($0) } }
+        return result!
+    }
+
+    /// `decode` without a result: validates, unpacks into an arena, calls `body` with the view, frees the arena.
+    public func withDecoded(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> Void) throws {
         guard bytes.count <= limits.maxMessageBytes else {
             throw CodecError(path: "", "message of \(bytes.count) bytes exceeds the limit of \(limits.maxMessageBytes)")
         }
         try WireValidator.validate(bytes, table: table, limits: limits)
-        return try Arena.with(expected: bytes.count * 2 + size + 256) { arena in
+        try Arena.with(expected: bytes.count * 2 + size + 256) { arena in
             var allocator = Arena.allocator(arena)
             var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
             let message = withUnsafePointer(to: &nothing) { placeholder in
@@ -19,12 +35,8 @@ extension MessageType {
                     bytes.count == 0 ? placeholder : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
             guard let message else { throw CodecError(path: "", "protobuf-c could not unpack \(fullName)") }
-            return try body(MessageView(base: UnsafeRawPointer(message), table: table))
+            try body(MessageView(base: UnsafeRawPointer(message), table: table))
         }
-    }
-
-    public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
-        try bytes.withUnsafeBytes { try decode($0, limits: limits, body) }
     }
 
     /// Builds a message with `build` and packs it.

@@ -40,10 +40,16 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
         table = .allocate(capacity: 1)
         let children = UnsafeMutablePointer<UnsafePointer<TypeTable>?>.allocate(capacity: max(fields.count, 1))
         children.initialize(repeating: nil, count: max(fields.count, 1))
+        var slots: [Int16] = []
+        var repeatedCount = 0
+        for field in info {
+            slots.append(field.isRepeated ? Int16(repeatedCount) : -1)
+            if field.isRepeated { repeatedCount += 1 }
+        }
         table.initialize(
             to: TypeTable(
                 fields: Self.allocate(info), fieldCount: fields.count, dense: Self.allocate(dense), children: children,
-                size: size, descriptor: UnsafePointer(descriptor), owner: .passUnretained(self)))
+                repeatedSlots: Self.allocate(slots), repeatedCount: repeatedCount, size: size, descriptor: UnsafePointer(descriptor), owner: .passUnretained(self)))
     }
 
     /// The index of field `number` in `fields`, or nil.

@@ -11,6 +11,10 @@ struct TypeTable {
     /// The tables of message fields' types, by field index (nil for other fields), set once the registry has
     /// resolved every type.
     let children: UnsafeMutablePointer<UnsafePointer<TypeTable>?>
+    /// A counter slot per repeated field, by field index (-1 for other fields), so that validating a message
+    /// counts the elements of its repeated fields only.
+    let repeatedSlots: UnsafeMutablePointer<Int16>
+    let repeatedCount: Int
     /// `sizeof` of the C structure.
     let size: Int
     let descriptor: UnsafePointer<ProtobufCMessageDescriptor>

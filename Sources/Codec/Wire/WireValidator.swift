@@ -19,12 +19,17 @@ struct WireValidator {
 
     private func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int) throws {
         guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)", in: frame) }
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: max(table.pointee.fieldCount, 1)) { counts in
+        let slots = table.pointee.repeatedCount
+        guard slots > 0 else {
+            return try scan(bytes, table: table, frame: frame, depth: depth, counts: UnsafeMutableBufferPointer(start: nil, count: 0))
+        }
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: slots) { counts in
             counts.initialize(repeating: 0)
             try scan(bytes, table: table, frame: frame, depth: depth, counts: counts)
         }
     }
 
+    /// Walks the fields of one message; `counts` has a slot per repeated field (`TypeTable.repeatedSlots`).
     private func scan(
         _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int,
         counts: UnsafeMutableBufferPointer<Int>
@@ -40,10 +45,11 @@ struct WireValidator {
                 continue
             }
             let info = table.pointee.fields[index]
-            let here: Place = (frame, table, index, info.isRepeated ? counts[index] : -1)
-            if info.isRepeated && info.isPackable && wireType == 2 {
+            let slot = Int(table.pointee.repeatedSlots[index])
+            let here: Place = (frame, table, index, slot >= 0 ? counts[slot] : -1)
+            if slot >= 0 && info.isPackable && wireType == 2 {
                 let payload = try lengthDelimited(bytes, &position, in: frame, at: here)
-                counts[index] += try packedCount(payload, elementWireType: Int(info.wireType), at: here)
+                counts[slot] += try packedCount(payload, elementWireType: Int(info.wireType), at: here)
             } else {
                 guard wireType == Int(info.wireType) else {
                     throw error(
@@ -64,9 +70,9 @@ struct WireValidator {
                 case .scalar:
                     try skip(bytes, &position, wireType: wireType, number: number, in: frame, at: here)
                 }
-                counts[index] += 1
+                if slot >= 0 { counts[slot] += 1 }
             }
-            if counts[index] > limits.maxRepeated {
+            if slot >= 0 && counts[slot] > limits.maxRepeated {
                 throw error("more than \(limits.maxRepeated) elements", in: frame, at: (frame, table, index, limits.maxRepeated))
             }
         }
@@ -108,6 +114,7 @@ struct WireValidator {
         }
     }
 
+    @inline(__always)
     private func lengthDelimited(
         _ bytes: UnsafeRawBufferPointer, _ position: inout Int, in frame: UnsafePointer<PathFrame>?, at field: Place? = nil
     ) throws -> UnsafeRawBufferPointer {

@@ -86,6 +86,23 @@ func run<Value, Generated: SwiftProtobuf.Message>(
     return (encode, decode, bytes.count)
 }
 
+// BENCH_PROFILE=encode|decode|event-encode|event-decode: only Herald's side of one measurement, for a profiler.
+if let profile = ProcessInfo.processInfo.environment["BENCH_PROFILE"] {
+    let value = CampaignValue.realistic()
+    let bytes = try campaignType.encode { CampaignMapper.write(value, into: $0) }
+    let event = EventValue()
+    let eventBytes = try eventType.encode { EventValue.write(event, into: $0) }
+    for _ in 0..<(100_000 * iterationScale) {
+        switch profile {
+        case "encode": blackHole(try campaignType.encode { CampaignMapper.write(value, into: $0) })
+        case "decode": blackHole(try campaignType.decode(bytes) { CampaignMapper.read($0) })
+        case "event-encode": for _ in 0..<50 { blackHole(try eventType.encode { EventValue.write(event, into: $0) }) }
+        default: for _ in 0..<50 { blackHole(try eventType.decode(eventBytes) { EventValue.read($0) }) }
+        }
+    }
+    exit(0)
+}
+
 let campaign = try run(
     name: "Campaign", type: campaignType, value: CampaignValue.realistic(), iterations: 20_000 * iterationScale,
     generated: Herald_Campaigns_V1_Campaign.self, descriptor: cgen_campaign_descriptor(), write: CampaignMapper.write, read: CampaignMapper.read)
