@@ -95,12 +95,19 @@ struct MalformedInputTests {
     }
 
     @Test("an encoded string with a NUL character is an error naming the field")
-    func encodeNul() {
+    func encodeNul() throws {
         #expect(throws: CodecError(path: "r_inner[1].label", "string contains a NUL character, which Herald does not accept")) {
             try Fixture.everything.encode { m in
                 m.messages(22, count: 2) { index, inner in inner.set(1, index == 1 ? "a\u{0}b" : "fine") }
             }
         }
+        // Past the first eight bytes (the copy checks a word at a time), among non-ASCII text.
+        #expect(throws: CodecError(path: "r_inner[0].label", "string contains a NUL character, which Herald does not accept")) {
+            try Fixture.everything.encode { m in m.messages(22, count: 1) { _, inner in inner.set(1, "déjà vu, déjà\u{0} vu, encore et encore") } }
+        }
+        let text = "déjà vu ☺ — long enough for several words, and no NUL in it"
+        let bytes = try Fixture.everything.encode { m in m.messages(22, count: 1) { _, inner in inner.set(1, text) } }
+        #expect(try Fixture.everything.decode(bytes) { $0.messages(22).first?.string(1) } == text)
     }
 
     @Test("100,000 mutated inputs never crash the decoder")

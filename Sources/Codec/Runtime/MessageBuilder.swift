@@ -144,18 +144,39 @@ public struct MessageBuilder {
     }
 
     private func copy(_ value: String, field: Int, element: Int) -> UnsafeMutablePointer<CChar> {
-        var text = value
-        return text.withUTF8 { utf8 in
-            if utf8.count > 0, memchr(utf8.baseAddress!, 0, utf8.count) != nil, arena.pointee.problem == nil {
-                arena.pointee.problem = CodecError(
-                    path: PathFrame.describe(frame, then: (table, field, element)),
-                    "string contains a NUL character, which Herald does not accept")
+        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 in copy(UnsafeRawBufferPointer(utf8), field: field, element: element) }
+        if let copied { return copied }
+        var text = value  // a bridged or lazily decoded string: made contiguous first
+        return text.withUTF8 { copy(UnsafeRawBufferPointer($0), field: field, element: element) }
+    }
+
+    /// The string's bytes and a terminating zero in the arena; a NUL among them is remembered as the encode's
+    /// problem (C strings cannot carry it). One pass, eight bytes at a time, copies and looks for the zero.
+    private func copy(_ utf8: UnsafeRawBufferPointer, field: Int, element: Int) -> UnsafeMutablePointer<CChar> {
+        let count = utf8.count
+        let storage = arena.pointee.allocate(count + 1)
+        var zeroBytes: UInt64 = 0
+        var index = 0
+        if let source = utf8.baseAddress {
+            while index + 8 <= count {
+                let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                zeroBytes |= (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+                storage.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+                index += 8
             }
-            let storage = arena.pointee.allocate(utf8.count + 1)
-            if utf8.count > 0 { storage.copyMemory(from: utf8.baseAddress!, byteCount: utf8.count) }
-            storage.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
-            return storage.assumingMemoryBound(to: CChar.self)
+            while index < count {
+                let byte = source.load(fromByteOffset: index, as: UInt8.self)
+                if byte == 0 { zeroBytes = 1 }
+                storage.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
+                index += 1
+            }
         }
+        storage.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+        if zeroBytes != 0, arena.pointee.problem == nil {
+            arena.pointee.problem = CodecError(
+                path: PathFrame.describe(frame, then: (table, field, element)), "string contains a NUL character, which Herald does not accept")
+        }
+        return storage.assumingMemoryBound(to: CChar.self)
     }
 
     private func copy(_ bytes: [UInt8]) -> ProtobufCBinaryData {

@@ -47,9 +47,12 @@ extension MessageType {
             if let problem = arena.pointee.problem { throw problem }
             let message = builder.base.assumingMemoryBound(to: ProtobufCMessage.self)
             let size = protobuf_c_message_get_packed_size(message)
-            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                count = size == 0 ? 0 : protobuf_c_message_pack(message, buffer.baseAddress!)
-            }
+            guard size > 0 else { return [] }
+            // Array(repeating:count:) is specialized here; Array(unsafeUninitializedCapacity:) went through the
+            // standard library's generic code and a metadata lookup on every call.
+            var output = [UInt8](repeating: 0, count: size)
+            output.withUnsafeMutableBufferPointer { _ = protobuf_c_message_pack(message, $0.baseAddress!) }
+            return output
         }
     }
 }
