@@ -64,7 +64,8 @@ struct WireValidator {
                         try validate(payload, table: table.pointee.child(index), frame: step, depth: depth + 1)
                     }
                 case .string:
-                    try checkText(try lengthDelimited(bytes, &position, in: frame, at: here), at: here)
+                    let text = try lengthDelimited(bytes, &position, in: frame, at: here)
+                    if !Self.isPlainASCII(text) { try checkText(text, at: here) }
                 case .bytes:
                     _ = try lengthDelimited(bytes, &position, in: frame, at: here)
                 case .scalar:
@@ -164,6 +165,25 @@ struct WireValidator {
         default:
             throw error("packed encoding on a non-scalar field", in: nil, at: field)
         }
+    }
+
+    /// True when `text` is ASCII without NUL, eight bytes at a time (most strings are; others go to `checkText`).
+    @inline(__always)
+    private static func isPlainASCII(_ text: UnsafeRawBufferPointer) -> Bool {
+        let count = text.count
+        var index = 0
+        var bad: UInt64 = 0
+        while index + 8 <= count {
+            let word = text.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            bad |= word | ((word &- 0x0101_0101_0101_0101) & ~word)
+            index += 8
+        }
+        while index < count {
+            let byte = text[index]
+            if byte == 0 || byte >= 0x80 { return false }
+            index += 1
+        }
+        return bad & 0x8080_8080_8080_8080 == 0
     }
 
     /// Valid UTF-8 without NUL bytes (protobuf-c keeps strings as C strings).
