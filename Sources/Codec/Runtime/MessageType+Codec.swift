@@ -10,14 +10,14 @@ extension MessageType {
     public func decode<R>(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
         var result: R?
         try withDecoded(bytes, limits: limits) { result = try body($0) }
-        return result!
+        return result.take()!
     }
 
     @inlinable
     public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
         var result: R?
         try bytes.withUnsafeBytes { bytes in try withDecoded(bytes, limits: limits) { result = try body($0) } }
-        return result!
+        return result.take()!
     }
 
     /// `decode` without a result: validates, unpacks into an arena, calls `body` with the view, frees the arena.
