@@ -22,6 +22,9 @@ struct Arena {
     private var newest: UnsafeMutableRawPointer?
     /// The first value an encode could not carry, thrown when the encode finishes.
     var problem: CodecError?
+    /// An upper bound of the encoded size of what was built so far (`MessageBuilder` adds to it with each value),
+    /// so that an encode packs into a buffer of this size without protobuf-c's separate size pass.
+    var packedBound = 0
 
     private init(first: UnsafeMutableRawBufferPointer, expected: Int) {
         cursor = first.baseAddress!

@@ -26,6 +26,11 @@ public struct MessageBuilder {
     @inline(__always)
     private func field(_ number: Int32) -> (FieldInfo, Int) { table.pointee.field(number) }
 
+    /// Most bytes a field's tag and a length prefix take: field numbers are below 2^29, lengths below 2^32.
+    private static let tagAndLength = 10
+    /// Most bytes of one scalar with its tag: a tag and a ten-byte varint (a negative int32 takes ten).
+    private static let taggedScalar = 15
+
     @inline(__always)
     private func markPresent(_ info: FieldInfo, _ number: Int32) {
         guard info.quantifierOffset >= 0, !info.isRepeated else { return }
@@ -60,6 +65,7 @@ public struct MessageBuilder {
         precondition(MemoryLayout<T>.size == Int(info.valueSize) && !info.isRepeated, "\(type.fullName) field \(number) is not \(T.self)")
         base.storeBytes(of: value, toByteOffset: Int(info.offset), as: T.self)
         markPresent(info, number)
+        arena.pointee.packedBound += Self.taggedScalar
     }
 
     public func set(_ number: Int32, _ value: Bool) { set(number, Int32(value ? 1 : 0)) }
@@ -79,6 +85,7 @@ public struct MessageBuilder {
     /// Sets a message field, filled by `build`.
     public func message(_ number: Int32, _ build: (MessageBuilder) throws -> Void) rethrows {
         let (info, index) = field(number)
+        arena.pointee.packedBound += Self.tagAndLength
         var step = PathFrame(parent: frame, table: table, field: index, element: -1)
         let child = try withUnsafePointer(to: &step) { step in
             let child = MessageBuilder(table: table.pointee.child(index), arena: arena, frame: step)
@@ -94,6 +101,7 @@ public struct MessageBuilder {
         let (info, _) = field(number)
         precondition(info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize), "\(type.fullName) field \(number) is not [\(T.self)]")
         let storage = arena.pointee.allocate(MemoryLayout<T>.stride * values.count)
+        arena.pointee.packedBound += Self.tagAndLength + Self.taggedScalar * values.count
         values.withUnsafeBytes { if $0.count > 0 { storage.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
         setArray(info, storage, values.count)
     }
@@ -126,6 +134,7 @@ public struct MessageBuilder {
         let elementTable = table.pointee.child(index)
         let stride = MemoryLayout<UnsafeRawPointer>.stride
         let storage = arena.pointee.allocate(stride * count)
+        arena.pointee.packedBound += Self.tagAndLength * count
         var step = PathFrame(parent: frame, table: table, field: index, element: 0)
         try withUnsafeMutablePointer(to: &step) { step in
             for element in 0..<count {
@@ -172,6 +181,7 @@ public struct MessageBuilder {
             }
         }
         storage.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+        arena.pointee.packedBound += Self.tagAndLength + count
         if zeroBytes != 0, arena.pointee.problem == nil {
             arena.pointee.problem = CodecError(
                 path: PathFrame.describe(frame, then: (table, field, element)), "string contains a NUL character, which Herald does not accept")
@@ -180,6 +190,7 @@ public struct MessageBuilder {
     }
 
     private func copy(_ bytes: [UInt8]) -> ProtobufCBinaryData {
+        arena.pointee.packedBound += Self.tagAndLength + bytes.count
         guard !bytes.isEmpty else { return ProtobufCBinaryData(len: 0, data: nil) }
         let storage = arena.pointee.allocate(bytes.count)
         bytes.withUnsafeBytes { storage.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }

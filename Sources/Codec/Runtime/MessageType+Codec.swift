@@ -46,13 +46,12 @@ extension MessageType {
             try build(builder)
             if let problem = arena.pointee.problem { throw problem }
             let message = builder.base.assumingMemoryBound(to: ProtobufCMessage.self)
-            let size = protobuf_c_message_get_packed_size(message)
-            guard size > 0 else { return [] }
-            // Array(repeating:count:) is specialized here; Array(unsafeUninitializedCapacity:) went through the
-            // standard library's generic code and a metadata lookup on every call.
-            var output = [UInt8](repeating: 0, count: size)
-            output.withUnsafeMutableBufferPointer { _ = protobuf_c_message_pack(message, $0.baseAddress!) }
-            return output
+            // Packed into arena memory of the builder's bound (no separate size pass), then copied out.
+            let bound = arena.pointee.packedBound
+            let scratch = arena.pointee.allocate(bound)
+            let size = protobuf_c_message_pack(message, scratch.assumingMemoryBound(to: UInt8.self))
+            precondition(size <= bound, "\(fullName): packed \(size) bytes, more than the bound \(bound)")
+            return Array(UnsafeBufferPointer(start: scratch.assumingMemoryBound(to: UInt8.self), count: size))
         }
     }
 }
