@@ -105,6 +105,20 @@ struct MalformedInputTests {
         #expect(throws: CodecError(path: "r_inner[0].label", "string contains a NUL character, which Herald does not accept")) {
             try Fixture.everything.encode { m in m.messages(22, count: 1) { _, inner in inner.set(1, "déjà vu, déjà\u{0} vu, encore et encore") } }
         }
+        // Every length up to 24 (whole words, then four, two and one byte) and every position of the NUL.
+        for length in 1...24 {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            let bytes = try Fixture.everything.encode { m in m.messages(22, count: 1) { _, inner in inner.set(1, plain) } }
+            #expect(try Fixture.everything.decode(bytes) { $0.messages(22).first?.string(1) } == plain)
+            for position in 0..<length {
+                var scalars = Array(plain.unicodeScalars)
+                scalars[position] = "\u{0}"
+                let withNul = String(String.UnicodeScalarView(scalars))
+                #expect(throws: CodecError.self, "NUL at \(position) of \(length)") {
+                    try Fixture.everything.encode { m in m.messages(22, count: 1) { _, inner in inner.set(1, withNul) } }
+                }
+            }
+        }
         let text = "déjà vu ☺ — long enough for several words, and no NUL in it"
         let bytes = try Fixture.everything.encode { m in m.messages(22, count: 1) { _, inner in inner.set(1, text) } }
         #expect(try Fixture.everything.decode(bytes) { $0.messages(22).first?.string(1) } == text)

@@ -173,11 +173,23 @@ public struct MessageBuilder {
                 storage.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
                 index += 8
             }
-            while index < count {
+            // The last seven bytes or fewer: four, two, one at a time, no loop.
+            if count - index >= 4 {
+                let word = source.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+                zeroBytes |= UInt64((word &- 0x0101_0101) & ~word & 0x8080_8080)
+                storage.storeBytes(of: word, toByteOffset: index, as: UInt32.self)
+                index += 4
+            }
+            if count - index >= 2 {
+                let word = source.loadUnaligned(fromByteOffset: index, as: UInt16.self)
+                zeroBytes |= UInt64((word &- 0x0101) & ~word & 0x8080)
+                storage.storeBytes(of: word, toByteOffset: index, as: UInt16.self)
+                index += 2
+            }
+            if index < count {
                 let byte = source.load(fromByteOffset: index, as: UInt8.self)
                 if byte == 0 { zeroBytes = 1 }
                 storage.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
-                index += 1
             }
         }
         storage.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
