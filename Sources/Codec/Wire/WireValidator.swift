@@ -47,29 +47,27 @@ struct WireValidator {
             let info = table.pointee.fields[index]
             let slot = Int(table.pointee.repeatedSlots[index])
             let here: Place = (frame, table, index, slot >= 0 ? counts[slot] : -1)
-            if slot >= 0 && info.isPackable && wireType == 2 {
-                let payload = try lengthDelimited(bytes, &position, in: frame, at: here)
-                counts[slot] += try packedCount(payload, elementWireType: Int(info.wireType), at: here)
+            // Dispatched on the tag's wire type, known before the field's layout is loaded; the layout only has
+            // to agree (and, for length-delimited values, say what they hold).
+            if wireType != 2 {
+                guard wireType == Int(info.wireType) else { throw mismatch(wireType, table, index, here) }
+                try skip(bytes, &position, wireType: wireType, number: number, in: frame, at: here)
+                if slot >= 0 { counts[slot] += 1 }
             } else {
-                guard wireType == Int(info.wireType) else {
-                    throw error(
-                        "wire type \(wireType) does not match field type \(table.pointee.type.fields[index].schema.type.protoName)",
-                        in: frame, at: here)
-                }
+                let payload = try lengthDelimited(bytes, &position, in: frame, at: here)
                 switch info.kind {
+                case .string:
+                    if !Self.isPlainASCII(payload) { try checkText(payload, at: here) }
                 case .message:
-                    let payload = try lengthDelimited(bytes, &position, in: frame, at: here)
                     var step = PathFrame(parent: frame, table: table, field: index, element: here.element)
                     try withUnsafePointer(to: &step) { step in
                         try validate(payload, table: table.pointee.child(index), frame: step, depth: depth + 1)
                     }
-                case .string:
-                    let text = try lengthDelimited(bytes, &position, in: frame, at: here)
-                    if !Self.isPlainASCII(text) { try checkText(text, at: here) }
                 case .bytes:
-                    _ = try lengthDelimited(bytes, &position, in: frame, at: here)
+                    break
                 case .scalar:
-                    try skip(bytes, &position, wireType: wireType, number: number, in: frame, at: here)
+                    guard slot >= 0 && info.isPackable else { throw mismatch(wireType, table, index, here) }
+                    counts[slot] += try packedCount(payload, elementWireType: Int(info.wireType), at: here) - 1
                 }
                 if slot >= 0 { counts[slot] += 1 }
             }
@@ -77,6 +75,10 @@ struct WireValidator {
                 throw error("more than \(limits.maxRepeated) elements", in: frame, at: (frame, table, index, limits.maxRepeated))
             }
         }
+    }
+
+    private func mismatch(_ wireType: Int, _ table: UnsafePointer<TypeTable>, _ index: Int, _ here: Place) -> CodecError {
+        error("wire type \(wireType) does not match field type \(table.pointee.type.fields[index].schema.type.protoName)", in: here.frame, at: here)
     }
 
     static func wireType(_ type: FieldType) -> Int {
