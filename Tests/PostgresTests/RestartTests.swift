@@ -10,11 +10,9 @@ import Testing
 struct RestartTests {
     static let environment = ProcessInfo.processInfo.environment
 
-    func restart() throws {
-        guard let command = Self.environment["HERALD_TEST_RESTART_COMMAND"] else {
-            Issue.record("HERALD_TEST_RESTART_COMMAND is not set: run the tests through tools/test")
-            return
-        }
+    /// Runs the restart command and returns its wait status. Blocking in waitpid, so it runs on a thread of its own
+    /// (`offPool`): on a thread of the cooperative pool or an event loop it would stall whatever else runs there.
+    static func restart(_ command: String) throws -> Int32 {
         var pid = pid_t()
         let words: [String] = ["/bin/sh", "-c", command]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
@@ -25,12 +23,14 @@ struct RestartTests {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        let closeFrom = try #require(dlsym(nil, "posix_spawn_file_actions_addclosefrom_np"), "glibc 2.34 or newer needed")
-        #expect(unsafeBitCast(closeFrom, to: CloseFrom.self)(&actions, 3) == 0)
-        #expect(posix_spawn(&pid, "/bin/sh", &actions, nil, arguments, environ) == 0)
+        guard let closeFrom = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np"),
+            unsafeBitCast(closeFrom, to: CloseFrom.self)(&actions, 3) == 0
+        else { throw POSIXError(.ENOSYS) }  // glibc 2.34 or newer needed
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, arguments, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
         var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        #expect(status == 0, "restart command failed: \(command)")
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
     }
 
     @Test("a query in flight fails with a retryable error; later queries succeed without a new pool")
@@ -44,7 +44,9 @@ struct RestartTests {
         }
         let inFlight = Task { try await pool.query("SELECT pg_sleep(30)") }
         try await Task.sleep(for: .milliseconds(300))
-        try restart()
+        let command = try #require(Self.environment["HERALD_TEST_RESTART_COMMAND"], "run the tests through tools/test")
+        let status = try await offPool { try Self.restart(command) }
+        #expect(status == 0, "restart command failed: \(command)")
         let error = await #expect(throws: PostgresError.self) { try await inFlight.value }
         #expect(error?.isRetryable == true, "in-flight error should be retryable: \(String(describing: error))")
         #expect(error?.statusCode == .unavailable)

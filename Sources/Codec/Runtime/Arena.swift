@@ -10,10 +10,11 @@ import Foundation
 /// `MessageBuilder` clears each structure it allocates.
 ///
 /// - Important: not thread-safe; one arena serves one decode or encode on one thread.
+@usableFromInline
 struct Arena {
     /// The first block's size: at most 1,024 bytes, the most `withUnsafeTemporaryAllocation` puts on the stack
     /// without asking the system how much stack is left.
-    private static let stackBlock = 1024
+    @usableFromInline static let stackBlock = 1024
     /// Each heap block starts with a pointer to the previous one; the payload begins after this header.
     private static let header = 16
     private var cursor: UnsafeMutableRawPointer
@@ -26,7 +27,8 @@ struct Arena {
     /// so that an encode packs into a buffer of this size without protobuf-c's separate size pass.
     var packedBound = 0
 
-    private init(first: UnsafeMutableRawBufferPointer, expected: Int) {
+    @usableFromInline
+    init(first: UnsafeMutableRawBufferPointer, expected: Int) {
         cursor = first.baseAddress!
         remaining = first.count
         nextBlockSize = max(4096, expected)
@@ -35,6 +37,7 @@ struct Arena {
     /// Runs `body` with an arena whose first heap block, if one is needed, holds `expected` bytes (e.g. a
     /// multiple of the input length, so that most messages need one block at most); everything it allocated is
     /// freed when `body` returns.
+    @inlinable
     static func with<R>(expected: Int, _ body: (UnsafeMutablePointer<Arena>) throws -> R) rethrows -> R {
         try withUnsafeTemporaryAllocation(byteCount: stackBlock, alignment: 16) { first in
             var arena = Arena(first: first, expected: expected)
@@ -68,7 +71,8 @@ struct Arena {
         return pointer
     }
 
-    private mutating func releaseAll() {
+    @usableFromInline
+    mutating func releaseAll() {
         while let block = newest {
             newest = block.load(as: UnsafeMutableRawPointer?.self)
             free(block)

@@ -5,38 +5,35 @@ extension MessageType {
     ///
     /// Malformed or hostile input throws a `CodecError` naming the field; it never crashes and never allocates
     /// more than a small multiple of the input. Inlinable, so that the result type is specialized in the caller
-    /// (a generic result would cost a metadata lookup per call); the work is in `withDecoded`.
+    /// (a generic result would cost a metadata lookup per call); the work is in `unpack`.
     @inlinable
     public func decode<R>(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
-        var result: R?
-        try withDecoded(bytes, limits: limits) { result = try body($0) }
-        return result.take()!
+        try Arena.with(expected: bytes.count * 2 + size + 256) { arena in
+            try body(MessageView(base: try unpack(bytes, limits: limits, into: arena), table: table))
+        }
     }
 
     @inlinable
     public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
-        var result: R?
-        try bytes.withUnsafeBytes { bytes in try withDecoded(bytes, limits: limits) { result = try body($0) } }
-        return result.take()!
+        try bytes.withUnsafeBytes { try decode($0, limits: limits, body) }
     }
 
-    /// `decode` without a result: validates, unpacks into an arena, calls `body` with the view, frees the arena.
-    public func withDecoded(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> Void) throws {
+    /// Validates `bytes` and has protobuf-c unpack them into `arena`: the message's C structure.
+    @usableFromInline
+    func unpack(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits, into arena: UnsafeMutablePointer<Arena>) throws -> UnsafeRawPointer {
         guard bytes.count <= limits.maxMessageBytes else {
             throw CodecError(path: "", "message of \(bytes.count) bytes exceeds the limit of \(limits.maxMessageBytes)")
         }
         try WireValidator.validate(bytes, table: table, limits: limits)
-        try Arena.with(expected: bytes.count * 2 + size + 256) { arena in
-            var allocator = Arena.allocator(arena)
-            var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
-            let message = withUnsafePointer(to: &nothing) { placeholder in
-                protobuf_c_message_unpack(
-                    descriptor, &allocator, bytes.count,
-                    bytes.count == 0 ? placeholder : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
-            guard let message else { throw CodecError(path: "", "protobuf-c could not unpack \(fullName)") }
-            try body(MessageView(base: UnsafeRawPointer(message), table: table))
+        var allocator = Arena.allocator(arena)
+        var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
+        let message = withUnsafePointer(to: &nothing) { placeholder in
+            protobuf_c_message_unpack(
+                descriptor, &allocator, bytes.count,
+                bytes.count == 0 ? placeholder : bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
+        guard let message else { throw CodecError(path: "", "protobuf-c could not unpack \(fullName)") }
+        return UnsafeRawPointer(message)
     }
 
     /// Builds a message with `build` and packs it.

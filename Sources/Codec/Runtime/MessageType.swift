@@ -12,7 +12,7 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
     /// `fields[i].info`, kept apart so that hot paths copy no strings.
     let info: [FieldInfo]
     let oneofs: [String]
-    let size: Int
+    @usableFromInline let size: Int
     /// Field index by number, for numbers below 256; larger numbers go through `sparseIndex`.
     private let denseIndex: [Int16]
     let sparseIndex: [Int32: Int]
@@ -21,7 +21,7 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
     var enumTypes: [EnumType?]
     let descriptor: UnsafeMutablePointer<ProtobufCMessageDescriptor>
     /// What encoding, decoding and field access read (see `TypeTable`); its children are set by `buildDescriptor`.
-    let table: UnsafeMutablePointer<TypeTable>
+    @usableFromInline let table: UnsafeMutablePointer<TypeTable>
 
     init(schema: MessageSchema) {
         self.schema = schema

@@ -11,6 +11,7 @@ public struct MessageView {
     let base: UnsafeRawPointer
     let table: UnsafePointer<TypeTable>
 
+    @usableFromInline
     init(base: UnsafeRawPointer, table: UnsafePointer<TypeTable>) {
         self.base = base
         self.table = table

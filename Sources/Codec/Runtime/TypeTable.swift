@@ -3,6 +3,7 @@ import CProtobufC
 /// The hot-path form of a message type: field layouts, the number-to-index map and the tables of child message
 /// types, in memory allocated once and never freed (types live as long as the process). Encoding, decoding and
 /// field access go through it, so they touch no reference count and no exclusivity check.
+@usableFromInline
 struct TypeTable {
     let fields: UnsafeMutablePointer<FieldInfo>
     let fieldCount: Int
