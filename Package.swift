@@ -107,7 +107,7 @@ let package = Package(
 
         .target(
             name: "ServiceRuntime",
-            dependencies: ["RPC", "API", "Postgres", "Observability", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RPC", "API", "EventLoop", "Postgres", "Observability", "HeraldCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .executableTarget(name: "campaign-manager", dependencies: ["CampaignManager", "ServiceRuntime", "RPC"], swiftSettings: strict),
 
@@ -137,11 +137,11 @@ let package = Package(
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Postgres", "EventLoop"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore"], swiftSettings: strict),
+        .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
         .testTarget(
             name: "CampaignManagerTests",

@@ -49,7 +49,9 @@ public final class ServiceClient: RPCChannel {
                 $0 = Task { [weak self] in
                     while !Task.isCancelled {
                         try? await Task.sleep(for: interval)
-                        self?.resolve()
+                        guard let self else { return }
+                        // getaddrinfo blocks, for seconds when DNS is slow: on a thread of its own, not the pool's.
+                        _ = try? await runBlocking { self.resolve() }
                     }
                 }
             }

@@ -1,4 +1,5 @@
 import API
+import EventLoop
 import Foundation
 import Observability
 import HeraldCore
@@ -93,6 +94,17 @@ public enum ServiceHost {
             fail(name, "cannot listen on \(host):\(port): \(error)")
         }
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(server.port)", "tls": "\(config.tls != nil)"])
+        // A blocking call on an event loop stalls every connection, timer and task on it: say so when it happens.
+        Metrics.shared.describe("herald_event_loop_stalls_total", "Times an event loop did not turn for a second or more.")
+        _ = LoopWatchdog(loops: EventLoopGroup.shared.loops) { loop, stalled, resumed in
+            let milliseconds = "\(stalled.components.seconds * 1000 + stalled.components.attoseconds / 1_000_000_000_000_000)"
+            if resumed {
+                logger.warning("event loop turns again", metadata: ["loop": "\(loop.name)", "stalled_ms": "\(milliseconds)"])
+            } else {
+                logger.warning("event loop stalled: a blocking call on it?", metadata: ["loop": "\(loop.name)", "for_ms": "\(milliseconds)"])
+                Metrics.shared.increment("herald_event_loop_stalls_total", ["loop": loop.name])
+            }
+        }
         FileHandle.standardOutput.write(Data("\(name) listening on \(host):\(server.port)\n".utf8))
         // The admin port: /metrics, /healthz, /readyz (ready while health says SERVING). With --port 0 it is free too.
         let adminPort = flags["admin_port"].flatMap { Int($0) } ?? (port == 0 ? 0 : config.services[name]?.adminPort ?? 0)

@@ -115,3 +115,34 @@ struct EventLoopTests {
         #expect(preferred)
     }
 }
+
+@Suite("Loop watchdog")
+struct LoopWatchdogTests {
+    @Test("a loop blocked for a second is reported once when the stall passes the threshold, once when it turns again; a busy loop that keeps turning is not")
+    func stalls() async throws {
+        let loop = EventLoop(name: "test-watchdog")
+        defer { loop.shutdown() }
+        let reports = Mutex<[(resumed: Bool, stalled: Duration)]>([])
+        let watchdog = LoopWatchdog(loops: [loop], threshold: .milliseconds(300)) { _, stalled, resumed in
+            reports.withLock { $0.append((resumed, stalled)) }
+        }
+        defer { watchdog.stop() }
+        // Many short jobs, the loop turning between them: no report.
+        for _ in 0..<40 {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                loop.execute {
+                    usleep(10_000)
+                    done.resume()
+                }
+            }
+        }
+        #expect(reports.withLock { $0.isEmpty }, "\(reports.withLock { $0 })")
+        // One job that holds the loop for a second.
+        loop.execute { usleep(1_000_000) }
+        for _ in 0..<300 where reports.withLock({ $0.count < 2 }) { try await Task.sleep(for: .milliseconds(10)) }
+        let seen = reports.withLock { $0 }
+        try #require(seen.count == 2, "\(seen)")
+        #expect(!seen[0].resumed && seen[0].stalled >= .milliseconds(300))
+        #expect(seen[1].resumed && seen[1].stalled >= .milliseconds(900) && seen[1].stalled < .seconds(3), "\(seen[1].stalled)")
+    }
+}

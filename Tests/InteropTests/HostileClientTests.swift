@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import RPC
 import Synchronization
 import TestSupport
@@ -70,7 +71,7 @@ struct HostileClientTests {
                 "--header_timeout_ms", "1000",
             ])
         defer { server.stop() }
-        let line = try await offPool { server.firstLine() }
+        let line = try await runBlocking { server.firstLine() }
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
         let pid = server.process.processIdentifier
         let idle = Self.residentKiB(pid)
@@ -95,7 +96,7 @@ struct HostileClientTests {
             ("silent", 5, "closed after"), ("stalled_headers", 5, "closed after"),
         ] {
             good.attack.withLock { $0 = attack }
-            let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
+            let result = try await runBlocking { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
             #expect(result.stdoutText.hasPrefix(expected), "\(attack): \(result.stdoutText)\(result.stderr)")
             if attack == "invalid_frames" {
                 let after = result.stdoutText.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max
@@ -119,12 +120,12 @@ struct HostileClientTests {
             "\(TestEnvironment.binDirectory)/rpc-testserver",
             ["--port", "0", "--max_connections_per_peer", "200", "--first_stream_timeout_ms", "30000", "--preface_timeout_ms", "30000"])
         defer { capped.stop() }
-        let cappedLine = try await offPool { capped.firstLine() }
+        let cappedLine = try await runBlocking { capped.firstLine() }
         let cappedPort = try #require(cappedLine.split(separator: ":").last.flatMap { Int($0) }, "\(cappedLine)")
         let cappedCaller = good.call(port: cappedPort)
         try await good.warmedUp()
         good.attack.withLock { $0 = "connections" }
-        let flood = try await offPool { try runProcess(python, [script, "connections", "--port", "\(cappedPort)", "--count", "1000"]) }
+        let flood = try await runBlocking { try runProcess(python, [script, "connections", "--port", "\(cappedPort)", "--count", "1000"]) }
         cappedCaller.cancel()
         _ = await cappedCaller.value
         #expect(flood.stdoutText.hasPrefix("refused 800 of 1000"), "\(flood.stdoutText)\(flood.stderr)")
@@ -147,11 +148,11 @@ struct HostileClientTests {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0"])
         defer { server.stop() }
-        let line = try await offPool { server.firstLine() }
+        let line = try await runBlocking { server.firstLine() }
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
         let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
         func churn() async throws {
-            let result = try await offPool { try runProcess(python, [script, "churn", "--port", "\(port)", "--count", "3000"]) }
+            let result = try await runBlocking { try runProcess(python, [script, "churn", "--port", "\(port)", "--count", "3000"]) }
             #expect(result.stdoutText == "done 3000\n", "\(result.stdoutText)\(result.stderr)")
             try await Task.sleep(for: .milliseconds(300))  // the last closes reach the server
         }

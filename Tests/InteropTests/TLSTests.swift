@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import RPC
 import TestSupport
 import Testing
@@ -34,7 +35,7 @@ struct TLSTests {
 
     static func start(_ arguments: [String]) async throws -> (RunningProcess, Int) {
         let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0", "--use_tls=true"] + arguments)
-        let line = try await offPool { server.firstLine() }
+        let line = try await runBlocking { server.firstLine() }
         return (server, try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)"))
     }
 
@@ -48,14 +49,14 @@ struct TLSTests {
         defer { server.stop() }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
         func grpcio(_ extra: [String]) async throws -> String {
-            try await offPool { try runProcess(python, [client, "--port", "\(port)"] + extra).stdoutText }
+            try await runBlocking { try runProcess(python, [client, "--port", "\(port)"] + extra).stdoutText }
         }
         #expect(try await grpcio(["--ca", file("ca.pem"), "--name", "herald.test"]) == "ok\n")
         #expect(try await grpcio(["--ca", file("other.pem"), "--name", "herald.test"]) == "error UNAVAILABLE\n")
         #expect(try await grpcio(["--ca", file("ca.pem"), "--name", "wrong.test"]) == "error UNAVAILABLE\n")
 
         func testclient(_ extra: [String]) async throws -> ProcessOutput {
-            try await offPool {
+            try await runBlocking {
                 try runProcess("\(TestEnvironment.binDirectory)/rpc-testclient", ["--server_port", "\(port)", "--use_tls=true"] + extra)
             }
         }
@@ -66,7 +67,7 @@ struct TLSTests {
         let wrongName = try await testclient(["--ca_file", file("ca.pem"), "--server_host_override", "evil.test", "--test_case", "empty_unary"])
         #expect(wrongName.stdoutText.hasPrefix("FAIL empty_unary"), "\(wrongName.stdoutText)")
 
-        let http1 = try await offPool {
+        let http1 = try await runBlocking {
             try runProcess("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-alpn", "http/1.1"], input: [])
         }
         #expect((http1.stdoutText + http1.stderr).contains("no application protocol"), "a client without h2 is refused in the handshake")
@@ -85,12 +86,12 @@ struct TLSTests {
         defer { server.stop() }
         let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
         for attack in ["silent", "half_hello"] {
-            let result = try await offPool { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "5"]) }
+            let result = try await runBlocking { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "5"]) }
             let seconds = Double(result.stdoutText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99
             #expect(result.stdoutText.hasPrefix("closed after") && seconds >= 0.8 && seconds < 2.5, "\(attack): \(result.stdoutText)\(result.stderr)")
         }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
-        let answer = try await offPool { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]).stdoutText }
+        let answer = try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]).stdoutText }
         #expect(answer == "ok\n")
     }
 
@@ -106,12 +107,12 @@ struct TLSTests {
         defer { server.stop() }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
         func grpcio(_ extra: [String]) async throws -> String {
-            try await offPool { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"] + extra).stdoutText }
+            try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"] + extra).stdoutText }
         }
         #expect(try await grpcio([]) == "error UNAVAILABLE\n")
         #expect(try await grpcio(["--cert", file("client.pem"), "--key", file("client.key")]) == "ok\n")
         #expect(try await grpcio(["--cert", file("server.pem"), "--key", file("server.key")]) == "ok\n", "any certificate of the CA")
-        let herald = try await offPool {
+        let herald = try await runBlocking {
             try runProcess("\(TestEnvironment.binDirectory)/rpc-testclient", [
                 "--server_port", "\(port)", "--use_tls=true", "--ca_file", file("ca.pem"), "--server_host_override", "herald.test",
                 "--client_cert_file", file("client.pem"), "--client_key_file", file("client.key"), "--test_case", "empty_unary,large_unary",
@@ -169,7 +170,7 @@ struct TLSTests {
 
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
         func grpcio(_ ca: String) async throws -> String {
-            try await offPool { try runProcess(python, [client, "--port", "\(port)", "--ca", file(ca), "--name", "herald.test"]).stdoutText }
+            try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file(ca), "--name", "herald.test"]).stdoutText }
         }
         #expect(try await grpcio("other.pem") == "ok\n", "new connections get the renewed certificate")
         #expect(try await grpcio("ca.pem") == "error UNAVAILABLE\n", "the old CA no longer verifies it")
@@ -185,9 +186,9 @@ struct TLSTests {
         let (server, port) = try await Self.start(["--tls_cert_file", file("expired.pem"), "--tls_key_file", file("expired.key")])
         defer { server.stop() }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
-        let grpcio = try await offPool { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]) }
+        let grpcio = try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]) }
         #expect(grpcio.stdoutText == "error UNAVAILABLE\n", "\(grpcio.stdoutText)\(grpcio.stderr)")
-        let herald = try await offPool {
+        let herald = try await runBlocking {
             try runProcess("\(TestEnvironment.binDirectory)/rpc-testclient", [
                 "--server_port", "\(port)", "--use_tls=true", "--ca_file", file("ca.pem"), "--server_host_override", "herald.test",
                 "--test_case", "empty_unary",

@@ -1,3 +1,4 @@
+import HeraldCore
 import Observability
 import Synchronization
 import TestSupport
@@ -34,12 +35,12 @@ struct ObservabilityTests {
         try await admin.start(port: 0)
         defer { admin.stop() }
         let port = admin.port
-        let scraped = try #require(try await offPool { httpGet(port: port, path: "/metrics") })
+        let scraped = try #require(try await runBlocking { httpGet(port: port, path: "/metrics") })
         #expect(scraped.status == 200 && scraped.body.contains("herald_test_total 1"))
-        #expect(try await offPool { httpGet(port: port, path: "/healthz") }?.status == 200)
-        #expect(try await offPool { httpGet(port: port, path: "/readyz") }?.status == 503)
+        #expect(try await runBlocking { httpGet(port: port, path: "/healthz") }?.status == 200)
+        #expect(try await runBlocking { httpGet(port: port, path: "/readyz") }?.status == 503)
         flag.ready.store(true, ordering: .relaxed)
-        #expect(try await offPool { httpGet(port: port, path: "/readyz") }?.status == 200)
-        #expect(try await offPool { httpGet(port: port, path: "/nope") }?.status == 404)
+        #expect(try await runBlocking { httpGet(port: port, path: "/readyz") }?.status == 200)
+        #expect(try await runBlocking { httpGet(port: port, path: "/nope") }?.status == 404)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import Postgres
 import TestSupport
 import Testing
@@ -11,7 +12,7 @@ struct RestartTests {
     static let environment = ProcessInfo.processInfo.environment
 
     /// Runs the restart command and returns its wait status. Blocking in waitpid, so it runs on a thread of its own
-    /// (`offPool`): on a thread of the cooperative pool or an event loop it would stall whatever else runs there.
+    /// (`runBlocking`): on a thread of the cooperative pool or an event loop it would stall whatever else runs there.
     static func restart(_ command: String) throws -> Int32 {
         var pid = pid_t()
         let words: [String] = ["/bin/sh", "-c", command]
@@ -45,7 +46,7 @@ struct RestartTests {
         let inFlight = Task { try await pool.query("SELECT pg_sleep(30)") }
         try await Task.sleep(for: .milliseconds(300))
         let command = try #require(Self.environment["HERALD_TEST_RESTART_COMMAND"], "run the tests through tools/test")
-        let status = try await offPool { try Self.restart(command) }
+        let status = try await runBlocking { try Self.restart(command) }
         #expect(status == 0, "restart command failed: \(command)")
         let error = await #expect(throws: PostgresError.self) { try await inFlight.value }
         #expect(error?.isRetryable == true, "in-flight error should be retryable: \(String(describing: error))")

@@ -3,6 +3,7 @@ import Foundation
 import HeraldCore
 import RPC
 import Synchronization
+import TestSupport
 import Testing
 
 /// Herald's own client against Herald's own server, in one process over loopback. (Interop with other
@@ -14,6 +15,7 @@ struct ServerClientTests {
     }
 
     func start(_ configure: (inout ServiceRegistry) -> Void) throws -> (GRPCServer, GRPCClient) {
+        LoopStalls.watch()
         var services = ServiceRegistry()
         configure(&services)
         let server = GRPCServer(.init(host: "127.0.0.1", port: 0), services: services)
@@ -32,10 +34,11 @@ struct ServerClientTests {
         let overUnix = GRPCClient(unixSocketPath: path)
         defer { overUnix.close() }
         #expect(try await overUnix.unary("/t.S/Echo", [1, 2]).message == [1, 2])
-        let byName = GRPCClient(host: "localhost", port: server.port)
+        let port = server.port
+        let byName = try await runBlocking { GRPCClient(host: "localhost", port: port) }
         defer { byName.close() }
         #expect(try await byName.unary("/t.S/Echo", [3]).message == [3])
-        let unknown = GRPCClient(host: "no-such-host.invalid", port: 1)
+        let unknown = try await runBlocking { GRPCClient(host: "no-such-host.invalid", port: 1) }
         defer { unknown.close() }
         do {
             _ = try await unknown.unary("/t.S/Echo", [])
@@ -267,6 +270,7 @@ struct ServerClientTests {
 
     @Test("a rolling restart loses no call: while one server drains and its successor takes the port, every call succeeds")
     func rollingRestart() async throws {
+        LoopStalls.watch()
         var services = ServiceRegistry()
         services.unary("/t.S/Echo") { request, _ in
             try await Task.sleep(for: .milliseconds(20))  // so that calls are in flight when the GOAWAY comes

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import TestSupport
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 @Suite("Interop cases through faults")
 struct InteropFaultTests {
     static func testclient(_ port: Int, _ cases: String, library: Bool) async throws -> ProcessOutput {
-        try await offPool {
+        try await runBlocking {
             try runProcess(
                 "\(TestEnvironment.binDirectory)/rpc-testclient",
                 ["--server_port", "\(port)", "--test_case", cases] + (library ? ["--use_service_client=true"] : []))
@@ -22,7 +23,7 @@ struct InteropFaultTests {
             "--protos", TestEnvironment.root.appendingPathComponent("Protos").path,
         ])
         defer { server.stop() }
-        let line = try await offPool { server.firstLine() }
+        let line = try await runBlocking { server.firstLine() }
         let upstream = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
         let proxy = try FaultProxy(upstream: upstream)
         defer { proxy.stop() }

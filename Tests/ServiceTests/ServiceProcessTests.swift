@@ -30,7 +30,7 @@ struct ServiceProcessTests {
         let server = try RunningProcess(
             "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0", "--admin_port", "\(adminPort)"],
             environment: quiet.merging(["HERALD_DATABASE_URL": database]) { $1 })
-        return (server, try port(from: try await offPool { server.firstLine() }))
+        return (server, try port(from: try await runBlocking { server.firstLine() }))
     }
 
     @Test("a Python grpcio client generated from Protos/ calls every method, error cases included")
@@ -41,7 +41,7 @@ struct ServiceProcessTests {
         let adminPort = try GRPCServer.freeLoopbackPort()
         let (server, port) = try await Self.startService(db.url, adminPort: adminPort)
         defer { server.stop() }
-        let result = try await offPool {
+        let result = try await runBlocking {
             try runProcess(
             python,
             [TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/campaign_client.py").path,
@@ -50,10 +50,10 @@ struct ServiceProcessTests {
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.hasPrefix("ok: "), "\(result.stdoutText)")
         // The admin port counted those calls by method and status, and says the service is ready.
-        let metrics = try #require(try await offPool { httpGet(port: adminPort, path: "/metrics") })
+        let metrics = try #require(try await runBlocking { httpGet(port: adminPort, path: "/metrics") })
         #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="OK",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
         #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="INVALID_ARGUMENT",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
-        #expect(try await offPool { httpGet(port: adminPort, path: "/readyz") }?.status == 200)
+        #expect(try await runBlocking { httpGet(port: adminPort, path: "/readyz") }?.status == 200)
     }
 
     @Test("under heraldctl up, a SIGKILLed campaign-manager is back within 2 s with every acknowledged write")
@@ -66,7 +66,7 @@ struct ServiceProcessTests {
             "\(TestEnvironment.binDirectory)/heraldctl", ["up", "--state-dir", state, "--database-url", db.url],
             environment: Self.quiet.merging(["CAMPAIGN_SERVICE_PORT": "\(port)"]) { $1 })
         defer { up.stop() }
-        #expect(try await offPool { up.firstLine() }.contains("database"))
+        #expect(try await runBlocking { up.firstLine() }.contains("database"))
         let client = GRPCClient(host: "127.0.0.1", port: port)
         defer { client.close() }
         try await waitUntilServing(client, within: .seconds(30))
@@ -90,7 +90,7 @@ struct ServiceProcessTests {
         for (id, version) in acknowledged {
             #expect(try await CampaignCalls.version(client, id: id) == version)
         }
-        let output = try await offPool { up.remainingOutput() }
+        let output = try await runBlocking { up.remainingOutput() }
         #expect(output.contains("campaign-manager killed by signal 9; restarting"))
         #expect(output.contains("[heraldctl] stopped"))
     }
@@ -104,7 +104,7 @@ struct ServiceProcessTests {
         let endpoint = "127.0.0.1:\(port)"
         let user = db.user
         func ctl(_ arguments: [String]) async throws -> ProcessOutput {
-            try await offPool {
+            try await runBlocking {
                 try runProcess(
                     "\(TestEnvironment.binDirectory)/heraldctl", ["campaign"] + arguments + ["--server", endpoint, "--as", user],
                     directory: TestEnvironment.root)
@@ -143,7 +143,7 @@ struct ServiceProcessTests {
             printf "subjectAltName=DNS:localhost,IP:127.0.0.1\\n" > service.ext
             openssl x509 -req -in service.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out service.pem -days 2 -extfile service.ext
             """
-        let made = try await offPool { try runProcess("/bin/sh", ["-c", script], directory: dir) }
+        let made = try await runBlocking { try runProcess("/bin/sh", ["-c", script], directory: dir) }
         #expect(made.status == 0, "\(made.stderr)")
         let tls = [
             "HERALD_TLS_CERT_FILE": dir.appendingPathComponent("service.pem").path,
@@ -154,7 +154,7 @@ struct ServiceProcessTests {
             "\(TestEnvironment.binDirectory)/campaign-manager", ["--port", "0", "--admin_port", "0"],
             environment: Self.quiet.merging(tls) { $1 }.merging(["HERALD_DATABASE_URL": db.url]) { $1 })
         defer { server.stop() }
-        let port = try Self.port(from: try await offPool { server.firstLine() })
+        let port = try Self.port(from: try await runBlocking { server.firstLine() })
 
         let config = try HeraldConfig.load(
             path: TestEnvironment.root.appendingPathComponent("Config/herald.yaml").path,

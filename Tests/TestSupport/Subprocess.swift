@@ -103,12 +103,3 @@ public final class RunningProcess: @unchecked Sendable {  // unchecked: the Proc
 
     deinit { stop() }
 }
-
-/// Runs blocking work (waiting for a child process) on a thread of its own, so that it never holds one of the
-/// few threads of Swift's cooperative pool: with two cores, two blocked waits starve every other test of the
-/// process, and their PostgreSQL connects time out.
-public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-    }
-}

@@ -16,7 +16,8 @@ public enum TestDatabase {
     /// suites wait on child processes now and then took more than 5 s (cause not yet found; see the notes of
     /// issue 7). A connect that takes 30 s is still reported as the failure it is.
     public static func configuration(url: String = url) -> PostgresConnection.Configuration {
-        .init(conninfo: url, connectTimeout: .seconds(30))
+        LoopStalls.watch()
+        return .init(conninfo: url, connectTimeout: .seconds(30))
     }
 
     public static func connect() async throws -> PostgresConnection {

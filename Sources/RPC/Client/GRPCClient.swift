@@ -40,7 +40,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     private let keepalive: Keepalive?
 
     /// A client of `host:port` over `connections` HTTP/2 connections; a host name is resolved here, once
-    /// (getaddrinfo, IPv4).
+    /// (getaddrinfo, IPv4). That blocks while DNS answers: from async code, make a client of a host name inside
+    /// `runBlocking` (an address literal resolves at once).
     public init(
         host: String, port: Int, connections: Int = 1, tls: TLSContext? = nil, keepalive: Keepalive? = nil,
         loop: EventLoop = EventLoopGroup.shared.next()
