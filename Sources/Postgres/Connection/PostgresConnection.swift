@@ -90,8 +90,11 @@ public actor PostgresConnection {
         if let timeout = configuration.statementTimeout {
             options += " -c statement_timeout=\(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)"
         }
+        // gssencmode before dbname, so that a URL or conninfo naming it wins: by default libpq probes for Kerberos
+        // credentials on every connect (files, and on a host with Kerberos configured possibly the network), which
+        // would run on the event loop; Herald's connections encrypt with TLS (sslmode) when they encrypt.
         let pairs = [
-            ("dbname", configuration.conninfo), ("application_name", configuration.applicationName),
+            ("gssencmode", "disable"), ("dbname", configuration.conninfo), ("application_name", configuration.applicationName),
             ("client_encoding", "UTF8"), ("options", options),
         ]
         let keys = pairs.map { strdup($0.0) }
