@@ -1,3 +1,4 @@
+import EventLoop
 import Foundation
 import Postgres
 import TestSupport
@@ -24,6 +25,47 @@ struct BulkTests {
         #expect(try summary.decode("notes", as: Int.self) == 25_000)
         #expect(try summary.decode("total", as: Int.self) == (0..<50_000).reduce(0, +))
         #expect(try summary.decode("seven", as: String.self) == "name 7\twith\\tab\nand ✉️")
+    }
+
+    @Test("a bulk COPY does not hold its event loop: a timer on the same loop keeps firing while the rows are encoded")
+    func copyLetsTheLoopTurn() async throws {
+        let loop = EventLoop(name: "copy-turns")  // its own loop: only this COPY runs on it
+        defer { loop.shutdown() }
+        let connection = try await PostgresConnection.connect(TestDatabase.configuration(), on: loop)
+        let table = TestDatabase.uniqueName("copyturns")
+        try await connection.query("CREATE TEMP TABLE \(table) (id int8, name text)")
+        // A 20 ms tick on the connection's loop, recording the longest gap between ticks.
+        final class Ticks: @unchecked Sendable {  // touched on `loop` only, read after it stops
+            var last = ContinuousClock.now
+            var longest = Duration.zero
+            var timer: LoopTimer?
+            var running = true
+            func tick(on loop: EventLoop) {
+                let now = ContinuousClock.now
+                longest = max(longest, now - last)
+                last = now
+                guard running else { return }
+                timer = LoopTimer(loop: loop, after: .milliseconds(20)) { [self] in tick(on: loop) }
+            }
+        }
+        let ticks = Ticks()
+        loop.execute { ticks.tick(on: loop) }
+        let count = try await connection.copyFrom("COPY \(table) (id, name) FROM STDIN", rows: 0..<1_000_000) { n, row in
+            row.append(n)
+            row.append("a row of the bulk load, number \(n)")
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            loop.execute {
+                ticks.running = false
+                ticks.timer = nil
+                done.resume()
+            }
+        }
+        #expect(count == 1_000_000)
+        // Encoding a million rows takes seconds in a debug build; the loop gets a turn after each 256 KiB chunk
+        // (about 6,000 rows). A starvation bound, not a performance figure: when the COPY held the loop, the timer
+        // waited for the whole encoding.
+        #expect(ticks.longest < .milliseconds(500), "the loop's timer waited \(ticks.longest) during the COPY")
     }
 
     @Test("a NUL byte aborts the COPY and nothing is stored")

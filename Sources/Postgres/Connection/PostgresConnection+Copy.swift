@@ -112,6 +112,7 @@ extension PostgresConnection {
             if row.buffer.count >= chunkSize {
                 try await send(row.buffer)
                 row.buffer.removeAll(keepingCapacity: true)
+                try await giveLoopATurn()  // the rows are encoded on the loop: its other connections get a turn per chunk
             }
         }
         if abort == nil, !row.buffer.isEmpty { try await send(row.buffer) }

@@ -255,6 +255,15 @@ public actor PostgresConnection {
         }
     }
 
+    /// Gives the event loop a turn: returns once the loop's next poll reports the socket writable (or readable:
+    /// what arrived is read), so that a long job on this connection — encoding a bulk COPY — lets the loop's other
+    /// connections and timers run between its steps. (Work queued on the loop runs until the queue is empty; only
+    /// an I/O wait lets the loop poll.)
+    func giveLoopATurn() async throws {
+        let readiness = await watcher!.wait(for: [.readable, .writable])
+        if readiness.contains(.readable), PQconsumeInput(handle) == 0 { throw fail("connection lost") }
+    }
+
     /// Waits until the socket is readable and reads what arrived.
     func readInput() async throws {
         _ = await watcher!.wait(for: .readable)
