@@ -255,12 +255,13 @@ public actor PostgresConnection {
         }
     }
 
-    /// Gives the event loop a turn: returns once the loop's next poll reports the socket writable (or readable:
-    /// what arrived is read), so that a long job on this connection — encoding a bulk COPY — lets the loop's other
-    /// connections and timers run between its steps. (Work queued on the loop runs until the queue is empty; only
-    /// an I/O wait lets the loop poll.)
+    /// Gives the event loop a turn: returns after the loop's next poll (a zero timeout; what arrived meanwhile is
+    /// read), so that a long job on this connection — encoding a bulk COPY — lets the loop's other connections
+    /// and timers run between its steps. (Work queued on the loop runs until the queue is empty; only a wait on
+    /// libevent lets the loop poll. Not a wait for writability: that would stop encoding until the server drained
+    /// the socket.)
     func giveLoopATurn() async throws {
-        let readiness = await watcher!.wait(for: [.readable, .writable])
+        let readiness = await watcher!.wait(for: .readable, timeout: .zero)
         if readiness.contains(.readable), PQconsumeInput(handle) == 0 { throw fail("connection lost") }
     }
 
