@@ -9,12 +9,9 @@ import Foundation
 public final class MessageType: @unchecked Sendable {  // unchecked: the C descriptor is immutable after SchemaRegistry.init
     public let schema: MessageSchema
     let fields: [FieldLayout]
-    /// `fields[i].info`, kept apart so that hot paths copy no strings.
-    let info: [FieldInfo]
     let oneofs: [String]
     @usableFromInline let size: Int
-    /// Field index by number, for numbers below 256; larger numbers go through `sparseIndex`.
-    private let denseIndex: [Int16]
+    /// Field index by number for numbers of 256 and above (those below are in `table`'s dense index).
     let sparseIndex: [Int32: Int]
     /// Resolved types of message and enum fields, by field index (unowned: the registry keeps every type alive).
     var messageTypes: [Unmanaged<MessageType>?]
@@ -26,13 +23,12 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
     init(schema: MessageSchema) {
         self.schema = schema
         (fields, size, oneofs) = FieldLayout.layout(schema)
-        info = fields.map(\.info)
+        let info = fields.map(\.info)
         var dense = [Int16](repeating: -1, count: 256)
         var sparse: [Int32: Int] = [:]
         for (index, field) in fields.enumerated() {
             if field.number < 256 { dense[Int(field.number)] = Int16(index) } else { sparse[field.number] = index }
         }
-        denseIndex = dense
         sparseIndex = sparse
         messageTypes = Array(repeating: nil, count: fields.count)
         enumTypes = Array(repeating: nil, count: fields.count)
@@ -53,14 +49,7 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
     }
 
     /// The index of field `number` in `fields`, or nil.
-    @inline(__always)
-    func index(of number: Int32) -> Int? {
-        if number >= 0 && number < 256 {
-            let index = denseIndex[Int(number)]
-            return index < 0 ? nil : Int(index)
-        }
-        return sparseIndex[number]
-    }
+    func index(of number: Int32) -> Int? { table.pointee.index(of: number) }
 
     /// The field schema with `number`, or nil.
     public func field(_ number: Int32) -> FieldSchema? { index(of: number).map { fields[$0].schema } }

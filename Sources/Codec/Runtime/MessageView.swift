@@ -55,7 +55,7 @@ public struct MessageView {
         guard let index = type.fields.firstIndex(where: { $0.schema.oneof == name }) else {
             preconditionFailure("\(type.fullName) has no oneof \(name)")
         }
-        let value = base.load(fromByteOffset: Int(type.info[index].quantifierOffset), as: UInt32.self)
+        let value = base.load(fromByteOffset: Int(table.pointee.fields[index].quantifierOffset), as: UInt32.self)
         return value == 0 ? nil : Int32(bitPattern: value)
     }
 
@@ -179,24 +179,13 @@ public struct MessageView {
         return views
     }
 
-    /// Element `index` of a repeated message field (nil only for an element protobuf-c left empty).
-    public func element(_ number: Int32, at index: Int) -> MessageView? {
-        let (info, fieldIndex) = field(number)
-        let (pointer, count) = elements(info)
-        guard let pointer, index >= 0, index < count else { preconditionFailure("\(type.fullName) field \(number) has no element \(index)") }
-        return pointer.assumingMemoryBound(to: UnsafeRawPointer?.self)[index].map { MessageView(base: $0, table: table.pointee.child(fieldIndex)) }
-    }
-
     /// Maps each element of a repeated message field, without an intermediate array of views. Inlinable, so that
     /// the array of results is specialized in the caller's module.
     @inlinable
     public func map<T>(_ number: Int32, _ transform: (MessageView) throws -> T) rethrows -> [T] {
-        let count = self.count(number)
         var values: [T] = []
-        values.reserveCapacity(count)
-        for index in 0..<count {
-            if let element = element(number, at: index) { values.append(try transform(element)) }
-        }
+        values.reserveCapacity(count(number))
+        try forEach(number) { values.append(try transform($0)) }
         return values
     }
 }
