@@ -1,5 +1,6 @@
 import CLibevent
 import Foundation
+import HeraldCore
 import Synchronization
 
 /// Notices an event loop that stops turning — a blocking call or a long computation on its thread, which stalls
@@ -47,7 +48,7 @@ public final class LoopWatchdog: Sendable {
         }
         let thread = Thread { [self] in
             while !stopped.load(ordering: .relaxed) {
-                Thread.sleep(forTimeInterval: Double(period.components.attoseconds) / 1e18 + Double(period.components.seconds))
+                Thread.sleep(forTimeInterval: period.seconds)
                 check()
             }
         }
@@ -69,7 +70,7 @@ public final class LoopWatchdog: Sendable {
     /// One look at every loop: a beat older than the threshold begins a stall; a fresh beat after one ends it.
     func check() {
         let now = Self.now()
-        let limit = UInt64(threshold.components.seconds) * 1_000_000_000 + UInt64(threshold.components.attoseconds / 1_000_000_000)
+        let limit = UInt64(threshold.nanoseconds)
         for entry in watched {
             let beat = entry.beat.load(ordering: .relaxed)
             let since = entry.stalledSince.load(ordering: .relaxed)

@@ -122,10 +122,6 @@ public struct ConnectionBackoff: Sendable, Equatable {
     public mutating func reset() { current = nil }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 func pow(_ base: Double, _ exponent: Double) -> Double {
     var result = 1.0
     var n = Int(exponent)

@@ -324,7 +324,7 @@ public final class ServiceClient: RPCChannel {
     static func until(_ decision: CircuitBreaker.Decision) -> String {
         guard case .rejected(let until) = decision else { return "" }
         let left = until - .now
-        let date = Date().addingTimeInterval(Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+        let date = Date().addingTimeInterval(left.seconds)
         return "\(left.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated))) (until \(date.formatted(.iso8601)))"
     }
 }

@@ -97,7 +97,7 @@ public enum ServiceHost {
         // A blocking call on an event loop stalls every connection, timer and task on it: say so when it happens.
         Metrics.shared.describe("herald_event_loop_stalls_total", "Times an event loop did not turn for a second or more.")
         _ = LoopWatchdog(loops: EventLoopGroup.shared.loops) { loop, stalled, resumed in
-            let milliseconds = "\(stalled.components.seconds * 1000 + stalled.components.attoseconds / 1_000_000_000_000_000)"
+            let milliseconds = "\(stalled.milliseconds)"
             if resumed {
                 logger.warning("event loop turns again", metadata: ["loop": "\(loop.name)", "stalled_ms": "\(milliseconds)"])
             } else {

@@ -163,7 +163,7 @@ struct Load: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 let elapsed = clock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.seconds
                 FileHandle.standardError.write(Data("\r\(Int(seconds)) s  \(counters.completed.load(ordering: .relaxed)) calls  \(Int(Double(counters.completed.load(ordering: .relaxed)) / seconds)) calls/s   ".utf8))
             }
         } : nil
@@ -194,7 +194,7 @@ struct Load: Sendable {
                                 _ = try await client.unary(path, request, timeout: .milliseconds(Int(timeout * 1000)))
                             }
                             let elapsed = clock.now - begin
-                            result.histogram.record(UInt64(max(0, elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)))
+                            result.histogram.record(UInt64(max(0, elapsed.nanoseconds)))
                             counters.completed.add(1, ordering: .relaxed)
                         } catch {
                             let status = RPCError.from(error)
@@ -211,7 +211,7 @@ struct Load: Sendable {
         progress?.cancel()
         if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let elapsed = clock.now - start
-        total.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        total.seconds = elapsed.seconds
         return total
     }
 }

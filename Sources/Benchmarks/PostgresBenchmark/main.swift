@@ -7,6 +7,7 @@
 //   herald-bench-postgres pipeline --url URL --rows 200000 --batch 100
 import EventLoop
 import Foundation
+import HeraldCore
 import Postgres
 import Synchronization
 
@@ -63,17 +64,13 @@ func closedLoop(onLoops: Bool = false, _ work: @escaping @Sendable () async thro
         return try await group.reduce(0, +)
     }
     let elapsed = ContinuousClock.now - started
-    return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    return Double(total) / elapsed.seconds
 }
 
 /// An empty unlogged (id, name, value) table for the write benchmarks, replacing any earlier one.
 func createRowsTable(_ name: String) async throws {
     try await pool.query("DROP TABLE IF EXISTS \(name)")
     try await pool.query("CREATE UNLOGGED TABLE \(name) (id int8, name text, value int8)")
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 switch options.mode {
@@ -104,7 +101,7 @@ case "copy":
         }
     }
     precondition(copied == rows, "copied \(copied) of \(rows)")
-    print("copy_rows_per_second=\(Int(Double(rows) / seconds(ContinuousClock.now - started)))")
+    print("copy_rows_per_second=\(Int(Double(rows) / (ContinuousClock.now - started).seconds))")
 
 case "insert":
     try await createRowsTable("bench_insert")
@@ -130,7 +127,7 @@ case "pipeline":
             n += statements.count
         }
     }
-    print("pipeline_rows_per_second=\(Int(Double(rows) / seconds(ContinuousClock.now - started)))")
+    print("pipeline_rows_per_second=\(Int(Double(rows) / (ContinuousClock.now - started).seconds))")
 
 default:
     print("usage: herald-bench-postgres select|copy|insert|pipeline --url URL [--connections N] [--seconds S] [--rows N]")

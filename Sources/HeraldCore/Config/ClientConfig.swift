@@ -179,8 +179,3 @@ extension HeraldConfig {
         return colon != text.startIndex && (1...65535).contains(port)
     }
 }
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

@@ -1,6 +1,7 @@
 import CLibpq
 import Foundation
 import EventLoop
+import HeraldCore
 import Logging
 import Synchronization
 
@@ -88,7 +89,7 @@ public actor PostgresConnection {
         self.configuration = configuration
         var options = "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3"
         if let timeout = configuration.statementTimeout {
-            options += " -c statement_timeout=\(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)"
+            options += " -c statement_timeout=\(timeout.milliseconds)"
         }
         // gssencmode before dbname, so that a URL or conninfo naming it wins: by default libpq probes for Kerberos
         // credentials on every connect (files, and on a host with Kerberos configured possibly the network), which

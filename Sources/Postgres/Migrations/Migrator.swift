@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Applies `Migrations/` in order, each file in its own transaction, and records name and checksum in
 /// `public.herald_migrations`.
@@ -34,7 +35,7 @@ public struct Migrator: Sendable {
                         try await connection.query(
                             "INSERT INTO public.herald_migrations (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
                             [migration.version, migration.name, migration.checksum,
-                             Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)])
+                             Int(elapsed.milliseconds)])
                     }
                 } catch let error as PostgresError {
                     throw MigrationError("\(migration.fileName) failed and was rolled back: \(error)")

@@ -157,7 +157,7 @@ final class ServerConnection: HTTP2SessionDelegate {
     func peerError() {
         let now = ContinuousClock.now
         let elapsed = now - errorTokensAt
-        errorTokens = min(Double(limits.peerErrorBurst), errorTokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * Double(limits.peerErrorsPerSecond))
+        errorTokens = min(Double(limits.peerErrorBurst), errorTokens + elapsed.seconds * Double(limits.peerErrorsPerSecond))
         errorTokensAt = now
         errorTokens -= 1
         guard errorTokens < 0 else { return }
