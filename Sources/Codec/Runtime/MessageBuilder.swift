@@ -164,37 +164,37 @@ public struct MessageBuilder {
     private func copy(_ utf8: UnsafeRawBufferPointer, field: Int, element: Int) -> UnsafeMutablePointer<CChar> {
         let count = utf8.count
         let storage = arena.pointee.allocate(count + 1)
-        var zeroBytes: UInt64 = 0
+        var found: UInt64 = 0
         var index = 0
         if let source = utf8.baseAddress {
             while index + 8 <= count {
                 let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                zeroBytes |= (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+                found |= zeroBytes(word)
                 storage.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
                 index += 8
             }
             // The last seven bytes or fewer: four, two, one at a time, no loop.
             if count - index >= 4 {
                 let word = source.loadUnaligned(fromByteOffset: index, as: UInt32.self)
-                zeroBytes |= UInt64((word &- 0x0101_0101) & ~word & 0x8080_8080)
+                found |= UInt64(zeroBytes(word))
                 storage.storeBytes(of: word, toByteOffset: index, as: UInt32.self)
                 index += 4
             }
             if count - index >= 2 {
                 let word = source.loadUnaligned(fromByteOffset: index, as: UInt16.self)
-                zeroBytes |= UInt64((word &- 0x0101) & ~word & 0x8080)
+                found |= UInt64(zeroBytes(word))
                 storage.storeBytes(of: word, toByteOffset: index, as: UInt16.self)
                 index += 2
             }
             if index < count {
                 let byte = source.load(fromByteOffset: index, as: UInt8.self)
-                if byte == 0 { zeroBytes = 1 }
+                if byte == 0 { found = 1 }
                 storage.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
             }
         }
         storage.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
         arena.pointee.packedBound += Self.tagAndLength + count
-        if zeroBytes != 0, arena.pointee.problem == nil {
+        if found != 0, arena.pointee.problem == nil {
             arena.pointee.problem = CodecError(
                 path: PathFrame.describe(frame, then: (table, field, element)), "string contains a NUL character, which Herald does not accept")
         }

@@ -177,7 +177,7 @@ struct WireValidator {
         var bad: UInt64 = 0
         while index + 8 <= count {
             let word = text.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            bad |= word | ((word &- 0x0101_0101_0101_0101) & ~word)
+            bad |= word | zeroBytes(word)
             index += 8
         }
         while index < count {
@@ -196,8 +196,7 @@ struct WireValidator {
             // Eight ASCII bytes at a time: no high bit set and no zero byte.
             if index + 8 <= count {
                 let word = text.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let zeroByte = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-                if word & 0x8080_8080_8080_8080 == 0 && zeroByte == 0 {
+                if word & 0x8080_8080_8080_8080 == 0 && zeroBytes(word) == 0 {
                     index += 8
                     continue
                 }
