@@ -280,33 +280,3 @@ extension CampaignTemplate {
         b.set(7, repeated: tags)
     }
 }
-
-extension CampaignMetrics {
-    /// Writes a `herald.common.v1.CampaignMetrics` message.
-    public func write(to b: MessageBuilder) {
-        b.set(1, campaignID.lowercased)
-        if start != nil || end != nil {
-            b.message(2) {
-                $0.set(1, date: start)
-                $0.set(2, date: end)
-            }
-        }
-        b.set(3, sent)
-        b.set(4, delivered)
-        b.set(5, opened)
-        b.set(6, clicked)
-        b.set(7, converted)
-        b.set(8, unsubscribed)
-        b.set(9, bounced)
-        b.set(10, deliveryRate)
-        b.set(11, openRate)
-        b.set(12, clickRate)
-        b.set(13, conversionRate)
-        b.set(14, unsubscribeRate)
-        b.set(15, bounceRate)
-        b.set(16, revenue)
-        b.set(17, roi)
-        b.set(18, costPerConversion)
-        b.set(19, engagementScore)
-    }
-}

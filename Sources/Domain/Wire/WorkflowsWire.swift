@@ -115,3 +115,101 @@ extension WorkflowNode {
         }
     }
 }
+
+extension WorkflowDefinition: WireMapped {}
+
+extension Workflow: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")), campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            definition: m.read(3, at: path.field("definition"), &issues) ?? WorkflowDefinition(), version: m.int64(4),
+            createdAt: m.requiredDate(5), updatedAt: m.requiredDate(6), createdBy: issues.requiredUUID(m.string(7), at: path.field("created_by")))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: id)
+        b.set(2, id: campaignID)
+        b.set(3, definition)
+        b.set(4, version)
+        b.set(5, date: createdAt)
+        b.set(6, date: updatedAt)
+        b.set(7, id: createdBy)
+    }
+}
+
+extension WorkflowContext: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")),
+            campaignExecutionID: issues.optionalUUID(m.string(2), at: path.field("campaign_execution_id")),
+            userIDs: issues.uuids(m.strings(3), at: path.field("user_ids")), variables: m.object(4), triggeredBy: m.string(5))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: campaignID)
+        b.set(2, id: campaignExecutionID)
+        b.set(3, ids: userIDs)
+        b.set(4, object: variables)
+        b.set(5, triggeredBy)
+    }
+}
+
+extension WorkflowExecution: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")), workflowID: issues.requiredUUID(m.string(2), at: path.field("workflow_id")),
+            context: m.read(3, at: path.field("context"), &issues),
+            status: .required(m.enumValue(4), path.field("status"), &issues), startedAt: m.date(5), completedAt: m.date(6))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: id)
+        b.set(2, id: workflowID)
+        b.set(3, context)
+        b.set(4, enum: status)
+        b.set(5, date: startedAt)
+        b.set(6, date: completedAt)
+    }
+}
+
+extension WorkflowStatus: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            executionID: issues.requiredUUID(m.string(1), at: path.field("execution_id")),
+            status: .required(m.enumValue(2), path.field("status"), &issues), usersTotal: m.int64(3), usersActive: m.int64(4),
+            usersCompleted: m.int64(5), usersFailed: m.int64(6), usersAtNode: m.dictionary(7) { $0.int64(2) },
+            messagesSent: m.dictionary(8) { $0.int64(2) }, updatedAt: m.date(9), errors: m.strings(10))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: executionID)
+        b.set(2, enum: status)
+        b.set(3, usersTotal)
+        b.set(4, usersActive)
+        b.set(5, usersCompleted)
+        b.set(6, usersFailed)
+        b.set(7, dictionary: usersAtNode) { $1.set(2, $0) }
+        b.set(8, dictionary: messagesSent) { $1.set(2, $0) }
+        b.set(9, date: updatedAt)
+        b.set(10, repeated: errors)
+    }
+}
+
+extension WorkflowOptimization: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            workflowID: issues.requiredUUID(m.string(1), at: path.field("workflow_id")),
+            suggestions: m.map(2) { OptimizationSuggestion(nodeID: $0.string(1), suggestion: $0.string(2), expectedLift: $0.double(3)) },
+            executionsAnalyzed: m.int64(3))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: workflowID)
+        b.messages(2, count: suggestions.count) { i, s in
+            s.set(1, suggestions[i].nodeID)
+            s.set(2, suggestions[i].suggestion)
+            s.set(3, suggestions[i].expectedLift)
+        }
+        b.set(3, executionsAnalyzed)
+    }
+}

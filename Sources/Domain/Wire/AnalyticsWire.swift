@@ -1,0 +1,153 @@
+import Codec
+import Foundation
+
+/// `herald.analytics.v1` messages to and from the analytics domain types.
+extension CampaignEvent: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")), campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            userID: issues.requiredUUID(m.string(3), at: path.field("user_id")),
+            eventType: EventType.read(m.enumValue(4), path.field("event_type"), &issues, required: false), timestamp: m.date(5),
+            channel: NotificationChannel.read(m.enumValue(6), path.field("channel"), &issues, required: false), deviceType: m.string(7),
+            location: m.read(8, at: path.field("location"), &issues), metadata: m.object(9), value: m.double(10))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: id)
+        b.set(2, id: campaignID)
+        b.set(3, id: userID)
+        b.set(4, enum: eventType)
+        b.set(5, date: timestamp)
+        b.set(6, enum: channel)
+        b.set(7, deviceType)
+        b.set(8, location)
+        b.set(9, object: metadata)
+        b.set(10, value)
+    }
+}
+
+extension ROIAnalysis: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), revenue: m.double(2), cost: m.double(3),
+            roi: m.double(4), costPerConversion: m.double(5), revenuePerMessage: m.double(6), revenueByChannel: m.dictionary(7) { $0.double(2) })
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: campaignID)
+        b.set(2, revenue)
+        b.set(3, cost)
+        b.set(4, roi)
+        b.set(5, costPerConversion)
+        b.set(6, revenuePerMessage)
+        b.set(7, dictionary: revenueByChannel) { $1.set(2, $0) }
+    }
+}
+
+extension FunnelAnalysis: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        var stages: [FunnelStage] = []
+        for (i, s) in m.messages(2).enumerated() {
+            stages.append(FunnelStage(
+                eventType: .required(s.enumValue(1), path.field("stages").index(i).field("event_type"), &issues), users: s.int64(2),
+                conversionFromPrevious: s.double(3), conversionFromStart: s.double(4)))
+        }
+        self.init(campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), stages: stages)
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: campaignID)
+        b.messages(2, count: stages.count) { i, s in
+            s.set(1, enum: stages[i].eventType)
+            s.set(2, stages[i].users)
+            s.set(3, stages[i].conversionFromPrevious)
+            s.set(4, stages[i].conversionFromStart)
+        }
+    }
+}
+
+extension ReportDefinition: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            name: m.string(1), campaignIDs: issues.uuids(m.strings(2), at: path.field("campaign_ids")),
+            timeRange: m.read(3, at: path.field("time_range"), &issues), metrics: m.strings(4), dimensions: m.strings(5),
+            granularity: Granularity.read(m.enumValue(6), path.field("granularity"), &issues, required: false),
+            format: ReportFormat.read(m.enumValue(7), path.field("format"), &issues, required: false))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, name)
+        b.set(2, ids: campaignIDs)
+        b.set(3, timeRange)
+        b.set(4, repeated: metrics)
+        b.set(5, repeated: dimensions)
+        b.set(6, enum: granularity)
+        b.set(7, enum: format)
+    }
+}
+
+extension CampaignReport: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            definition: m.read(2, at: path.field("definition"), &issues) ?? ReportDefinition(metrics: []),
+            rows: m.map(3) { ReportRow(dimensions: $0.strings(1), periodStart: $0.date(2), values: $0.dictionary(3) { $0.double(2) }) },
+            generatedAt: m.requiredDate(4), rendered: m.bytes(5))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: id)
+        b.set(2, definition)
+        b.messages(3, count: rows.count) { i, r in
+            r.set(1, repeated: rows[i].dimensions)
+            r.set(2, date: rows[i].periodStart)
+            r.set(3, dictionary: rows[i].values) { $1.set(2, $0) }
+        }
+        b.set(4, date: generatedAt)
+        b.set(5, bytes: rendered)
+    }
+}
+
+extension DashboardDefinition: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        var widgets: [DashboardWidget] = []
+        for (i, w) in m.messages(2).enumerated() {
+            widgets.append(DashboardWidget(
+                id: w.string(1), kind: w.string(2), title: w.string(3), query: w.read(4, at: path.field("widgets").index(i).field("query"), &issues),
+                x: w.int32(5), y: w.int32(6), width: w.int32(7), height: w.int32(8)))
+        }
+        self.init(name: m.string(1), widgets: widgets, refreshIntervalSeconds: m.int32(3))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, name)
+        b.messages(2, count: widgets.count) { i, w in
+            let widget = widgets[i]
+            w.set(1, widget.id)
+            w.set(2, widget.kind)
+            w.set(3, widget.title)
+            w.set(4, widget.query)
+            w.set(5, widget.x)
+            w.set(6, widget.y)
+            w.set(7, widget.width)
+            w.set(8, widget.height)
+        }
+        b.set(3, refreshIntervalSeconds)
+    }
+}
+
+extension Dashboard: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            definition: m.read(2, at: path.field("definition"), &issues) ?? DashboardDefinition(name: ""), createdAt: m.requiredDate(3),
+            createdBy: issues.requiredUUID(m.string(4), at: path.field("created_by")))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: id)
+        b.set(2, definition)
+        b.set(3, date: createdAt)
+        b.set(4, id: createdBy)
+    }
+}

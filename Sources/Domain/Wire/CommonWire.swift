@@ -1,0 +1,74 @@
+import Codec
+import Foundation
+
+/// `herald.common.v1` messages to and from the shared domain types.
+extension GeoLocation: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            latitude: m.double(1), longitude: m.double(2), country: m.string(3), region: m.string(4), city: m.string(5),
+            postalCode: m.string(6), timezone: m.string(7))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, latitude)
+        b.set(2, longitude)
+        b.set(3, country)
+        b.set(4, region)
+        b.set(5, city)
+        b.set(6, postalCode)
+        b.set(7, timezone)
+    }
+}
+
+extension TimeRange: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(start: m.date(1), end: m.date(2))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, date: start)
+        b.set(2, date: end)
+    }
+}
+
+extension CampaignMetrics: WireMapped {
+    /// Reads a `herald.common.v1.CampaignMetrics` message. The wire carries rates rather than the cost they come
+    /// from: the cost is recovered from `cost_per_conversion` (times the conversions) or else from `roi`; without
+    /// conversions, a cost equal to the revenue (ROI 0) or without revenue (ROI -1) reads as 0.
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        let range = m.message(2)
+        self.init(campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), start: range?.date(1), end: range?.date(2))
+        sent = m.int64(3)
+        delivered = m.int64(4)
+        opened = m.int64(5)
+        clicked = m.int64(6)
+        converted = m.int64(7)
+        unsubscribed = m.int64(8)
+        bounced = m.int64(9)
+        revenue = m.double(16)
+        let roi = m.double(17), costPerConversion = m.double(18)
+        cost = converted > 0 ? costPerConversion * Double(converted) : roi != 0 && roi != -1 ? revenue / (roi + 1) : 0
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, campaignID.lowercased)
+        if start != nil || end != nil { b.set(2, TimeRange(start: start, end: end)) }
+        b.set(3, sent)
+        b.set(4, delivered)
+        b.set(5, opened)
+        b.set(6, clicked)
+        b.set(7, converted)
+        b.set(8, unsubscribed)
+        b.set(9, bounced)
+        b.set(10, deliveryRate)
+        b.set(11, openRate)
+        b.set(12, clickRate)
+        b.set(13, conversionRate)
+        b.set(14, unsubscribeRate)
+        b.set(15, bounceRate)
+        b.set(16, revenue)
+        b.set(17, roi)
+        b.set(18, costPerConversion)
+        b.set(19, engagementScore)
+    }
+}
