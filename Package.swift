@@ -140,6 +140,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "EventLoop"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec"], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
