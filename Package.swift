@@ -137,10 +137,12 @@ let package = Package(
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["Postgres", "EventLoop"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec"], swiftSettings: strict),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ClientsTests", dependencies: ["Clients", "Domain", "API", "Codec", "RPC", "ServiceClients", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),

@@ -2,6 +2,7 @@ import API
 import Codec
 import Domain
 import Foundation
+import TestSupport
 import Testing
 
 /// A domain value, the message type it maps to, and what the round trip and the conventions found.
@@ -93,9 +94,7 @@ struct WireMappingTests {
 
     @Test("CampaignMetrics: counts and revenue as sent, the cost recovered from the rates the wire carries")
     func campaignMetrics() throws {
-        var metrics = CampaignMetrics(campaignID: F.id(2), start: F.time, end: F.time)
-        (metrics.sent, metrics.delivered, metrics.opened, metrics.clicked) = (1000, 900, 300, 120)
-        (metrics.converted, metrics.unsubscribed, metrics.bounced, metrics.revenue, metrics.cost) = (8, 4, 100, 400, 100)
+        var metrics = F.metrics
         let type = try #require(HeraldAPI.registry.message("herald.common.v1.CampaignMetrics"))
         let encode = { (m: CampaignMetrics) in try type.encode { m.write(to: $0) } }
         #expect(try type.decode(try encode(metrics)) { try CampaignMetrics(wire: $0, at: "") } == metrics)

@@ -76,6 +76,12 @@ public struct Page<Item: Sendable>: Sendable {
     public let items: [Item]
     public let nextToken: String
 
+    /// A page as a client receives it.
+    public init(items: [Item], nextToken: String) {
+        self.items = items
+        self.nextToken = nextToken
+    }
+
     /// From up to `size + 1` items fetched: the extra one only says that another page exists.
     public init(items fetched: [Item], size: Int, cursor: (Item) -> PageCursor) {
         if fetched.count > size {
@@ -97,6 +103,16 @@ extension Page {
 }
 
 extension MessageBuilder {
+    /// Sets a `herald.common.v1.PageRequest` field: `size` items (the service's default when 0) after the page
+    /// whose `next_page_token` was `token` (the first page when empty).
+    public func set(_ number: Int32, pageSize size: Int, token: String) {
+        guard size != 0 || !token.isEmpty else { return }
+        message(number) {
+            $0.set(1, Int32(clamping: size))
+            $0.set(2, token)
+        }
+    }
+
     /// Sets a `herald.common.v1.PageResponse` field.
     public func set(_ number: Int32, nextPageToken: String) {
         message(number) { $0.set(1, nextPageToken) }

@@ -68,19 +68,16 @@ extension CampaignDefinition {
     }
 }
 
-extension Campaign {
+extension Campaign: WireMapped {
     /// Reads a `Campaign` message (what a client of the campaign manager receives).
-    public init(wire m: MessageView) throws {
-        var issues = FieldIssues()
-        let definition = CampaignDefinition(wire: m, at: "campaign", &issues, fields: .campaign)
-        let status = CampaignStatus.read(m.enumValue(5), "campaign.status", &issues)
-        let id = issues.uuid(m.string(1), at: "campaign.id")
-        let createdBy = issues.uuid(m.string(16), at: "campaign.created_by")
-        try issues.throwIfAny()
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: id!, definition: definition, status: status!, version: m.int64(17), createdAt: m.date(14) ?? Date(timeIntervalSince1970: 0),
-            updatedAt: m.date(15) ?? Date(timeIntervalSince1970: 0), createdBy: createdBy!, updatedBy: UUID(canonical: m.string(20)),
-            templateID: UUID(canonical: m.string(21)), spent: m.message(12)?.double(4) ?? 0)
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            definition: CampaignDefinition(wire: m, at: path, &issues, fields: .campaign),
+            status: .required(m.enumValue(5), path.field("status"), &issues), version: m.int64(17), createdAt: m.requiredDate(14),
+            updatedAt: m.requiredDate(15), createdBy: issues.requiredUUID(m.string(16), at: path.field("created_by")),
+            updatedBy: issues.optionalUUID(m.string(20), at: path.field("updated_by")),
+            templateID: issues.optionalUUID(m.string(21), at: path.field("template_id")), spent: m.message(12)?.double(4) ?? 0)
     }
 
     /// Writes a `Campaign` message: the definition's fields and the state Herald maintains.
@@ -202,17 +199,13 @@ extension ABTestConfig {
     }
 }
 
-extension CampaignExecution {
+extension CampaignExecution: WireMapped {
     /// Reads a `CampaignExecution` message.
-    public init(wire m: MessageView) throws {
-        var issues = FieldIssues()
-        let id = issues.uuid(m.string(1), at: "execution.id")
-        let campaignID = issues.uuid(m.string(2), at: "execution.campaign_id")
-        let status = ExecutionStatus.read(m.enumValue(4), "execution.status", &issues)
-        try issues.throwIfAny()
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: id!, campaignID: campaignID!, executionID: m.string(3), status: status!, startedAt: m.date(5), completedAt: m.date(6),
-            metrics: m.object(7),
+            id: issues.requiredUUID(m.string(1), at: path.field("id")), campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            executionID: m.string(3), status: .required(m.enumValue(4), path.field("status"), &issues), startedAt: m.date(5),
+            completedAt: m.date(6), metrics: m.object(7),
             errors: m.map(8) { ExecutionErrorRecord(code: $0.string(1), message: $0.string(2), nodeID: $0.string(3), at: $0.date(4)) })
     }
 
@@ -234,16 +227,13 @@ extension CampaignExecution {
     }
 }
 
-extension CampaignStatusReport {
+extension CampaignStatusReport: WireMapped {
     /// Reads a `CampaignStatusReport` message.
-    public init(wire m: MessageView) throws {
-        var issues = FieldIssues()
-        let campaignID = issues.uuid(m.string(1), at: "status.campaign_id")
-        let status = CampaignStatus.read(m.enumValue(2), "status.status", &issues)
-        try issues.throwIfAny()
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            campaignID: campaignID!, status: status!, version: m.int64(3), currentExecution: try m.message(4).map(CampaignExecution.init(wire:)),
-            updatedAt: m.date(5) ?? Date(timeIntervalSince1970: 0))
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")),
+            status: .required(m.enumValue(2), path.field("status"), &issues), version: m.int64(3),
+            currentExecution: m.read(4, at: path.field("current_execution"), &issues), updatedAt: m.requiredDate(5))
     }
 
     /// Writes a `CampaignStatusReport` message.

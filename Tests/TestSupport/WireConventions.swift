@@ -5,11 +5,12 @@ import Foundation
 
 /// Checks a domain value against the wire message it writes, by conventions its fixture follows: every field of
 /// the message is set (a mapper that forgets a field, or writes it under another number, leaves one unset);
-/// every string holds its own field's name (or starts with it and "#", or is a UUID for id fields); every number
-/// equals its own field number. A mapper that swaps two fields of one type breaks the last two.
-enum WireConventions {
+/// every string holds its own field's name (or starts with it and "#", or is a UUID for id fields, one of the ids
+/// `WireFixtures` gives to that kind of id); every number equals its own field number. A mapper that swaps two
+/// fields of one type breaks the last two.
+public enum WireConventions {
     /// What breaks the conventions in `message`, as field paths with the problem; empty when nothing does.
-    static func violations(in message: DynamicMessage, of type: MessageType, at path: String = "") -> [String] {
+    public static func violations(in message: DynamicMessage, of type: MessageType, at path: String = "") -> [String] {
         var found: [String] = []
         var oneofsSet: Set<String> = []
         var oneofs: Set<String> = []
@@ -31,8 +32,12 @@ enum WireConventions {
         let number = Double(field.number)
         switch value {
         case .string(let text):
-            let ok = text == field.name || text.hasPrefix(field.name + "#") || (UUID(canonical: text) != nil && text == text.lowercased())
-            return ok ? [] : ["\(at): holds \"\(text)\", expected \"\(field.name)\" (a string of another field?)"]
+            if text == field.name || text.hasPrefix(field.name + "#") { return [] }
+            guard let id = UUID(canonical: text), text == text.lowercased() else {
+                return ["\(at): holds \"\(text)\", expected \"\(field.name)\" (a string of another field?)"]
+            }
+            guard let allowed = WireFixtures.idsByField[field.name], !allowed.map(WireFixtures.id).contains(id) else { return [] }
+            return ["\(at): holds \(text), not one of the fixtures' \(field.name) ids \(allowed) (an id of another field?)"]
         case .int32(let n): return Double(n) == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
         case .int64(let n): return Double(n) == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
         case .double(let n): return n == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
