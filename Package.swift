@@ -97,7 +97,7 @@ let package = Package(
         .target(name: "API", dependencies: ["Codec", "RPC"], swiftSettings: strict),
 
         // Layer 5: domain types of every service area and their wire mappers, then the services.
-        .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
+        .target(name: "Domain", dependencies: ["Codec", "API", "RPC", "HeraldCore"], swiftSettings: strict),
         // Typed clients of the services, on ServiceClients: what services use to call each other.
         .target(name: "Clients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"], swiftSettings: strict),
         .target(

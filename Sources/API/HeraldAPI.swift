@@ -2,13 +2,15 @@ import Codec
 import RPC
 
 /// Every message, enum and service Herald speaks, as hand-written Swift schemas that mirror `Protos/` (a test
-/// compiles `Protos/` with protoc and fails on any difference).
+/// compiles `Protos/` with protoc and fails on any difference), plus the google.protobuf and google.rpc types
+/// every gRPC language ships.
 public enum HeraldAPI {
     public static let messages: [MessageSchema] =
         WellKnownTypes.messages + DescriptorSchemas.messages + HealthSchemas.messages + ReflectionSchemas.allMessages
         + InteropTestingSchemas.messages + BenchSchemas.messages + CommonSchemas.messages + WorkflowSchemas.messages
         + CampaignSchemas.messages + SegmentSchemas.messages + PersonalizationSchemas.messages + ExperimentSchemas.messages
         + AnalyticsSchemas.messages + TriggerSchemas.messages + DeliverySchemas.messages + UserSchemas.messages
+        + GoogleRPCSchemas.messages
 
     public static let enums: [EnumSchema] =
         WellKnownTypes.enums + DescriptorSchemas.enums + HealthSchemas.enums + InteropTestingSchemas.enums

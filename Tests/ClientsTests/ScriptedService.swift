@@ -16,7 +16,7 @@ final class ScriptedService: Sendable {
 
     /// `responses`: by method name, what to write into the method's response message; `failing`: methods that
     /// end with an error status instead.
-    init(_ serviceName: String, responses: [String: @Sendable (MessageBuilder) -> Void], failing: [String: RPCError] = [:]) throws {
+    init(_ serviceName: String, responses: [String: @Sendable (MessageBuilder) -> Void], failing: [String: any Error & Sendable] = [:]) throws {
         schema = try require(HeraldAPI.service(serviceName))
         var services = ServiceRegistry()
         let received = self.received

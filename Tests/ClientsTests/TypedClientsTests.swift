@@ -1,3 +1,4 @@
+import API
 import Clients
 import Codec
 import Domain
@@ -252,6 +253,31 @@ struct TypedClientsTests {
             #expect(error.message.hasPrefix("herald.segments.v1.SegmentationEngine/CreateSegment response: segment.id: expected a UUID, got \"seg-1\";"))
         }
         await #expect(throws: RPCError(.notFound, "no segment 0f")) { try await segments.delete(F.id(8)) }
+    }
+
+    @Test("INVALID_ARGUMENT carries a google.rpc.BadRequest: every field path and problem, structured")
+    func fieldViolations() async throws {
+        var issues = FieldIssues()
+        issues.add("segment.name", "required")
+        issues.add("segment.conditions[2].operator", "unknown value 99; expected CONDITION_OPERATOR_EQUALS, …")
+        let scripted = try ScriptedService(
+            "herald.segments.v1.SegmentationEngine", responses: [:], failing: ["CreateSegment": ValidationError(issues: issues.issues)])
+        defer { scripted.stop() }
+        let client = scripted.client
+        defer { client.close() }
+        do {
+            _ = try await SegmentationEngineClient(client).create(F.segmentDefinition, by: Self.user)
+            Issue.record("an invalid segment was created")
+        } catch let error as RPCError {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message == "segment.name: required; segment.conditions[2].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, …")
+            #expect(error.fieldViolations == issues.issues)
+            let json = try ProtoJSON(registry: HeraldAPI.registry).encode(
+                try #require(HeraldAPI.registry.message("google.rpc.Status")).decodeDynamic(try #require(error.details)))
+            #expect(json.text().hasPrefix(#"{"code":3,"message":"segment.name: required; "#))
+            #expect(json.text().hasSuffix(
+                #""details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"segment.name","description":"required"},{"field":"segment.conditions[2].operator","description":"unknown value 99; expected CONDITION_OPERATOR_EQUALS, …"}]}]}"#))
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import API
 import Codec
 import Testing
 
@@ -40,6 +41,31 @@ struct ProtoJSONTests {
         let bytes = try Fixture.registry.message("herald.test.v1.Wellknown")!.encode(message)
         let decoded = try Fixture.registry.message("herald.test.v1.Wellknown")!.decodeDynamic(bytes)
         #expect(try json.encode(decoded) == JSONValue.parse(canonical))
+    }
+
+    @Test("google.protobuf.Any: \"@type\" and the packed message's fields, a well-known type's JSON under \"value\"", arguments: [
+        #"{"code":3,"details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"a.b","description":"required"}]}]}"#,
+        #"{"details":[{"@type":"type.googleapis.com/google.protobuf.Timestamp","value":"2026-11-29T10:00:00Z"}]}"#,
+        #"{"details":[{"@type":"type.googleapis.com/google.protobuf.Struct","value":{"k":[1.5,"x",null]}},{"@type":"type.googleapis.com/google.protobuf.Empty"}]}"#,
+        #"{"details":[{"@type":"type.googleapis.com/google.rpc.Status","details":[{"@type":"type.googleapis.com/google.protobuf.StringValue","value":"inner"}]}]}"#,
+        #"{"details":[{}]}"#,
+    ])
+    func any(canonical: String) throws {
+        let json = ProtoJSON(registry: HeraldAPI.registry)
+        let status = try #require(HeraldAPI.registry.message("google.rpc.Status"))
+        let bytes = try status.encode(try json.decode(text: canonical, as: "google.rpc.Status"))
+        #expect(try json.encode(try status.decodeDynamic(bytes)).text() == canonical)
+    }
+
+    @Test("an Any of a type the registry does not know, or without @type, is an error naming the field", arguments: [
+        (#"{"details":[{"@type":"type.googleapis.com/x.Unknown"}]}"#, #"details[0].@type: "type.googleapis.com/x.Unknown" is a message type this registry does not know"#),
+        (#"{"details":[{"field":"a"}]}"#, "details[0].@type: required: a string naming the packed message type"),
+        (#"{"details":[{"@type":"type.googleapis.com/google.protobuf.Timestamp","seconds":1}]}"#, #"details[0]: an Any holding google.protobuf.Timestamp has "@type" and "value" only"#),
+    ])
+    func badAny(input: String, error: String) throws {
+        let json = ProtoJSON(registry: HeraldAPI.registry)
+        #expect(throws: CodecError.self) { try json.decode(text: input, as: "google.rpc.Status") }
+        do { _ = try json.decode(text: input, as: "google.rpc.Status") } catch let codecError as CodecError { #expect(codecError.description == error) }
     }
 
     @Test("bad JSON is an error naming the field", arguments: [

@@ -22,11 +22,17 @@ struct PythonConformanceTests {
         case fixture
         /// Every message type of Protos/, against the schemas the services run with.
         case protos
+        /// googleapis' google.rpc.Status and BadRequest (error details), with random google.protobuf.Any details.
+        case status
 
         var description: String { rawValue }
         var registry: SchemaRegistry { self == .fixture ? Fixture.registry : HeraldAPI.registry }
         var arguments: [String] {
-            self == .fixture ? [] : ["--protos", URL(fileURLWithPath: Fixture.directory).appendingPathComponent("../../../Protos").standardized.path]
+            switch self {
+            case .fixture: []
+            case .protos: ["--protos", URL(fileURLWithPath: Fixture.directory).appendingPathComponent("../../../Protos").standardized.path]
+            case .status: ["--status"]
+            }
         }
     }
 

@@ -32,6 +32,8 @@ extension ProtoJSON {
             return .string("\(negative ? "-" : "")\(seconds.magnitude)\(Self.fraction(Int32(nanos.magnitude)))s")
         case WellKnownTypes.empty:
             return .object([])
+        case WellKnownTypes.any:
+            return try encodeAny(message, path: path)
         case WellKnownTypes.structType:
             var members: [(String, JSONValue)] = []
             for case .message(let pair) in message.fields[1] ?? [] {
@@ -63,6 +65,57 @@ extension ProtoJSON {
             guard let value = message[1] else { return try defaultWrapperJSON(message.typeName) }
             return try encodeWrapped(value, typeName: message.typeName, path: path)
         }
+    }
+
+    /// Well-known types whose JSON is not an object of their fields: packed in an Any, their JSON goes under "value".
+    static func hasSpecialJSON(_ name: String) -> Bool {
+        [WellKnownTypes.timestamp, WellKnownTypes.duration, WellKnownTypes.structType, WellKnownTypes.value, WellKnownTypes.listValue,
+         WellKnownTypes.any].contains(name) || WellKnownTypes.wrappers[name] != nil
+    }
+
+    /// `{"@type": url, ...the packed message's fields}`, or `{"@type": url, "value": ...}` for a well-known type with
+    /// a JSON form of its own; `{}` for an empty Any. The packed type must be one this registry knows.
+    private func encodeAny(_ message: DynamicMessage, path: String) throws -> JSONValue {
+        var url = "", bytes: [UInt8] = []
+        if case .string(let text)? = message[1] { url = text }
+        if case .bytes(let value)? = message[2] { bytes = value }
+        if url.isEmpty && bytes.isEmpty { return .object([]) }
+        let name = WellKnownTypes.typeName(inURL: url)
+        guard let type = registry.message(name) else {
+            throw CodecError(path: path, "google.protobuf.Any holds \"\(url)\", a message type this registry does not know")
+        }
+        let json = try encode(try type.decodeDynamic(bytes), type: type, path: path)
+        if Self.hasSpecialJSON(name) { return .object([("@type", .string(url)), ("value", json)]) }
+        guard case .object(let members) = json else { return .object([("@type", .string(url)), ("value", json)]) }
+        return .object([("@type", .string(url))] + members)
+    }
+
+    /// An Any from its JSON form (see `encodeAny`).
+    private func decodeAny(_ json: JSONValue, path: String) throws -> DynamicMessage {
+        var message = DynamicMessage(typeName: WellKnownTypes.any)
+        guard case .object(let members) = json else { throw CodecError(path: path, "expected a JSON object with \"@type\"") }
+        if members.isEmpty { return message }
+        guard let url = members.first(where: { $0.0 == "@type" }).flatMap({ if case .string(let text) = $0.1 { text } else { nil } }) else {
+            throw CodecError(path: path.isEmpty ? "@type" : path + ".@type", "required: a string naming the packed message type")
+        }
+        let name = WellKnownTypes.typeName(inURL: url)
+        guard let type = registry.message(name) else {
+            throw CodecError(path: path.isEmpty ? "@type" : path + ".@type", "\"\(url)\" is a message type this registry does not know")
+        }
+        let rest = members.filter { $0.0 != "@type" }
+        let inner: DynamicMessage
+        if Self.hasSpecialJSON(name) {
+            guard rest.count == 1, rest[0].0 == "value" else {
+                throw CodecError(path: path, "an Any holding \(name) has \"@type\" and \"value\" only")
+            }
+            inner = try decode(rest[0].1, type: type, path: path.isEmpty ? "value" : path + ".value")
+        } else {
+            inner = try decode(.object(rest), type: type, path: path)
+        }
+        message[1] = .string(url)
+        let bytes = try type.encode(inner)
+        if !bytes.isEmpty { message[2] = .bytes(bytes) }
+        return message
     }
 
     private func defaultWrapperJSON(_ name: String) throws -> JSONValue {
@@ -126,6 +179,8 @@ extension ProtoJSON {
             if nanos != 0 { message[2] = .int32(nanos) }
         case WellKnownTypes.empty:
             guard case .object(let members) = json, members.isEmpty else { throw CodecError(path: path, "expected {}") }
+        case WellKnownTypes.any:
+            return try decodeAny(json, path: path)
         case WellKnownTypes.structType:
             guard case .object(let members) = json else { throw CodecError(path: path, "expected a JSON object") }
             message.fields[1] = try members.map { key, value in

@@ -3,7 +3,8 @@ import HeraldCore
 
 /// protobuf's canonical proto3 JSON mapping, both ways: lowerCamelCase names, 64-bit integers as strings,
 /// enums by name, bytes as base64, Timestamp and Duration as RFC 3339 strings, Struct/Value/ListValue as plain
-/// JSON, wrappers as their value, fields with default values omitted; unknown JSON fields are an error.
+/// JSON, wrappers as their value, Any as `@type` and the packed message's JSON, fields with default values omitted;
+/// unknown JSON fields are an error.
 public struct ProtoJSON: Sendable {
     public let registry: SchemaRegistry
 
@@ -16,7 +17,7 @@ public struct ProtoJSON: Sendable {
         return try encode(message, type: type, path: "")
     }
 
-    private func encode(_ message: DynamicMessage, type: MessageType, path: String) throws -> JSONValue {
+    func encode(_ message: DynamicMessage, type: MessageType, path: String) throws -> JSONValue {
         if let special = try encodeWellKnown(message, path: path) { return special }
         var members: [(String, JSONValue)] = []
         for field in type.schema.fields.sorted(by: { $0.number < $1.number }) {

@@ -1,5 +1,6 @@
 /// The schemas of protobuf's well-known types that Herald's APIs use: Timestamp, Duration, Empty,
-/// Struct/Value/ListValue (the spec's `Record<string, any>` fields) and the wrappers.
+/// Struct/Value/ListValue (the spec's `Record<string, any>` fields), the wrappers, and Any (the details of an error
+/// status, `google.rpc.Status`).
 public enum WellKnownTypes {
     public static let timestamp = "google.protobuf.Timestamp"
     public static let duration = "google.protobuf.Duration"
@@ -8,6 +9,13 @@ public enum WellKnownTypes {
     public static let value = "google.protobuf.Value"
     public static let listValue = "google.protobuf.ListValue"
     public static let nullValue = "google.protobuf.NullValue"
+    public static let any = "google.protobuf.Any"
+
+    /// The `type_url` of a packed message: `type.googleapis.com/` and its full name.
+    public static func typeURL(_ fullName: String) -> String { "type.googleapis.com/" + fullName }
+
+    /// The full name in a `type_url` (what follows its last "/").
+    public static func typeName(inURL url: String) -> String { String(url.split(separator: "/", omittingEmptySubsequences: false).last ?? "") }
 
     /// Wrapper message name → the type of its `value` field.
     public static let wrappers: [String: FieldType] = [
@@ -33,6 +41,7 @@ public enum WellKnownTypes {
             .init(6, "list_value", .message(listValue), oneof: "kind"),
         ]),
         MessageSchema(listValue, [.init(1, "values", .message(value), .repeated)]),
+        MessageSchema(any, [.init(1, "type_url", .string), .init(2, "value", .bytes)]),
     ] + wrappers.keys.sorted().map { MessageSchema($0, [.init(1, "value", wrappers[$0]!)]) }
 
     public static let enums: [EnumSchema] = [EnumSchema(nullValue, [("NULL_VALUE", 0)])]

@@ -51,4 +51,11 @@ public protocol StatusConvertibleError: Error {
     var statusCode: StatusCode { get }
     /// The message a client sees: what was wrong and where, never internal secrets.
     var statusMessage: String { get }
+    /// A `google.rpc.Status` (its code and message the same as the two above, its details structured), sent as
+    /// `grpc-status-details-bin`; nil for none.
+    var statusDetails: [UInt8]? { get }
+}
+
+extension StatusConvertibleError {
+    public var statusDetails: [UInt8]? { nil }
 }

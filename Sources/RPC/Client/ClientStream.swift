@@ -137,15 +137,11 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     /// The stream closed: its status from the trailers (or the headers of a Trailers-Only response).
     func closed(errorCode: UInt32) {
         let source = trailers.isEmpty ? (headers ?? []) : trailers
-        guard let code = source.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else {
+        guard let status = RPCError(status: source) else {
             end(RPCError(errorCode == 0x7 ? .unavailable : .internal,
                          errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"))
             return
         }
-        if code == 0 {
-            end(nil)
-        } else {
-            end(RPCError(StatusCode(rawValue: code), source.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? ""))
-        }
+        end(status.code == .ok ? nil : status)
     }
 }

@@ -215,16 +215,14 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
         guard let continuation else { return }
         self.continuation = nil
         let statusSource = trailers.isEmpty ? (headers ?? []) : trailers
-        guard let code = statusSource.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else {
+        guard var error = RPCError(status: statusSource) else {
             let reason = errorCode == 0x7
                 ? "the server refused the call before processing it (HTTP/2 REFUSED_STREAM, already retried once): safe to retry"
                 : errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"
             continuation.resume(throwing: RPCError(errorCode == 0x7 ? .unavailable : .internal, reason))
             return
         }
-        guard code == 0 else {
-            let message = statusSource.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? ""
-            var error = RPCError(StatusCode(rawValue: code), message)
+        guard error.code == .ok else {
             error.trailingMetadata = statusSource.filter { !$0.name.hasPrefix(":") }
             error.responseStarted = !trailers.isEmpty
             continuation.resume(throwing: error)

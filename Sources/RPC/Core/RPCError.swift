@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// An RPC's outcome other than OK: a status code and a message for the client.
@@ -9,10 +10,23 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, Sta
     /// A client's view of a failed call: response headers had arrived before the status (gRFC A6: the call was
     /// committed, and is not retried).
     public var responseStarted = false
+    /// An encoded `google.rpc.Status` with structured details (`grpc-status-details-bin`), e.g. a
+    /// `google.rpc.BadRequest` naming each invalid field; nil for none.
+    public var details: [UInt8]?
 
-    public init(_ code: StatusCode, _ message: String) {
+    public init(_ code: StatusCode, _ message: String, details: [UInt8]? = nil) {
         self.code = code
         self.message = message
+        self.details = details
+    }
+
+    /// The status a response's headers or trailers carry (`grpc-status`, `grpc-message`, `grpc-status-details-bin`):
+    /// nil when they carry none; code OK for a success.
+    init?(status fields: [(name: String, value: String)]) {
+        guard let code = fields.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else { return nil }
+        self.init(
+            StatusCode(rawValue: code), fields.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? "",
+            details: fields.first { $0.name == "grpc-status-details-bin" }.flatMap { BinaryHeader.decode($0.value) })
     }
 
     /// Equal statuses: the same code and message (the client-side details are not compared).
@@ -23,16 +37,31 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, Sta
 
     public var statusCode: StatusCode { code }
     public var statusMessage: String { message }
+    public var statusDetails: [UInt8]? { details }
     public var description: String { "\(code): \(message)" }
 
     /// The status any error becomes at the server boundary (mapped once, here).
     public static func from(_ error: any Error) -> RPCError {
         switch error {
         case let error as RPCError: return error
-        case let error as StatusConvertibleError: return RPCError(error.statusCode, error.statusMessage)
+        case let error as StatusConvertibleError: return RPCError(error.statusCode, error.statusMessage, details: error.statusDetails)
         case is CancellationError: return RPCError(.cancelled, "the call was cancelled")
         default: return RPCError(.unknown, "internal error")
         }
+    }
+}
+
+/// The value of a `-bin` header: base64, sent without padding; read with or without it (gRPC over HTTP/2).
+enum BinaryHeader {
+    static func encode(_ bytes: [UInt8]) -> String {
+        var text = Data(bytes).base64EncodedString()
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        let padded = text + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
+        return Data(base64Encoded: padded).map { Array($0) }
     }
 }
 

@@ -81,6 +81,7 @@ final class ServerStream {
         timer = nil
         var status = [("grpc-status", String(error?.code.rawValue ?? 0))]
         if let error, !error.message.isEmpty { status.append(("grpc-message", StatusMessage.encode(error.message))) }
+        if let details = error?.details { status.append(("grpc-status-details-bin", BinaryHeader.encode(details))) }
         if headersSent {
             connection.session.finish(id, trailers: status + trailingMetadata)
         } else {

@@ -52,8 +52,18 @@ def main():
         except grpc.RpcError as error:
             check(error.code() == code, f"{call._method}: {error.code()} != {code}: {error.details()}")
             check(fragment in error.details(), f"{call._method}: {fragment!r} not in {error.details()!r}")
-            return error.details()
+            return error
         sys.exit(f"FAILED: {call._method} succeeded, expected {code}")
+
+    def field_violations(error):
+        """The google.rpc.BadRequest of an INVALID_ARGUMENT, read the way any grpcio user would."""
+        from grpc_status import rpc_status
+        from google.rpc import error_details_pb2
+        status = rpc_status.from_call(error)  # also checks that its code and message are the call's
+        check(status is not None, f"{error.details()!r} came without grpc-status-details-bin")
+        bad_request = error_details_pb2.BadRequest()
+        check(len(status.details) == 1 and status.details[0].Unpack(bad_request), f"a BadRequest in {status.details}")
+        return {v.field: v.description for v in bad_request.field_violations}
 
     def definition(name="Polyglot welcome"):
         d = pb.CampaignDefinition(name=name, type=pb.CAMPAIGN_TYPE_ONE_TIME, channels=[common.NOTIFICATION_CHANNEL_PUSH],
@@ -137,10 +147,14 @@ def main():
     # Error cases.
     bad = definition("")
     bad.workflow.nodes.add(id="loose", type=wf.NODE_TYPE_DELAY)
-    details = fails(stub.CreateCampaign, pb.CreateCampaignRequest(campaign=bad, created_by=user), grpc.StatusCode.INVALID_ARGUMENT, "campaign.name: required")
-    check("campaign.workflow.nodes[3].config: required for a delay node" in details, f"invalid workflow named: {details}")
+    error = fails(stub.CreateCampaign, pb.CreateCampaignRequest(campaign=bad, created_by=user), grpc.StatusCode.INVALID_ARGUMENT, "campaign.name: required")
+    check("campaign.workflow.nodes[3].config: required for a delay node" in error.details(), f"invalid workflow named: {error.details()}")
+    violations = field_violations(error)
+    check(violations.get("campaign.name") == "required", f"campaign.name among the field violations: {violations}")
+    check(violations.get("campaign.workflow.nodes[3].config") == "required for a delay node", f"the node's violation: {violations}")
     fails(stub.GetCampaign, pb.GetCampaignRequest(campaign_id="00000000-0000-4000-8000-000000000000"), grpc.StatusCode.NOT_FOUND, "not found")
-    fails(stub.GetCampaign, pb.GetCampaignRequest(campaign_id="nope"), grpc.StatusCode.INVALID_ARGUMENT, "campaign_id: expected a UUID")
+    error = fails(stub.GetCampaign, pb.GetCampaignRequest(campaign_id="nope"), grpc.StatusCode.INVALID_ARGUMENT, "campaign_id: expected a UUID")
+    check(field_violations(error) == {"campaign_id": 'expected a UUID, got "nope"'}, f"one violation: {field_violations(error)}")
     fails(stub.ListCampaigns, pb.ListCampaignsRequest(page=common.PageRequest(page_size=10000)), grpc.StatusCode.INVALID_ARGUMENT,
           "page.page_size: must be between 1 and 500")
     fails(stub.CreateCampaign, pb.CreateCampaignRequest(campaign=definition(), created_by="00000000-0000-4000-8000-000000000000"),
