@@ -46,7 +46,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 let response = try await client.call(method, request)
                 if json { print(response.text(indent: 2)) } else { present(response) }
             } catch let error as RPCError {
-                printError("heraldctl campaign: \(error.code): \(error.message)")
+                printError("heraldctl campaign: \(error.report)")
                 throw ExitCode.failure
             }
         }

@@ -140,7 +140,7 @@ struct Call: AsyncParsableCommand {
             printError("heraldctl call: bad request JSON: \(error)")
             throw ExitCode.failure
         } catch let error as RPCError {
-            printError("heraldctl call: \(error)")
+            printError("heraldctl call: \(error.report)")
             throw ExitCode.failure
         }
     }

@@ -271,7 +271,7 @@ struct TypedClientsTests {
         } catch let error as RPCError {
             #expect(error.code == .invalidArgument)
             #expect(error.message == "segment.name: required; segment.conditions[2].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, …")
-            #expect(error.fieldViolations == issues.issues)
+            #expect(error.fieldViolations == issues.issues.map { FieldViolation(field: $0.path, description: $0.problem) })
             let json = try ProtoJSON(registry: HeraldAPI.registry).encode(
                 try #require(HeraldAPI.registry.message("google.rpc.Status")).decodeDynamic(try #require(error.details)))
             #expect(json.text().hasPrefix(#"{"code":3,"message":"segment.name: required; "#))

@@ -95,7 +95,7 @@ struct ServiceProcessTests {
         #expect(output.contains("[heraldctl] stopped"))
     }
 
-    @Test("heraldctl campaign: create from YAML, list, update, rollback, execute, illegal transition")
+    @Test("heraldctl campaign: create from YAML, list, update, rollback, execute, illegal transition, a bad id's field violation")
     func cli() async throws {
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
@@ -125,6 +125,9 @@ struct ServiceProcessTests {
         let illegal = try await ctl(["archive", id])
         #expect(illegal.status != 0)
         #expect(illegal.stderr.contains("FAILED_PRECONDITION: cannot archive a campaign that is active (archive needs completed)"))
+        let badID = try await ctl(["get", "welcome"])
+        #expect(badID.status != 0)
+        #expect(badID.stderr.contains("heraldctl campaign: INVALID_ARGUMENT:\n  campaign_id: expected a UUID, got \"welcome\""), "\(badID.stderr)")
         let missingFile = try await ctl(["create", "-f", "/nonexistent.yaml"])
         #expect(missingFile.status != 0 && missingFile.stderr.contains("cannot read /nonexistent.yaml"))
     }

@@ -27,19 +27,3 @@ extension ValidationError {
         }
     }
 }
-
-extension RPCError {
-    /// The field violations of a `google.rpc.BadRequest` among the status details, as issues (path and problem);
-    /// empty when the status has none.
-    public var fieldViolations: [FieldIssues.Issue] {
-        guard let details, let statusType = HeraldAPI.registry.message(GoogleRPCTypes.status),
-            let badRequestType = HeraldAPI.registry.message(GoogleRPCTypes.badRequest)
-        else { return [] }
-        let packed = (try? statusType.decode(details) { status in
-            status.map(3) { any in any.string(1) == WellKnownTypes.typeURL(GoogleRPCTypes.badRequest) ? any.bytes(2) : nil }
-        }) ?? []
-        return packed.compactMap { $0 }.flatMap { bytes in
-            (try? badRequestType.decode(bytes) { $0.map(1) { FieldIssues.Issue(path: $0.string(1), problem: $0.string(2)) } }) ?? []
-        }
-    }
-}
