@@ -12,7 +12,9 @@ public struct ReflectionService: Sendable {
     /// `registry` must know the descriptor and reflection schemas as well as every type of `messages`.
     public init(messages: [MessageSchema], enums: [EnumSchema], services: [ServiceSchema], registry: SchemaRegistry) {
         self.registry = registry
-        let described = messages.filter { !$0.fullName.hasPrefix("google.protobuf.") || FileDescriptorBuilder.wellKnownFiles[$0.fullName] != nil
+        // Of Google's own types, only the well-known ones the APIs use: the rest (the descriptor types, Any,
+        // google.rpc's status details) are in no method's messages, and clients have them from their protobuf.
+        let described = messages.filter { !$0.fullName.hasPrefix("google.") || FileDescriptorBuilder.wellKnownFiles[$0.fullName] != nil
             || WellKnownTypes.wrappers[$0.fullName] != nil }
         let describedEnums = enums.filter { !$0.fullName.hasPrefix("google.protobuf.") || $0.fullName == WellKnownTypes.nullValue }
         files = FileDescriptorBuilder(messages: described, enums: describedEnums, services: services, registry: registry)
