@@ -70,4 +70,29 @@ struct PythonConformanceTests {
         let verdict = try python(corpus.arguments + ["check"], input: replies.joined(separator: "\n") + "\n")
         #expect(verdict.hasPrefix("ok 2000"), "\(verdict.prefix(2000))")
     }
+
+    @Test("1,000 pairs of random messages, encoded one after the other, decode as protobuf merges them", arguments: Corpus.allCases)
+    func merged(corpus: Corpus) throws {
+        let json = ProtoJSON(registry: corpus.registry)
+        let lines = try python(corpus.arguments + ["generate-merged", "1000", "20261130"]).split(separator: "\n")
+        #expect(lines.count == 1000)
+        var mismatches = 0
+        for line in lines {
+            guard case .object(let item) = try JSONValue.parse(String(line)),
+                case .string(let typeName)? = item.first(where: { $0.0 == "type" })?.1,
+                case .string(let encoded)? = item.first(where: { $0.0 == "bytes" })?.1,
+                case .string(let expectedText)? = item.first(where: { $0.0 == "json" })?.1,
+                let type = corpus.registry.message(typeName), let bytes = Data(base64Encoded: encoded)
+            else {
+                Issue.record("bad line from conformance.py: \(line.prefix(200))")
+                continue
+            }
+            let ours = try json.encode(try type.decodeDynamic(Array(bytes)))
+            if ours != (try JSONValue.parse(expectedText)) {
+                mismatches += 1
+                if mismatches <= 3 { Issue.record("merged JSON differs for \(typeName):\n ours:   \(ours.text())\n python: \(expectedText)") }
+            }
+        }
+        #expect(mismatches == 0)
+    }
 }

@@ -32,6 +32,8 @@ struct WireMappingTests {
     static let a = "herald.analytics.v1.", t = "herald.triggers.v1.", d = "herald.delivery.v1.", u = "herald.users.v1."
 
     static let cases: [MappingCase] = [
+        MappingCase("herald.campaigns.v1.Campaign", F.campaign), MappingCase("herald.campaigns.v1.CampaignExecution", F.campaignExecution),
+        MappingCase("herald.campaigns.v1.CampaignStatusReport", F.campaignStatus),
         MappingCase(w + "WorkflowDefinition", F.workflowDefinition), MappingCase(w + "Workflow", F.workflow),
         MappingCase(w + "WorkflowContext", F.workflowContext), MappingCase(w + "WorkflowExecution", F.workflowExecution),
         MappingCase(w + "WorkflowStatus", F.workflowStatus), MappingCase(w + "WorkflowOptimization", F.workflowOptimization),
@@ -90,6 +92,17 @@ struct WireMappingTests {
                 && !inside.contains(short)
         }
         #expect(untested == [])
+    }
+
+    @Test("a Campaign written whole equals its stored definition and its state concatenated (the budget's spend kept either way)")
+    func campaignConcatenation() throws {
+        let type = try #require(HeraldAPI.registry.message("herald.campaigns.v1.Campaign"))
+        let campaign = F.campaign
+        let whole = try type.encode { campaign.write(to: $0) }
+        let parts = try type.encode { campaign.definition.write(to: $0, fields: .campaign) } + (try type.encode { campaign.writeState(to: $0) })
+        #expect(try type.decode(whole) { try Campaign(wire: $0, at: "") } == campaign)
+        #expect(try type.decode(parts) { try Campaign(wire: $0, at: "") } == campaign)
+        #expect(try type.decodeDynamic(whole) == type.decodeDynamic(parts))
     }
 
     @Test("CampaignMetrics: counts and revenue as sent, the cost recovered from the rates the wire carries")

@@ -65,6 +65,36 @@ public enum WireFixtures {
         workflowID: id(1), suggestions: [OptimizationSuggestion(nodeID: "node_id", suggestion: "suggestion", expectedLift: 3)],
         executionsAnalyzed: 3)
 
+    // MARK: herald.campaigns.v1
+
+    /// A Campaign message, where the budget's `spent` (field 4) is Herald's: the CampaignDefinition message leaves
+    /// it unset, so only the Campaign follows the conventions whole.
+    public static let campaign = Campaign(
+        id: id(2),
+        definition: CampaignDefinition(
+            name: "name", description: "description", type: .drip, channels: [.email, .push], targetSegments: ["target_segments"],
+            workflow: workflowDefinition,
+            personalization: PersonalizationConfig(
+                enabled: true, profileFields: ["profile_fields"], recommendationStrategy: "recommendation_strategy",
+                sendTimeOptimization: true, contentAdaptation: true, fallbackValues: ["key": "value"]),
+            abTests: [ABTestConfig(
+                testID: "test_id", name: "name", type: .creative,
+                variants: [VariantConfig(id: "id", name: "name", allocation: 3, content: object)], successMetric: "success_metric",
+                trafficPercentage: 6)],
+            schedule: CampaignSchedule(
+                type: .recurring, startDate: time, endDate: time, timezone: "timezone",
+                businessHours: BusinessHours(days: [1, 1], startTime: "start_time", endTime: "end_time"),
+                recurrence: RecurrencePattern(frequency: .weekly, interval: 2, daysOfWeek: [3], dayOfMonth: 4, cron: "cron", maxOccurrences: 6),
+                triggers: [TriggerCondition(event: "event", expression: "expression", delay: span)]),
+            budget: CampaignBudget(total: 1, currency: "currency", dailyLimit: 3, costPerMessage: ["key": 2]),
+            goals: [CampaignGoal(metric: "metric", target: 2, window: span)], tags: ["tags"], metadata: object),
+        status: .active, version: 17, createdAt: time, updatedAt: time, createdBy: id(3), updatedBy: id(3), templateID: id(16), spent: 4)
+    public static let campaignExecution = CampaignExecution(
+        id: id(4), campaignID: id(2), executionID: "execution_id", status: .running, startedAt: time, completedAt: time, metrics: object,
+        errors: [ExecutionErrorRecord(code: "code", message: "message", nodeID: "node_id", at: time)])
+    public static let campaignStatus = CampaignStatusReport(
+        campaignID: id(2), status: .active, version: 3, currentExecution: campaignExecution, updatedAt: time)
+
     // MARK: herald.segments.v1
 
     public static let segmentCondition = SegmentCondition(field: "field", operator: .in, value: .array([.string("a"), .number("2")]), logicalOperator: .or)

@@ -9,6 +9,23 @@ public indirect enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
+    /// An object from a protobuf map's entries, where a key that occurs again replaces the value it had (the entry
+    /// keeps its first place).
+    public static func map(_ entries: [(String, JSONValue)]) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        members.reserveCapacity(entries.count)
+        var place: [String: Int] = [:]
+        for (key, value) in entries {
+            if let at = place[key] {
+                members[at].1 = value
+            } else {
+                place[key] = members.count
+                members.append((key, value))
+            }
+        }
+        return .object(members)
+    }
+
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true

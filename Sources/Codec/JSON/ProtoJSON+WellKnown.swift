@@ -43,7 +43,7 @@ extension ProtoJSON {
                 if case .message(let inner)? = pair[2] { value = try encodeWellKnown(inner, path: "\(path).\(key)") ?? .null } else { value = .null }
                 members.append((key, value))
             }
-            return .object(members)
+            return .map(members)
         case WellKnownTypes.listValue:
             return .array(try (message.fields[1] ?? []).enumerated().map { index, item in
                 guard case .message(let inner) = item else { return .null }

@@ -24,7 +24,18 @@ extension MessageType {
         guard bytes.count <= limits.maxMessageBytes else {
             throw CodecError(path: "", "message of \(bytes.count) bytes exceeds the limit of \(limits.maxMessageBytes)")
         }
-        try WireValidator.validate(bytes, table: table, limits: limits)
+        if try WireValidator.validate(bytes, table: table, limits: limits) {
+            // A singular message field occurs more than once: joined first, since protobuf-c's own merge loses
+            // proto3 scalars (see WireMerge).
+            let joined = WireMerge.normalize(bytes, table: table)
+            return try joined.withUnsafeBytes { try unpackValidated($0, into: arena) }
+        }
+        return try unpackValidated(bytes, into: arena)
+    }
+
+    /// protobuf-c's unpack of validated bytes into `arena` (strings and bytes are copied there).
+    @usableFromInline
+    func unpackValidated(_ bytes: UnsafeRawBufferPointer, into arena: UnsafeMutablePointer<Arena>) throws -> UnsafeRawPointer {
         var allocator = Arena.allocator(arena)
         var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
         let message = withUnsafePointer(to: &nothing) { placeholder in

@@ -8,32 +8,40 @@ struct WireValidator {
     /// The field a problem is in: the frames of the enclosing messages, then this message's field and element.
     typealias Place = (frame: UnsafePointer<PathFrame>?, table: UnsafePointer<TypeTable>, field: Int, element: Int)
 
-    /// Throws a `CodecError` naming the first problem in `bytes`, a message of type `table`.
-    static func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, limits: CodecLimits) throws {
-        try WireValidator(limits: limits).validate(bytes, table: table, frame: nil, depth: 1)
+    /// Throws a `CodecError` naming the first problem in `bytes`, a message of type `table`; returns whether a
+    /// singular message field occurs more than once somewhere (see `WireMerge`).
+    static func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, limits: CodecLimits) throws -> Bool {
+        var repeats = false
+        try WireValidator(limits: limits).validate(bytes, table: table, frame: nil, depth: 1, repeats: &repeats)
+        return repeats
     }
 
     private func error(_ message: String, in frame: UnsafePointer<PathFrame>?, at place: Place? = nil) -> CodecError {
         CodecError(path: PathFrame.describe(place?.frame ?? frame, then: place.map { ($0.table, $0.field, $0.element) }), message)
     }
 
-    private func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int) throws {
+    private func validate(
+        _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int, repeats: inout Bool
+    ) throws {
         guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)", in: frame) }
         let slots = table.pointee.repeatedCount
         guard slots > 0 else {
-            return try scan(bytes, table: table, frame: frame, depth: depth, counts: UnsafeMutableBufferPointer(start: nil, count: 0))
+            return try scan(
+                bytes, table: table, frame: frame, depth: depth, counts: UnsafeMutableBufferPointer(start: nil, count: 0), repeats: &repeats)
         }
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: slots) { counts in
             counts.initialize(repeating: 0)
-            try scan(bytes, table: table, frame: frame, depth: depth, counts: counts)
+            try scan(bytes, table: table, frame: frame, depth: depth, counts: counts, repeats: &repeats)
         }
     }
 
     /// Walks the fields of one message; `counts` has a slot per repeated field (`TypeTable.repeatedSlots`).
     private func scan(
         _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int,
-        counts: UnsafeMutableBufferPointer<Int>
+        counts: UnsafeMutableBufferPointer<Int>, repeats: inout Bool
     ) throws {
+        /// Singular message fields seen in this message, by field index (beyond 64 fields, any counts as a repeat).
+        var seenMessages: UInt64 = 0
         var position = 0
         while position < bytes.count {
             let tag = try varint(bytes, &position, what: "field tag", in: frame)
@@ -59,9 +67,14 @@ struct WireValidator {
                 case .string:
                     if !Self.isPlainASCII(payload) { try checkText(payload, at: here) }
                 case .message:
+                    if slot < 0 {
+                        let bit: UInt64 = index < 64 ? 1 << UInt64(index) : 0
+                        if bit == 0 || seenMessages & bit != 0 { repeats = true }
+                        seenMessages |= bit
+                    }
                     var step = PathFrame(parent: frame, table: table, field: index, element: here.element)
                     try withUnsafePointer(to: &step) { step in
-                        try validate(payload, table: table.pointee.child(index), frame: step, depth: depth + 1)
+                        try validate(payload, table: table.pointee.child(index), frame: step, depth: depth + 1, repeats: &repeats)
                     }
                 case .bytes:
                     break

@@ -38,6 +38,13 @@ public struct ExecutionErrorRecord: Codable, Equatable, Sendable {
     public var message: String
     public var nodeID: String
     public var at: Date?
+
+    public init(code: String, message: String, nodeID: String = "", at: Date? = nil) {
+        self.code = code
+        self.message = message
+        self.nodeID = nodeID
+        self.at = at
+    }
 }
 
 /// Where a campaign stands (the spec's CampaignStatus).

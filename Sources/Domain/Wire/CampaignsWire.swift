@@ -50,8 +50,8 @@ extension CampaignDefinition {
     }
 
     /// Writes the definition as a `CampaignDefinition` message (or, with `.campaign`, as the definition's fields of
-    /// a `Campaign`, see `Campaign.writeState`).
-    public func write(to b: MessageBuilder, fields f: DefinitionFields = .definition) {
+    /// a `Campaign`, see `Campaign.writeState`); the budget's `spent` is Herald's, given by a whole Campaign.
+    public func write(to b: MessageBuilder, fields f: DefinitionFields = .definition, spent: Double = 0) {
         b.set(f.name, name)
         b.set(f.description, description)
         b.set(f.type, enum: type)
@@ -61,7 +61,7 @@ extension CampaignDefinition {
         if let personalization { b.message(f.personalization) { personalization.write(to: $0) } }
         b.messages(f.abTests, count: abTests.count) { abTests[$0].write(to: $1) }
         if let schedule { b.message(f.schedule) { schedule.write(to: $0) } }
-        if let budget { b.message(f.budget) { budget.write(to: $0, spent: 0) } }
+        if let budget { b.message(f.budget) { budget.write(to: $0, spent: spent) } }
         b.messages(f.goals, count: goals.count) { goals[$0].write(to: $1) }
         b.set(f.tags, repeated: tags)
         b.set(f.metadata, object: metadata)
@@ -80,19 +80,21 @@ extension Campaign: WireMapped {
             templateID: issues.optionalUUID(m.string(21), at: path.field("template_id")), spent: m.message(12)?.double(4) ?? 0)
     }
 
-    /// Writes a `Campaign` message: the definition's fields and the state Herald maintains.
+    /// Writes a `Campaign` message: the definition's fields and the state Herald maintains. The spend goes into
+    /// the definition's budget message (a second budget message in the same builder would replace the first).
     public func write(to b: MessageBuilder) {
-        definition.write(to: b, fields: .campaign)
-        writeState(to: b)
+        definition.write(to: b, fields: .campaign, spent: spent)
+        writeState(to: b, spent: definition.budget == nil)
     }
 
     /// Writes the fields of a `Campaign` message that are not part of its definition (id, status, version,
-    /// timestamps, users, template, the budget's spend). Protobuf concatenation merges a message holding these
-    /// with one holding the definition's fields (`write(to:fields: .campaign)`) into the whole campaign.
-    public func writeState(to b: MessageBuilder) {
+    /// timestamps, users, template, and with `spent` the budget's spend). Protobuf concatenation merges a message
+    /// holding these with one holding the definition's fields (`write(to:fields: .campaign)`) into the whole
+    /// campaign: a parser merges the two budget messages.
+    public func writeState(to b: MessageBuilder, spent includeSpent: Bool = true) {
         b.set(1, id.lowercased)
         b.set(5, enum: status)
-        if spent != 0 { b.message(12) { $0.set(4, spent) } }
+        if includeSpent, spent != 0 { b.message(12) { $0.set(4, spent) } }
         b.set(14, date: createdAt)
         b.set(15, date: updatedAt)
         b.set(16, createdBy.lowercased)

@@ -22,9 +22,10 @@ public enum WellKnownWire {
         b.set(2, span.nanos)
     }
 
-    /// A Struct as a JSON object.
+    /// A Struct as a JSON object, members in key order (a key that occurs again replaces its value, as in any map).
     public static func object(_ m: MessageView) -> JSONValue {
-        .object(m.map(1) { ($0.string(1), $0.message(2).map(value) ?? .null) }.sorted { $0.0 < $1.0 })
+        guard case .object(let members) = JSONValue.map(m.map(1) { ($0.string(1), $0.message(2).map(value) ?? .null) }) else { return .object([]) }
+        return .object(members.sorted { $0.0 < $1.0 })
     }
 
     /// A Value as JSON.

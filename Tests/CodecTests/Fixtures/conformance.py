@@ -2,6 +2,7 @@
 grpcio-tools) makes random messages and checks the ones Herald encodes.
 
   conformance.py [--protos DIR | --status] generate COUNT SEED   -> JSON lines {"type", "bytes" (base64), "json" (MessageToJson)}
+  conformance.py [--protos DIR | --status] generate-merged COUNT SEED   -> the same for two messages' encodings concatenated
   conformance.py [--protos DIR | --status] check                 <- JSON lines {"type", "original", "ours"}; prints "ok N" or mismatches
 
 Without an option it uses codec_test.proto beside this file; with --protos, every .proto under DIR, and every message
@@ -198,6 +199,26 @@ def generate(count, seed):
         }))
 
 
+def generate_merged(count, seed):
+    """Two random messages of a type, encoded one after the other: protobuf parses that as the first merged with
+    the second (singular fields of the second win, repeated fields append, messages merge, map keys replace)."""
+    rng = random.Random(seed)
+    index = 0
+    while index < count:
+        type_name = sorted(TYPES)[index % len(TYPES)]
+        first, second = TYPES[type_name](), TYPES[type_name]()
+        fill(rng, first, 0)
+        fill(rng, second, 0)
+        data = first.SerializeToString() + second.SerializeToString()
+        merged = TYPES[type_name].FromString(data)
+        try:
+            text = json_format.MessageToJson(merged, indent=None)
+        except json_format.SerializeToJsonError:
+            continue  # a merge can pair one Duration's seconds with another's nanos of the other sign: no JSON form
+        print(json.dumps({"type": type_name, "bytes": base64.b64encode(data).decode(), "json": text}))
+        index += 1
+
+
 def check():
     ok, bad = 0, []
     for line in sys.stdin:
@@ -216,5 +237,7 @@ def check():
 if __name__ == "__main__":
     if args[0] == "generate":
         generate(int(args[1]), int(args[2]))
+    elif args[0] == "generate-merged":
+        generate_merged(int(args[1]), int(args[2]))
     else:
         check()
