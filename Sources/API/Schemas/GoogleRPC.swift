@@ -1,5 +1,4 @@
 import Codec
-import RPC
 
 /// `google.rpc.Status` and the error details Herald sends with it, as googleapis declares them
 /// (`google/rpc/status.proto`, `google/rpc/error_details.proto`). They are not in `Protos/`: every gRPC language
@@ -24,38 +23,4 @@ enum GoogleRPCSchemas {
         ]),
         MessageSchema("google.rpc.LocalizedMessage", [.init(1, "locale", .string), .init(2, "message", .string)]),
     ]
-}
-
-/// One invalid field of a request, as a `google.rpc.BadRequest` names it.
-public struct FieldViolation: Equatable, Sendable, CustomStringConvertible {
-    /// The field's path, e.g. `campaign.workflow.nodes[3].config`.
-    public let field: String
-    public let description: String
-
-    public init(field: String, description: String) {
-        self.field = field
-        self.description = description
-    }
-}
-
-extension RPCError {
-    /// The field violations of the `google.rpc.BadRequest` among the status details (`grpc-status-details-bin`);
-    /// empty when the status has none.
-    public var fieldViolations: [FieldViolation] {
-        guard let details, let statusType = HeraldAPI.registry.message(GoogleRPCTypes.status),
-            let badRequestType = HeraldAPI.registry.message(GoogleRPCTypes.badRequest)
-        else { return [] }
-        let badRequestURL = WellKnownTypes.typeURL(GoogleRPCTypes.badRequest)
-        let packed = (try? statusType.decode(details) { $0.map(3) { any in any.string(1) == badRequestURL ? any.bytes(2) : nil } }) ?? []
-        return packed.compactMap { $0 }.flatMap { bytes in
-            (try? badRequestType.decode(bytes) { $0.map(1) { FieldViolation(field: $0.string(1), description: $0.string(2)) } }) ?? []
-        }
-    }
-
-    /// The status for a person: the code and message, or the code and one line per field violation.
-    public var report: String {
-        let violations = fieldViolations
-        guard !violations.isEmpty else { return "\(code): \(message)" }
-        return "\(code):" + violations.map { "\n  \($0.field): \($0.description)" }.joined()
-    }
 }
