@@ -36,6 +36,23 @@ struct PythonConformanceTests {
         }
     }
 
+    /// A line of `conformance.py generate`: the type, the base64 of the bytes Python encoded, those bytes, and the
+    /// JSON Python printed; nil (and an issue) for a line that is none.
+    static func sample(_ line: Substring, in registry: SchemaRegistry) throws
+        -> (typeName: String, type: MessageType, encoded: String, bytes: [UInt8], json: String)?
+    {
+        guard case .object(let item) = try JSONValue.parse(String(line)),
+            case .string(let typeName)? = item.first(where: { $0.0 == "type" })?.1,
+            case .string(let encoded)? = item.first(where: { $0.0 == "bytes" })?.1,
+            case .string(let json)? = item.first(where: { $0.0 == "json" })?.1,
+            let type = registry.message(typeName), let bytes = Data(base64Encoded: encoded)
+        else {
+            Issue.record("bad line from conformance.py: \(line.prefix(200))")
+            return nil
+        }
+        return (typeName, type, encoded, Array(bytes), json)
+    }
+
     @Test("2,000 random messages both ways", arguments: Corpus.allCases)
     func bothWays(corpus: Corpus) throws {
         let json = ProtoJSON(registry: corpus.registry)
@@ -44,16 +61,8 @@ struct PythonConformanceTests {
         var replies: [String] = []
         var mismatches = 0
         for line in lines {
-            guard case .object(let item) = try JSONValue.parse(String(line)),
-                case .string(let typeName)? = item.first(where: { $0.0 == "type" })?.1,
-                case .string(let encoded)? = item.first(where: { $0.0 == "bytes" })?.1,
-                case .string(let expectedText)? = item.first(where: { $0.0 == "json" })?.1,
-                let type = corpus.registry.message(typeName), let bytes = Data(base64Encoded: encoded)
-            else {
-                Issue.record("bad line from conformance.py: \(line.prefix(200))")
-                continue
-            }
-            let message = try type.decodeDynamic(Array(bytes))
+            guard let (typeName, type, encoded, bytes, expectedText) = try Self.sample(line, in: corpus.registry) else { continue }
+            let message = try type.decodeDynamic(bytes)
             let ours = try json.encode(message)
             let expected = try JSONValue.parse(expectedText)
             if ours != expected {
@@ -78,16 +87,8 @@ struct PythonConformanceTests {
         #expect(lines.count == 1000)
         var mismatches = 0
         for line in lines {
-            guard case .object(let item) = try JSONValue.parse(String(line)),
-                case .string(let typeName)? = item.first(where: { $0.0 == "type" })?.1,
-                case .string(let encoded)? = item.first(where: { $0.0 == "bytes" })?.1,
-                case .string(let expectedText)? = item.first(where: { $0.0 == "json" })?.1,
-                let type = corpus.registry.message(typeName), let bytes = Data(base64Encoded: encoded)
-            else {
-                Issue.record("bad line from conformance.py: \(line.prefix(200))")
-                continue
-            }
-            let ours = try json.encode(try type.decodeDynamic(Array(bytes)))
+            guard let (typeName, type, _, bytes, expectedText) = try Self.sample(line, in: corpus.registry) else { continue }
+            let ours = try json.encode(try type.decodeDynamic(bytes))
             if ours != (try JSONValue.parse(expectedText)) {
                 mismatches += 1
                 if mismatches <= 3 { Issue.record("merged JSON differs for \(typeName):\n ours:   \(ours.text())\n python: \(expectedText)") }

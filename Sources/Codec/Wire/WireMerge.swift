@@ -35,7 +35,7 @@ enum WireMerge {
                 position += length
                 if let index, table.pointee.fields[index].kind == .message {
                     if table.pointee.fields[index].isRepeated {
-                        append(tag: tag, payload: normalize(payload, table: table.pointee.child(index)), to: &out)
+                        WireConcatenation.append(field: number, payload: normalize(payload, table: table.pointee.child(index)), to: &out)
                     } else if let at = joined.firstIndex(where: { $0.index == index }) {
                         joined[at].payload += payload
                     } else {
@@ -48,24 +48,9 @@ enum WireMerge {
         }
         for field in joined {
             let payload = field.payload.withUnsafeBytes { normalize($0, table: table.pointee.child(field.index)) }
-            append(tag: field.number << 3 | 2, payload: payload, to: &out)
+            WireConcatenation.append(field: field.number, payload: payload, to: &out)
         }
         return out
-    }
-
-    private static func append(tag: UInt64, payload: [UInt8], to out: inout [UInt8]) {
-        putVarint(tag, &out)
-        putVarint(UInt64(payload.count), &out)
-        out += payload
-    }
-
-    private static func putVarint(_ value: UInt64, _ out: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            out.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        out.append(UInt8(value))
     }
 
     /// A varint of input the validator has accepted.

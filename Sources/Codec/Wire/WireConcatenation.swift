@@ -13,6 +13,13 @@ public enum WireConcatenation {
         return out
     }
 
+    /// Appends a length-delimited field: its tag (`number`, wire type 2), the payload's length, the payload.
+    static func append(field number: UInt64, payload: [UInt8], to out: inout [UInt8]) {
+        varint(number << 3 | 2, into: &out)
+        varint(UInt64(payload.count), into: &out)
+        out += payload
+    }
+
     static func varint(_ value: UInt64, into out: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
