@@ -107,6 +107,25 @@ struct ProtocInteropTests {
         #expect(try Protoc.decode("herald.test.v1.Everything", ours) == expected)
     }
 
+    @Test("a message field set twice is one message, written by both (as protobuf's mutable accessors)")
+    func messageSetTwice() throws {
+        let bytes = try Fixture.everything.encode { b in
+            b.message(17) { $0.set(1, "label") }
+            b.message(17) { $0.set(2, Int64(7)) }
+            b.message(41) { $0.set(1, "first") }
+            b.message(41) { $0.set(2, Int64(9)) }
+        }
+        let text = try Protoc.decode("herald.test.v1.Everything", bytes)
+        #expect(text.contains("inner {\n  label: \"label\"\n  weight: 7\n}"), "\(text)")
+        #expect(text.contains("choice_inner {\n  label: \"first\"\n  weight: 9\n}"), "\(text)")
+        // A oneof member set after another replaces it.
+        let replaced = try Fixture.everything.encode { b in
+            b.message(41) { $0.set(1, "gone") }
+            b.set(40, "text wins")
+        }
+        #expect(try Fixture.everything.decode(replaced) { ($0.oneofCase("choice"), $0.string(40)) } == (40, "text wins"))
+    }
+
     @Test("an empty message is zero bytes both ways, and unset fields read as zero")
     func empty() throws {
         #expect(try Fixture.everything.encode { _ in } == [])

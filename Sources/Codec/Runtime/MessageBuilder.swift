@@ -21,6 +21,14 @@ public struct MessageBuilder {
         base.storeBytes(of: table.pointee.descriptor, as: UnsafePointer<ProtobufCMessageDescriptor>.self)
     }
 
+    /// A builder that goes on writing a message already begun.
+    private init(continuing base: UnsafeMutableRawPointer, table: UnsafePointer<TypeTable>, arena: UnsafeMutablePointer<Arena>, frame: UnsafePointer<PathFrame>?) {
+        self.base = base
+        self.table = table
+        self.arena = arena
+        self.frame = frame
+    }
+
     public var type: MessageType { table.pointee.type }
 
     @inline(__always)
@@ -82,11 +90,20 @@ public struct MessageBuilder {
         markPresent(info, number)
     }
 
-    /// Sets a message field, filled by `build`.
+    /// Sets a message field, filled by `build`. Called again for the same field, `build` goes on writing the same
+    /// message (as protobuf's mutable accessors do): what it sets is added to, or replaces, what the first set.
     public func message(_ number: Int32, _ build: (MessageBuilder) throws -> Void) rethrows {
         let (info, index) = field(number)
-        arena.pointee.packedBound += Self.tagAndLength
+        let begun = base.load(fromByteOffset: Int(info.offset), as: UnsafeMutableRawPointer?.self)
+        let sameCase = !info.isOneof || base.load(fromByteOffset: Int(info.quantifierOffset), as: UInt32.self) == UInt32(number)
         var step = PathFrame(parent: frame, table: table, field: index, element: -1)
+        if let begun, sameCase {
+            try withUnsafePointer(to: &step) { step in
+                try build(MessageBuilder(continuing: begun, table: table.pointee.child(index), arena: arena, frame: step))
+            }
+            return
+        }
+        arena.pointee.packedBound += Self.tagAndLength
         let child = try withUnsafePointer(to: &step) { step in
             let child = MessageBuilder(table: table.pointee.child(index), arena: arena, frame: step)
             try build(child)
