@@ -41,7 +41,11 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
     /// Creates the base and starts its thread.
     public init(name: String) {
         precondition(Self.threadsEnabled, "libevent could not enable pthreads support")
-        guard let base = event_base_new() else { fatalError("event_base_new failed: out of memory") }
+        guard let config = event_config_new() else { fatalError("event_config_new failed: out of memory") }
+        event_config_set_max_dispatch_interval(config, nil, Self.callbacksPerPoll, 0)
+        let made = event_base_new_with_config(config)
+        event_config_free(config)
+        guard let base = made else { fatalError("event_base_new_with_config failed") }
         self.base = base
         self.name = name
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -56,7 +60,7 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
             CurrentLoop.set(self)
             started.signal()
             event_base_loop(base, HERALD_EVLOOP_NO_EXIT_ON_EMPTY)
-            drainMailbox()
+            drainMailbox(untilEmpty: true)
             CurrentLoop.set(nil)
             finished.signal()
         }
@@ -95,7 +99,19 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
         if wake { event_active(wakeEvent, Int32(HERALD_EV_READ), 0) }
     }
 
-    private func drainMailbox() {
+    /// How long queued work may run before the loop polls its descriptors and timers again.
+    static let turnBudgetNanoseconds: UInt64 = 1_000_000
+    /// Callbacks libevent runs before it polls again (it would otherwise run its active events until none is left,
+    /// the wake-up of a mailbox that keeps filling among them).
+    static let callbacksPerPoll: Int32 = 32
+
+    /// Runs queued work, batch after batch, as long as it keeps coming and for at most `turnBudgetNanoseconds`
+    /// (unless `untilEmpty`): work that requeues itself, or a flood of it, would otherwise keep the loop from its
+    /// sockets and timers. What is left waits behind the events already active (the wake-up event goes to the
+    /// back of libevent's queue), and libevent polls again after `callbacksPerPoll` callbacks; `wakeScheduled`
+    /// stays true meanwhile, so submitters need not wake the loop.
+    private func drainMailbox(untilEmpty: Bool = false) {
+        let started = untilEmpty ? 0 : DispatchTime.now().uptimeNanoseconds
         while true {
             let batch = mailbox.withLock { box -> [Work] in
                 if box.pending.isEmpty {
@@ -113,6 +129,14 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
                 case .job(let job):
                     job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
                 }
+            }
+            if !untilEmpty && DispatchTime.now().uptimeNanoseconds - started >= Self.turnBudgetNanoseconds {
+                let more = mailbox.withLock { box -> Bool in
+                    if box.pending.isEmpty { box.wakeScheduled = false }
+                    return !box.pending.isEmpty
+                }
+                if more { event_active(wakeEvent, Int32(HERALD_EV_READ), 0) }
+                return
             }
         }
     }

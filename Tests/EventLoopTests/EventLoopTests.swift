@@ -87,6 +87,28 @@ struct EventLoopTests {
         #expect(elapsed >= .milliseconds(45))  // never early; how late depends on the machine's load, so no upper bound
     }
 
+    @Test("work that requeues itself without end does not keep the loop from its timers (polled on the same turn as its sockets)")
+    func selfRequeueingWork() {
+        let loop = EventLoop(name: "requeue")
+        defer { loop.shutdown() }
+        final class Spin: Sendable {
+            let running = Atomic<Bool>(true)
+            let turns = Atomic<Int>(0)
+            func step(on loop: EventLoop) {
+                turns.add(1, ordering: .relaxed)
+                if running.load(ordering: .relaxed) { loop.execute { self.step(on: loop) } }
+            }
+        }
+        let spin = Spin()
+        loop.execute { spin.step(on: loop) }
+        let fired = DispatchSemaphore(value: 0)
+        loop.execute { LoopTimerHolder.schedule(on: loop, after: .milliseconds(20)) { fired.signal() } }
+        let result = fired.wait(timeout: .now() + 5)
+        spin.running.store(false, ordering: .relaxed)
+        #expect(result == .success, "the timer did not fire within 5 s while a job kept requeueing itself")
+        #expect(spin.turns.load(ordering: .relaxed) > 1_000, "the requeueing job kept running too")
+    }
+
     @Test("a cancelled timer never fires")
     func cancelledTimer() async throws {
         let loop = EventLoop(name: "test-cancel")
