@@ -69,9 +69,7 @@ public struct ABTestingEngineClient: Sendable {
     }
 
     public func optimize(campaign: UUID) async throws -> [OptimizationRecommendation] {
-        try await calls.unary("OptimizeCampaign", { $0.set(1, id: campaign) }) { m in
-            try m.messages(1).enumerated().map { try OptimizationRecommendation(wire: $1, at: "recommendations".index($0)) }
-        }
+        try await calls.unary("OptimizeCampaign", returningAll: "recommendations") { $0.set(1, id: campaign) }
     }
 
     /// The test's analysis each time its results change, until the test ends or `timeout` passes.

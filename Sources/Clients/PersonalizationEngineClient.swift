@@ -29,10 +29,10 @@ public struct PersonalizationEngineClient: Sendable {
     }
 
     public func recommendations(for user: UUID, context: RecommendationContext = RecommendationContext()) async throws -> [Recommendation] {
-        try await calls.unary("GenerateRecommendations", { b in
+        try await calls.unary("GenerateRecommendations", returningAll: "recommendations") { b in
             b.set(1, id: user)
             b.set(2, context)
-        }) { m in try m.messages(1).enumerated().map { try Recommendation(wire: $1, at: "recommendations".index($0)) } }
+        }
     }
 
     public func optimalSendTime(for user: UUID, campaignType: String = "") async throws -> OptimalSendTime {

@@ -39,13 +39,14 @@ struct ServiceCalls: Sendable {
         try await unary(method, build) { try Self.required(name, $0) }
     }
 
-    /// A List call: the items of repeated field `items`, the next page's token from field `page`.
-    func list<T: WireReadable>(
-        _ method: String, items name: String, itemsField: Int32 = 1, pageField: Int32 = 2, _ build: (MessageBuilder) throws -> Void
-    ) async throws -> Page<T> {
-        try await unary(method, build) { m in
-            Page(items: try m.messages(itemsField).enumerated().map { try T(wire: $1, at: name.index($0)) }, nextToken: m.message(pageField)?.string(1) ?? "")
-        }
+    /// A unary call whose response holds a list of domain values in repeated field 1 (`name` for messages).
+    func unary<T: WireReadable>(_ method: String, returningAll name: String, _ build: (MessageBuilder) throws -> Void) async throws -> [T] {
+        try await unary(method, build) { try Self.all(name, $0) }
+    }
+
+    /// A List call: the items in repeated field 1 (`items` for messages), the next page's token from field 2.
+    func list<T: WireReadable>(_ method: String, items name: String, _ build: (MessageBuilder) throws -> Void) async throws -> Page<T> {
+        try await unary(method, build) { m in Page(items: try Self.all(name, m), nextToken: m.message(2)?.string(1) ?? "") }
     }
 
     /// A server-streaming call: each response's field 1 read as `T`, until the server ends the call. `timeout`
@@ -84,6 +85,14 @@ struct ServiceCalls: Sendable {
             throw RPCError(.internal, "no schema for \(package + name)")
         }
         return type
+    }
+
+    /// Repeated field 1 of a response, read as `T`s (every problem of every element reported at once).
+    private static func all<T: WireReadable>(_ name: String, _ m: MessageView) throws -> [T] {
+        var issues = FieldIssues()
+        let values: [T] = m.readAll(1, at: name, &issues)
+        try issues.throwIfAny()
+        return values
     }
 
     /// Field 1 of a response, read as `T`.

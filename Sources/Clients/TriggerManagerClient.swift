@@ -42,10 +42,10 @@ public struct TriggerManagerClient: Sendable {
 
     /// The campaigns `event` fires for `user`, after frequency caps and cooldowns.
     public func evaluate(_ event: UserEvent, for user: UUID) async throws -> [TriggeredCampaign] {
-        try await calls.unary("EvaluateTriggers", { b in
+        try await calls.unary("EvaluateTriggers", returningAll: "triggered") { b in
             b.set(1, id: user)
             b.set(2, event)
-        }) { m in try m.messages(1).enumerated().map { try TriggeredCampaign(wire: $1, at: "triggered".index($0)) } }
+        }
     }
 
     public func updateConditions(of id: UUID, to conditions: [EventCondition]) async throws -> Trigger {
