@@ -67,6 +67,33 @@ struct MalformedInputTests {
         #expect(error?.message.contains("nested deeper than 100") == true)
     }
 
+    @Test("repeats of a message field at every level of a deep message: merged while the copies stay small, refused beyond")
+    func repeatsAtEveryLevel() throws {
+        /// A chain of `depth` nodes whose `child` occurs twice at every level (the second time empty), the last
+        /// node named `name`.
+        func chain(_ depth: Int, name: [UInt8]) -> [UInt8] {
+            var bytes: [UInt8] = [0x12] + varint(name.count) + name
+            for _ in 0..<depth { bytes = [0x0A] + varint(bytes.count) + bytes + [0x0A, 0x00] }
+            return bytes
+        }
+        func varint(_ value: Int) -> [UInt8] {
+            var value = value, out: [UInt8] = []
+            while value >= 0x80 { out.append(UInt8(value & 0x7F) | 0x80); value >>= 7 }
+            return out + [UInt8(value)]
+        }
+        let small = chain(5, name: Array("leaf".utf8))
+        let leaf = try Fixture.node.decode(small) { m -> String in
+            var node = m
+            for _ in 0..<5 { node = try #require(node.message(1)) }
+            return node.string(2)
+        }
+        #expect(leaf == "leaf")
+        // Sixty levels above a 1 MiB name: rebuilding every level would copy it sixty times.
+        let hostile = chain(60, name: [UInt8](repeating: 0x61, count: 1 << 20))
+        let error = decodeError(hostile, type: Fixture.node)
+        #expect(error?.message.hasPrefix("merging the repeated occurrences of message fields would copy more than") == true, "\(String(describing: error))")
+    }
+
     @Test("message size and repeated count limits")
     func limits() {
         var limits = CodecLimits()

@@ -27,7 +27,7 @@ extension MessageType {
         if try WireValidator.validate(bytes, table: table, limits: limits) {
             // A singular message field occurs more than once: joined first, since protobuf-c's own merge loses
             // proto3 scalars (see WireMerge).
-            let joined = WireMerge.normalize(bytes, table: table)
+            let joined = try WireMerge.normalize(bytes, table: table)
             return try joined.withUnsafeBytes { try unpackValidated($0, into: arena) }
         }
         return try unpackValidated(bytes, into: arena)
