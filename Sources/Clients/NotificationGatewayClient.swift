@@ -46,14 +46,12 @@ public struct NotificationGatewayClient: Sendable {
             b.set(1, id: user)
             b.set(2, pageSize: pageSize, token: pageToken)
         }) { m in
-            let statuses = m.messages(1), contents = m.messages(2)
-            guard statuses.count == contents.count else {
-                throw ValidationError("contents", "\(contents.count) contents for \(statuses.count) messages")
-            }
-            let items = try zip(statuses, contents).enumerated().map { i, pair in
-                InAppMessage(status: try DeliveryStatus(wire: pair.0, at: "messages".index(i)), content: try InAppContent(wire: pair.1, at: "contents".index(i)))
-            }
-            return Page(items: items, nextToken: m.message(3)?.string(1) ?? "")
+            var issues = FieldIssues()
+            let statuses: [DeliveryStatus] = m.readAll(1, at: "messages", &issues)
+            let contents: [InAppContent] = m.readAll(2, at: "contents", &issues)
+            issues.check(statuses.count == contents.count, "contents", "\(contents.count) contents for \(statuses.count) messages")
+            try issues.throwIfAny()
+            return Page(items: zip(statuses, contents).map { InAppMessage(status: $0, content: $1) }, nextToken: m.nextPageToken(3))
         }
     }
 

@@ -46,7 +46,7 @@ struct ServiceCalls: Sendable {
 
     /// A List call: the items in repeated field 1 (`items` for messages), the next page's token from field 2.
     func list<T: WireReadable>(_ method: String, items name: String, _ build: (MessageBuilder) throws -> Void) async throws -> Page<T> {
-        try await unary(method, build) { m in Page(items: try Self.all(name, m), nextToken: m.message(2)?.string(1) ?? "") }
+        try await unary(method, build) { m in Page(items: try Self.all(name, m), nextToken: m.nextPageToken(2)) }
     }
 
     /// A server-streaming call: each response's field 1 read as `T`, until the server ends the call. `timeout`

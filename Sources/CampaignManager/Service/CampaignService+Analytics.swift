@@ -24,9 +24,9 @@ extension CampaignService {
                 let progress = Self.goalProgress(campaign.definition.goals, totals)
                 return { b in
                     b.message(1) { a in
-                        a.set(1, id!.lowercased)
-                        a.message(2) { totals.write(to: $0) }
-                        a.messages(3, count: daily.count) { daily[$0].write(to: $1) }
+                        a.set(1, id: id)
+                        a.set(2, totals)
+                        a.set(3, each: daily)
                         a.set(4, dictionary: progress) { $1.set(2, $0) }
                     }
                 }

@@ -9,9 +9,9 @@ public indirect enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    /// An object from a protobuf map's entries, where a key that occurs again replaces the value it had (the entry
+    /// A protobuf map's entries with each key once: a key that occurs again replaces the value it had (the entry
     /// keeps its first place).
-    public static func map(_ entries: [(String, JSONValue)]) -> JSONValue {
+    public static func uniqueMembers(_ entries: [(String, JSONValue)]) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = []
         members.reserveCapacity(entries.count)
         var place: [String: Int] = [:]
@@ -23,7 +23,7 @@ public indirect enum JSONValue: Equatable, Sendable {
                 members.append((key, value))
             }
         }
-        return .object(members)
+        return members
     }
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {

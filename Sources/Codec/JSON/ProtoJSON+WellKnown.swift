@@ -43,7 +43,7 @@ extension ProtoJSON {
                 if case .message(let inner)? = pair[2] { value = try encodeWellKnown(inner, path: "\(path).\(key)") ?? .null } else { value = .null }
                 members.append((key, value))
             }
-            return .map(members)
+            return .object(JSONValue.uniqueMembers(members))
         case WellKnownTypes.listValue:
             return .array(try (message.fields[1] ?? []).enumerated().map { index, item in
                 guard case .message(let inner) = item else { return .null }
@@ -85,8 +85,7 @@ extension ProtoJSON {
             throw CodecError(path: path, "google.protobuf.Any holds \"\(url)\", a message type this registry does not know")
         }
         let json = try encode(try type.decodeDynamic(bytes), type: type, path: path)
-        if Self.hasSpecialJSON(name) { return .object([("@type", .string(url)), ("value", json)]) }
-        guard case .object(let members) = json else { return .object([("@type", .string(url)), ("value", json)]) }
+        guard !Self.hasSpecialJSON(name), case .object(let members) = json else { return .object([("@type", .string(url)), ("value", json)]) }
         return .object([("@type", .string(url))] + members)
     }
 

@@ -32,7 +32,7 @@ public struct ProtoJSON: Sendable {
                             ?? defaultJSON(entry.schema.fields[1].type)
                         object.append((key, value))
                     }
-                    members.append((field.jsonName, .map(object)))
+                    members.append((field.jsonName, .object(JSONValue.uniqueMembers(object))))
                 } else {
                     members.append((field.jsonName, .array(try values.enumerated().map { try encodeValue($1, type: field.type, path: "\(fieldPath)[\($0)]") })))
                 }

@@ -102,6 +102,11 @@ extension Page {
     }
 }
 
+extension MessageView {
+    /// The `next_page_token` of a `herald.common.v1.PageResponse` field ("" on the last page).
+    public func nextPageToken(_ number: Int32) -> String { message(number)?.string(1) ?? "" }
+}
+
 extension MessageBuilder {
     /// Sets a `herald.common.v1.PageRequest` field: `size` items (the service's default when 0) after the page
     /// whose `next_page_token` was `token` (the first page when empty).

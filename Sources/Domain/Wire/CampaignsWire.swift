@@ -57,7 +57,7 @@ extension CampaignDefinition {
         b.set(f.type, enum: type)
         b.set(f.channels, enums: channels)
         b.set(f.targetSegments, repeated: targetSegments)
-        b.message(f.workflow) { workflow.write(to: $0) }
+        b.set(f.workflow, workflow)
         if let personalization { b.message(f.personalization) { personalization.write(to: $0) } }
         b.messages(f.abTests, count: abTests.count) { abTests[$0].write(to: $1) }
         if let schedule { b.message(f.schedule) { schedule.write(to: $0) } }
@@ -92,15 +92,15 @@ extension Campaign: WireMapped {
     /// holding these with one holding the definition's fields (`write(to:fields: .campaign)`) into the whole
     /// campaign: a parser merges the two budget messages.
     public func writeState(to b: MessageBuilder, spent includeSpent: Bool = true) {
-        b.set(1, id.lowercased)
+        b.set(1, id: id)
         b.set(5, enum: status)
         if includeSpent, spent != 0 { b.message(12) { $0.set(4, spent) } }
         b.set(14, date: createdAt)
         b.set(15, date: updatedAt)
-        b.set(16, createdBy.lowercased)
+        b.set(16, id: createdBy)
         b.set(17, version)
-        if let updatedBy { b.set(20, updatedBy.lowercased) }
-        if let templateID { b.set(21, templateID.lowercased) }
+        b.set(20, id: updatedBy)
+        b.set(21, id: templateID)
     }
 }
 
@@ -213,8 +213,8 @@ extension CampaignExecution: WireMapped {
 
     /// Writes a `CampaignExecution` message.
     public func write(to b: MessageBuilder) {
-        b.set(1, id.lowercased)
-        b.set(2, campaignID.lowercased)
+        b.set(1, id: id)
+        b.set(2, id: campaignID)
         b.set(3, executionID)
         b.set(4, enum: status)
         b.set(5, date: startedAt)
@@ -240,10 +240,10 @@ extension CampaignStatusReport: WireMapped {
 
     /// Writes a `CampaignStatusReport` message.
     public func write(to b: MessageBuilder) {
-        b.set(1, campaignID.lowercased)
+        b.set(1, id: campaignID)
         b.set(2, enum: status)
         b.set(3, version)
-        if let currentExecution { b.message(4) { currentExecution.write(to: $0) } }
+        b.set(4, currentExecution)
         b.set(5, date: updatedAt)
     }
 }
@@ -251,11 +251,11 @@ extension CampaignStatusReport: WireMapped {
 extension CampaignVersion {
     /// Writes a `CampaignVersion` message.
     public func write(to b: MessageBuilder) {
-        b.set(1, campaign.id.lowercased)
+        b.set(1, id: campaign.id)
         b.set(2, campaign.version)
-        b.message(3) { campaign.write(to: $0) }
+        b.set(3, campaign)
         b.set(4, date: createdAt)
-        b.set(5, createdBy.lowercased)
+        b.set(5, id: createdBy)
         b.set(6, change)
     }
 }
@@ -263,12 +263,12 @@ extension CampaignVersion {
 extension CampaignTemplate {
     /// Writes a `CampaignTemplate` message.
     public func write(to b: MessageBuilder) {
-        b.set(1, id.lowercased)
+        b.set(1, id: id)
         b.set(2, name)
         b.set(3, description)
         b.message(4) { definition.write(to: $0) }
         b.set(5, date: createdAt)
-        b.set(6, createdBy.lowercased)
+        b.set(6, id: createdBy)
         b.set(7, repeated: tags)
     }
 }

@@ -51,7 +51,7 @@ extension CampaignMetrics: WireMapped {
     }
 
     public func write(to b: MessageBuilder) {
-        b.set(1, campaignID.lowercased)
+        b.set(1, id: campaignID)
         if start != nil || end != nil { b.set(2, TimeRange(start: start, end: end)) }
         b.set(3, sent)
         b.set(4, delivered)

@@ -24,8 +24,7 @@ public enum WellKnownWire {
 
     /// A Struct as a JSON object, members in key order (a key that occurs again replaces its value, as in any map).
     public static func object(_ m: MessageView) -> JSONValue {
-        guard case .object(let members) = JSONValue.map(m.map(1) { ($0.string(1), $0.message(2).map(value) ?? .null) }) else { return .object([]) }
-        return .object(members.sorted { $0.0 < $1.0 })
+        .object(JSONValue.uniqueMembers(m.map(1) { ($0.string(1), $0.message(2).map(value) ?? .null) }).sorted { $0.0 < $1.0 })
     }
 
     /// A Value as JSON.

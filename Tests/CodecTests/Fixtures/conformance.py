@@ -186,17 +186,18 @@ def fill(rng, message, depth):
             setattr(message, field.name, rand_scalar(rng, field))
 
 
+def emit(type_name, data, text):
+    """One line for the Swift side: the type, the bytes Python encoded (base64) and the JSON it prints for them."""
+    print(json.dumps({"type": type_name, "bytes": base64.b64encode(data).decode(), "json": text}))
+
+
 def generate(count, seed):
     rng = random.Random(seed)
     for index in range(count):
         type_name = sorted(TYPES)[index % len(TYPES)]
         message = TYPES[type_name]()
         fill(rng, message, 0)
-        print(json.dumps({
-            "type": type_name,
-            "bytes": base64.b64encode(message.SerializeToString()).decode(),
-            "json": json_format.MessageToJson(message, indent=None),
-        }))
+        emit(type_name, message.SerializeToString(), json_format.MessageToJson(message, indent=None))
 
 
 def generate_merged(count, seed):
@@ -215,7 +216,7 @@ def generate_merged(count, seed):
             text = json_format.MessageToJson(merged, indent=None)
         except json_format.SerializeToJsonError:
             continue  # a merge can pair one Duration's seconds with another's nanos of the other sign: no JSON form
-        print(json.dumps({"type": type_name, "bytes": base64.b64encode(data).decode(), "json": text}))
+        emit(type_name, data, text)
         index += 1
 
 
