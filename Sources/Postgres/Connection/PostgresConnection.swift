@@ -258,9 +258,9 @@ public actor PostgresConnection {
 
     /// Gives the event loop a turn: returns after the loop's next poll (a zero timeout; what arrived meanwhile is
     /// read), so that a long job on this connection — encoding a bulk COPY — lets the loop's other connections
-    /// and timers run between its steps. (Work queued on the loop runs until the queue is empty; only a wait on
-    /// libevent lets the loop poll. Not a wait for writability: that would stop encoding until the server drained
-    /// the socket.)
+    /// and timers run between its steps. (The loop polls between jobs, at least every millisecond of them, but the
+    /// encoding is one job for as long as it does not suspend; this wait suspends it until after the poll. Not a
+    /// wait for writability: that would stop encoding until the server drained the socket.)
     func giveLoopATurn() async throws {
         let readiness = await watcher!.wait(for: .readable, timeout: .zero)
         if readiness.contains(.readable), PQconsumeInput(handle) == 0 { throw fail("connection lost") }
