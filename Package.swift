@@ -94,10 +94,10 @@ let package = Package(
             swiftSettings: strict),
 
         // Layer 4: the API — Swift schemas of every message in Protos/.
-        .target(name: "API", dependencies: ["Codec", "RPC"], swiftSettings: strict),
+        .target(name: "API", dependencies: ["Codec"], swiftSettings: strict),
 
         // Layer 5: domain types of every service area and their wire mappers, then the services.
-        .target(name: "Domain", dependencies: ["Codec", "API", "RPC", "HeraldCore"], swiftSettings: strict),
+        .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
         // Typed clients of the services, on ServiceClients: what services use to call each other.
         .target(name: "Clients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"], swiftSettings: strict),
         .target(
@@ -142,7 +142,7 @@ let package = Package(
             name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ClientsTests", dependencies: ["Clients", "Domain", "API", "Codec", "RPC", "ServiceClients", "TestSupport"], swiftSettings: strict),
+            name: "ClientsTests", dependencies: ["Clients", "Domain", "API", "Codec", "RPC", "ServiceClients", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),

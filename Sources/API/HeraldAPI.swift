@@ -1,5 +1,5 @@
 import Codec
-import RPC
+
 
 /// Every message, enum and service Herald speaks, as hand-written Swift schemas that mirror `Protos/` (a test
 /// compiles `Protos/` with protoc and fails on any difference), plus the google.protobuf and google.rpc types

@@ -18,12 +18,16 @@ public protocol HTTP2SessionDelegate: AnyObject {
     /// The peer began a header block (a HEADERS frame whose CONTINUATIONs may follow); `headerBlockStartedAt` says
     /// when, until the block ends.
     func headerBlockBegan()
+    /// Headers or trailers submitted for the stream could not be sent (e.g. a header block larger than nghttp2 can
+    /// send): the stream stays open until the owner ends it another way (a smaller status, or `reset`).
+    func streamHeadersNotSent(_ streamID: Int32, error: HTTP2Error)
 }
 
 extension HTTP2SessionDelegate {
     public func pingReceived(ack: Bool) {}
     public func peerError() {}
     public func headerBlockBegan() {}
+    public func streamHeadersNotSent(_ streamID: Int32, error: HTTP2Error) {}
 }
 
 /// One HTTP/2 connection on nghttp2, server or client side, sans I/O: bytes in through `receive`, bytes out through
@@ -155,6 +159,14 @@ public final class HTTP2Session {
             me.delegate?.streamReceived(streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
             return 0
         }
+        nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks) { _, frame, errorCode, context in
+            let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
+            let header = frame!.pointee.hd
+            if header.type == UInt8(NGHTTP2_HEADERS.rawValue) {
+                me.delegate?.streamHeadersNotSent(header.stream_id, error: HTTP2Error("sending headers", errorCode))
+            }
+            return 0
+        }
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, context in
             let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             me.pendingHeaders[streamID] = nil
@@ -178,15 +190,33 @@ public final class HTTP2Session {
         let status = role == .server
             ? nghttp2_session_server_new2(&created, callbacks, context, option)
             : nghttp2_session_client_new2(&created, callbacks, context, option)
-        guard status == 0 else { throw HTTP2Error("cannot create an nghttp2 session: \(String(cString: nghttp2_strerror(status)))") }
+        try Self.check(status, "creating a session")
         session = created
         var entries = [
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: settings.maxConcurrentStreams),
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: settings.initialWindowSize),
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: settings.maxHeaderListSize),
         ]
-        nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &entries, entries.count)
-        nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, settings.connectionWindowSize)
+        try Self.check(nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &entries, entries.count), "submitting SETTINGS")
+        try Self.check(
+            nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, settings.connectionWindowSize),
+            "setting the connection window")
+    }
+
+    /// The one funnel from nghttp2's return codes to Swift: a negative code is an `HTTP2Error` naming the operation.
+    @discardableResult
+    static func check<Code: BinaryInteger>(_ code: Code, _ operation: StaticString) throws(HTTP2Error) -> Code {
+        guard code < 0 else { return code }
+        throw HTTP2Error("\(operation)", Int32(truncatingIfNeeded: code))
+    }
+
+    /// For calls whose failure can only be Herald's own misuse or nghttp2 out of memory: stops the process.
+    private static func mustSucceed(_ code: Int32, _ operation: StaticString) {
+        do {
+            try check(code, operation)
+        } catch {
+            preconditionFailure("nghttp2: \(error)")
+        }
     }
 
     deinit {
@@ -207,16 +237,14 @@ public final class HTTP2Session {
     /// Feeds bytes from the peer. Throws on a protocol error; the connection should then flush and close.
     public func receive(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
-        let consumed = nghttp2_session_mem_recv(session, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count)
-        if consumed < 0 { throw HTTP2Error(String(cString: nghttp2_strerror(Int32(consumed)))) }
+        try Self.check(nghttp2_session_mem_recv(session, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count), "receiving")
     }
 
     /// Everything nghttp2 wants to send now, appended to `output`.
     public func takeOutput(into output: inout [UInt8]) throws {
         while true {
             var data: UnsafePointer<UInt8>?
-            let length = nghttp2_session_mem_send(session, &data)
-            if length < 0 { throw HTTP2Error(String(cString: nghttp2_strerror(Int32(length)))) }
+            let length = try Self.check(nghttp2_session_mem_send(session, &data), "sending")
             if length == 0 { return }
             output.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
         }
@@ -227,12 +255,13 @@ public final class HTTP2Session {
 
     // MARK: Responses
 
-    /// Sends response headers and opens the body, which `send` feeds and `finish` ends with trailers.
-    public func respond(_ streamID: Int32, headers: [(String, String)]) {
+    /// Sends response headers and opens the body, which `send` feeds and `finish` ends with trailers. Throws when
+    /// nghttp2 refuses them (the stream is gone, or the headers are invalid); the caller then resets the stream.
+    public func respond(_ streamID: Int32, headers: [(String, String)]) throws(HTTP2Error) {
         let stream = Outbound()
-        outbound[streamID] = stream
         var provider = dataProvider(for: stream)
-        withHeaders(headers) { nva, count in _ = nghttp2_submit_response(session, streamID, nva, count, &provider) }
+        try Self.check(withHeaders(headers) { nva, count in nghttp2_submit_response(session, streamID, nva, count, &provider) }, "submitting a response")
+        outbound[streamID] = stream
     }
 
     /// Opens a request stream (client): headers now, then a body that `send` feeds and `finish` ends.
@@ -240,8 +269,9 @@ public final class HTTP2Session {
     public func request(headers: [(String, String)]) -> Int32? {
         let stream = Outbound()
         var provider = dataProvider(for: stream)
-        let id = withHeaders(headers) { nva, count in nghttp2_submit_request(session, nil, nva, count, &provider, nil) }
-        guard id > 0 else { return nil }
+        guard let id = try? Self.check(withHeaders(headers) { nva, count in nghttp2_submit_request(session, nil, nva, count, &provider, nil) }, "submitting a request") else {
+            return nil
+        }
         outbound[id] = stream
         return id
     }
@@ -278,12 +308,17 @@ public final class HTTP2Session {
     }
 
     /// Ends the body: with trailers when there are some (a server's gRPC status), else with END_STREAM on the last
-    /// DATA frame (a client's half-close).
+    /// DATA frame (a client's half-close). Trailers nghttp2 refuses are reported to the delegate, which ends the
+    /// stream another way.
     private func endWithTrailers(_ session: OpaquePointer?, _ streamID: Int32, _ stream: Outbound, _ flags: UnsafeMutablePointer<UInt32>) {
         flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
         guard !stream.trailers.isEmpty else { return }
         flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
-        withHeaders(stream.trailers) { nva, count in _ = nghttp2_submit_trailer(session, streamID, nva, count) }
+        do {
+            try Self.check(withHeaders(stream.trailers) { nva, count in nghttp2_submit_trailer(session, streamID, nva, count) }, "submitting trailers")
+        } catch {
+            delegate?.streamHeadersNotSent(streamID, error: error)
+        }
     }
 
     /// Queues body bytes on a stream opened with `respond`.
@@ -318,42 +353,51 @@ public final class HTTP2Session {
     private func resume(_ streamID: Int32, _ stream: Outbound) {
         if stream.deferred {
             stream.deferred = false
-            nghttp2_session_resume_data(session, streamID)
+            // Fails only for a stream nghttp2 is already closing (a reset on its way out): nothing left to send.
+            _ = try? Self.check(nghttp2_session_resume_data(session, streamID), "resuming a deferred body")
         }
     }
 
-    /// A response that is headers only, ending the stream (gRPC's Trailers-Only).
-    public func respondHeadersOnly(_ streamID: Int32, headers: [(String, String)]) {
-        withHeaders(headers) { nva, count in _ = nghttp2_submit_response(session, streamID, nva, count, nil) }
+    /// A response that is headers only, ending the stream (gRPC's Trailers-Only). Throws when nghttp2 refuses it.
+    public func respondHeadersOnly(_ streamID: Int32, headers: [(String, String)]) throws(HTTP2Error) {
+        try Self.check(withHeaders(headers) { nva, count in nghttp2_submit_response(session, streamID, nva, count, nil) }, "submitting a response")
+    }
+
+    /// The largest header list the peer accepts (its SETTINGS_MAX_HEADER_LIST_SIZE; unlimited until it says).
+    public var peerMaxHeaderListSize: Int {
+        Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE))
     }
 
     /// The first step of a graceful shutdown: a GOAWAY that tells the client to open no new streams, while the
-    /// server still accepts the ones already in flight.
+    /// server still accepts the ones already in flight. Refused (and harmless) once a GOAWAY has gone out.
     public func shutdownNotice() {
-        nghttp2_submit_shutdown_notice(session)
+        _ = try? Self.check(nghttp2_submit_shutdown_notice(session), "submitting a shutdown notice")
     }
 
     /// The final GOAWAY: streams above the last one processed are refused (clients retry them elsewhere).
     public func goAway() {
-        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
-                              UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0)
+        // Refused only when the session is already closing: the GOAWAY that closes it went first.
+        _ = try? Self.check(
+            nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+                                  UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0), "submitting GOAWAY")
     }
 
     /// Sends a PING (its acknowledgement comes back through `pingReceived(ack: true)`).
     public func ping() {
-        nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+        Self.mustSucceed(nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil), "submitting PING")
     }
 
     /// GOAWAY with ENHANCE_YOUR_CALM and a reason in its debug data (gRFC A8's "too_many_pings").
     public func goAwayEnhanceYourCalm(_ reason: String) {
         var debug = Array(reason.utf8)
-        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
-                              UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), &debug, debug.count)
+        _ = try? Self.check(
+            nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+                                  UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), &debug, debug.count), "submitting GOAWAY")
     }
 
     /// Resets a stream (RST_STREAM) with an HTTP/2 error code.
     public func reset(_ streamID: Int32, errorCode: UInt32) {
-        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
+        Self.mustSucceed(nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode), "submitting RST_STREAM")
     }
 
     private func withHeaders<R>(_ headers: [(String, String)], _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
@@ -377,7 +421,16 @@ public final class HTTP2Session {
     }
 }
 
+/// nghttp2 refused an operation: which one, and nghttp2's error code and its text.
 public struct HTTP2Error: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
+    public let operation: String
+    /// nghttp2's `NGHTTP2_ERR_*` code.
+    public let code: Int32
+
+    init(_ operation: String, _ code: Int32) {
+        self.operation = operation
+        self.code = code
+    }
+
+    public var description: String { "\(operation): \(String(cString: nghttp2_strerror(code)))" }
 }

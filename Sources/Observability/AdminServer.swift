@@ -1,3 +1,4 @@
+import HeraldCore
 import CLibevent
 import EventLoop
 import Foundation

@@ -1,3 +1,4 @@
+import HeraldCore
 import API
 import Clients
 import Codec

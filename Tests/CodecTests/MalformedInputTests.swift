@@ -106,6 +106,26 @@ struct MalformedInputTests {
         #expect(decodeError(packed, limits: limits)?.path == "r_int32[3]")  // the first element past the limit
     }
 
+    @Test("input whose decoded form would take far more memory than its size (empty submessages, unknown fields) is refused")
+    func decodedSizeBomb() {
+        func repeated(_ element: [UInt8], _ count: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(element.count * count)
+            for _ in 0..<count { bytes.append(contentsOf: element) }
+            return bytes
+        }
+        var limits = CodecLimits()
+        limits.maxDecodedBytes = 1 << 20
+        // Empty r_inner elements (field 22, length 0): each three bytes of input would become a C structure and a pointer.
+        let error = decodeError(repeated([0xB2, 0x01, 0x00], 100_000), limits: limits)
+        #expect(error?.message == "decoding would take more than 1048576 bytes of memory", "\(String(describing: error))")
+        // protobuf-c keeps unknown fields too (field 2000, varint 1): each costs a record as well as its bytes.
+        #expect(decodeError(repeated([0x80, 0x7D, 0x01], 100_000), limits: limits)?.message.contains("bytes of memory") == true)
+        // Under the default bound (64 MiB) such input of a reasonable size decodes.
+        #expect(decodeError(repeated([0xB2, 0x01, 0x00], 20_000)) == nil)
+        #expect(decodeError(repeated([0x80, 0x7D, 0x01], 20_000)) == nil)
+    }
+
     @Test("unknown fields are skipped; packed and unpacked repeated fields are both accepted; unknown enum values kept")
     func tolerance() throws {
         let bytes: [UInt8] = [

@@ -24,6 +24,9 @@ public struct CodecLimits: Sendable {
     public var maxDepth = 64
     /// Most elements in one repeated field.
     public var maxRepeated = 1_000_000
+    /// Most memory the decoded form of one message may take (C structures, repeated arrays, unknown fields), so that
+    /// input made of tiny submessages cannot multiply into gigabytes: 16 times the largest message.
+    public var maxDecodedBytes = 64 * 1024 * 1024
 
     public init() {}
     public static let `default` = CodecLimits()

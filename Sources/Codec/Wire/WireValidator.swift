@@ -1,9 +1,20 @@
 /// Walks encoded bytes against a schema before protobuf-c unpacks them, so that malformed input gets an error
 /// naming the field (protobuf-c only says "failed") and hostile input is refused before it costs anything:
 /// truncated varints, wrong wire types, lengths past the end, invalid UTF-8 (or NUL, which protobuf-c's C
-/// strings cannot hold) in strings, nesting deeper than the limit, too many repeated elements.
+/// strings cannot hold) in strings, nesting deeper than the limit, too many repeated elements, and input whose
+/// decoded form would take more memory than `CodecLimits.maxDecodedBytes` (protobuf-c allocates a C structure per
+/// submessage and per unknown field: two bytes of input can cost hundreds).
 struct WireValidator {
     let limits: CodecLimits
+
+    /// What the walk learns beyond errors.
+    struct Walk {
+        /// A singular message field occurs more than once somewhere (see `WireMerge`).
+        var repeats = false
+        /// Memory the decoded message will take, estimated as the walk goes (structures, unknown fields, repeated
+        /// scalar arrays).
+        var decodedBytes = 0
+    }
 
     /// The field a problem is in: the frames of the enclosing messages, then this message's field and element.
     typealias Place = (frame: UnsafePointer<PathFrame>?, table: UnsafePointer<TypeTable>, field: Int, element: Int)
@@ -11,9 +22,9 @@ struct WireValidator {
     /// Throws a `CodecError` naming the first problem in `bytes`, a message of type `table`; returns whether a
     /// singular message field occurs more than once somewhere (see `WireMerge`).
     static func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, limits: CodecLimits) throws -> Bool {
-        var repeats = false
-        try WireValidator(limits: limits).validate(bytes, table: table, frame: nil, depth: 1, repeats: &repeats)
-        return repeats
+        var walk = Walk(decodedBytes: table.pointee.size)
+        try WireValidator(limits: limits).validate(bytes, table: table, frame: nil, depth: 1, walk: &walk)
+        return walk.repeats
     }
 
     private func error(_ message: String, in frame: UnsafePointer<PathFrame>?, at place: Place? = nil) -> CodecError {
@@ -21,24 +32,24 @@ struct WireValidator {
     }
 
     private func validate(
-        _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int, repeats: inout Bool
+        _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int, walk: inout Walk
     ) throws {
         guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)", in: frame) }
         let slots = table.pointee.repeatedCount
         guard slots > 0 else {
             return try scan(
-                bytes, table: table, frame: frame, depth: depth, counts: UnsafeMutableBufferPointer(start: nil, count: 0), repeats: &repeats)
+                bytes, table: table, frame: frame, depth: depth, counts: UnsafeMutableBufferPointer(start: nil, count: 0), walk: &walk)
         }
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: slots) { counts in
             counts.initialize(repeating: 0)
-            try scan(bytes, table: table, frame: frame, depth: depth, counts: counts, repeats: &repeats)
+            try scan(bytes, table: table, frame: frame, depth: depth, counts: counts, walk: &walk)
         }
     }
 
     /// Walks the fields of one message; `counts` has a slot per repeated field (`TypeTable.repeatedSlots`).
     private func scan(
         _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int,
-        counts: UnsafeMutableBufferPointer<Int>, repeats: inout Bool
+        counts: UnsafeMutableBufferPointer<Int>, walk: inout Walk
     ) throws {
         /// Singular message fields seen in this message, by field index (beyond 64 fields, any counts as a repeat).
         var seenMessages: UInt64 = 0
@@ -49,7 +60,10 @@ struct WireValidator {
             let wireType = Int(tag & 7)
             guard number > 0, number <= 536_870_911 else { throw error("invalid field number \(number)", in: frame) }
             guard let index = table.pointee.index(of: Int32(number)) else {
+                let start = position
                 try skip(bytes, &position, wireType: wireType, number: number, in: frame)
+                // protobuf-c keeps each unknown field: a record and a copy of its bytes.
+                try account(&walk, 32 + position - start, in: frame)
                 continue
             }
             let info = table.pointee.fields[index]
@@ -67,26 +81,39 @@ struct WireValidator {
                 case .string:
                     if !Self.isPlainASCII(payload) { try checkText(payload, at: here) }
                 case .message:
+                    let child = table.pointee.child(index)
+                    try account(&walk, child.pointee.size + (slot >= 0 ? 8 : 0), in: frame)
                     if slot < 0 {
                         let bit: UInt64 = index < 64 ? 1 << UInt64(index) : 0
-                        if bit == 0 || seenMessages & bit != 0 { repeats = true }
+                        if bit == 0 || seenMessages & bit != 0 { walk.repeats = true }
                         seenMessages |= bit
                     }
                     var step = PathFrame(parent: frame, table: table, field: index, element: here.element)
                     try withUnsafePointer(to: &step) { step in
-                        try validate(payload, table: table.pointee.child(index), frame: step, depth: depth + 1, repeats: &repeats)
+                        try validate(payload, table: child, frame: step, depth: depth + 1, walk: &walk)
                     }
                 case .bytes:
                     break
                 case .scalar:
                     guard slot >= 0 && info.isPackable else { throw mismatch(wireType, table, index, here) }
-                    counts[slot] += try packedCount(payload, elementWireType: Int(info.wireType), at: here) - 1
+                    let elements = try packedCount(payload, elementWireType: Int(info.wireType), at: here)
+                    try account(&walk, elements * 8, in: frame)
+                    counts[slot] += elements - 1
                 }
                 if slot >= 0 { counts[slot] += 1 }
             }
             if slot >= 0 && counts[slot] > limits.maxRepeated {
                 throw error("more than \(limits.maxRepeated) elements", in: frame, at: (frame, table, index, limits.maxRepeated))
             }
+        }
+    }
+
+    /// Adds `bytes` to the decoded size, throwing once it passes `maxDecodedBytes`.
+    @inline(__always)
+    private func account(_ walk: inout Walk, _ bytes: Int, in frame: UnsafePointer<PathFrame>?) throws {
+        walk.decodedBytes += bytes
+        if walk.decodedBytes > limits.maxDecodedBytes {
+            throw error("decoding would take more than \(limits.maxDecodedBytes) bytes of memory", in: frame)
         }
     }
 

@@ -10,17 +10,28 @@ public struct FieldIssues: Sendable, Equatable {
         public var description: String { "\(path): \(problem)" }
     }
 
+    /// The issues kept: the first `limit`.
     public private(set) var issues: [Issue] = []
+    /// Every issue found, those past `limit` included (they are counted, not kept).
+    public private(set) var count = 0
+
+    /// Issues kept beyond which only the count goes on: a request with a million bad elements costs a counter,
+    /// not a million messages (the status names far fewer anyway, see the RPC layer's `StatusLimits`).
+    public static let limit = 100
 
     public init() {}
 
-    public var isEmpty: Bool { issues.isEmpty }
+    public var isEmpty: Bool { count == 0 }
 
-    public mutating func add(_ path: String, _ problem: String) { issues.append(Issue(path: path, problem: problem)) }
+    /// Records a problem at `path`; both are only built while fewer than `limit` issues are kept.
+    public mutating func add(_ path: @autoclosure () -> String, _ problem: @autoclosure () -> String) {
+        count += 1
+        if issues.count < Self.limit { issues.append(Issue(path: path(), problem: problem())) }
+    }
 
     /// Adds `problem` at `path` unless `condition` holds.
-    public mutating func check(_ condition: Bool, _ path: String, _ problem: @autoclosure () -> String) {
-        if !condition { add(path, problem()) }
+    public mutating func check(_ condition: Bool, _ path: @autoclosure () -> String, _ problem: @autoclosure () -> String) {
+        if !condition { add(path(), problem()) }
     }
 
     /// The UUID in `text`, or nil with an issue at `path` ("required" when empty).
@@ -38,21 +49,30 @@ public struct FieldIssues: Sendable, Equatable {
 
     /// Throws a `ValidationError` listing every issue, if there is any.
     public func throwIfAny() throws {
-        if !issues.isEmpty { throw ValidationError(issues: issues) }
+        if count > 0 { throw ValidationError(issues: issues, count: count) }
     }
 }
 
 /// A request that cannot be accepted as sent: INVALID_ARGUMENT with every offending field path.
 public struct ValidationError: Error, Sendable, Equatable, StatusConvertibleError, CustomStringConvertible {
     public let issues: [FieldIssues.Issue]
+    /// Issues found in all (more than `issues` when the collector stopped keeping them).
+    public let count: Int
 
-    public init(issues: [FieldIssues.Issue]) { self.issues = issues }
+    public init(issues: [FieldIssues.Issue], count: Int? = nil) {
+        self.issues = issues
+        self.count = max(count ?? issues.count, issues.count)
+    }
 
-    public init(_ path: String, _ problem: String) { issues = [.init(path: path, problem: problem)] }
+    public init(_ path: String, _ problem: String) { self.init(issues: [.init(path: path, problem: problem)]) }
 
     public var statusCode: StatusCode { .invalidArgument }
-    public var statusMessage: String { issues.map(\.description).joined(separator: "; ") }
+    public var statusMessage: String {
+        issues.map(\.description).joined(separator: "; ") + (count > issues.count ? "; and \(count - issues.count) more" : "")
+    }
     public var description: String { statusMessage }
+    public var fieldViolations: [FieldViolation] { issues.map { FieldViolation(field: $0.path, description: $0.problem) } }
+    public var violationCount: Int { count }
 }
 
 /// Child paths: `path.field`, `path[index]`, `path["key"]`.

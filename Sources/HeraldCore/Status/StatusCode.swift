@@ -54,8 +54,28 @@ public protocol StatusConvertibleError: Error {
     /// A `google.rpc.Status` (its code and message the same as the two above, its details structured), sent as
     /// `grpc-status-details-bin`; nil for none.
     var statusDetails: [UInt8]? { get }
+    /// The invalid fields of a request, for INVALID_ARGUMENT: the server sends them as a `google.rpc.BadRequest`
+    /// and builds the status message from them, both within the bound every gRPC client accepts (`StatusLimits`).
+    var fieldViolations: [FieldViolation] { get }
+    /// How many fields were invalid in all; more than `fieldViolations` holds when the collector stopped early.
+    var violationCount: Int { get }
 }
 
 extension StatusConvertibleError {
     public var statusDetails: [UInt8]? { nil }
+    public var fieldViolations: [FieldViolation] { [] }
+    public var violationCount: Int { fieldViolations.count }
+}
+
+/// One invalid field of a request, as a `google.rpc.BadRequest` names it.
+public struct FieldViolation: Equatable, Sendable {
+    /// The field's path, e.g. `campaign.workflow.nodes[3].config`.
+    public let field: String
+    /// What is wrong with it, and what was expected.
+    public let description: String
+
+    public init(field: String, description: String) {
+        self.field = field
+        self.description = description
+    }
 }

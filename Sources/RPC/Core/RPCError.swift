@@ -13,11 +13,14 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, Sta
     /// An encoded `google.rpc.Status` with structured details (`grpc-status-details-bin`), e.g. a
     /// `google.rpc.BadRequest` naming each invalid field; nil for none.
     public var details: [UInt8]?
+    /// What caused it, for logs and for code that handles the failure (never sent to the peer).
+    public var cause: (any Error)?
 
-    public init(_ code: StatusCode, _ message: String, details: [UInt8]? = nil) {
+    public init(_ code: StatusCode, _ message: String, details: [UInt8]? = nil, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.details = details
+        self.cause = cause
     }
 
     /// The status a response's headers or trailers carry (`grpc-status`, `grpc-message`, `grpc-status-details-bin`):
@@ -44,9 +47,12 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, Sta
     public static func from(_ error: any Error) -> RPCError {
         switch error {
         case let error as RPCError: return error
-        case let error as StatusConvertibleError: return RPCError(error.statusCode, error.statusMessage, details: error.statusDetails)
-        case is CancellationError: return RPCError(.cancelled, "the call was cancelled")
-        default: return RPCError(.unknown, "internal error")
+        case let error as StatusConvertibleError:
+            let violations = error.fieldViolations
+            guard violations.isEmpty else { return RPCError(error.statusCode, violations: violations, total: error.violationCount) }
+            return RPCError(error.statusCode, error.statusMessage, details: error.statusDetails, cause: error)
+        case is CancellationError: return RPCError(.cancelled, "the call was cancelled", cause: error)
+        default: return RPCError(.unknown, "internal error", cause: error)
         }
     }
 }
@@ -80,6 +86,26 @@ enum StatusMessage {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The length of `encode(text)`, without making it.
+    static func encodedCount(_ text: String) -> Int {
+        text.utf8.reduce(0) { $0 + ($1 >= 0x20 && $1 <= 0x7E && $1 != UInt8(ascii: "%") ? 1 : 3) }
+    }
+
+    /// `text` encoded in at most `limit` bytes: cut at a character boundary with "…" when it does not fit.
+    static func encode(_ text: String, limit: Int) -> String {
+        guard encodedCount(text) > limit else { return encode(text) }
+        var kept = ""
+        var used = 0
+        let ellipsis = encodedCount("…")
+        for character in text {
+            let size = encodedCount(String(character))
+            if used + size + ellipsis > limit { break }
+            kept.append(character)
+            used += size
+        }
+        return encode(kept + "…")
     }
 
     static func encode(_ text: String) -> String {

@@ -2,6 +2,7 @@ import EventLoop
 import Foundation
 import HTTP2
 import HeraldCore
+import Logging
 
 /// One accepted TCP connection: its socket events, its HTTP/2 session and its gRPC streams.
 ///
@@ -270,7 +271,11 @@ final class ServerConnection: HTTP2SessionDelegate {
             }
         }
         guard method == "POST", contentType.hasPrefix("application/grpc") else {
-            session.respondHeadersOnly(streamID, headers: [(":status", "415"), ("content-type", "text/plain")])
+            do {
+                try session.respondHeadersOnly(streamID, headers: [(":status", "415"), ("content-type", "text/plain")])
+            } catch {
+                session.reset(streamID, errorCode: 0x2)
+            }
             return
         }
         guard runningHandlers < limits.maxRunningHandlers else {
@@ -371,6 +376,25 @@ final class ServerConnection: HTTP2SessionDelegate {
         }
         stream.requests?.finish()
     }
+
+    func streamHeadersNotSent(_ streamID: Int32, error: HTTP2Error) {
+        if let stream = streams[streamID] {
+            stream.abandon("headers not sent: \(error)")
+        } else {
+            streamAbandoned(streamID, reason: "headers not sent: \(error)")
+            session.reset(streamID, errorCode: 0x2)
+            scheduleFlush()
+        }
+    }
+
+    /// A call that could not be answered with a status and was reset instead: logged and counted, since its client
+    /// sees only INTERNAL.
+    func streamAbandoned(_ streamID: Int32, reason: String) {
+        Self.logger.error("call reset: its status could not be sent", metadata: ["peer": "\(peer)", "stream": "\(streamID)", "reason": "\(reason)"])
+        Metrics.shared.increment("herald_rpc_server_calls_reset_total")
+    }
+
+    private static let logger = Logger(label: "herald.rpc.server")
 
     func streamClosed(_ streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }

@@ -41,8 +41,13 @@ final class ServerStream {
     func sendMessage(_ message: [UInt8], compress: Bool) {
         guard !finished else { return }
         if !headersSent {
+            do {
+                try connection.session.respond(id, headers: responseHeaders)
+            } catch {
+                abandon("response headers refused: \(error)")
+                return
+            }
             headersSent = true
-            connection.session.respond(id, headers: responseHeaders)
         }
         if compress && peerAcceptsGzip, let compressed = try? Gzip.compress(message) {
             connection.session.send(id, MessageFramer.frame(compressed, compressed: true))
@@ -73,21 +78,63 @@ final class ServerStream {
     }
 
     /// Ends the call with a status: trailers after the body, or a Trailers-Only response when nothing was sent.
+    ///
+    /// The status always fits what the client accepts: the message and details within `StatusLimits` (errors that
+    /// name field violations are bounded where they become a status, `RPCError.from`; anything longer is cut here),
+    /// and the whole header list within the client's SETTINGS_MAX_HEADER_LIST_SIZE, dropping custom trailing
+    /// metadata and then the details before it would be refused.
     func finish(_ error: RPCError?) {
         guard !finished else { return }
         finished = true
         releaseWriters()
         timer?.cancel()
         timer = nil
-        var status = [("grpc-status", String(error?.code.rawValue ?? 0))]
-        if let error, !error.message.isEmpty { status.append(("grpc-message", StatusMessage.encode(error.message))) }
-        if let details = error?.details { status.append(("grpc-status-details-bin", BinaryHeader.encode(details))) }
+        let trailers = Self.status(error, then: trailingMetadata, within: connection.session.peerMaxHeaderListSize)
         if headersSent {
-            connection.session.finish(id, trailers: status + trailingMetadata)
+            connection.session.finish(id, trailers: trailers)
         } else {
-            connection.session.respondHeadersOnly(id, headers: responseHeaders + status + trailingMetadata)
+            do {
+                try connection.session.respondHeadersOnly(id, headers: responseHeaders + trailers)
+            } catch {
+                abandon("status refused: \(error)")
+                return
+            }
         }
         requests?.finish()
+        connection.scheduleFlush()
+    }
+
+    /// The status header fields of `error` (OK when nil) and the handler's `metadata`, within `peerLimit` bytes of
+    /// header list (as HTTP/2 counts them: name, value and 32 per field).
+    static func status(_ error: RPCError?, then metadata: [(String, String)], within peerLimit: Int) -> [(String, String)] {
+        var status = [("grpc-status", String(error?.code.rawValue ?? 0))]
+        if let error, !error.message.isEmpty {
+            status.append(("grpc-message", StatusMessage.encode(error.message, limit: StatusLimits.messageBytes)))
+        }
+        var details: (String, String)?
+        if let bytes = error?.details, bytes.count <= StatusLimits.detailsBytes {
+            details = ("grpc-status-details-bin", BinaryHeader.encode(bytes))
+        }
+        func size(_ fields: [(String, String)]) -> Int { fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 32 } }
+        // The response headers of a Trailers-Only response come first and take their share too.
+        // gRPC core refuses more than 8 KiB of metadata by default, below what it advertises.
+        let budget = min(peerLimit, 8 << 10) - 512
+        if size(status + (details.map { [$0] } ?? []) + metadata) <= budget { return status + (details.map { [$0] } ?? []) + metadata }
+        if let details, size(status + [details]) <= budget { return status + [details] }
+        return status
+    }
+
+    /// The stream cannot be answered with a status (nghttp2 refused the headers or trailers): reset it with
+    /// INTERNAL_ERROR, which every gRPC client reports as a definite failure, rather than leave the caller waiting.
+    func abandon(_ reason: String) {
+        connection.streamAbandoned(id, reason: reason)
+        finished = true
+        releaseWriters()
+        timer?.cancel()
+        timer = nil
+        task?.cancel()
+        requests?.finish(throwing: CancellationError())
+        connection.session.reset(id, errorCode: 0x2)
         connection.scheduleFlush()
     }
 

@@ -1,5 +1,3 @@
-import Codec
-
 /// `google.rpc.Status` and the error details Herald sends with it, as googleapis declares them
 /// (`google/rpc/status.proto`, `google/rpc/error_details.proto`). They are not in `Protos/`: every gRPC language
 /// ships them already (googleapis-common-protos), and a second copy would clash with it in a client.
@@ -8,11 +6,11 @@ public enum GoogleRPCTypes {
     public static let badRequest = "google.rpc.BadRequest"
 }
 
-enum GoogleRPCSchemas {
+public enum GoogleRPCSchemas {
     static let status = GoogleRPCTypes.status
     static let badRequest = GoogleRPCTypes.badRequest
 
-    static let messages = [
+    public static let messages = [
         MessageSchema(status, [
             .init(1, "code", .int32), .init(2, "message", .string), .message(3, "details", WellKnownTypes.any, .repeated),
         ]),

@@ -1,6 +1,4 @@
-import Codec
-
-/// `grpc/health/v1/health.proto`, owned by the RPC layer that serves it.
+/// `grpc/health/v1/health.proto`: the standard health service, served by every Herald process.
 public enum HealthSchemas {
     public static let messages = [
         MessageSchema("grpc.health.v1.HealthCheckRequest", [.init(1, "service", .string)]),

@@ -1,5 +1,3 @@
-import Codec
-
 /// `grpc/reflection/v1/reflection.proto` and its `v1alpha` twin, which differ only in package.
 public enum ReflectionSchemas {
     static let packages = ["grpc.reflection.v1.", "grpc.reflection.v1alpha."]
