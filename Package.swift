@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
-            name: "CodecTests", dependencies: ["Codec", "API", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "CodecTests", dependencies: ["Codec", "API", "HeraldCore", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ClientsTests", dependencies: ["Clients", "Domain", "API", "Codec", "RPC", "ServiceClients", "HeraldCore", "TestSupport"], swiftSettings: strict),

@@ -34,6 +34,12 @@ public final class AdminServer: @unchecked Sendable {  // unchecked: the evhttp 
                     return
                 }
                 self.http = http
+                // Bounds against a hostile peer (libevent's defaults are none, and 50 s of idle): a request is a
+                // short GET or HEAD, its headers under 16 KiB, without a body, sent within 10 s.
+                evhttp_set_max_headers_size(http, 16 << 10)
+                evhttp_set_max_body_size(http, 0)
+                evhttp_set_allowed_methods(http, UInt16(EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_HEAD.rawValue))
+                evhttp_set_timeout(http, 10)
                 evhttp_set_gencb(http, { request, context in
                     Unmanaged<AdminServer>.fromOpaque(context!).takeUnretainedValue().handle(request!)
                 }, Unmanaged.passUnretained(self).toOpaque())

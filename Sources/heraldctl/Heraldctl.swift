@@ -8,7 +8,10 @@ struct Heraldctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heraldctl",
         abstract: "Run, migrate and inspect the Herald platform.",
-        subcommands: [Up.self, Down.self, Status.self, CampaignCommand.self, Bench.self, Migrate.self, ConfigCheck.self, Proto.self, Health.self, Call.self])
+        subcommands: [
+            Up.self, Down.self, Status.self, CampaignCommand.self, Bench.self, Fuzz.self, FuzzHTTP.self, Migrate.self, ConfigCheck.self, Proto.self,
+            Health.self, Call.self,
+        ])
 }
 
 /// Options every subcommand that reads the configuration shares.

@@ -1,4 +1,5 @@
 import Codec
+import HeraldCore
 import TestSupport
 import Testing
 
@@ -124,6 +125,25 @@ struct MalformedInputTests {
         // Under the default bound (64 MiB) such input of a reasonable size decodes.
         #expect(decodeError(repeated([0xB2, 0x01, 0x00], 20_000)) == nil)
         #expect(decodeError(repeated([0x80, 0x7D, 0x01], 20_000)) == nil)
+    }
+
+    @Test("Timestamps and Durations outside protobuf's ranges are refused at their path; the extremes are accepted")
+    func timeRanges() throws {
+        let wellknown = try #require(Fixture.registry.message("herald.test.v1.Wellknown"))
+        func encoded(_ field: Int32, seconds: Int64, nanos: Int32) throws -> [UInt8] {
+            try wellknown.encode { $0.message(field) { $0.set(1, seconds); $0.set(2, nanos) } }
+        }
+        for (seconds, nanos) in [(Int64.max, Int32(0)), (253_402_300_800, 0), (-62_135_596_801, 0), (0, -1), (0, 1_000_000_000)] {
+            let error = decodeError(try encoded(1, seconds: seconds, nanos: nanos), type: wellknown)
+            #expect(error?.path == "at" && error?.message.contains("out of range") == true, "\(seconds) \(nanos): \(String(describing: error))")
+        }
+        for (seconds, nanos) in [(Int64(315_576_000_001), Int32(0)), (-315_576_000_001, 0), (1, -1), (-1, 1), (0, 1_000_000_000)] {
+            let error = decodeError(try encoded(2, seconds: seconds, nanos: nanos), type: wellknown)
+            #expect(error?.path == "took" && error?.message.contains("out of range") == true, "\(seconds) \(nanos): \(String(describing: error))")
+        }
+        #expect(decodeError(try encoded(1, seconds: 253_402_300_799, nanos: 999_999_999), type: wellknown) == nil)
+        #expect(decodeError(try encoded(1, seconds: -62_135_596_800, nanos: 0), type: wellknown) == nil)
+        #expect(decodeError(try encoded(2, seconds: -315_576_000_000, nanos: -999_999_999), type: wellknown) == nil)
     }
 
     @Test("unknown fields are skipped; packed and unpacked repeated fields are both accepted; unknown enum values kept")

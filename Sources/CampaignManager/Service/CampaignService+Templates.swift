@@ -8,12 +8,16 @@ extension CampaignService {
         method("CreateCampaignTemplate") { m in
             var issues = FieldIssues()
             let name = m.string(1)
-            if name.allSatisfy(\.isWhitespace) { issues.add("name", "required") }
+            if name.allSatisfy(\.isWhitespace) {
+                issues.add("name", "required")
+            } else if name.count > CampaignValidator.maxNameLength {
+                issues.add("name", "\(name.count) characters; at most \(CampaignValidator.maxNameLength)")
+            }
             let definition = definition(m.message(3), at: "definition", &issues)
             let actor = Self.actor(m.string(4), "created_by", &issues)
             let tags = m.strings(5)
             let description = m.string(2)
-            for (i, tag) in tags.enumerated() where tag.isEmpty { issues.add("tags".index(i), "empty tag") }
+            CampaignValidator.validate(tags: tags, at: "tags", into: &issues)
             try issues.throwIfAny()
             return Request {
                 let template = try await store.createTemplate(name: name, description: description, definition: definition, tags: tags, by: actor!)
@@ -23,6 +27,7 @@ extension CampaignService {
         method("ListCampaignTemplates") { m in
             var issues = FieldIssues()
             let tags = m.strings(1)
+            CampaignValidator.validate(tags: tags, at: "tags", into: &issues)
             let page = PageRequest(wire: m.message(2), at: "page", &issues)
             try issues.throwIfAny()
             return Request {

@@ -69,6 +69,7 @@ public struct CampaignService: Sendable {
         method("ListCampaigns") { m in
             var issues = FieldIssues()
             let filter = CampaignFilter(wire: m.message(1), at: "filter", &issues)
+            CampaignValidator.validate(tags: filter.tags, at: "filter.tags", into: &issues)
             let page = PageRequest(wire: m.message(2), at: "page", &issues)
             try issues.throwIfAny()
             return Request(encoded: {

@@ -23,13 +23,15 @@ public struct CampaignValidator: Sendable {
         }
         if d.type == nil { issues.add(path.field("type"), "required; expected \(CampaignType.expectedNames)") }
         if d.channels.isEmpty { issues.add(path.field("channels"), "at least one channel is required") }
-        for (i, channel) in d.channels.enumerated() where d.channels[..<i].contains(channel) {
+        var channels = Repeats<NotificationChannel>()
+        for (i, channel) in d.channels.enumerated() where channels.seenBefore(channel) {
             issues.add(path.field("channels").index(i), "duplicate channel \(channel.rawValue)")
         }
+        var segments = Repeats<String>()
         for (i, segment) in d.targetSegments.enumerated() {
             if UUID(canonical: segment) == nil {
-                issues.add(path.field("target_segments").index(i), "expected a segment id (UUID), got \"\(segment)\"")
-            } else if d.targetSegments[..<i].contains(segment) {
+                issues.add(path.field("target_segments").index(i), "expected a segment id (UUID), got \"\(segment.prefix(100))\"")
+            } else if segments.seenBefore(segment) {
                 issues.add(path.field("target_segments").index(i), "duplicate segment \(segment)")
             }
         }
@@ -53,12 +55,22 @@ public struct CampaignValidator: Sendable {
                 issues.add(path.field("personalization.profile_fields").index(i), "empty field name")
             }
         }
-        if d.tags.count > Self.maxTags { issues.add(path.field("tags"), "\(d.tags.count) tags; at most \(Self.maxTags)") }
-        for (i, tag) in d.tags.enumerated() {
-            if tag.isEmpty || tag.count > Self.maxTagLength {
-                issues.add(path.field("tags").index(i), "a tag has 1 to \(Self.maxTagLength) characters")
-            } else if d.tags[..<i].contains(tag) {
-                issues.add(path.field("tags").index(i), "duplicate tag \"\(tag)\"")
+        Self.validate(tags: d.tags, at: path.field("tags"), into: &issues)
+    }
+
+    /// Tags of a campaign or template, or a filter's: at most `maxTags`, each 1 to `maxTagLength` characters, no
+    /// duplicates.
+    public static func validate(tags: [String], at path: String, into issues: inout FieldIssues) {
+        if tags.count > maxTags {
+            issues.add(path, "\(tags.count) tags; at most \(maxTags)")
+            return
+        }
+        var seen = Repeats<String>()
+        for (i, tag) in tags.enumerated() {
+            if tag.isEmpty || tag.count > maxTagLength {
+                issues.add(path.index(i), "a tag has 1 to \(maxTagLength) characters")
+            } else if seen.seenBefore(tag) {
+                issues.add(path.index(i), "duplicate tag \"\(tag)\"")
             }
         }
     }

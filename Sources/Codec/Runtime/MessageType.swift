@@ -45,7 +45,8 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
         table.initialize(
             to: TypeTable(
                 fields: Self.allocate(info), fieldCount: fields.count, dense: Self.allocate(dense), children: children,
-                repeatedSlots: Self.allocate(slots), repeatedCount: repeatedCount, size: size, descriptor: UnsafePointer(descriptor), owner: .passUnretained(self)))
+                repeatedSlots: Self.allocate(slots), repeatedCount: repeatedCount, size: size, time: TimeKind(schema.fullName),
+                descriptor: UnsafePointer(descriptor), owner: .passUnretained(self)))
     }
 
     /// The index of field `number` in `fields`, or nil.

@@ -18,6 +18,8 @@ struct TypeTable {
     let repeatedCount: Int
     /// `sizeof` of the C structure.
     let size: Int
+    /// google.protobuf.Timestamp or Duration, whose values the validator checks against protobuf's ranges.
+    let time: TimeKind
     let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
     /// The type this table belongs to (unowned: the registry keeps every type alive).
     let owner: Unmanaged<MessageType>
@@ -44,6 +46,19 @@ struct TypeTable {
     /// The table of the message field at `index`.
     @inline(__always)
     func child(_ index: Int) -> UnsafePointer<TypeTable> { children[index]! }
+}
+
+/// The well-known types whose values have a range of their own.
+enum TimeKind: UInt8 {
+    case none, timestamp, duration
+
+    init(_ fullName: String) {
+        switch fullName {
+        case "google.protobuf.Timestamp": self = .timestamp
+        case "google.protobuf.Duration": self = .duration
+        default: self = .none
+        }
+    }
 }
 
 /// One step of the path from the outermost message to the field being encoded or validated, kept on the stack

@@ -3,7 +3,8 @@
 /// truncated varints, wrong wire types, lengths past the end, invalid UTF-8 (or NUL, which protobuf-c's C
 /// strings cannot hold) in strings, nesting deeper than the limit, too many repeated elements, and input whose
 /// decoded form would take more memory than `CodecLimits.maxDecodedBytes` (protobuf-c allocates a C structure per
-/// submessage and per unknown field: two bytes of input can cost hundreds).
+/// submessage and per unknown field: two bytes of input can cost hundreds), and Timestamps and Durations outside
+/// the ranges protobuf defines for them (a year beyond 9999 is no date any service can store).
 struct WireValidator {
     let limits: CodecLimits
 
@@ -35,6 +36,7 @@ struct WireValidator {
         _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int, walk: inout Walk
     ) throws {
         guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)", in: frame) }
+        if table.pointee.time != .none { try checkTime(bytes, table.pointee.time, in: frame) }
         let slots = table.pointee.repeatedCount
         guard slots > 0 else {
             return try scan(
@@ -43,6 +45,38 @@ struct WireValidator {
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: slots) { counts in
             counts.initialize(repeating: 0)
             try scan(bytes, table: table, frame: frame, depth: depth, counts: counts, walk: &walk)
+        }
+    }
+
+    /// Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z; Duration: ±10,000 years, nanos of the
+    /// seconds' sign (google/protobuf/timestamp.proto and duration.proto).
+    private func checkTime(_ bytes: UnsafeRawBufferPointer, _ kind: TimeKind, in frame: UnsafePointer<PathFrame>?) throws {
+        var seconds: Int64 = 0
+        var nanos: Int64 = 0
+        var position = 0
+        while position < bytes.count {
+            let tag = try varint(bytes, &position, what: "field tag", in: frame)
+            switch tag {
+            case 1 << 3: seconds = Int64(bitPattern: try varint(bytes, &position, what: "seconds", in: frame))
+            case 2 << 3: nanos = Int64(Int32(truncatingIfNeeded: try varint(bytes, &position, what: "nanos", in: frame)))
+            default: try skip(bytes, &position, wireType: Int(tag & 7), number: tag >> 3, in: frame)
+            }
+        }
+        switch kind {
+        case .timestamp:
+            guard (-62_135_596_800...253_402_300_799).contains(seconds), (0...999_999_999).contains(nanos) else {
+                throw error(
+                    "timestamp of \(seconds) s and \(nanos) ns is out of range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z)",
+                    in: frame)
+            }
+        case .duration:
+            guard (-315_576_000_000...315_576_000_000).contains(seconds), (-999_999_999...999_999_999).contains(nanos),
+                seconds == 0 || nanos == 0 || (seconds < 0) == (nanos < 0)
+            else {
+                throw error("duration of \(seconds) s and \(nanos) ns is out of range (±315,576,000,000 s, nanos of the same sign)", in: frame)
+            }
+        case .none:
+            break
         }
     }
 

@@ -81,3 +81,22 @@ extension String {
     @inlinable public func index(_ i: Int) -> String { self + "[\(i)]" }
     @inlinable public func key(_ key: String) -> String { self + "[\"\(key)\"]" }
 }
+
+/// Tells the elements of a list seen before, in constant time each: validators name duplicates without comparing
+/// every element with every earlier one (a request of a hundred thousand would take minutes).
+public struct Repeats<Element: Hashable> {
+    private var seen: Set<Element> = []
+
+    public init() {}
+
+    /// Whether `element` was passed before; records it.
+    public mutating func seenBefore(_ element: Element) -> Bool { !seen.insert(element).inserted }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    public func uniqued() -> [Element] {
+        var seen = Repeats<Element>()
+        return filter { !seen.seenBefore($0) }
+    }
+}

@@ -7,8 +7,15 @@ extension WorkflowDefinition {
             issues.add(path.field("nodes"), "a workflow needs at least a start node")
             return
         }
+        // Past the size limits the graph's other rules go unchecked: the request is refused anyway, and checking a
+        // graph costs time in proportion to a size no campaign may have.
         if nodes.count > maxNodes {
             issues.add(path.field("nodes"), "\(nodes.count) nodes; at most \(maxNodes) allowed")
+            return
+        }
+        if edges.count > maxNodes * 10 {
+            issues.add(path.field("edges"), "\(edges.count) edges; at most \(maxNodes * 10) allowed")
+            return
         }
         var indexByID: [String: Int] = [:]
         for (i, node) in nodes.enumerated() {
