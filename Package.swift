@@ -137,7 +137,9 @@ let package = Package(
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec", "RPC", "HeraldCore"], path: "Tests/TestSupport",
+            swiftSettings: strict),
         .testTarget(
             name: "CodecTests", dependencies: ["Codec", "API", "HeraldCore", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec", "TestSupport"], swiftSettings: strict),
@@ -151,7 +153,7 @@ let package = Package(
             dependencies: ["CampaignManager", "Clients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "ServiceClients", "HeraldCore", "TestSupport"],
-            exclude: ["Python"],
+            exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),

@@ -8,8 +8,14 @@ public final class EventLoopGroup: Sendable {
 
     public init(loopCount: Int = ProcessInfo.processInfo.activeProcessorCount, name: String = "herald-loop") {
         precondition(loopCount > 0)
+        Self.ignoreBrokenPipes
         loops = (0..<loopCount).map { EventLoop(name: "\(name)-\($0)") }
     }
+
+    /// A write to a socket whose peer has gone raises SIGPIPE, which ends the process by default; libevent's own
+    /// writes (evhttp, bufferevents) do not pass MSG_NOSIGNAL. A process with loops serves sockets, so it takes the
+    /// error (EPIPE) instead, once, before any loop runs.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// The next loop in rotation.
     public func next() -> EventLoop {

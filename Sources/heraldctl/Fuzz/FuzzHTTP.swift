@@ -141,9 +141,12 @@ struct HTTPCase {
                     steps.append("truncate at \(position)")
                 }
             }
-            // A request cut before its blank line leaves the server waiting for the rest: a stall, by design.
-            let complete = bytes.count >= 4 && Array(bytes.suffix(4)) == Array("\r\n\r\n".utf8)
-            return HTTPCase(name: "damaged request (\(steps.joined(separator: ", ")))", bytes: bytes, stalls: !complete)
+            // Finished with a blank line, so that the server has a whole request to judge at once (the slowloris
+            // cases above are the ones that stall on purpose); a request damaged inside its headers can still leave
+            // the server waiting for more, so it is judged as a stall.
+            bytes += Array("\r\n\r\n".utf8)
+            let waits = bytes.firstRange(of: Array("\r\n\r\n".utf8)).map { $0.upperBound < bytes.count } ?? true
+            return HTTPCase(name: "damaged request (\(steps.joined(separator: ", ")))", bytes: bytes, stalls: waits)
         }
     }
 }
