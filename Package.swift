@@ -100,9 +100,14 @@ let package = Package(
         .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
         // Typed clients of the services, on ServiceClients: what services use to call each other.
         .target(name: "Clients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"], swiftSettings: strict),
+        // What every service's target shares: typed handlers over domain values, Watch methods on PostgreSQL
+        // notifications, store helpers.
+        .target(name: "ServiceKit", dependencies: ["Domain", "Postgres", "RPC", "Codec", "HeraldCore"], swiftSettings: strict),
         .target(
             name: "CampaignManager",
-            dependencies: ["Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
 
         .target(

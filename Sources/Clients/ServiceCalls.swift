@@ -22,6 +22,54 @@ struct ServiceCalls: Sendable {
         prefix = "/\(package).\(service)/"
     }
 
+    /// A unary call of `method`: the request and response written and read by their mappers.
+    func call<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request) async throws -> Response {
+        let response = try await client.unary(method.path, try method.encodeRequest(request))
+        return try readResponse(method.name) { try method.decodeResponse(response.message) }
+    }
+
+    /// A server-streaming call of `method`: each response read by its mapper, until the server ends the call.
+    /// `timeout` bounds the whole watch (the method's configured deadline when nil).
+    func watch<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request, timeout: Duration?) throws
+        -> AsyncThrowingStream<Response, any Error>
+    {
+        let call = client.stream(method.path, timeout: timeout)
+        call.send(try method.encodeRequest(request))
+        call.finishSending()
+        return responses(of: call, method.name) { try method.decodeResponse($0) }
+    }
+
+    /// A server-streaming call of `method` whose responses each hold one value: the values.
+    func watch<Request, Value>(_ method: RPCMethod<Request, Only<Value>>, _ request: Request, timeout: Duration?) throws
+        -> AsyncThrowingStream<Value, any Error>
+    {
+        let call = client.stream(method.path, timeout: timeout)
+        call.send(try method.encodeRequest(request))
+        call.finishSending()
+        return responses(of: call, method.name) { try method.decodeResponse($0).value }
+    }
+
+    /// The responses of a server-streaming `call`, read by `read`; cancelling the stream cancels the call.
+    private func responses<T: Sendable>(of call: ClientStream, _ method: String, _ read: @escaping @Sendable ([UInt8]) throws -> T)
+        -> AsyncThrowingStream<T, any Error>
+    {
+        let (stream, continuation) = AsyncThrowingStream<T, any Error>.makeStream()
+        let reader = Task {
+            do {
+                for try await message in call.responses { continuation.yield(try readResponse(method) { try read(message) }) }
+                continuation.finish()
+            } catch {
+                call.cancel()
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in
+            reader.cancel()
+            call.cancel()
+        }
+        return stream
+    }
+
     /// A unary call: the request built by `build`, the response read by `read`.
     func unary<T>(_ method: String, _ build: (MessageBuilder) throws -> Void, _ read: (MessageView) throws -> T) async throws -> T {
         let request = try type(method + "Request").encode(build)
@@ -59,23 +107,7 @@ struct ServiceCalls: Sendable {
         let call = client.stream(prefix + method, timeout: timeout)
         call.send(request)
         call.finishSending()
-        let (stream, continuation) = AsyncThrowingStream<T, any Error>.makeStream()
-        let reader = Task {
-            do {
-                for try await message in call.responses {
-                    continuation.yield(try readResponse(method) { try responseType.decode(message) { try Self.required(name, $0) } })
-                }
-                continuation.finish()
-            } catch {
-                call.cancel()
-                continuation.finish(throwing: error)
-            }
-        }
-        continuation.onTermination = { _ in
-            reader.cancel()
-            call.cancel()
-        }
-        return stream
+        return responses(of: call, method) { message in try responseType.decode(message) { try Self.required(name, $0) } }
     }
 
     // MARK: Plumbing

@@ -89,11 +89,15 @@ struct ServerClientTests {
         let client = GRPCClient(host: "127.0.0.1", port: server.port)
         defer { client.close() }
         _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
+        let firstEnded = ContinuousClock.now
         _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
+        // On two cores shared with other test processes, "back to back" can be a second apart: the reuse is only
+        // owed when the connection was idle for less than its timeout.
+        let idleBetween = ContinuousClock.now - firstEnded
         try await Task.sleep(for: .milliseconds(2500))  // 1 s idle, then GOAWAY and close (timers run late on a loaded machine)
         _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
         let seen = peers.withLock { $0 }
-        #expect(seen[0] == seen[1], "back-to-back calls share the connection")
+        if idleBetween < .milliseconds(800) { #expect(seen[0] == seen[1], "back-to-back calls share the connection") }
         #expect(seen[2] != seen[1], "after the idle timeout, a new connection")
     }
 

@@ -1,36 +1,29 @@
-import Codec
 import Domain
-import Foundation
+import RPC
+import ServiceKit
 
-/// GetCampaignAnalytics: the campaign's rows of analytics.campaign_metrics summed, per day, and the progress
-/// towards each goal. Zeros until campaign-analytics writes events; nothing is estimated.
+/// GetCampaignAnalytics: the campaign's daily metrics summed, per day, and the progress towards each goal. Zeros
+/// until campaign-analytics records events; nothing is estimated.
 extension CampaignService {
     /// Metrics where lower is better: progress is target / value.
     static let lowerIsBetter: Set<String> = ["unsubscribed", "bounced", "unsubscribe_rate", "bounce_rate", "cost_per_conversion"]
 
-    func registerAnalytics(_ method: Method) {
-        method("GetCampaignAnalytics") { m in
-            var issues = FieldIssues()
-            let id = Self.uuid(m.string(1), "campaign_id", &issues)
-            let from = m.message(2)?.date(1)
-            let until = m.message(2)?.date(2)
-            if let from, let until, from >= until { issues.add("time_range.end", "must be after time_range.start") }
-            try issues.throwIfAny()
-            return Request {
-                let campaign = try await store.get(id!)
-                let daily = try await store.dailyMetrics(id!, from: from, until: until)
-                var totals = CampaignMetrics(campaignID: id!, start: from, end: until)
-                for day in daily { totals.add(day) }
-                let progress = Self.goalProgress(campaign.definition.goals, totals)
-                return { b in
-                    b.message(1) { a in
-                        a.set(1, id: id)
-                        a.set(2, totals)
-                        a.set(3, each: daily)
-                        a.set(4, dictionary: progress) { $1.set(2, $0) }
-                    }
+    func registerAnalytics(in services: inout ServiceRegistry) {
+        services.unary(
+            CampaignManagerAPI.getCampaignAnalytics,
+            validate: { request, issues in
+                if let range = request.timeRange, let start = range.start, let end = range.end, start >= end {
+                    issues.add("time_range.end", "must be after time_range.start")
                 }
             }
+        ) { request, _ in
+            let id = request.campaignID
+            let campaign = try await store.get(id)
+            let daily = try await store.metrics.daily(id, from: request.timeRange?.start, until: request.timeRange?.end)
+            var totals = CampaignMetrics(campaignID: id, start: request.timeRange?.start, end: request.timeRange?.end)
+            for day in daily { totals.add(day) }
+            return Only(
+                CampaignAnalytics(campaignID: id, totals: totals, daily: daily, goalProgress: Self.goalProgress(campaign.definition.goals, totals)))
         }
     }
 

@@ -1,54 +1,33 @@
-import Codec
 import Domain
 import Foundation
-import Postgres
+import RPC
+import ServiceKit
 
 /// ExecuteCampaign, PauseCampaign, ResumeCampaign, TerminateCampaign, ArchiveCampaign and GetCampaignStatus.
 extension CampaignService {
-    typealias Method = (String, @escaping @Sendable (MessageView) throws -> Request) -> Void
-
-    func registerLifecycle(_ method: Method) {
-        method("ExecuteCampaign") { m in
-            var issues = FieldIssues()
-            let id = Self.uuid(m.string(1), "campaign_id", &issues)
-            let actor = Self.actor(m.string(2), "requested_by", &issues)
-            try issues.throwIfAny()
-            return Request {
-                let campaign = try await store.get(id!)
-                try checkExecutable(campaign)
-                let (_, execution) = try await store.execute(id!, by: actor!)
-                return { b in b.message(1) { execution.write(to: $0) } }
+    func registerLifecycle(in services: inout ServiceRegistry) {
+        let api = CampaignManagerAPI.self
+        services.unary(api.executeCampaign) { request, _ in
+            try checkExecutable(try await store.get(request.campaignID))
+            let (_, execution) = try await store.execute(request.campaignID, by: CampaignStore.Actor(request.requestedBy, field: "requested_by"))
+            return Only(execution)
+        }
+        for (method, transition) in [
+            (api.pauseCampaign, CampaignTransition.pause), (api.resumeCampaign, .resume), (api.archiveCampaign, .archive),
+        ] {
+            services.unary(method) { request, _ in
+                Only(try await store.transition(request.campaignID, transition, by: CampaignStore.Actor(request.requestedBy, field: "requested_by")))
             }
         }
-        let transitions: [(String, CampaignTransition)] = [
-            ("PauseCampaign", .pause), ("ResumeCampaign", .resume), ("TerminateCampaign", .terminate), ("ArchiveCampaign", .archive),
-        ]
-        for (name, transition) in transitions {
-            method(name) { m in
-                var issues = FieldIssues()
-                let id = Self.uuid(m.string(1), "campaign_id", &issues)
-                let actor = Self.actor(m.string(2), "requested_by", &issues)
-                let reason = transition == .terminate ? m.string(3) : ""
-                try issues.throwIfAny()
-                return Request {
-                    let campaign = try await store.transition(
-                        id!, transition, by: actor!, detail: reason.isEmpty ? nil : ["reason": .string(reason)]
-                    ) { db, _ in
-                        if transition == .terminate { try await CampaignStore.cancelExecutions(db, id!) }
-                    }
-                    return campaignResponse(campaign)
-                }
-            }
+        services.unary(api.terminateCampaign) { request, _ in
+            let id = request.action.campaignID
+            let campaign = try await store.transition(
+                id, .terminate, by: CampaignStore.Actor(request.action.requestedBy, field: "requested_by"),
+                detail: request.reason.isEmpty ? nil : ["reason": .string(request.reason)]
+            ) { db, _ in try await CampaignStore.cancelExecutions(db, id) }
+            return Only(campaign)
         }
-        method("GetCampaignStatus") { m in
-            var issues = FieldIssues()
-            let id = Self.uuid(m.string(1), "campaign_id", &issues)
-            try issues.throwIfAny()
-            return Request {
-                let status = try await store.status(id!)
-                return { b in b.message(1) { status.write(to: $0) } }
-            }
-        }
+        services.unary(api.getCampaignStatus) { request, _ in Only(try await store.status(request.campaignID)) }
     }
 
     /// What a stored campaign needs before it can run, beyond the rules every definition follows.

@@ -1,54 +1,40 @@
-import Codec
 import Domain
-import Foundation
+import RPC
+import ServiceKit
 
 /// CreateCampaignTemplate, ListCampaignTemplates and CreateCampaignFromTemplate.
 extension CampaignService {
-    func registerTemplates(_ method: Method) {
-        method("CreateCampaignTemplate") { m in
-            var issues = FieldIssues()
-            let name = m.string(1)
-            if name.allSatisfy(\.isWhitespace) {
-                issues.add("name", "required")
-            } else if name.count > CampaignValidator.maxNameLength {
-                issues.add("name", "\(name.count) characters; at most \(CampaignValidator.maxNameLength)")
+    func registerTemplates(in services: inout ServiceRegistry) {
+        let api = CampaignManagerAPI.self
+        services.unary(
+            api.createCampaignTemplate,
+            validate: { request, issues in
+                if request.name.allSatisfy(\.isWhitespace) {
+                    issues.add("name", "required")
+                } else if request.name.count > CampaignValidator.maxNameLength {
+                    issues.add("name", "\(request.name.count) characters; at most \(CampaignValidator.maxNameLength)")
+                }
+                validator.validate(request.definition, at: "definition", into: &issues)
+                CampaignValidator.validate(tags: request.tags, at: "tags", into: &issues)
             }
-            let definition = definition(m.message(3), at: "definition", &issues)
-            let actor = Self.actor(m.string(4), "created_by", &issues)
-            let tags = m.strings(5)
-            let description = m.string(2)
-            CampaignValidator.validate(tags: tags, at: "tags", into: &issues)
-            try issues.throwIfAny()
-            return Request {
-                let template = try await store.createTemplate(name: name, description: description, definition: definition, tags: tags, by: actor!)
-                return { b in b.message(1) { template.write(to: $0) } }
-            }
+        ) { request, _ in
+            Only(
+                try await store.createTemplate(
+                    name: request.name, description: request.description, definition: request.definition, tags: request.tags,
+                    by: CampaignStore.Actor(request.createdBy, field: "created_by")))
         }
-        method("ListCampaignTemplates") { m in
-            var issues = FieldIssues()
-            let tags = m.strings(1)
-            CampaignValidator.validate(tags: tags, at: "tags", into: &issues)
-            let page = PageRequest(wire: m.message(2), at: "page", &issues)
-            try issues.throwIfAny()
-            return Request {
-                let result = try await store.templates(tags: tags, page: page)
-                return { b in result.write(to: b) { $0.write(to: $1) } }
-            }
+        services.unary(api.listCampaignTemplates, validate: { CampaignValidator.validate(tags: $0.tags, at: "tags", into: &$1) }) {
+            request, _ in try await store.templates(tags: request.tags, page: request.page)
         }
-        method("CreateCampaignFromTemplate") { m in
-            var issues = FieldIssues()
-            let id = Self.uuid(m.string(1), "template_id", &issues)
-            let name = m.string(2)
-            let actor = Self.actor(m.string(3), "created_by", &issues)
-            try issues.throwIfAny()
-            return Request {
-                let template = try await store.template(id!)
-                var definition = template.definition
-                if !name.isEmpty { definition.name = name }
-                try validate(definition, at: "definition")
-                let campaign = try await store.create(definition, by: actor!, templateID: id!, change: "from template \(id!.lowercased)")
-                return campaignResponse(campaign)
-            }
+        services.unary(api.createCampaignFromTemplate) { request, _ in
+            let template = try await store.template(request.templateID)
+            var definition = template.definition
+            if !request.name.isEmpty { definition.name = request.name }
+            try validator.check(definition, at: "definition")
+            return Only(
+                try await store.create(
+                    definition, by: CampaignStore.Actor(request.createdBy, field: "created_by"), templateID: request.templateID,
+                    change: "from template \(request.templateID.lowercased)"))
         }
     }
 }

@@ -1,156 +1,79 @@
-import API
 import Codec
 import Domain
 import Foundation
-import HeraldCore
 import Postgres
 import RPC
+import ServiceKit
 
-/// `herald.campaigns.v1.CampaignManager`: decodes each request into domain values (every bad field reported at
-/// once), validates, calls the store, and encodes the answer. Handlers never touch the wire format beyond the
-/// mappers in `Domain/Wire`.
+/// `herald.campaigns.v1.CampaignManager`: each method registered with its request and response types from
+/// `CampaignManagerAPI` (the mappers read and write the wire; every bad field is answered at once before a handler
+/// runs), validated, and carried out by the store.
 public struct CampaignService: Sendable {
-    public static let name = "herald.campaigns.v1.CampaignManager"
-    static let p = "herald.campaigns.v1."
+    public static let name = CampaignManagerAPI.service
 
     let store: CampaignStore
     let validator: CampaignValidator
-    let watch: StatusWatch
+    /// The process's one LISTEN connection: campaign status changes for WatchCampaignStatus, campaign changes for
+    /// the cache.
+    let hub: NotificationHub
 
     /// The service on `pool`; `cachedCampaigns` encoded campaigns are kept in memory for GetCampaign (0: none).
     public init(pool: PostgresPool, maxWorkflowNodes: Int = 100, cachedCampaigns: Int = 10_000) throws {
-        let cache = cachedCampaigns > 0 ? try CampaignCache(maxEntries: cachedCampaigns, configuration: pool.configuration.connection) : nil
-        store = CampaignStore(pool: pool, cache: cache)
+        hub = try NotificationHub(channels: [CampaignStore.statusChannel, CampaignCache.channel], configuration: pool.configuration.connection)
+        let cache = cachedCampaigns > 0 ? CampaignCache(maxEntries: cachedCampaigns, hub: hub) : nil
+        store = CampaignStore(pool: pool, cache: cache, metrics: AnalyticsTablesReader(pool: pool))
         validator = CampaignValidator(maxWorkflowNodes: maxWorkflowNodes)
-        watch = StatusWatch(store: store, configuration: pool.configuration.connection)
     }
 
-    /// Stops watching for status changes (WatchCampaignStatus calls end) and for campaign changes (the cache).
+    /// Stops the watches (WatchCampaignStatus calls end) and the cache.
     public func shutdown() {
-        watch.stop()
         store.cache?.stop()
+        hub.stop()
     }
 
     public func register(in services: inout ServiceRegistry) {
-        func method(_ name: String, _ handler: @escaping @Sendable (MessageView) throws -> Request) {
-            let requestType = Self.type(name + "Request")
-            let responseType = Self.type(name + "Response")
-            services.unary("/\(Self.name)/\(name)") { bytes, _ in
-                let request = try requestType.decode(bytes, handler)
-                switch try await request.run() {
-                case .build(let build): return try responseType.encode(build)
-                case .encoded(let bytes): return bytes
-                }
-            }
+        let api = CampaignManagerAPI.self
+        services.unary(api.createCampaign, validate: { validator.validate($0.campaign, at: "campaign", into: &$1) }) { request, _ in
+            Only(try await store.create(request.campaign, by: CampaignStore.Actor(request.createdBy, field: "created_by")))
         }
-        method("CreateCampaign") { m in
-            var issues = FieldIssues()
-            let definition = definition(m.message(1), at: "campaign", &issues)
-            let actor = Self.actor(m.string(2), "created_by", &issues)
-            try issues.throwIfAny()
-            return Request { campaignResponse(try await store.create(definition, by: actor!)) }
+        services.unary(api.updateCampaign, validate: { validator.validate($0.campaign, at: "campaign", into: &$1) }) { request, _ in
+            Only(
+                try await store.update(
+                    request.campaignID, to: request.campaign, expectedVersion: request.expectedVersion,
+                    by: CampaignStore.Actor(request.updatedBy, field: "updated_by")))
         }
-        method("UpdateCampaign") { m in
-            var issues = FieldIssues()
-            let id = Self.uuid(m.string(1), "campaign_id", &issues)
-            let definition = definition(m.message(2), at: "campaign", &issues)
-            let expected = Self.expectedVersion(m.int64(3), "expected_version", &issues)
-            let actor = Self.actor(m.string(4), "updated_by", &issues)
-            try issues.throwIfAny()
-            return Request { campaignResponse(try await store.update(id!, to: definition, expectedVersion: expected, by: actor!)) }
+        // Answered from the stored encoding: GetCampaignResponse's field 1 is the Campaign message.
+        services.unary(api.getCampaign, encoded: { request, _ in WireConcatenation.field(1, try await store.encoded(request.campaignID)) })
+        services.unary(api.listCampaigns, validate: { CampaignValidator.validate(tags: $0.filter.tags, at: "filter.tags", into: &$1) }) {
+            request, _ in
+            let result = try await store.list(request.filter, page: request.page)
+            let page = try api.listCampaigns.responseType.encode { $0.set(2, nextPageToken: result.nextToken) }
+            return result.items.flatMap { WireConcatenation.field(1, $0.message) } + page
         }
-        method("GetCampaign") { m in
-            var issues = FieldIssues()
-            let id = Self.uuid(m.string(1), "campaign_id", &issues)
-            try issues.throwIfAny()
-            // Answered from the stored encoding: GetCampaignResponse's field 1 is the Campaign message.
-            return Request(encoded: { WireConcatenation.field(1, try await store.encoded(id!)) })
+        services.unary(api.duplicateCampaign) { request, _ in
+            var definition = try await store.get(request.campaignID).definition
+            definition.name =
+                request.name.isEmpty ? String((definition.name + " (copy)").prefix(CampaignValidator.maxNameLength)) : request.name
+            try validator.check(definition, at: "campaign")
+            return Only(
+                try await store.create(
+                    definition, by: CampaignStore.Actor(request.createdBy, field: "created_by"), change: "duplicate of \(request.campaignID.lowercased)"))
         }
-        method("ListCampaigns") { m in
-            var issues = FieldIssues()
-            let filter = CampaignFilter(wire: m.message(1), at: "filter", &issues)
-            CampaignValidator.validate(tags: filter.tags, at: "filter.tags", into: &issues)
-            let page = PageRequest(wire: m.message(2), at: "page", &issues)
-            try issues.throwIfAny()
-            return Request(encoded: {
-                let result = try await store.list(filter, page: page)
-                let pageField = try Self.type("ListCampaignsResponse").encode { $0.set(2, nextPageToken: result.nextToken) }
-                return result.items.flatMap { WireConcatenation.field(1, $0.message) } + pageField
-            })
-        }
-        method("DuplicateCampaign") { m in
-            var issues = FieldIssues()
-            let id = Self.uuid(m.string(1), "campaign_id", &issues)
-            let name = m.string(2)
-            let actor = Self.actor(m.string(3), "created_by", &issues)
-            try issues.throwIfAny()
-            return Request {
-                var definition = try await store.get(id!).definition
-                definition.name = name.isEmpty ? String((definition.name + " (copy)").prefix(CampaignValidator.maxNameLength)) : name
-                try validate(definition, at: "campaign")
-                return campaignResponse(try await store.create(definition, by: actor!, change: "duplicate of \(id!.lowercased)"))
-            }
-        }
-        registerLifecycle(method)
-        registerVersions(method)
-        registerTemplates(method)
-        registerAnalytics(method)
-        watch.register(in: &services, service: Self.name, statusResponse: Self.type(Self.p + "WatchCampaignStatusResponse"))
+        registerLifecycle(in: &services)
+        registerVersions(in: &services)
+        registerTemplates(in: &services)
+        registerAnalytics(in: &services)
+        services.watch(
+            api.watchCampaignStatus, hub: hub, channel: CampaignStore.statusChannel, key: { $0.campaignID.lowercased }
+        ) { request in Only(try await store.status(request.campaignID)) }
     }
+}
 
-    // MARK: Request helpers
-
-    /// A decoded, validated request: the work left to do, which answers with a response builder or with the
-    /// response already encoded.
-    struct Request: Sendable {
-        enum Response {
-            case build((MessageBuilder) -> Void)
-            case encoded([UInt8])
-        }
-
-        let run: @Sendable () async throws -> Response
-
-        init(_ run: @escaping @Sendable () async throws -> (MessageBuilder) -> Void) { self.run = { .build(try await run()) } }
-        init(encoded run: @escaping @Sendable () async throws -> [UInt8]) { self.run = { .encoded(try await run()) } }
-    }
-
-    static func type(_ name: String) -> MessageType {
-        guard let type = HeraldAPI.registry.message(name.hasPrefix("herald.") ? name : p + name) else {
-            preconditionFailure("no schema for \(name)")
-        }
-        return type
-    }
-
-    func campaignResponse(_ campaign: Campaign) -> (MessageBuilder) -> Void {
-        { b in b.message(1) { campaign.write(to: $0) } }
-    }
-
-    /// Reads and validates a CampaignDefinition field (absent: "required").
-    func definition(_ m: MessageView?, at path: String, _ issues: inout FieldIssues) -> CampaignDefinition {
-        guard let m else {
-            issues.add(path, "required")
-            return CampaignDefinition(name: "", type: nil, channels: [], workflow: WorkflowDefinition())
-        }
-        let definition = CampaignDefinition(wire: m, at: path, &issues)
-        validator.validate(definition, at: path, into: &issues)
-        return definition
-    }
-
-    func validate(_ definition: CampaignDefinition, at path: String) throws {
+extension CampaignValidator {
+    /// A definition must be valid (INVALID_ARGUMENT naming every problem) before it is stored.
+    func check(_ definition: CampaignDefinition, at path: String) throws {
         var issues = FieldIssues()
-        validator.validate(definition, at: path, into: &issues)
+        validate(definition, at: path, into: &issues)
         try issues.throwIfAny()
-    }
-
-    static func uuid(_ text: String, _ path: String, _ issues: inout FieldIssues) -> UUID? { issues.uuid(text, at: path) }
-
-    /// The user behind a change (required: every mutation is audited with who made it).
-    static func actor(_ text: String, _ path: String, _ issues: inout FieldIssues) -> CampaignStore.Actor? {
-        uuid(text, path, &issues).map { CampaignStore.Actor($0, field: path) }
-    }
-
-    static func expectedVersion(_ version: Int64, _ path: String, _ issues: inout FieldIssues) -> Int64 {
-        issues.check(version > 0, path, "required: the version your change is based on (from GetCampaign)")
-        return version
     }
 }

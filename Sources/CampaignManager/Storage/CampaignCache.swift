@@ -10,44 +10,42 @@ import Synchronization
 /// Coherence:
 /// - A campaign changed through this process is dropped when the change returns (read your writes).
 /// - A campaign changed anywhere else (another replica, another service, SQL) is dropped when the NOTIFY of
-///   `campaign_changed` reaches this process's listener (a trigger sends it for every UPDATE and DELETE of
+///   `campaign_changed` reaches this process (a trigger sends it for every UPDATE and DELETE of
 ///   campaigns.campaigns, at commit): a few milliseconds in which a read may still see the previous version.
 /// - A read that raced a change never stores what it read: `store` takes the generation seen before the read,
 ///   and any drop in between bumps it.
-/// - While the listener is not connected the cache is off (every read goes to PostgreSQL), and it starts empty
-///   when the listener is back, since notifications sent meanwhile were lost.
+/// - While the process's notification hub is not listening the cache is off (every read goes to PostgreSQL), and
+///   it starts empty when the hub listens again, since notifications sent meanwhile were lost.
 final class CampaignCache: Sendable {
+    static let channel = "campaign_changed"
+
     private struct State {
         var entries: [UUID: [UInt8]] = [:]
         var generation: UInt64 = 0
         var listening = false
-        var listener: PostgresListener?
-        var pump: Task<Void, Never>?
     }
 
     let maxEntries: Int
     private let state = Mutex(State())
-    private let logger = Logger(label: "herald.campaign-manager.cache")
+    private let follower = Mutex<Task<Void, Never>?>(nil)
+    private static let logger = Logger(label: "herald.campaign-manager.cache")
 
-    /// A cache of up to `maxEntries` campaigns, coherent through a LISTEN connection made with `configuration`.
-    init(maxEntries: Int, configuration: PostgresConnection.Configuration) throws {
+    /// A cache of up to `maxEntries` campaigns, kept coherent through `hub`'s `campaign_changed` notifications.
+    init(maxEntries: Int, hub: NotificationHub) {
         self.maxEntries = maxEntries
-        let listener = try PostgresListener(channels: ["campaign_changed"], configuration: configuration, logger: logger)
-        let pump = Task { [weak self] in
-            for await event in listener.events {
+        let events = hub.subscribe(Self.channel)
+        let task = Task { [weak self] in
+            for await event in events {
                 guard let self else { return }
                 switch event {
-                case .listening: flush(listening: true)
+                case .resync: flush(listening: true)
                 case .lost: flush(listening: false)
-                case .notification(let notification):
-                    if let id = UUID(canonical: notification.payload) { invalidate(id) }
+                case .changed(let payload):
+                    if let id = UUID(canonical: payload) { invalidate(id) }
                 }
             }
         }
-        state.withLock {
-            $0.listener = listener
-            $0.pump = pump
-        }
+        follower.withLock { $0 = task }
     }
 
     /// The cached message, if the cache is on and holds it.
@@ -84,19 +82,17 @@ final class CampaignCache: Sendable {
             s.entries = [:]
             s.listening = listening
         }
-        logger.info(listening ? "campaign cache on" : "campaign cache off until the listener reconnects")
+        Self.logger.info(listening ? "campaign cache on" : "campaign cache off until notifications are heard again")
     }
 
     /// Number of campaigns held (for tests and metrics).
     var count: Int { state.withLock { $0.entries.count } }
 
     func stop() {
-        let (listener, pump) = state.withLock { s in
+        follower.withLock { $0?.cancel() }
+        state.withLock { s in
             s.listening = false
             s.entries = [:]
-            return (s.listener, s.pump)
         }
-        listener?.stop()
-        pump?.cancel()
     }
 }

@@ -3,6 +3,7 @@ import Codec
 import Domain
 import Foundation
 import Postgres
+import ServiceKit
 
 /// How campaign-manager's rows become domain values, in one place: the column lists the queries select and
 /// the decoders that read them.
@@ -22,19 +23,19 @@ enum CampaignRows {
     static func campaign(_ row: PostgresRow) throws -> Campaign {
         let definition = CampaignDefinition(
             name: try row.decode("name"), description: try row.decode("description", as: String?.self) ?? "",
-            type: try enumeration(row, "type", CampaignType.self),
+            type: try row.enumeration("type", as: CampaignType.self),
             channels: try row.decode("channels", as: [String].self).compactMap(NotificationChannel.init(rawValue:)),
             targetSegments: try row.decode("target_segments"),
-            workflow: try json(row, "workflow", WorkflowDefinition.self) ?? WorkflowDefinition(),
-            personalization: try json(row, "personalization", PersonalizationConfig.self),
-            abTests: try json(row, "ab_tests", [ABTestConfig].self) ?? [],
-            schedule: try json(row, "schedule", CampaignSchedule.self),
-            budget: try json(row, "budget", CampaignBudget.self),
-            goals: try json(row, "goals", [CampaignGoal].self) ?? [],
+            workflow: try row.json("workflow", as: WorkflowDefinition.self) ?? WorkflowDefinition(),
+            personalization: try row.json("personalization", as: PersonalizationConfig.self),
+            abTests: try row.json("ab_tests", as: [ABTestConfig].self) ?? [],
+            schedule: try row.json("schedule", as: CampaignSchedule.self),
+            budget: try row.json("budget", as: CampaignBudget.self),
+            goals: try row.json("goals", as: [CampaignGoal].self) ?? [],
             tags: try row.decode("tags", as: [String]?.self) ?? [],
-            metadata: try json(row, "metadata", JSONValue.self))
+            metadata: try row.json("metadata", as: JSONValue.self))
         return Campaign(
-            id: try row.decode("id"), definition: definition, status: try enumeration(row, "status", CampaignStatus.self),
+            id: try row.decode("id"), definition: definition, status: try row.enumeration("status", as: CampaignStatus.self),
             version: try row.decode("version", as: Int64.self), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"), createdBy: try row.decode("created_by"),
             updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"), spent: try row.decode("spent"))
@@ -43,34 +44,16 @@ enum CampaignRows {
     static func execution(_ row: PostgresRow) throws -> CampaignExecution {
         CampaignExecution(
             id: try row.decode("id"), campaignID: try row.decode("campaign_id"), executionID: try row.decode("execution_id"),
-            status: try enumeration(row, "status", ExecutionStatus.self), startedAt: try row.decode("started_at"),
-            completedAt: try row.decode("completed_at"), metrics: try json(row, "metrics", JSONValue.self),
-            errors: try json(row, "errors", [ExecutionErrorRecord].self) ?? [])
+            status: try row.enumeration("status", as: ExecutionStatus.self), startedAt: try row.decode("started_at"),
+            completedAt: try row.decode("completed_at"), metrics: try row.json("metrics", as: JSONValue.self),
+            errors: try row.json("errors", as: [ExecutionErrorRecord].self) ?? [])
     }
 
     static func template(_ row: PostgresRow) throws -> CampaignTemplate {
         CampaignTemplate(
             id: try row.decode("id"), name: try row.decode("name"), description: try row.decode("description"),
-            definition: try json(row, "definition", CampaignDefinition.self)!, createdAt: try row.decode("created_at"),
+            definition: try row.json("definition", as: CampaignDefinition.self)!, createdAt: try row.decode("created_at"),
             createdBy: try row.decode("created_by"), tags: try row.decode("tags"))
-    }
-
-    /// A JSON column as a domain value; nil for SQL NULL.
-    static func json<T: Decodable>(_ row: PostgresRow, _ column: String, _ type: T.Type) throws -> T? {
-        guard let text = try row.decode(column, as: PostgresJSON?.self) else { return nil }
-        do {
-            return try text.decode(type)
-        } catch {
-            throw PostgresError(kind: .decoding, message: "column \(column): stored JSON is not a \(T.self): \(error)")
-        }
-    }
-
-    static func enumeration<E: WireEnum>(_ row: PostgresRow, _ column: String, _ type: E.Type) throws -> E {
-        let text: String = try row.decode(column)
-        guard let value = E(rawValue: text) else {
-            throw PostgresError(kind: .decoding, message: "column \(column): unknown \(E.self) \"\(text)\"")
-        }
-        return value
     }
 
     /// The columns a read answered from stored encodings needs (see `encodedCampaign`).
@@ -87,7 +70,7 @@ enum CampaignRows {
         guard let definition = try row.decode("definition_pb", as: Data?.self) else { return nil }
         let state = Campaign(
             id: try row.decode("id"), definition: CampaignDefinition(name: "", type: nil, channels: [], workflow: WorkflowDefinition()),
-            status: try enumeration(row, "status", CampaignStatus.self), version: try row.decode("version"),
+            status: try row.enumeration("status", as: CampaignStatus.self), version: try row.decode("version"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"), createdBy: try row.decode("created_by"),
             updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"), spent: try row.decode("spent"))
         return [UInt8](definition) + (try campaignType.encode { state.writeState(to: $0) })

@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import HeraldCore
 import Postgres
+import ServiceKit
 
 /// campaign-manager's tables: campaigns, their versions, executions, templates and audit trail. Every mutation
 /// runs in one transaction that also writes its version and audit rows, so a crash leaves all of them or none.
@@ -10,12 +11,18 @@ public struct CampaignStore: Sendable {
     let pool: PostgresPool
     /// Encoded campaigns for GetCampaign; every change made here drops its campaign when it returns.
     let cache: CampaignCache?
+    /// Where a campaign's delivery figures come from (another service's data, see `CampaignMetricsSource`).
+    let metrics: any CampaignMetricsSource
 
-    public init(pool: PostgresPool) { self.init(pool: pool, cache: nil) }
+    /// The NOTIFY channel a trigger signals with a campaign's id when its status, version or executions change.
+    static let statusChannel = "campaign_status"
 
-    init(pool: PostgresPool, cache: CampaignCache?) {
+    public init(pool: PostgresPool) { self.init(pool: pool, cache: nil, metrics: AnalyticsTablesReader(pool: pool)) }
+
+    init(pool: PostgresPool, cache: CampaignCache?, metrics: any CampaignMetricsSource) {
         self.pool = pool
         self.cache = cache
+        self.metrics = metrics
     }
 
     /// Who asked for a change, and the request field that named them (for an unknown user's error).
@@ -57,7 +64,7 @@ public struct CampaignStore: Sendable {
         }
         let row = result[0]
         return Campaign(
-            id: id, definition: definition, status: try CampaignRows.enumeration(row, "status", CampaignStatus.self),
+            id: id, definition: definition, status: try row.enumeration("status", as: CampaignStatus.self),
             version: try row.decode("version"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"),
             createdBy: actor.id, updatedBy: actor.id, templateID: templateID)
     }
@@ -196,7 +203,7 @@ public struct CampaignStore: Sendable {
             """, [id])
         guard let row = result.first else { throw Self.notFound(id) }
         return CampaignStatusReport(
-            campaignID: id, status: try CampaignRows.enumeration(row, "campaign_status", CampaignStatus.self),
+            campaignID: id, status: try row.enumeration("campaign_status", as: CampaignStatus.self),
             version: try row.decode("version"),
             currentExecution: row.isNull("execution") ? nil : try CampaignRows.execution(row),
             updatedAt: try row.decode("updated_at"))
@@ -212,31 +219,21 @@ public struct CampaignStore: Sendable {
     }
 
     public func list(_ filter: CampaignFilter, page: PageRequest) async throws -> Page<EncodedCampaign> {
-        var conditions: [String] = []
-        var parameters: [any PostgresEncodable] = []
-        func add(_ condition: (Int) -> String, _ value: any PostgresEncodable) {
-            parameters.append(value)
-            conditions.append(condition(parameters.count))
-        }
-        if !filter.statuses.isEmpty { add({ "c.status::text = ANY($\($0)::text[])" }, filter.statuses.map(\.rawValue)) }
-        if !filter.types.isEmpty { add({ "c.type::text = ANY($\($0)::text[])" }, filter.types.map(\.rawValue)) }
-        if !filter.channels.isEmpty { add({ "c.channels::text[] && $\($0)::text[]" }, filter.channels.map(\.rawValue)) }
-        if !filter.tags.isEmpty { add({ "c.tags @> $\($0)::text[]" }, filter.tags) }
-        if let from = filter.createdFrom { add({ "c.created_at >= $\($0)" }, from) }
-        if let until = filter.createdBefore { add({ "c.created_at < $\($0)" }, until) }
-        if !filter.nameContains.isEmpty { add({ "strpos(lower(c.name), lower($\($0))) > 0" }, filter.nameContains) }
-        if let cursor = page.cursor {
-            parameters.append(cursor.createdAt)
-            parameters.append(cursor.id)
-            conditions.append("(c.created_at, c.id) < ($\(parameters.count - 1), $\(parameters.count))")
-        }
-        parameters.append(page.size + 1)
+        var conditions = QueryConditions()
+        if !filter.statuses.isEmpty { conditions.add(filter.statuses.map(\.rawValue)) { "c.status::text = ANY(\($0)::text[])" } }
+        if !filter.types.isEmpty { conditions.add(filter.types.map(\.rawValue)) { "c.type::text = ANY(\($0)::text[])" } }
+        if !filter.channels.isEmpty { conditions.add(filter.channels.map(\.rawValue)) { "c.channels::text[] && \($0)::text[]" } }
+        if !filter.tags.isEmpty { conditions.add(filter.tags) { "c.tags @> \($0)::text[]" } }
+        if let from = filter.createdFrom { conditions.add(from) { "c.created_at >= \($0)" } }
+        if let until = filter.createdBefore { conditions.add(until) { "c.created_at < \($0)" } }
+        if !filter.nameContains.isEmpty { conditions.add(filter.nameContains) { "strpos(lower(c.name), lower(\($0))) > 0" } }
+        conditions.after(page.cursor, createdAt: "c.created_at", id: "c.id")
+        let limit = conditions.limit(page)
         let result = try await pool.query(
             """
-            SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY c.created_at DESC, c.id DESC LIMIT $\(parameters.count)
-            """, parameters)
+            SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c \(conditions.whereClause)
+            ORDER BY c.created_at DESC, c.id DESC \(limit)
+            """, conditions.parameters)
         var campaigns: [EncodedCampaign] = []
         for row in result {
             let id: UUID = try row.decode("id")
@@ -247,102 +244,6 @@ public struct CampaignStore: Sendable {
         return Page(items: campaigns, size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
-    // MARK: Versions
-
-    public func versions(_ id: UUID, page: PageRequest) async throws -> Page<CampaignVersion> {
-        let current = try await get(id)
-        let result = try await pool.query(
-            """
-            SELECT version, definition, created_at, created_by, change FROM campaigns.campaign_versions
-            WHERE campaign_id = $1 AND version < $2::int8 ORDER BY version DESC LIMIT $3
-            """, [id, page.cursor?.version ?? Int64.max, page.size + 1])
-        let versions = try result.map { try Self.version($0, of: current) }
-        return Page(items: versions, size: page.size) { PageCursor(version: $0.campaign.version) }
-    }
-
-    public func version(_ id: UUID, _ number: Int64) async throws -> CampaignVersion {
-        let current = try await get(id)
-        let result = try await pool.query(
-            "SELECT version, definition, created_at, created_by, change FROM campaigns.campaign_versions WHERE campaign_id = $1 AND version = $2",
-            [id, number])
-        guard let row = result.first else {
-            throw ServiceError.notFound("campaign \(id.lowercased) has no version \(number) (its versions are 1 to \(current.version))")
-        }
-        return try Self.version(row, of: current)
-    }
-
-    /// A stored version: the campaign as it was defined at that version.
-    static func version(_ row: PostgresRow, of current: Campaign) throws -> CampaignVersion {
-        var campaign = current
-        campaign.definition = try CampaignRows.json(row, "definition", CampaignDefinition.self)!
-        campaign.version = try row.decode("version")
-        campaign.updatedAt = try row.decode("created_at")
-        campaign.updatedBy = try row.decode("created_by")
-        return CampaignVersion(campaign: campaign, createdAt: campaign.updatedAt, createdBy: campaign.updatedBy!, change: try row.decode("change"))
-    }
-
-    // MARK: Templates
-
-    public func createTemplate(name: String, description: String, definition: CampaignDefinition, tags: [String], by actor: Actor)
-        async throws -> CampaignTemplate
-    {
-        try await translatingUnknownUser(actor) {
-            let result = try await pool.query(
-                """
-                INSERT INTO campaigns.campaign_templates AS t (name, description, definition, tags, created_by)
-                VALUES ($1, $2, $3::jsonb, $4::text[], $5) RETURNING \(CampaignRows.templateColumns)
-                """, [name, description, try PostgresJSON(encoding: definition), tags, actor.id])
-            return try CampaignRows.template(result[0])
-        }
-    }
-
-    public func template(_ id: UUID) async throws -> CampaignTemplate {
-        let result = try await pool.query("SELECT \(CampaignRows.templateColumns) FROM campaigns.campaign_templates t WHERE t.id = $1", [id])
-        guard let row = result.first else { throw ServiceError.notFound("campaign template \(id.lowercased) not found") }
-        return try CampaignRows.template(row)
-    }
-
-    public func templates(tags: [String], page: PageRequest) async throws -> Page<CampaignTemplate> {
-        let result = try await pool.query(
-            """
-            SELECT \(CampaignRows.templateColumns) FROM campaigns.campaign_templates t
-            WHERE t.tags @> $1::text[] AND (t.created_at, t.id) < ($2, $3)
-            ORDER BY t.created_at DESC, t.id DESC LIMIT $4
-            """,
-            [tags, page.cursor?.createdAt ?? Date.distantFuture, page.cursor?.id ?? UUID(canonical: "ffffffff-ffff-ffff-ffff-ffffffffffff")!,
-             page.size + 1])
-        return Page(items: try result.map(CampaignRows.template), size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
-    }
-
-    // MARK: Analytics
-
-    /// Daily rows of analytics.campaign_metrics in `[from, until)` (UTC dates), oldest first.
-    public func dailyMetrics(_ id: UUID, from: Date?, until: Date?) async throws -> [CampaignMetrics] {
-        _ = try await get(id)
-        let result = try await pool.query(
-            """
-            SELECT date::timestamptz AS day, sent, delivered, opened, clicked, converted, unsubscribed, bounced,
-                revenue::float8 AS revenue, cost::float8 AS cost
-            FROM analytics.campaign_metrics
-            WHERE campaign_id = $1 AND date >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND date < ($3::timestamptz AT TIME ZONE 'UTC')::date
-            ORDER BY date
-            """, [id, from ?? Date.distantPast, until ?? Date.distantFuture])
-        return try result.map { row in
-            let day: Date = try row.decode("day")
-            var metrics = CampaignMetrics(campaignID: id, start: day, end: day.addingTimeInterval(86_400))
-            metrics.sent = Int64(try row.decode("sent", as: Int32?.self) ?? 0)
-            metrics.delivered = Int64(try row.decode("delivered", as: Int32?.self) ?? 0)
-            metrics.opened = Int64(try row.decode("opened", as: Int32?.self) ?? 0)
-            metrics.clicked = Int64(try row.decode("clicked", as: Int32?.self) ?? 0)
-            metrics.converted = Int64(try row.decode("converted", as: Int32?.self) ?? 0)
-            metrics.unsubscribed = Int64(try row.decode("unsubscribed", as: Int32?.self) ?? 0)
-            metrics.bounced = Int64(try row.decode("bounced", as: Int32?.self) ?? 0)
-            metrics.revenue = try row.decode("revenue", as: Double?.self) ?? 0
-            metrics.cost = try row.decode("cost", as: Double?.self) ?? 0
-            return metrics
-        }
-    }
-
     // MARK: Shared steps
 
     /// A transaction that turns a foreign-key failure on the actor into INVALID_ARGUMENT naming the field.
@@ -350,14 +251,14 @@ public struct CampaignStore: Sendable {
         try await translatingUnknownUser(actor) { try await pool.withTransaction(.readCommitted, body) }
     }
 
+    /// Runs `body`; a foreign key naming no user (the author of a change) is INVALID_ARGUMENT at the request's
+    /// field that named them.
     func translatingUnknownUser<T>(_ actor: Actor, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PostgresError where error.sqlState == "23503" && (error.constraint ?? "").contains("_by")
-            || error.constraint == "fk_campaign_audit_actor"
-        {
-            throw ValidationError(actor.field, "no user \(actor.id.lowercased)")
-        }
+        try await ConstraintPaths.translating({ error in
+            let constraint = error.constraint ?? ""
+            guard error.sqlState == "23503", constraint.contains("_by") || constraint == "fk_campaign_audit_actor" else { return nil }
+            return (actor.field, "no user \(actor.id.lowercased)")
+        }, body)
     }
 
     /// Reads a campaign and locks its row until the transaction ends (so two editors serialize).

@@ -15,6 +15,8 @@ public struct CampaignValidator: Sendable {
 
     /// Adds an issue under `path` for everything wrong with `definition`.
     public func validate(_ definition: CampaignDefinition, at path: String, into issues: inout FieldIssues) {
+        // A definition the request lacked was reported "required"; its placeholder has nothing more to say.
+        guard !issues.reported(path) else { return }
         let d = definition
         if d.name.allSatisfy(\.isWhitespace) {
             issues.add(path.field("name"), "required")

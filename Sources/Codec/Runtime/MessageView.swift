@@ -112,6 +112,12 @@ public struct MessageView {
 
     // MARK: Repeated values
 
+    /// The message type of message field `number`.
+    public func messageType(of number: Int32) -> MessageType {
+        let (_, index) = field(number)
+        return table.pointee.child(index).pointee.type
+    }
+
     public func count(_ number: Int32) -> Int {
         let (info, _) = field(number)
         precondition(info.isRepeated, "\(type.fullName) field \(number) is not repeated")

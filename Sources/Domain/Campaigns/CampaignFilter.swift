@@ -34,3 +34,19 @@ public struct CampaignFilter: Sendable, Equatable {
         issues.check(nameContains.count <= 255, path.field("name_contains"), "at most 255 characters, got \(nameContains.count)")
     }
 }
+
+extension CampaignFilter: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(wire: Optional(m), at: path, &issues)
+    }
+
+    /// Writes a `herald.campaigns.v1.CampaignFilter`.
+    public func write(to b: MessageBuilder) {
+        b.set(1, enums: statuses)
+        b.set(2, enums: types)
+        b.set(3, enums: channels)
+        b.set(4, repeated: tags)
+        if createdFrom != nil || createdBefore != nil { b.set(5, TimeRange(start: createdFrom, end: createdBefore)) }
+        b.set(6, nameContains)
+    }
+}

@@ -104,6 +104,23 @@ public struct CampaignTemplate: Equatable, Sendable {
 }
 
 /// The spec's CampaignMetrics for one period: counts and the rates derived from them.
+/// A campaign's figures: its totals, its days, and its progress towards each goal (the spec's CampaignAnalytics).
+public struct CampaignAnalytics: Equatable, Sendable {
+    public var campaignID: UUID
+    public var totals: CampaignMetrics
+    /// One entry per day with activity, oldest first.
+    public var daily: [CampaignMetrics]
+    /// Goal metric → progress towards its target, 0 to 1.
+    public var goalProgress: [String: Double]
+
+    public init(campaignID: UUID, totals: CampaignMetrics, daily: [CampaignMetrics], goalProgress: [String: Double]) {
+        self.campaignID = campaignID
+        self.totals = totals
+        self.daily = daily
+        self.goalProgress = goalProgress
+    }
+}
+
 public struct CampaignMetrics: Equatable, Sendable {
     public var campaignID: UUID
     public var start: Date?

@@ -29,6 +29,10 @@ public struct FieldIssues: Sendable, Equatable {
         if issues.count < Self.limit { issues.append(Issue(path: path(), problem: problem())) }
     }
 
+    /// Whether an issue was recorded at exactly `path` (e.g. a required message reported missing, whose placeholder
+    /// a validator should leave alone).
+    public func reported(_ path: String) -> Bool { issues.contains { $0.path == path } }
+
     /// Adds `problem` at `path` unless `condition` holds.
     public mutating func check(_ condition: Bool, _ path: @autoclosure () -> String, _ problem: @autoclosure () -> String) {
         if !condition { add(path(), problem()) }

@@ -32,6 +32,18 @@ public struct PageRequest: Sendable, Equatable {
     }
 }
 
+extension PageRequest: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(wire: Optional(m), at: path, &issues)
+    }
+
+    /// Writes a `herald.common.v1.PageRequest`.
+    public func write(to b: MessageBuilder) {
+        b.set(1, Int32(size))
+        if let cursor { b.set(2, cursor.token) }
+    }
+}
+
 /// Where a page ended, opaque to clients: a (created_at, id) key for lists newest first, or a version number.
 public struct PageCursor: Sendable, Equatable, Codable {
     public var createdAt: Date?
@@ -123,3 +135,5 @@ extension MessageBuilder {
         message(number) { $0.set(1, nextPageToken) }
     }
 }
+
+extension Page: Equatable where Item: Equatable {}

@@ -19,9 +19,15 @@ public struct DefinitionFields: Sendable {
         schedule: 11, budget: 12, goals: 13, tags: 18, metadata: 19)
 }
 
-extension CampaignDefinition {
+extension CampaignDefinition: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(wire: m, at: path, &issues, fields: .definition)
+    }
+
+    public func write(to b: MessageBuilder) { write(to: b, fields: .definition) }
+
     /// Reads a definition from a `CampaignDefinition` message (or, with `.campaign`, from a `Campaign`).
-    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues, fields f: DefinitionFields = .definition) {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues, fields f: DefinitionFields) {
         var channels: [NotificationChannel] = []
         for (i, raw) in m.enumValues(f.channels).enumerated() {
             if let channel = NotificationChannel.read(raw, path.field("channels").index(i), &issues) { channels.append(channel) }
@@ -51,7 +57,7 @@ extension CampaignDefinition {
 
     /// Writes the definition as a `CampaignDefinition` message (or, with `.campaign`, as the definition's fields of
     /// a `Campaign`, see `Campaign.writeState`); the budget's `spent` is Herald's, given by a whole Campaign.
-    public func write(to b: MessageBuilder, fields f: DefinitionFields = .definition, spent: Double = 0) {
+    public func write(to b: MessageBuilder, fields f: DefinitionFields, spent: Double = 0) {
         b.set(f.name, name)
         b.set(f.description, description)
         b.set(f.type, enum: type)
@@ -248,7 +254,15 @@ extension CampaignStatusReport: WireMapped {
     }
 }
 
-extension CampaignVersion {
+extension CampaignVersion: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        var campaign: Campaign = m.requiredMessage(3, at: path.field("campaign"), &issues)
+        campaign.version = m.int64(2)
+        self.init(
+            campaign: campaign, createdAt: m.requiredDate(4), createdBy: issues.requiredUUID(m.string(5), at: path.field("created_by")),
+            change: m.string(6))
+    }
+
     /// Writes a `CampaignVersion` message.
     public func write(to b: MessageBuilder) {
         b.set(1, id: campaign.id)
@@ -260,15 +274,39 @@ extension CampaignVersion {
     }
 }
 
-extension CampaignTemplate {
+extension CampaignTemplate: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")), name: m.string(2), description: m.string(3),
+            definition: m.requiredMessage(4, at: path.field("definition"), &issues), createdAt: m.requiredDate(5),
+            createdBy: issues.requiredUUID(m.string(6), at: path.field("created_by")), tags: m.strings(7))
+    }
+
     /// Writes a `CampaignTemplate` message.
     public func write(to b: MessageBuilder) {
         b.set(1, id: id)
         b.set(2, name)
         b.set(3, description)
-        b.message(4) { definition.write(to: $0) }
+        b.set(4, definition)
         b.set(5, date: createdAt)
         b.set(6, id: createdBy)
         b.set(7, repeated: tags)
+    }
+}
+
+extension CampaignAnalytics: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")),
+            totals: m.requiredMessage(2, at: path.field("totals"), &issues), daily: m.readAll(3, at: path.field("daily"), &issues),
+            goalProgress: m.dictionary(4) { $0.double(2) })
+    }
+
+    /// Writes a `CampaignAnalytics` message.
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: campaignID)
+        b.set(2, totals)
+        b.set(3, each: daily)
+        b.set(4, dictionary: goalProgress) { $1.set(2, $0) }
     }
 }

@@ -60,6 +60,19 @@ extension MessageView {
         message(number).map { T(wire: $0, at: path, &issues) }
     }
 
+    /// A required message field read by `T`. When it is absent: "required" at `path`, and `T` read from an empty
+    /// message as a placeholder (its own issues dropped: the value is never used, see `WireReadable`).
+    public func requiredMessage<T: WireReadable>(_ number: Int32, at path: String, _ issues: inout FieldIssues) -> T {
+        if let field = message(number) { return T(wire: field, at: path, &issues) }
+        issues.add(path, "required")
+        var ignored = FieldIssues()
+        do {
+            return try messageType(of: number).decode([]) { T(wire: $0, at: path, &ignored) }
+        } catch {
+            preconditionFailure("an empty message always decodes: \(error)")
+        }
+    }
+
     /// A repeated message field read by `T`, each element at its index below `path`.
     public func readAll<T: WireReadable>(_ number: Int32, at path: String, _ issues: inout FieldIssues) -> [T] {
         var values: [T] = []
