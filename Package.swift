@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "heraldctl",
             dependencies: [
-                "Postgres", "HeraldCore", "API", "Codec", "RPC",
+                "Postgres", "HeraldCore", "API", "Codec", "RPC", "Clients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .target(
-            name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec", "RPC", "HeraldCore"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec", "RPC", "Clients", "HeraldCore"], path: "Tests/TestSupport",
             swiftSettings: strict),
         .testTarget(
             name: "CodecTests", dependencies: ["Codec", "API", "HeraldCore", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
@@ -157,7 +157,7 @@ let package = Package(
             name: "CampaignManagerTests",
             dependencies: ["CampaignManager", "Clients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "ServiceClients", "HeraldCore", "TestSupport"],
+            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "ServiceClients", "Clients", "HeraldCore", "TestSupport"],
             exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Clients
 import Codec
 import Foundation
 import HeraldCore
@@ -36,7 +37,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = try APIMethod(method, command: "bench")
+        let target = try APIMethod.named(method, command: "bench")
         let payloads = try self.payloads(for: target)
         let load = Load(
             path: target.path, serverStreaming: target.serverStreaming, payloads: payloads, workers: connections * concurrency,
@@ -49,7 +50,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     /// The requests to send, encoded once: --data, or every line of --data-file (blank lines skipped).
-    func payloads(for target: APIMethod) throws -> [[UInt8]] {
+    func payloads(for target: JSONMethod) throws -> [[UInt8]] {
         guard let dataFile else {
             do {
                 return [try target.request(json: data)]

@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Clients
 import Codec
 import Foundation
 import HeraldCore
@@ -329,43 +330,20 @@ struct CampaignClient {
 
     func close() { client.close() }
 
-    static func method(_ name: String) throws -> APIMethod {
-        try APIMethod("herald.campaigns.v1.CampaignManager/\(name)", command: "campaign")
+    static func method(_ name: String) throws -> JSONMethod {
+        try APIMethod.named("herald.campaigns.v1.CampaignManager/\(name)", command: "campaign")
     }
 
     func call(_ name: String, _ request: JSONValue) async throws -> JSONValue {
-        let method = try Self.method(name)
-        let bytes = try method.input.encode(APIMethod.json.decode(request, as: method.input.fullName))
-        let response = try await client.unary(method.path, bytes, timeout: .seconds(30))
-        return try APIMethod.json.encode(method.output.decodeDynamic(response.message))
+        try await Self.method(name).call(client, request, timeout: .seconds(30))
     }
 
     /// WatchCampaignStatus: each WatchCampaignStatusResponse as JSON.
     func watch(_ id: String, timeout: Duration?) -> AsyncThrowingStream<JSONValue, any Error> {
-        let method: APIMethod
-        let call: ClientStream
         do {
-            method = try Self.method("WatchCampaignStatus")
-            call = client.stream(method.path, timeout: timeout)
-            call.send(try method.input.encode(APIMethod.json.decode(["campaignId": .string(id)], as: method.input.fullName)))
+            return try Self.method("WatchCampaignStatus").watch(client, ["campaignId": .string(id)], timeout: timeout)
         } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
-        }
-        call.finishSending()
-        let output = method.output
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await bytes in call.responses { continuation.yield(try APIMethod.json.encode(output.decodeDynamic(bytes))) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in
-                task.cancel()
-                call.cancel()
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Clients
 import Codec
 import Foundation
 import RPC
@@ -39,69 +40,16 @@ struct Health: AsyncParsableCommand {
     }
 }
 
-/// A method named `pkg.Service/Method` on the command line, with its message types: from Herald's API, or from
-/// the server's reflection service.
-struct APIMethod {
-    static let json = ProtoJSON(registry: HeraldAPI.registry)
-    let path: String
-    /// The server answers with a stream of messages.
-    let serverStreaming: Bool
-    let input: MessageType
-    let output: MessageType
-    /// The proto3 JSON mapping over the registry the types come from.
-    let json: ProtoJSON
-
-    /// The method of Herald's API, or a usage error naming `command` when `Protos/` has no such method.
-    init(_ name: String, command: String) throws {
-        let parts = name.split(separator: "/")
-        guard parts.count == 2, let service = HeraldAPI.service(String(parts[0])),
-            let schema = service.methods.first(where: { $0.name == parts[1] })
-        else {
-            printError("heraldctl \(command): unknown method \(name); expected pkg.Service/Method of Protos/")
+/// A method named `pkg.Service/Method` on the command line, with JSON in and out (`JSONMethod`); an unknown name
+/// is a usage error naming the command.
+enum APIMethod {
+    static func named(_ name: String, command: String) throws -> JSONMethod {
+        do {
+            return try JSONMethod(name)
+        } catch let error as JSONMethod.UnknownMethod {
+            printError("heraldctl \(command): \(error)")
             throw ExitCode.failure
         }
-        path = service.path(schema)
-        serverStreaming = schema.serverStreaming
-        input = HeraldAPI.registry.message(schema.input)!
-        output = HeraldAPI.registry.message(schema.output)!
-        json = Self.json
-    }
-
-    /// The method as the server's reflection service describes it; nil when the server has no reflection.
-    static func reflected(_ name: String, using client: GRPCClient, timeout: Duration) async throws -> APIMethod? {
-        let parts = name.split(separator: "/").map(String.init)
-        guard parts.count == 2 else { throw ValidationError("expected pkg.Service/Method, got \(name)") }
-        let reader: DescriptorReader
-        do {
-            reader = try await ReflectionClient.describe(parts[0], using: client, timeout: timeout)
-        } catch let error as RPCError where error.code == .unimplemented {
-            return nil
-        }
-        guard let service = reader.services.first(where: { $0.fullName == parts[0] }),
-            let method = service.methods.first(where: { $0.name == parts[1] })
-        else { throw RPCError(.unimplemented, "the server's reflection describes no method \(name)") }
-        let known = Set(reader.messages.map(\.fullName))
-        let knownEnums = Set(reader.enums.map(\.fullName))
-        let registry = try SchemaRegistry(
-            messages: reader.messages + WellKnownTypes.messages.filter { !known.contains($0.fullName) },
-            enums: reader.enums + WellKnownTypes.enums.filter { !knownEnums.contains($0.fullName) })
-        return APIMethod(
-            path: service.path(method), serverStreaming: method.serverStreaming, input: registry.message(method.input)!,
-            output: registry.message(method.output)!,
-            json: ProtoJSON(registry: registry))
-    }
-
-    private init(path: String, serverStreaming: Bool, input: MessageType, output: MessageType, json: ProtoJSON) {
-        self.path = path
-        self.serverStreaming = serverStreaming
-        self.input = input
-        self.output = output
-        self.json = json
-    }
-
-    /// A request message from proto3 JSON.
-    func request(json text: String) throws -> [UInt8] {
-        try input.encode(json.decode(text: text, as: input.fullName))
     }
 }
 
@@ -132,7 +80,7 @@ struct Call: AsyncParsableCommand {
         defer { client.close() }
         do {
             let wait = Duration.milliseconds(Int(timeout * 1000))
-            let target = try await APIMethod.reflected(method, using: client, timeout: wait) ?? APIMethod(method, command: "call")
+            let target = try await JSONMethod.reflected(method, using: client, timeout: wait) ?? APIMethod.named(method, command: "call")
             let request = try target.request(json: data)
             let response = try await client.unary(target.path, request, timeout: wait)
             print(try target.json.encode(target.output.decodeDynamic(response.message)).text(indent: 2))

@@ -1,94 +1,37 @@
-import API
-import CampaignManager
+@testable import CampaignManager
 import Codec
-import Foundation
-import Postgres
 import RPC
 import TestSupport
 import Testing
 
-/// A campaign manager on a fresh, migrated database, served over real gRPC on a loopback port, with a user to
-/// act as. Requests and responses are proto3 JSON, as a client in any language would write them.
-final class Harness: Sendable {
-    let database: (name: String, url: String)
-    let pool: PostgresPool
+/// campaign-manager in a `ServiceHarness`, with a campaign definition to create from.
+@dynamicMemberLookup
+struct Harness: Sendable {
+    let base: ServiceHarness
     let service: CampaignService
-    let server: GRPCServer
-    let client: GRPCClient
-    let user: String
-    static let json = ProtoJSON(registry: HeraldAPI.registry)
 
-    private init(database: (name: String, url: String), pool: PostgresPool, service: CampaignService, server: GRPCServer, user: String) {
-        self.database = database
-        self.pool = pool
-        self.service = service
-        self.server = server
-        self.client = GRPCClient(host: "127.0.0.1", port: server.port)
-        self.user = user
-    }
-
-    static func start() async throws -> Harness {
-        let database = try await TestDatabase.migratedDatabase()
-        let pool = TestDatabase.pool(url: database.url)
-        let user = try await pool.query("INSERT INTO users.users (display_name) VALUES ('Test User') RETURNING id::text AS id")[0]
-            .decode("id", as: String.self)
-        let service = try CampaignService(pool: pool)
-        var services = ServiceRegistry()
-        service.register(in: &services)
-        let server = GRPCServer(.init(), services: services)
-        try server.start()
-        return Harness(database: database, pool: pool, service: service, server: server, user: user)
-    }
-
-    /// Runs `body` with a fresh harness and tears it down afterwards, whatever happens.
+    /// Runs `body` with a fresh campaign-manager and tears it down afterwards, whatever happens.
     static func with(_ body: (Harness) async throws -> Void) async throws {
-        let harness = try await start()
-        do {
-            try await body(harness)
-        } catch {
-            await harness.stop()
-            throw error
+        let box = ServiceBox()
+        try await ServiceHarness.with(service: CampaignService.name) { pool in
+            let service = try CampaignService(pool: pool)
+            box.service = service
+            return (service.register, service.shutdown)
+        } body: { base in
+            try await body(Harness(base: base, service: box.service!))
         }
-        await harness.stop()
     }
 
-    func stop() async {
-        client.close()
-        service.shutdown()
-        await server.shutdown(grace: .seconds(1))
-        pool.close()
-        try? await TestDatabase.dropDatabase(database.name)
-    }
+    subscript<T>(dynamicMember path: KeyPath<ServiceHarness, T>) -> T { base[keyPath: path] }
 
-    static func method(_ name: String) -> (path: String, input: MessageType, output: MessageType) {
-        let service = HeraldAPI.service("herald.campaigns.v1.CampaignManager")!
-        let schema = service.methods.first { $0.name == name }!
-        return (service.path(schema), HeraldAPI.registry.message(schema.input)!, HeraldAPI.registry.message(schema.output)!)
-    }
-
-    static func request(_ method: String, _ json: String) throws -> [UInt8] {
-        let m = Self.method(method)
-        return try m.input.encode(Self.json.decode(text: json, as: m.input.fullName))
-    }
-
-    /// Calls a unary method with a JSON request; the JSON response.
     @discardableResult
-    func call(_ method: String, _ json: String) async throws -> JSONValue {
-        let m = Self.method(method)
-        let response = try await client.unary(m.path, try Self.request(method, json), timeout: .seconds(20))
-        return try Self.json.encode(m.output.decodeDynamic(response.message))
+    func call(_ method: String, _ json: String) async throws -> SchemaJSON { try await base.call(method, json) }
+
+    func failure(_ method: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> RPCError {
+        try await base.failure(method, json, sourceLocation: sourceLocation)
     }
 
-    /// Calls a method that must fail; its status.
-    func failure(_ method: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> RPCError {
-        do {
-            let response = try await call(method, json)
-            Issue.record("\(method) succeeded: \(response.text())", sourceLocation: sourceLocation)
-            return RPCError(.ok, "")
-        } catch let error as RPCError {
-            return error
-        }
-    }
+    func count(_ table: String) async throws -> Int { try await base.count(table) }
 
     /// A campaign definition as JSON, from the fixture with `changes` applied to its top-level members.
     func definition(_ changes: [String: String] = [:]) -> String {
@@ -99,12 +42,8 @@ final class Harness: Sendable {
         return "{" + members.filter { !$0.1.isEmpty }.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }
 
-    func create(_ changes: [String: String] = [:]) async throws -> JSONValue {
-        try await call("CreateCampaign", "{\"createdBy\": \"\(user)\", \"campaign\": \(definition(changes))}")["campaign"]
-    }
-
-    func count(_ table: String) async throws -> Int {
-        try await pool.query("SELECT count(*)::int8 AS n FROM \(table)")[0].decode("n", as: Int.self)
+    func create(_ changes: [String: String] = [:]) async throws -> SchemaJSON {
+        try await call("CreateCampaign", "{\"createdBy\": \"\(base.user)\", \"campaign\": \(definition(changes))}")["campaign"]
     }
 
     static let fixtureMembers: [(String, String)] = [
@@ -124,19 +63,7 @@ final class Harness: Sendable {
     ]
 }
 
-extension JSONValue {
-    subscript(_ key: String) -> JSONValue { members.first { $0.0 == key }?.1 ?? .null }
-    subscript(_ index: Int) -> JSONValue {
-        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
-        return .null
-    }
-    var string: String? { if case .string(let s) = self { s } else { nil } }
-    var number: Double? {
-        switch self {
-        case .number(let text): Double(text)
-        case .string(let text): Double(text)  // 64-bit integers are strings in proto3 JSON
-        default: nil
-        }
-    }
-    var count: Int { if case .array(let items) = self { items.count } else { 0 } }
+/// Hands the service made inside the harness's set-up out to the test.
+private final class ServiceBox: @unchecked Sendable {  // unchecked: written once before the body runs, read after
+    var service: CampaignService?
 }

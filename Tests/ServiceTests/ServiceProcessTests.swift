@@ -166,7 +166,8 @@ struct ServiceProcessTests {
         configuration.healthService = nil
         let client = ServiceClient(target: "campaign-manager", configuration)
         defer { client.close() }
-        let request = try CampaignCalls.request("GetCampaign", "{\"campaignId\": \"\(UUID().uuidString)\"}")
+        let getCampaign = try CampaignCalls.method("GetCampaign")
+        let request = (path: getCampaign.path, bytes: try getCampaign.request(json: "{\"campaignId\": \"\(UUID().uuidString)\"}"))
         do {
             _ = try await client.unary(request.path, request.bytes, timeout: .seconds(10))
             Issue.record("an unknown campaign was found")

@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Clients
 import Codec
 import Foundation
 import HeraldCore
@@ -110,10 +111,10 @@ enum FuzzSeeds {
                 printError("heraldctl fuzz: \(place): expected {\"method\": \"pkg.Service/Method\", \"request\": {...}}")
                 throw ExitCode.failure
             }
-            let method = try APIMethod(name, command: "fuzz")
+            let method = try APIMethod.named(name, command: "fuzz")
             let bytes: [UInt8]
             do {
-                bytes = try method.input.encode(method.json.decode(request, as: method.input.fullName))
+                bytes = try method.request(request)
             } catch {
                 printError("heraldctl fuzz: \(place): bad request JSON: \(error)")
                 throw ExitCode.failure
@@ -125,7 +126,7 @@ enum FuzzSeeds {
                 throw ExitCode.failure
             }
             if case .object(let saves) = entry.member("save") ?? .null, let response = outcome.response {
-                let json = try method.json.encode(method.output.decodeDynamic(response))
+                let json = try method.response(response)
                 for (variable, path) in saves {
                     guard case .string(let path) = path, let value = json.at(path: path)?.scalarText else {
                         printError("heraldctl fuzz: \(place): the response has no \(path) to save as \(variable)")
