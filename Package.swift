@@ -99,7 +99,7 @@ let package = Package(
         // Layer 5: domain types of every service area and their wire mappers, then the services.
         .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
         // Typed clients of the services, on ServiceClients: what services use to call each other.
-        .target(name: "Clients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"], swiftSettings: strict),
+        .target(name: "TypedClients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"], swiftSettings: strict),
         // What every service's target shares: typed handlers over domain values, Watch methods on PostgreSQL
         // notifications, store helpers.
         .target(name: "ServiceKit", dependencies: ["Domain", "Postgres", "RPC", "Codec", "HeraldCore"], swiftSettings: strict),
@@ -118,14 +118,14 @@ let package = Package(
 
         // The interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),
-        .executableTarget(name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop"], swiftSettings: strict),
+        .executableTarget(name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop", "ServiceRuntime"], swiftSettings: strict),
         .executableTarget(name: "rpc-testclient", dependencies: ["Interop", "RPC", "ServiceClients", "Resilience"], swiftSettings: strict),
 
         // Tools.
         .executableTarget(
             name: "heraldctl",
             dependencies: [
-                "Postgres", "HeraldCore", "API", "Codec", "RPC", "Clients",
+                "Postgres", "HeraldCore", "API", "Codec", "RPC", "TypedClients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -143,23 +143,24 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .target(
-            name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec", "RPC", "Clients", "HeraldCore"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec", "RPC", "TypedClients", "HeraldCore"], path: "Tests/TestSupport",
             swiftSettings: strict),
         .testTarget(
             name: "CodecTests", dependencies: ["Codec", "API", "HeraldCore", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ClientsTests", dependencies: ["Clients", "Domain", "API", "Codec", "RPC", "ServiceClients", "HeraldCore", "TestSupport"], swiftSettings: strict),
+            name: "TypedClientsTests", dependencies: ["TypedClients", "Domain", "API", "Codec", "RPC", "ServiceClients", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
         .testTarget(
             name: "CampaignManagerTests",
-            dependencies: ["CampaignManager", "Clients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
+            dependencies: ["CampaignManager", "TypedClients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "ServiceClients", "Clients", "HeraldCore", "TestSupport"],
+            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "ServiceClients", "TypedClients", "HeraldCore", "TestSupport"],
             exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),
+        .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(

@@ -1,17 +1,18 @@
 import API
 import EventLoop
 import Foundation
-import Observability
 import HeraldCore
 import Logging
+import Observability
 import Postgres
 import RPC
+import Synchronization
 
 /// What every platform service process does around its own handlers: flags, configuration, JSON logs, the
-/// database pool, the gRPC server with health and reflection, readiness once the database answers, and a
-/// graceful stop on SIGTERM/SIGINT.
+/// database pool, the gRPC server with health and reflection, readiness once the database answers, the admin
+/// port, and a graceful stop on SIGTERM/SIGINT (a `ServiceGroup`).
 ///
-///     campaign-manager [--port N] [--host H] [--config FILE]
+///     campaign-manager [--port N] [--host H] [--config FILE] [--admin_port N]
 ///
 /// The port defaults to the service's port in the configuration; `--port 0` picks a free one. The process prints
 /// `NAME listening on HOST:PORT` on stdout once it accepts connections.
@@ -33,22 +34,21 @@ public enum ServiceHost {
         }
     }
 
+    /// Runs service `name` (a process name of `HeraldAPI.platformServices`) with the handlers `setup` makes, until
+    /// SIGTERM or SIGINT; then drains and exits 0. A bad flag or configuration exits non-zero first, saying why.
     public static func run(_ name: String, arguments: [String] = CommandLine.arguments, _ setup: (Context) throws -> Served) -> Never {
-        GRPCServer.unblockStopSignals()
+        ServiceGroup.unblockStopSignals()
         guard let serviceName = HeraldAPI.platformServices[name] else { fail(name, "not a platform service") }
-        let flags = parseFlags(name, Array(arguments.dropFirst()))
+        let flags = Flags(name, Array(arguments.dropFirst()))
         let config: HeraldConfig
         do {
-            config = try HeraldConfig.load(path: flags["config"])
+            config = try HeraldConfig.load(path: flags.config)
         } catch {
             fail(name, "\(error)", code: 78)
         }
         HeraldLogging.bootstrap(service: name, level: config.logLevel)
         let logger = Logger(label: "herald.\(name)")
-        let port = flags["port"].map { Int($0) ?? -1 } ?? config.services[name]?.port ?? 0
-        guard (0...65535).contains(port) else { fail(name, "--port: expected 0-65535, got \(flags["port"]!)") }
-        let host = flags["host"] ?? "127.0.0.1"
-
+        let port = flags.port ?? config.services[name]?.port ?? 0
         let pool = PostgresPool(.init(config, service: name), logger: Logger(label: "herald.\(name).postgres"))
         let served: Served
         do {
@@ -56,18 +56,54 @@ public enum ServiceHost {
         } catch {
             fail(name, "\(error)")
         }
-        var services = served.services
         let health = HealthService(services: [serviceName])
         health.setStatus(.notServing)
         health.setStatus(.notServing, for: serviceName)
+        let server = startServer(name, serviceName, served.services, health: health, host: flags.host, port: port, config: config, logger: logger)
+        watchLoops(logger)
+        let adminPort = flags.adminPort ?? (port == 0 ? 0 : config.services[name]?.adminPort ?? 0)
+        let admin = startAdmin(host: flags.host, port: adminPort, ready: { health.status(of: serviceName) == .serving }, logger: logger)
+        // Both ports accept connections before anyone is told where they are.
+        FileHandle.standardOutput.write(Data("\(name) listening on \(flags.host):\(server.port)\n".utf8))
+        if let admin { FileHandle.standardOutput.write(Data("\(name) admin on \(flags.host):\(admin.port)\n".utf8)) }
+        becomeReady(when: pool, answers: health, serviceName, logger: logger)
+
+        let group = ServiceGroup()
+        if let tls = server.configuration.tls {
+            group.onReload {
+                do {
+                    try tls.reload()
+                    logger.info("TLS certificate reloaded")
+                } catch {
+                    logger.error("TLS certificate not reloaded", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        group.onShutdown("stop saying ready") { health.shutdown() }
+        group.onShutdown("drain the gRPC server") { await server.shutdown(grace: .seconds(5)) }
+        group.onShutdown("stop the service") { await served.shutdown() }
+        group.onShutdown("close the pool") { pool.close() }
+        group.handleSignals()
+        Task {
+            await group.run()
+            exit(0)
+        }
+        dispatchMain()
+    }
+
+    /// The gRPC server with the service's handlers, health, reflection of its own API, calls counted by method and
+    /// status, and TLS from the configuration; listening when this returns.
+    static func startServer(
+        _ name: String, _ serviceName: String, _ handlers: ServiceRegistry, health: HealthService, host: String, port: Int,
+        config: HeraldConfig, logger: Logger
+    ) -> GRPCServer {
+        var services = handlers
         health.register(in: &services)
         let reflected = [serviceName, "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]
         ReflectionService(
             messages: HeraldAPI.messages, enums: HeraldAPI.enums, services: HeraldAPI.services.filter { reflected.contains($0.fullName) },
             registry: HeraldAPI.registry
         ).register(in: &services)
-
-        // Every call counted by method and status, for /metrics.
         services.intercept { context, proceed in
             do {
                 try await proceed()
@@ -78,23 +114,27 @@ public enum ServiceHost {
             }
         }
         Metrics.shared.describe("herald_rpc_server_handled_total", "Calls answered, by method and gRPC status.")
-        var serverConfiguration = GRPCServer.Configuration(host: host, port: port)
+        Metrics.shared.describe("herald_rpc_server_calls_reset_total", "Calls reset because their status could not be sent.")
+        var configuration = GRPCServer.Configuration(host: host, port: port)
         if let tls = config.tls {
             do {
-                serverConfiguration.tls = try TLSContext(
-                    certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile, clientCAFile: tls.clientCAFile)
+                configuration.tls = try TLSContext(certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile, clientCAFile: tls.clientCAFile)
             } catch {
                 fail(name, "TLS: \(error)", code: 78)
             }
         }
-        let server = GRPCServer(serverConfiguration, services: services)
+        let server = GRPCServer(configuration, services: services)
         do {
             try server.start()
         } catch {
             fail(name, "cannot listen on \(host):\(port): \(error)")
         }
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(server.port)", "tls": "\(config.tls != nil)"])
-        // A blocking call on an event loop stalls every connection, timer and task on it: say so when it happens.
+        return server
+    }
+
+    /// A blocking call on an event loop stalls every connection, timer and task on it: say so when it happens.
+    static func watchLoops(_ logger: Logger) {
         Metrics.shared.describe("herald_event_loop_stalls_total", "Times an event loop did not turn for a second or more.")
         _ = LoopWatchdog(loops: EventLoopGroup.shared.loops) { loop, stalled, resumed in
             let milliseconds = "\(stalled.milliseconds)"
@@ -105,20 +145,33 @@ public enum ServiceHost {
                 Metrics.shared.increment("herald_event_loop_stalls_total", ["loop": loop.name])
             }
         }
-        FileHandle.standardOutput.write(Data("\(name) listening on \(host):\(server.port)\n".utf8))
-        // The admin port: /metrics, /healthz, /readyz (ready while health says SERVING). With --port 0 it is free too.
-        let adminPort = flags["admin_port"].flatMap { Int($0) } ?? (port == 0 ? 0 : config.services[name]?.adminPort ?? 0)
-        let admin = AdminServer { health.status(of: serviceName) == .serving }
+    }
+
+    /// The admin port: /metrics, /healthz, /readyz (ready while `ready` says so), listening when this returns; nil
+    /// when it cannot listen (logged: the service still serves gRPC). Port 0 picks a free one.
+    static func startAdmin(host: String, port: Int, ready: @escaping @Sendable () -> Bool, logger: Logger) -> AdminServer? {
+        let admin = AdminServer(ready: ready)
+        let started = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
         Task {
             do {
-                try await admin.start(host: host, port: adminPort)
-                logger.info("admin port", metadata: ["port": "\(admin.port)"])
-                FileHandle.standardOutput.write(Data("\(name) admin on \(host):\(admin.port)\n".utf8))
+                try await admin.start(host: host, port: port)
             } catch {
-                logger.error("no admin port", metadata: ["error": "\(error)"])
+                failure.withLock { $0 = error }
             }
+            started.signal()
         }
-        // Ready once the database answers; until then health says NOT_SERVING and callers go elsewhere.
+        started.wait()  // the main thread, before it serves: no loop or pool thread waits here
+        if let error = failure.withLock({ $0 }) {
+            logger.error("no admin port", metadata: ["error": "\(error)"])
+            return nil
+        }
+        logger.info("admin port", metadata: ["port": "\(admin.port)"])
+        return admin
+    }
+
+    /// Ready once the database answers; until then health says NOT_SERVING and callers go elsewhere.
+    static func becomeReady(when pool: PostgresPool, answers health: HealthService, _ serviceName: String, logger: Logger) {
         Task {
             var delay = 100
             while true {
@@ -135,35 +188,42 @@ public enum ServiceHost {
                 }
             }
         }
-        GRPCServer.serveUntilStopped(server, health: health) {
-            await served.shutdown()
-            pool.close()
-        }
     }
 
     /// `--name value` and `--name=value`, for the flags ServiceHost knows.
-    static func parseFlags(_ program: String, _ arguments: [String]) -> [String: String] {
-        let known: Set<String> = ["port", "host", "config", "admin_port"]
-        var flags: [String: String] = [:]
-        var i = 0
-        while i < arguments.count {
-            let argument = arguments[i]
-            guard argument.hasPrefix("--") else { fail(program, "unexpected argument \(argument); usage: \(program) [--port N] [--host H] [--config FILE]") }
-            var name = String(argument.dropFirst(2))
-            var value: String
-            if let equals = name.firstIndex(of: "=") {
-                value = String(name[name.index(after: equals)...])
-                name = String(name[..<equals])
-            } else {
-                guard i + 1 < arguments.count else { fail(program, "--\(name) needs a value") }
+    struct Flags {
+        var port: Int?
+        var host = "127.0.0.1"
+        var config: String?
+        var adminPort: Int?
+
+        init(_ program: String, _ arguments: [String]) {
+            let usage = "usage: \(program) [--port N] [--host H] [--config FILE] [--admin_port N]"
+            var i = 0
+            while i < arguments.count {
+                let argument = arguments[i]
+                guard argument.hasPrefix("--") else { fail(program, "unexpected argument \(argument); \(usage)") }
+                var name = String(argument.dropFirst(2))
+                var value: String
+                if let equals = name.firstIndex(of: "=") {
+                    value = String(name[name.index(after: equals)...])
+                    name = String(name[..<equals])
+                } else {
+                    guard i + 1 < arguments.count else { fail(program, "--\(name) needs a value") }
+                    i += 1
+                    value = arguments[i]
+                }
+                switch name {
+                case "port", "admin_port":
+                    guard let number = Int(value), (0...65535).contains(number) else { fail(program, "--\(name): expected 0-65535, got \(value)") }
+                    if name == "port" { port = number } else { adminPort = number }
+                case "host": host = value
+                case "config": config = value
+                default: fail(program, "unknown flag --\(name); \(usage)")
+                }
                 i += 1
-                value = arguments[i]
             }
-            guard known.contains(name) else { fail(program, "unknown flag --\(name); known: --port, --host, --config, --admin_port") }
-            flags[name] = value
-            i += 1
         }
-        return flags
     }
 
     static func fail(_ program: String, _ message: String, code: Int32 = 2) -> Never {

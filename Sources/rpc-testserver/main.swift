@@ -8,9 +8,10 @@ import EventLoop
 import Foundation
 import Interop
 import RPC
+import ServiceRuntime
 
 // A parent (a test runner, a supervisor) may have blocked SIGTERM/SIGINT; a server must still stop on them.
-GRPCServer.unblockStopSignals()
+ServiceGroup.unblockStopSignals()
 
 let options = InteropFlags(
     program: "rpc-testserver",
@@ -54,5 +55,24 @@ do {
     exit(1)
 }
 FileHandle.standardOutput.write(Data("rpc-testserver listening on \(options["host"] ?? "127.0.0.1"):\(server.port)\n".utf8))
-// SIGTERM / SIGINT: health goes NOT_SERVING, GOAWAY to every client, calls in flight get 5 seconds, exit 0.
-GRPCServer.serveUntilStopped(server, health: health)
+// SIGTERM / SIGINT: health goes NOT_SERVING, GOAWAY to every client, calls in flight get 5 seconds, exit 0. SIGHUP
+// reads the TLS certificate again.
+let group = ServiceGroup()
+if let tls = server.configuration.tls {
+    group.onReload {
+        do {
+            try tls.reload()
+            FileHandle.standardError.write(Data("TLS certificate reloaded\n".utf8))
+        } catch {
+            FileHandle.standardError.write(Data("TLS certificate not reloaded: \(error)\n".utf8))
+        }
+    }
+}
+group.onShutdown("stop saying ready") { health.shutdown() }
+group.onShutdown("drain") { await server.shutdown(grace: .seconds(5)) }
+group.handleSignals()
+Task {
+    await group.run()
+    exit(0)
+}
+dispatchMain()

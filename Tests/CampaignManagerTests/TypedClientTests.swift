@@ -1,4 +1,4 @@
-import Clients
+import TypedClients
 import Domain
 import Foundation
 import RPC

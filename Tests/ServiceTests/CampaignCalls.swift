@@ -1,4 +1,4 @@
-import Clients
+import TypedClients
 import Codec
 import RPC
 import TestSupport

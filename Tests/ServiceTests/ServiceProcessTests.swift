@@ -53,7 +53,14 @@ struct ServiceProcessTests {
         let metrics = try #require(try await runBlocking { httpGet(port: adminPort, path: "/metrics") })
         #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="OK",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
         #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="INVALID_ARGUMENT",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
-        #expect(try await runBlocking { httpGet(port: adminPort, path: "/readyz") }?.status == 200)
+        // Ready once the database answered (asynchronously after start): as an orchestrator would, ask again.
+        var ready: Int?
+        for _ in 0..<50 {
+            ready = try await runBlocking { httpGet(port: adminPort, path: "/readyz") }?.status
+            if ready == 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(ready == 200)
     }
 
     @Test("under heraldctl up, a SIGKILLed campaign-manager is back within 2 s with every acknowledged write")

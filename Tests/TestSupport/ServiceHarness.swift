@@ -1,5 +1,5 @@
 import API
-import Clients
+import TypedClients
 import Codec
 import Foundation
 import HeraldCore

@@ -5,7 +5,7 @@ import Synchronization
 import HeraldCore
 import Logging
 
-/// A gRPC server over HTTP/2 cleartext (prior knowledge): one listening socket per event loop (SO_REUSEPORT,
+/// A gRPC server over HTTP/2, cleartext (prior knowledge) or TLS (ALPN h2): one listening socket per event loop (SO_REUSEPORT,
 /// so the kernel spreads connections), every connection served on the loop that accepted it.
 public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners and connections are confined to their loops; `port` is set before start returns
     public struct Configuration: Sendable {

@@ -12,10 +12,10 @@ final class ServerConnection: HTTP2SessionDelegate {
     let loop: EventLoop
     let peer: String
     let session: HTTP2Session
-    private let transport: SocketTransport
+    let transport: SocketTransport
     private let registry: ServiceRegistry
     private let maxMessageBytes: Int
-    private var streams: [Int32: ServerStream] = [:]
+    var streams: [Int32: ServerStream] = [:]
 
     init(loop: EventLoop, descriptor: Int32, peer: String, registry: ServiceRegistry, maxMessageBytes: Int,
          readBuffer: UnsafeMutableRawBufferPointer, limits: GRPCServer.ConnectionLimits, tls: TLSConnection? = nil,
@@ -48,96 +48,40 @@ final class ServerConnection: HTTP2SessionDelegate {
         scheduleKeepalive()
     }
 
-    /// A timer that runs `action` on this connection, on its loop. It holds the connection weakly: a closed
-    /// connection is released at once, not when its longest timer would have fired.
-    private func timer(after delay: Duration, _ action: @escaping (ServerConnection) -> Void) -> LoopTimer {
-        LoopTimer(loop: loop, after: delay) { [weak self] in if let self { action(self) } }
-    }
 
-    private let accepted = ContinuousClock.now
+    // MARK: State of the limits and policing (driven by ServerConnection+Limits)
+
+    let limits: GRPCServer.ConnectionLimits
+    let tls: TLSConnection?
+    let accepted = ContinuousClock.now
     /// Checks the TLS handshake, then the connection preface, each against its timeout.
-    private var setupTimer: LoopTimer?
+    var setupTimer: LoopTimer?
     /// Closes a connection whose header block stays incomplete for `headerTimeout`.
-    private var headerTimer: LoopTimer?
-
-    private func checkSetup() {
-        let now = ContinuousClock.now
-        if let tls, !tls.handshakeDone {
-            close()  // the TLS handshake took longer than handshakeTimeout
-            return
-        }
-        guard !session.prefaceReceived else { return }
-        let waited = now - (tls?.handshakeCompletedAt ?? accepted)
-        if waited >= limits.prefaceTimeout {
-            close()
-        } else {
-            setupTimer = timer(after: limits.prefaceTimeout - waited) { $0.checkSetup() }
-        }
-    }
-
-    /// The peer began a header block; HTTP/2 allows no other frame until it ends, so one timer watches them all.
-    func headerBlockBegan() {
-        guard headerTimer == nil else { return }
-        watchHeaderBlock(after: limits.headerTimeout)
-    }
-
-    private func watchHeaderBlock(after delay: Duration) {
-        headerTimer = timer(after: delay) { connection in
-            connection.headerTimer = nil
-            guard let started = connection.session.headerBlockStartedAt else { return }
-            let open = ContinuousClock.now - started
-            if open >= connection.limits.headerTimeout {
-                connection.close()
-            } else {
-                connection.watchHeaderBlock(after: connection.limits.headerTimeout - open)
-            }
-        }
-    }
-
-    private var ageTimer: LoopTimer?
-    private var keepaliveTimer: LoopTimer?
-    private var awaitingPingAck = false
-    private var lastClientPing: ContinuousClock.Instant?
-    private var pingStrikes = 0
-
-    /// gRFC A9: old enough; drain, and close after the grace period whatever is left.
-    private func reachedMaxAge() {
-        goAwayAndClose(grace: limits.maxConnectionAgeGrace)
-    }
-
+    var headerTimer: LoopTimer?
+    /// Closes a connection that never opened a stream.
+    var firstStreamTimer: LoopTimer?
+    var openedStream = false
+    /// Closes a connection idle too long. Armed lazily (a call ending does not allocate a timer): when it fires it
+    /// checks `idleSince` and re-arms for what is left.
+    var idleTimer: LoopTimer?
+    /// When the last call ended; nil while calls are open.
+    var idleSince: ContinuousClock.Instant?
+    /// Drains the connection at its maximum age (gRFC A9).
+    var ageTimer: LoopTimer?
+    /// Keepalive (gRFC A8): the next PING, or the wait for its acknowledgement.
+    var keepaliveTimer: LoopTimer?
+    var awaitingPingAck = false
+    /// Ping policing: when the client last pinged, and how many pings came too soon.
+    var lastClientPing: ContinuousClock.Instant?
+    var pingStrikes = 0
     /// Closes once the calls the final GOAWAY let through have finished (set by an idle or aged connection).
-    private var closesWhenDrained = false
-
-    /// GOAWAY (notice, then final), close as soon as no call is left, and at the latest after `grace`. A call the
-    /// client sent before it saw the GOAWAY is refused by it and retried elsewhere, never lost to a closed socket.
-    private func goAwayAndClose(grace: Duration) {
-        guard !closesWhenDrained else { return }
-        closesWhenDrained = true
-        beginShutdown()
-        ageTimer = timer(after: grace) { $0.close() }
-        // The final GOAWAY goes out 100 ms after the notice: close then if nothing is running.
-        _ = LoopTimerHolder.schedule(on: loop, after: .milliseconds(150)) { [weak self] in
-            if let self, streams.isEmpty { close() }
-        }
-    }
-
-    /// gRFC A8 keepalive: ping after `keepaliveTime`; no acknowledgement within `keepaliveTimeout` closes.
-    private func scheduleKeepalive() {
-        keepaliveTimer = timer(after: limits.keepaliveTime) { connection in
-            connection.awaitingPingAck = true
-            connection.session.ping()
-            connection.transport.flush()
-            connection.keepaliveTimer = connection.timer(after: connection.limits.keepaliveTimeout) { connection in
-                if connection.awaitingPingAck { connection.close() }
-            }
-        }
-    }
-
+    var closesWhenDrained = false
+    var finalGoAwaySent = false
     /// Handlers running on this connection (those of reset streams still winding down included).
-    private var runningHandlers = 0
+    var runningHandlers = 0
     /// Tokens for peer errors, refilled at `peerErrorsPerSecond`.
-    private var errorTokens: Double = 0
-    private var errorTokensAt = ContinuousClock.now
+    var errorTokens: Double = 0
+    var errorTokensAt = ContinuousClock.now
 
     /// Runs a call's handler with the call's deadline as the task's `CallContext`, counted while it runs. The task
     /// starts at once, here on the loop thread (inside nghttp2's callback: the handler only submits to the session,
@@ -153,76 +97,6 @@ final class ServerConnection: HTTP2SessionDelegate {
         }
     }
 
-    /// An invalid frame or an oversized header list: a bucket of `peerErrorBurst` tokens refilled at
-    /// `peerErrorsPerSecond`; an empty bucket ends the connection with ENHANCE_YOUR_CALM.
-    func peerError() {
-        let now = ContinuousClock.now
-        let elapsed = now - errorTokensAt
-        errorTokens = min(Double(limits.peerErrorBurst), errorTokens + elapsed.seconds * Double(limits.peerErrorsPerSecond))
-        errorTokensAt = now
-        errorTokens -= 1
-        guard errorTokens < 0 else { return }
-        session.goAwayEnhanceYourCalm("too many protocol errors")
-        transport.flush()
-        close()
-    }
-
-    /// Calls and data between pings: the client is not pinging for nothing (gRFC A8 polices pings without data,
-    /// which is why grpc's BDP probes, sent as data arrives, are fine).
-    func dataSent() {
-        pingStrikes = 0
-        lastClientPing = nil
-    }
-
-    func pingReceived(ack: Bool) {
-        if ack {
-            awaitingPingAck = false
-            keepaliveTimer?.cancel()
-            scheduleKeepalive()
-            return
-        }
-        // Ping policing: a client ping sooner than minPingInterval after the last is a strike.
-        let now = ContinuousClock.now
-        if let last = lastClientPing, now - last < limits.minPingInterval {
-            pingStrikes += 1
-            if pingStrikes > 2 {
-                session.goAwayEnhanceYourCalm("too_many_pings")
-                transport.flush()
-                close()
-                return
-            }
-        }
-        lastClientPing = now
-    }
-
-    private let limits: GRPCServer.ConnectionLimits
-    private let tls: TLSConnection?
-    /// Closes a connection that never opened a stream.
-    private var firstStreamTimer: LoopTimer?
-    private var openedStream = false
-    /// Closes a connection idle too long. Armed lazily (a call ending does not allocate a timer): when it fires it
-    /// checks `idleSince` and re-arms for what is left.
-    private var idleTimer: LoopTimer?
-    /// When the last call ended; nil while calls are open.
-    private var idleSince: ContinuousClock.Instant?
-
-    /// The last call ended: the connection may sit idle for `idleTimeout`, then goes away.
-    private func becameIdle() {
-        idleSince = .now
-        if idleTimer == nil { idleTimer = timer(after: limits.idleTimeout) { $0.checkIdle() } }
-    }
-
-    private func checkIdle() {
-        idleTimer = nil
-        guard streams.isEmpty, let idleSince else { return }  // busy: the next becameIdle arms it again
-        let idle = ContinuousClock.now - idleSince
-        if idle >= limits.idleTimeout {
-            goAwayAndClose(grace: .seconds(5))
-        } else {
-            idleTimer = timer(after: limits.idleTimeout - idle) { $0.checkIdle() }
-        }
-    }
-
     func scheduleFlush() { transport.scheduleFlush() }
 
     /// Closes the socket; streams in flight are cancelled.
@@ -230,21 +104,6 @@ final class ServerConnection: HTTP2SessionDelegate {
 
     /// Draining is over: the final GOAWAY has gone out and every call it let through has finished.
     var isDrained: Bool { finalGoAwaySent && streams.isEmpty }
-    private var finalGoAwaySent = false
-
-    /// Begins a graceful close: GOAWAY shutdown notice now, final GOAWAY shortly after (once the notice has had a
-    /// round trip to stop the client opening streams); calls in flight go on.
-    func beginShutdown() {
-        session.shutdownNotice()
-        transport.flush()
-        let me = LoopBound(self, on: loop)
-        _ = LoopTimerHolder.schedule(on: loop, after: .milliseconds(100)) {
-            let connection = me.value
-            connection.session.goAway()
-            connection.transport.flush()
-            connection.finalGoAwaySent = true
-        }
-    }
 
     // MARK: HTTP2SessionDelegate
 

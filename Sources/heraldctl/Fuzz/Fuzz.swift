@@ -1,6 +1,6 @@
 import API
 import ArgumentParser
-import Clients
+import TypedClients
 import Codec
 import Foundation
 import HeraldCore

@@ -47,7 +47,7 @@ struct Mutator {
         // Structural edits most of the time, when there is structure to edit.
         if !paths.isEmpty && Int.random(in: 0..<10, using: &random) < 6 {
             let path = paths[Int.random(in: 0..<paths.count, using: &random)]
-            let step = structural(&tree, at: path, donors: donors)
+            let step = structural(&tree, at: path, donors: donors, size: bytes.count)
             return (Self.serialize(tree), step)
         }
         return byteLevel(bytes)
@@ -83,18 +83,23 @@ struct Mutator {
 
     // MARK: Structural edits
 
-    private mutating func structural(_ tree: inout [Node], at path: [Int], donors: [[UInt8]]) -> String {
+    /// One structural edit of the field at `path` of a message of `size` bytes; growth is bounded up front, so that no
+    /// mutant past `maxBytes` is ever built (16 workers building 200 MB ones ran the fuzzer out of memory).
+    private mutating func structural(_ tree: inout [Node], at path: [Int], donors: [[UInt8]], size: Int) -> String {
+        let fieldSize = max(1, Self.node(at: path, in: tree).map { Self.serialize([$0]).count } ?? 1)
+        let room = max(0, Self.maxBytes - size)
         let where_ = "field at \(path.map(String.init).joined(separator: "."))"
         switch Int.random(in: 0..<8, using: &random) {
         case 0:
             // A field repeated: a few times, or hundreds (a packed enum of many bad values, a list at its limit).
             // Now and then a hundred thousand: work that grows with the square of a list shows as a stall.
-            let copies =
+            let wanted =
                 switch Int.random(in: 0..<20, using: &random) {
                 case 0: Int.random(in: 20_000...200_000, using: &random)
                 case 1...4: Int.random(in: 100...2000, using: &random)
                 default: Int.random(in: 1...3, using: &random)
                 }
+            let copies = max(1, min(wanted, room / fieldSize))
             Self.edit(&tree, path) { nodes, index in nodes.insert(contentsOf: repeatElement(nodes[index], count: copies), at: index + 1) }
             return "repeat \(where_) \(copies) more times"
         case 1:
@@ -132,7 +137,7 @@ struct Mutator {
             }
             return "replace the value of \(where_) with \(end - start) bytes of another request"
         case 6:
-            let times = Int.random(in: 2...200, using: &random)
+            let times = max(2, min(Int.random(in: 2...200, using: &random), room / fieldSize + 1))
             Self.edit(&tree, path) { nodes, index in
                 if case .field(let tag, 2, let value, _) = nodes[index] {
                     let payload = Self.serializedValue(value)
@@ -237,6 +242,14 @@ struct Mutator {
             if case .message(let children) = value { paths += fieldPaths(children, prefix: prefix + [index]) }
         }
         return paths
+    }
+
+    /// The field at `path`, or nil.
+    static func node(at path: [Int], in nodes: [Node]) -> Node? {
+        guard let first = path.first, nodes.indices.contains(first) else { return nil }
+        if path.count == 1 { return nodes[first] }
+        guard case .field(_, _, .message(let children), _) = nodes[first] else { return nil }
+        return node(at: Array(path.dropFirst()), in: children)
     }
 
     /// Applies `change` to the list holding the field at `path`, with the field's index in it.

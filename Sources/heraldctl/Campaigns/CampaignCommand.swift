@@ -1,6 +1,6 @@
 import API
 import ArgumentParser
-import Clients
+import TypedClients
 import Codec
 import Foundation
 import HeraldCore
@@ -229,121 +229,5 @@ extension CampaignCommand.Options {
         defer { client.close() }
         let response = try await client.call("GetCampaign", ["campaignId": .string(id)])
         return Int64(response["campaign"]["version"].text) ?? 0
-    }
-}
-
-/// A CampaignDefinition file: YAML (scalars typed as JSON would type them, quoted ones always strings) or JSON.
-enum DefinitionFile {
-    static func load(_ path: String) throws -> JSONValue {
-        let text: String
-        do {
-            text = path == "-"
-                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
-        }
-        if let json = try? JSONValue.parse(text) { return json }
-        do {
-            guard let node = try Yams.compose(yaml: text) else { throw ValidationError("\(path) is empty") }
-            return json(node)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw ValidationError("\(path) is neither JSON nor YAML: \(error)")
-        }
-    }
-
-    static func json(_ node: Node) -> JSONValue {
-        switch node {
-        case .scalar(let scalar):
-            if scalar.style != .plain { return .string(scalar.string) }
-            switch scalar.string {
-            case "null", "~", "": return .null
-            case "true": return .bool(true)
-            case "false": return .bool(false)
-            default:
-                if case .number = (try? JSONValue.parse(scalar.string)) ?? .null { return .number(scalar.string) }
-                return .string(scalar.string)
-            }
-        case .sequence(let sequence): return .array(sequence.map(json))
-        case .mapping(let mapping): return .object(mapping.map { ($0.key.string ?? "", json($0.value)) })
-        case .alias(let alias): return .string(alias.anchor.rawValue)
-        }
-    }
-}
-
-/// How campaign responses look on a terminal.
-enum Show {
-    static func short(_ value: JSONValue) -> String {
-        let text = value.text
-        for prefix in ["CAMPAIGN_STATUS_", "CAMPAIGN_TYPE_", "NOTIFICATION_CHANNEL_", "EXECUTION_STATUS_"] where text.hasPrefix(prefix) {
-            return text.dropFirst(prefix.count).lowercased()
-        }
-        return text
-    }
-
-    static func campaign(_ c: JSONValue) {
-        print("\(c["name"].text)  (\(c["id"].text))")
-        print("  status    \(short(c["status"]))    version \(c["version"].text)    type \(short(c["type"]))")
-        print("  channels  \(c["channels"].items.map(short).joined(separator: ", "))")
-        let nodes = c["workflow"]["nodes"].items
-        print("  workflow  \(nodes.count) nodes, \(c["workflow"]["edges"].items.count) edges: \(nodes.map { $0["id"].text }.joined(separator: " "))")
-        if !c["tags"].items.isEmpty { print("  tags      \(c["tags"].items.map(\.text).joined(separator: ", "))") }
-        print("  updated   \(c["updatedAt"].text) by \(c["updatedBy"].text)")
-    }
-
-    static func statusLine(_ s: JSONValue) -> String {
-        let execution = s["currentExecution"]
-        let running = execution == .null ? "no execution" : "execution \(execution["id"].text.prefix(8)) \(short(execution["status"]))"
-        return "\(s["updatedAt"].text)  \(short(s["status"]).padding(10)) v\(s["version"].text)  \(running)"
-    }
-
-    static func table(_ header: [String], _ rows: [[String]]) {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for row in [header] + rows {
-            print(row.enumerated().map { $1.padding(widths[$0]) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-        }
-        if rows.isEmpty { print("(none)") }
-    }
-}
-
-extension JSONValue {
-    subscript(_ key: String) -> JSONValue { members.first { $0.0 == key }?.1 ?? .null }
-    var items: [JSONValue] { if case .array(let items) = self { items } else { [] } }
-    var string: String? { if case .string(let text) = self { text } else { nil } }
-    /// A scalar as text ("" for null, 0 for an omitted zero number is the caller's business).
-    var text: String {
-        switch self {
-        case .string(let text), .number(let text): text
-        case .bool(let flag): flag ? "true" : "false"
-        case .null: ""
-        default: self.text(indent: nil)
-        }
-    }
-}
-
-/// CampaignManager calls with proto3 JSON in and out.
-struct CampaignClient {
-    let client: GRPCClient
-
-    init(host: String, port: Int) { client = GRPCClient(host: host, port: port) }
-
-    func close() { client.close() }
-
-    static func method(_ name: String) throws -> JSONMethod {
-        try APIMethod.named("herald.campaigns.v1.CampaignManager/\(name)", command: "campaign")
-    }
-
-    func call(_ name: String, _ request: JSONValue) async throws -> JSONValue {
-        try await Self.method(name).call(client, request, timeout: .seconds(30))
-    }
-
-    /// WatchCampaignStatus: each WatchCampaignStatusResponse as JSON.
-    func watch(_ id: String, timeout: Duration?) -> AsyncThrowingStream<JSONValue, any Error> {
-        do {
-            return try Self.method("WatchCampaignStatus").watch(client, ["campaignId": .string(id)], timeout: timeout)
-        } catch {
-            return AsyncThrowingStream { $0.finish(throwing: error) }
-        }
     }
 }

@@ -1,6 +1,6 @@
 import HeraldCore
 import API
-import Clients
+import TypedClients
 import Codec
 import Domain
 import Foundation
