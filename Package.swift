@@ -89,7 +89,8 @@ let package = Package(
         .target(
             name: "ServiceClients",
             dependencies: [
-                "Resilience", "RPC", "API", "EventLoop", "Observability", "HeraldCore", .product(name: "Logging", package: "swift-log"),
+                "Resilience", "RPC", "API", "EventLoop", "Observability", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
@@ -99,27 +100,40 @@ let package = Package(
         // Layer 5: domain types of every service area and their wire mappers, then the services.
         .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
         // Typed clients of the services, on ServiceClients: what services use to call each other.
-        .target(name: "TypedClients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"], swiftSettings: strict),
+        .target(
+            name: "TypedClients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"],
+            swiftSettings: strict),
         // What every service's target shares: typed handlers over domain values, Watch methods on PostgreSQL
         // notifications, store helpers.
-        .target(name: "ServiceKit", dependencies: ["Domain", "Postgres", "RPC", "Codec", "HeraldCore"], swiftSettings: strict),
+        .target(
+            name: "ServiceKit", dependencies: ["Domain", "Postgres", "RPC", "Codec", "HeraldCore"],
+            swiftSettings: strict),
         .target(
             name: "CampaignManager",
             dependencies: [
-                "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore", .product(name: "Logging", package: "swift-log"),
+                "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
         .target(
             name: "ServiceRuntime",
-            dependencies: ["RPC", "API", "EventLoop", "Postgres", "Observability", "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RPC", "API", "EventLoop", "Postgres", "Observability", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
-        .executableTarget(name: "campaign-manager", dependencies: ["CampaignManager", "ServiceRuntime", "RPC"], swiftSettings: strict),
+        .executableTarget(
+            name: "campaign-manager", dependencies: ["CampaignManager", "ServiceRuntime", "RPC"], swiftSettings: strict),
 
         // The interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),
-        .executableTarget(name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop", "ServiceRuntime"], swiftSettings: strict),
-        .executableTarget(name: "rpc-testclient", dependencies: ["Interop", "RPC", "ServiceClients", "Resilience"], swiftSettings: strict),
+        .executableTarget(
+            name: "rpc-testserver", dependencies: ["Interop", "RPC", "EventLoop", "ServiceRuntime"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "rpc-testclient", dependencies: ["Interop", "RPC", "ServiceClients", "Resilience"],
+            swiftSettings: strict),
 
         // Tools.
         .executableTarget(
@@ -141,30 +155,52 @@ let package = Package(
         // Tests.
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PostgresTests", dependencies: ["Postgres", "EventLoop", "HeraldCore", "TestSupport"],
+            swiftSettings: strict),
         .target(
-            name: "TestSupport", dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec", "RPC", "TypedClients", "HeraldCore"], path: "Tests/TestSupport",
+            name: "TestSupport",
+            dependencies: ["Postgres", "EventLoop", "Domain", "API", "Codec", "RPC", "TypedClients", "HeraldCore"],
+            path: "Tests/TestSupport",
             swiftSettings: strict),
         .testTarget(
-            name: "CodecTests", dependencies: ["Codec", "API", "HeraldCore", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "DomainTests", dependencies: ["Domain", "API", "Codec", "TestSupport"], swiftSettings: strict),
+            name: "CodecTests", dependencies: ["Codec", "API", "HeraldCore", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(
-            name: "TypedClientsTests", dependencies: ["TypedClients", "Domain", "API", "Codec", "RPC", "ServiceClients", "HeraldCore", "TestSupport"], swiftSettings: strict),
+            name: "DomainTests", dependencies: ["Domain", "API", "Codec", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "TypedClientsTests",
+            dependencies: [
+                "TypedClients", "Domain", "API", "Codec", "RPC", "ServiceClients", "HeraldCore", "TestSupport",
+            ], swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: ["API", "Codec", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
+        .testTarget(
+            name: "RPCTests", dependencies: ["RPC", "EventLoop", "HeraldCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "InteropTests", dependencies: ["RPC", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
         .testTarget(
             name: "CampaignManagerTests",
-            dependencies: ["CampaignManager", "TypedClients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC", "HeraldCore", "TestSupport"], swiftSettings: strict),
+            dependencies: [
+                "CampaignManager", "TypedClients", "ServiceClients", "Domain", "API", "Codec", "Postgres", "RPC",
+                "HeraldCore", "TestSupport",
+            ], swiftSettings: strict),
         .testTarget(
-            name: "ServiceTests", dependencies: ["API", "Codec", "RPC", "Postgres", "ServiceClients", "TypedClients", "HeraldCore", "TestSupport"],
+            name: "ServiceTests",
+            dependencies: [
+                "API", "Codec", "RPC", "Postgres", "ServiceClients", "TypedClients", "HeraldCore", "TestSupport",
+            ],
             exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ServiceClientsTests", dependencies: ["ServiceClients", "Resilience", "RPC", "Observability", "HeraldCore", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], exclude: ["Python"], swiftSettings: strict),
+            name: "ResilienceTests", dependencies: ["Resilience", "HeraldCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ServiceClientsTests",
+            dependencies: ["ServiceClients", "Resilience", "RPC", "Observability", "HeraldCore", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "HeraldctlTests", dependencies: ["Postgres", "TestSupport"], exclude: ["Python"],
+            swiftSettings: strict),
     ]
 )

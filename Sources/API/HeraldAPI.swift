@@ -1,6 +1,5 @@
 import Codec
 
-
 /// Every message, enum and service Herald speaks, as hand-written Swift schemas that mirror `Protos/` (a test
 /// compiles `Protos/` with protoc and fails on any difference), plus the google.protobuf and google.rpc types
 /// every gRPC language ships.
@@ -8,7 +7,8 @@ public enum HeraldAPI {
     public static let messages: [MessageSchema] =
         WellKnownTypes.messages + DescriptorSchemas.messages + HealthSchemas.messages + ReflectionSchemas.allMessages
         + InteropTestingSchemas.messages + BenchSchemas.messages + CommonSchemas.messages + WorkflowSchemas.messages
-        + CampaignSchemas.messages + SegmentSchemas.messages + PersonalizationSchemas.messages + ExperimentSchemas.messages
+        + CampaignSchemas.messages + SegmentSchemas.messages + PersonalizationSchemas.messages
+        + ExperimentSchemas.messages
         + AnalyticsSchemas.messages + TriggerSchemas.messages + DeliverySchemas.messages + UserSchemas.messages
         + GoogleRPCSchemas.messages
 
@@ -19,7 +19,8 @@ public enum HeraldAPI {
 
     public static let services: [ServiceSchema] =
         HealthSchemas.services + ReflectionSchemas.services + InteropTestingSchemas.services + BenchSchemas.services
-        + WorkflowSchemas.services + CampaignSchemas.services + SegmentSchemas.services + PersonalizationSchemas.services
+        + WorkflowSchemas.services + CampaignSchemas.services + SegmentSchemas.services
+        + PersonalizationSchemas.services
         + ExperimentSchemas.services + AnalyticsSchemas.services + TriggerSchemas.services + DeliverySchemas.services
         + UserSchemas.services
 

@@ -50,9 +50,11 @@ public final class DescriptorWatcher {
         hasUnexpectedInput = false
         if readEvent == nil {
             let context = Unmanaged.passUnretained(self).toOpaque()
-            readEvent = event_new(loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST, { _, _, context in
-                Unmanaged<DescriptorWatcher>.fromOpaque(context!).takeUnretainedValue().readFired()
-            }, context)
+            readEvent = event_new(
+                loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST,
+                { _, _, context in
+                    Unmanaged<DescriptorWatcher>.fromOpaque(context!).takeUnretainedValue().readFired()
+                }, context)
         }
         if !readArmed {
             event_add(readEvent, nil)
@@ -82,9 +84,11 @@ public final class DescriptorWatcher {
         if interest.contains(.writable) { flags |= HERALD_EV_WRITE }
         if let oneShot { event_free(oneShot) }
         let context = Unmanaged.passUnretained(self).toOpaque()
-        oneShot = event_new(loop.base, descriptor, flags, { _, what, context in
-            Unmanaged<DescriptorWatcher>.fromOpaque(context!).takeUnretainedValue().oneShotFired(what)
-        }, context)
+        oneShot = event_new(
+            loop.base, descriptor, flags,
+            { _, what, context in
+                Unmanaged<DescriptorWatcher>.fromOpaque(context!).takeUnretainedValue().oneShotFired(what)
+            }, context)
         return await withCheckedContinuation(isolation: isolation) { continuation in
             waiter = continuation
             waitingForRead = false

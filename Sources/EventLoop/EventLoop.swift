@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// - Important: `base` and every event created on it may only be used on the loop's own thread
 ///   (`inEventLoop`). Timers and descriptor watchers check this with a precondition.
-public final class EventLoop: @unchecked Sendable {  // unchecked: C state is confined to the loop thread; cross-thread state is in `mailbox` (Mutex)
+// unchecked: C state is confined to the loop thread; cross-thread state is in `mailbox` (Mutex)
+public final class EventLoop: @unchecked Sendable {
     /// The loop's `event_base`. Use only on the loop thread.
     public let base: OpaquePointer
     /// A name for logs and thread names.
@@ -49,9 +50,11 @@ public final class EventLoop: @unchecked Sendable {  // unchecked: C state is co
         self.base = base
         self.name = name
         let context = Unmanaged.passUnretained(self).toOpaque()
-        wakeEvent = event_new(base, -1, HERALD_EV_PERSIST, { _, _, context in
-            Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().drainMailbox()
-        }, context)
+        wakeEvent = event_new(
+            base, -1, HERALD_EV_PERSIST,
+            { _, _, context in
+                Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().drainMailbox()
+            }, context)
         event_add(wakeEvent, nil)
         let started = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in

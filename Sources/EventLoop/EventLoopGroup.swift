@@ -36,6 +36,8 @@ public final class EventLoopGroup: Sendable {
     /// A process-wide group, created on first use and never shut down: one loop per core, or
     /// `HERALD_EVENT_LOOPS` of them.
     public static let shared = EventLoopGroup(
-        loopCount: ProcessInfo.processInfo.environment["HERALD_EVENT_LOOPS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        loopCount: ProcessInfo.processInfo.environment["HERALD_EVENT_LOOPS"].flatMap { Int($0) }.flatMap {
+            $0 > 0 ? $0 : nil
+        }
             ?? ProcessInfo.processInfo.activeProcessorCount)
 }

@@ -39,9 +39,12 @@ public final class LoopWatchdog: Sendable {
             entry.beat.store(Self.now(), ordering: .relaxed)
             entry.loop.execute {
                 let context = Unmanaged.passUnretained(entry).toOpaque()
-                entry.event = event_new(entry.loop.base, -1, HERALD_EV_PERSIST, { _, _, context in
-                    Unmanaged<Watched>.fromOpaque(context!).takeUnretainedValue().beat.store(LoopWatchdog.now(), ordering: .relaxed)
-                }, context)
+                entry.event = event_new(
+                    entry.loop.base, -1, HERALD_EV_PERSIST,
+                    { _, _, context in
+                        Unmanaged<Watched>.fromOpaque(context!).takeUnretainedValue().beat.store(
+                            LoopWatchdog.now(), ordering: .relaxed)
+                    }, context)
                 var interval = timeval(duration: period)
                 event_add(entry.event, &interval)
             }

@@ -14,9 +14,11 @@ public final class LoopTimer {
         self.loop = loop
         self.action = action
         let context = Unmanaged.passUnretained(self).toOpaque()
-        event = event_new(loop.base, -1, 0, { _, _, context in
-            Unmanaged<LoopTimer>.fromOpaque(context!).takeUnretainedValue().fire()
-        }, context)
+        event = event_new(
+            loop.base, -1, 0,
+            { _, _, context in
+                Unmanaged<LoopTimer>.fromOpaque(context!).takeUnretainedValue().fire()
+            }, context)
         var interval = timeval(duration: delay)
         event_add(event, &interval)
     }

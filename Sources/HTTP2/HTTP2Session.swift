@@ -108,7 +108,8 @@ public final class HTTP2Session {
             me.delegate?.headerBlockBegan()
             return 0
         }
-        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, context in
+        nghttp2_session_callbacks_set_on_header_callback(callbacks) {
+            _, frame, name, nameLength, value, valueLength, _, context in
             let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
             let id = frame!.pointee.hd.stream_id
             guard me.pendingHeaders[id] != nil else { return 0 }
@@ -121,9 +122,11 @@ public final class HTTP2Session {
                 return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
             }
             me.pendingHeaderBytes[id] = total
-            me.pendingHeaders[id]!.append((
-                String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-                String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)))
+            me.pendingHeaders[id]!.append(
+                (
+                    String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
+                ))
             return 0
         }
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, context in
@@ -183,23 +186,33 @@ public final class HTTP2Session {
         nghttp2_option_set_no_closed_streams(option, 1)
         nghttp2_option_set_max_outbound_ack(option, settings.maxOutboundAcks)
         nghttp2_option_set_max_settings(option, settings.maxSettingsEntries)
-        if let setResetRate = Self.setStreamResetRateLimit { _ = setResetRate(option, settings.streamResetBurst, settings.streamResetRate) }
+        if let setResetRate = Self.setStreamResetRateLimit {
+            _ = setResetRate(option, settings.streamResetBurst, settings.streamResetRate)
+        }
         if let setContinuations = Self.setMaxContinuations { setContinuations(option, settings.maxContinuations) }
         var created: OpaquePointer?
         let context = Unmanaged.passUnretained(self).toOpaque()
-        let status = role == .server
+        let status =
+            role == .server
             ? nghttp2_session_server_new2(&created, callbacks, context, option)
             : nghttp2_session_client_new2(&created, callbacks, context, option)
         try Self.check(status, "creating a session")
         session = created
         var entries = [
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: settings.maxConcurrentStreams),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: settings.initialWindowSize),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: settings.maxHeaderListSize),
+            nghttp2_settings_entry(
+                settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+                value: settings.maxConcurrentStreams),
+            nghttp2_settings_entry(
+                settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: settings.initialWindowSize),
+            nghttp2_settings_entry(
+                settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: settings.maxHeaderListSize),
         ]
-        try Self.check(nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &entries, entries.count), "submitting SETTINGS")
         try Self.check(
-            nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, settings.connectionWindowSize),
+            nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &entries, entries.count),
+            "submitting SETTINGS")
+        try Self.check(
+            nghttp2_session_set_local_window_size(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, settings.connectionWindowSize),
             "setting the connection window")
     }
 
@@ -227,9 +240,13 @@ public final class HTTP2Session {
     /// version: found by symbol, so that a build against a library without them still runs (unprotected, logged
     /// by `hasAbuseLimits`).
     static let setStreamResetRateLimit: herald_nghttp2_set_stream_reset_rate_limit_fn? =
-        dlsym(dlopen(nil, RTLD_NOW), "nghttp2_option_set_stream_reset_rate_limit").map { unsafeBitCast($0, to: herald_nghttp2_set_stream_reset_rate_limit_fn.self) }
+        dlsym(dlopen(nil, RTLD_NOW), "nghttp2_option_set_stream_reset_rate_limit").map {
+            unsafeBitCast($0, to: herald_nghttp2_set_stream_reset_rate_limit_fn.self)
+        }
     static let setMaxContinuations: herald_nghttp2_set_max_continuations_fn? =
-        dlsym(dlopen(nil, RTLD_NOW), "nghttp2_option_set_max_continuations").map { unsafeBitCast($0, to: herald_nghttp2_set_max_continuations_fn.self) }
+        dlsym(dlopen(nil, RTLD_NOW), "nghttp2_option_set_max_continuations").map {
+            unsafeBitCast($0, to: herald_nghttp2_set_max_continuations_fn.self)
+        }
 
     /// Whether the linked nghttp2 enforces the Rapid Reset and CONTINUATION limits.
     public static var hasAbuseLimits: Bool { setStreamResetRateLimit != nil && setMaxContinuations != nil }
@@ -237,7 +254,9 @@ public final class HTTP2Session {
     /// Feeds bytes from the peer. Throws on a protocol error; the connection should then flush and close.
     public func receive(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
-        try Self.check(nghttp2_session_mem_recv(session, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count), "receiving")
+        try Self.check(
+            nghttp2_session_mem_recv(session, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count),
+            "receiving")
     }
 
     /// Everything nghttp2 wants to send now, appended to `output`.
@@ -260,7 +279,9 @@ public final class HTTP2Session {
     public func respond(_ streamID: Int32, headers: [(String, String)]) throws(HTTP2Error) {
         let stream = Outbound()
         var provider = dataProvider(for: stream)
-        try Self.check(withHeaders(headers) { nva, count in nghttp2_submit_response(session, streamID, nva, count, &provider) }, "submitting a response")
+        try Self.check(
+            withHeaders(headers) { nva, count in nghttp2_submit_response(session, streamID, nva, count, &provider) },
+            "submitting a response")
         outbound[streamID] = stream
     }
 
@@ -269,7 +290,11 @@ public final class HTTP2Session {
     public func request(headers: [(String, String)]) -> Int32? {
         let stream = Outbound()
         var provider = dataProvider(for: stream)
-        guard let id = try? Self.check(withHeaders(headers) { nva, count in nghttp2_submit_request(session, nil, nva, count, &provider, nil) }, "submitting a request") else {
+        guard
+            let id = try? Self.check(
+                withHeaders(headers) { nva, count in nghttp2_submit_request(session, nil, nva, count, &provider, nil) },
+                "submitting a request")
+        else {
             return nil
         }
         outbound[id] = stream
@@ -286,7 +311,9 @@ public final class HTTP2Session {
             if available > 0 {
                 let count = min(available, length)
                 stream.buffer.withUnsafeBytes { raw in
-                    buffer!.update(from: raw.baseAddress!.advanced(by: stream.offset).assumingMemoryBound(to: UInt8.self), count: count)
+                    buffer!.update(
+                        from: raw.baseAddress!.advanced(by: stream.offset).assumingMemoryBound(to: UInt8.self),
+                        count: count)
                 }
                 stream.offset += count
                 if stream.offset == stream.buffer.count {
@@ -310,12 +337,16 @@ public final class HTTP2Session {
     /// Ends the body: with trailers when there are some (a server's gRPC status), else with END_STREAM on the last
     /// DATA frame (a client's half-close). Trailers nghttp2 refuses are reported to the delegate, which ends the
     /// stream another way.
-    private func endWithTrailers(_ session: OpaquePointer?, _ streamID: Int32, _ stream: Outbound, _ flags: UnsafeMutablePointer<UInt32>) {
+    private func endWithTrailers(
+        _ session: OpaquePointer?, _ streamID: Int32, _ stream: Outbound, _ flags: UnsafeMutablePointer<UInt32>
+    ) {
         flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
         guard !stream.trailers.isEmpty else { return }
         flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
         do {
-            try Self.check(withHeaders(stream.trailers) { nva, count in nghttp2_submit_trailer(session, streamID, nva, count) }, "submitting trailers")
+            try Self.check(
+                withHeaders(stream.trailers) { nva, count in nghttp2_submit_trailer(session, streamID, nva, count) },
+                "submitting trailers")
         } catch {
             delegate?.streamHeadersNotSent(streamID, error: error)
         }
@@ -360,7 +391,9 @@ public final class HTTP2Session {
 
     /// A response that is headers only, ending the stream (gRPC's Trailers-Only). Throws when nghttp2 refuses it.
     public func respondHeadersOnly(_ streamID: Int32, headers: [(String, String)]) throws(HTTP2Error) {
-        try Self.check(withHeaders(headers) { nva, count in nghttp2_submit_response(session, streamID, nva, count, nil) }, "submitting a response")
+        try Self.check(
+            withHeaders(headers) { nva, count in nghttp2_submit_response(session, streamID, nva, count, nil) },
+            "submitting a response")
     }
 
     /// The largest header list the peer accepts (its SETTINGS_MAX_HEADER_LIST_SIZE; unlimited until it says).
@@ -378,8 +411,9 @@ public final class HTTP2Session {
     public func goAway() {
         // Refused only when the session is already closing: the GOAWAY that closes it went first.
         _ = try? Self.check(
-            nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
-                                  UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0), "submitting GOAWAY")
+            nghttp2_submit_goaway(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+                UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0), "submitting GOAWAY")
     }
 
     /// Sends a PING (its acknowledgement comes back through `pingReceived(ack: true)`).
@@ -391,13 +425,16 @@ public final class HTTP2Session {
     public func goAwayEnhanceYourCalm(_ reason: String) {
         var debug = Array(reason.utf8)
         _ = try? Self.check(
-            nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
-                                  UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), &debug, debug.count), "submitting GOAWAY")
+            nghttp2_submit_goaway(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+                UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), &debug, debug.count), "submitting GOAWAY")
     }
 
     /// Resets a stream (RST_STREAM) with an HTTP/2 error code.
     public func reset(_ streamID: Int32, errorCode: UInt32) {
-        Self.mustSucceed(nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode), "submitting RST_STREAM")
+        Self.mustSucceed(
+            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode),
+            "submitting RST_STREAM")
     }
 
     private func withHeaders<R>(_ headers: [(String, String)], _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
@@ -413,8 +450,9 @@ public final class HTTP2Session {
         return storage.withUnsafeMutableBufferPointer { raw in
             let base = raw.baseAddress ?? UnsafeMutablePointer<UInt8>(bitPattern: 1)!
             let nva = ranges.map { range in
-                nghttp2_nv(name: base + range.0, value: base + range.2, namelen: range.1, valuelen: range.3,
-                           flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+                nghttp2_nv(
+                    name: base + range.0, value: base + range.2, namelen: range.1, valuelen: range.3,
+                    flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
             }
             return nva.withUnsafeBufferPointer { body($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, $0.count) }
         }

@@ -25,7 +25,9 @@ public struct InteropFlags {
 
     /// The port named by `--name` (`absent` when the flag is not given), within `range`.
     public func port(_ name: String, absent: String = "", in range: ClosedRange<Int>) -> Int {
-        guard let port = Int(values[name] ?? absent), range.contains(port) else { fail("--\(name) needs a port number") }
+        guard let port = Int(values[name] ?? absent), range.contains(port) else {
+            fail("--\(name) needs a port number")
+        }
         return port
     }
 

@@ -25,7 +25,9 @@ public enum InteropServices {
 
     /// Echoes the interop metadata: `x-grpc-test-echo-initial` in headers, `x-grpc-test-echo-trailing-bin` in trailers.
     static func echoMetadata(_ context: ServerContext, _ writer: ResponseWriter) {
-        if let value = context.metadata("x-grpc-test-echo-initial") { writer.addInitialMetadata("x-grpc-test-echo-initial", value) }
+        if let value = context.metadata("x-grpc-test-echo-initial") {
+            writer.addInitialMetadata("x-grpc-test-echo-initial", value)
+        }
         if let value = context.metadata("x-grpc-test-echo-trailing-bin") {
             writer.addTrailingMetadata("x-grpc-test-echo-trailing-bin", value)
         }
@@ -40,7 +42,8 @@ public enum InteropServices {
 
     /// Answers one StreamingOutputCallRequest: its response parameters, each after its interval.
     static func respond(to request: [UInt8], _ writer: ResponseWriter) async throws {
-        let (sizes, status) = try type(t + "StreamingOutputCallRequest").decode(request) { m -> ([(Int, Int, Bool)], RPCError?) in
+        let (sizes, status) = try type(t + "StreamingOutputCallRequest").decode(request) {
+            m -> ([(Int, Int, Bool)], RPCError?) in
             let sizes = m.map(2) { (Int($0.int32(1)), Int($0.int32(2)), $0.message(3)?.bool(1) ?? false) }
             do {
                 try echoStatus(m.message(7))
@@ -52,13 +55,17 @@ public enum InteropServices {
         if let status { throw status }
         for (size, interval, compressed) in sizes {
             if interval > 0 { try await Task.sleep(for: .microseconds(interval)) }
-            await writer.send(try type(t + "StreamingOutputCallResponse").encode { $0.message(1) { payload($0, size: size) } }, compressed: compressed)
+            await writer.send(
+                try type(t + "StreamingOutputCallResponse").encode { $0.message(1) { payload($0, size: size) } },
+                compressed: compressed)
         }
     }
 
     public static func registry(
         serverID: String = "herald-rpc-testserver",
-        health: HealthService = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
+        health: HealthService = HealthService(services: [
+            "grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health",
+        ])
     ) -> ServiceRegistry {
         var services = ServiceRegistry()
         services.unary("/grpc.testing.TestService/EmptyCall") { _, _ in [] }
@@ -81,7 +88,9 @@ public enum InteropServices {
             services.register("/grpc.testing.TestService/\(method)") { requests, writer, context in
                 echoMetadata(context, writer)
                 var iterator = requests.makeAsyncIterator()
-                guard let request = try await iterator.next() else { throw RPCError(.unimplemented, "\(method) needs one request") }
+                guard let request = try await iterator.next() else {
+                    throw RPCError(.unimplemented, "\(method) needs one request")
+                }
                 let (response, compress) = try unaryCall(request, context)
                 await writer.send(response, compressed: compress)
             }
@@ -113,10 +122,16 @@ public enum InteropServices {
             return try type("herald.bench.v1.EchoResponse").encode { $0.set(1, text) }
         }
         health.register(in: &services)
-        let served = HeraldAPI.services.filter { ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health",
-            "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"].contains($0.fullName) }
-        ReflectionService(messages: HeraldAPI.messages, enums: HeraldAPI.enums, services: served, registry: HeraldAPI.registry)
-            .register(in: &services)
+        let served = HeraldAPI.services.filter {
+            [
+                "grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health",
+                "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+            ].contains($0.fullName)
+        }
+        ReflectionService(
+            messages: HeraldAPI.messages, enums: HeraldAPI.enums, services: served, registry: HeraldAPI.registry
+        )
+        .register(in: &services)
         return services
     }
 }

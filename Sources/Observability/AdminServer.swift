@@ -1,12 +1,13 @@
-import HeraldCore
 import CLibevent
 import EventLoop
 import Foundation
+import HeraldCore
 
 /// The admin port of a process (DESIGN.md): HTTP/1.1 through libevent's evhttp on one event loop, serving
 /// `/metrics` (Prometheus text), `/healthz` (liveness: the process answers) and `/readyz` (readiness: 200 only while
 /// `ready()` says so, else 503).
-public final class AdminServer: @unchecked Sendable {  // unchecked: the evhttp handle is created, used and freed on `loop`
+// unchecked: the evhttp handle is created, used and freed on `loop`
+public final class AdminServer: @unchecked Sendable {
     public let loop: EventLoop
     private let metrics: Metrics
     private let ready: @Sendable () -> Bool
@@ -14,7 +15,10 @@ public final class AdminServer: @unchecked Sendable {  // unchecked: the evhttp 
     /// The bound port, once started.
     public private(set) var port = 0
 
-    public init(metrics: Metrics = .shared, loop: EventLoop = EventLoopGroup.shared.next(), ready: @escaping @Sendable () -> Bool) {
+    public init(
+        metrics: Metrics = .shared, loop: EventLoop = EventLoopGroup.shared.next(),
+        ready: @escaping @Sendable () -> Bool
+    ) {
         self.metrics = metrics
         self.loop = loop
         self.ready = ready
@@ -40,13 +44,17 @@ public final class AdminServer: @unchecked Sendable {  // unchecked: the evhttp 
                 evhttp_set_max_body_size(http, 0)
                 evhttp_set_allowed_methods(http, UInt16(EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_HEAD.rawValue))
                 evhttp_set_timeout(http, 10)
-                evhttp_set_gencb(http, { request, context in
-                    Unmanaged<AdminServer>.fromOpaque(context!).takeUnretainedValue().handle(request!)
-                }, Unmanaged.passUnretained(self).toOpaque())
+                evhttp_set_gencb(
+                    http,
+                    { request, context in
+                        Unmanaged<AdminServer>.fromOpaque(context!).takeUnretainedValue().handle(request!)
+                    }, Unmanaged.passUnretained(self).toOpaque())
                 var address = sockaddr_in()
                 var length = socklen_t(MemoryLayout<sockaddr_in>.size)
                 _ = withUnsafeMutablePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(evhttp_bound_socket_get_fd(handle), $0, &length) }
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        getsockname(evhttp_bound_socket_get_fd(handle), $0, &length)
+                    }
                 }
                 continuation.resume(returning: Int(UInt16(bigEndian: address.sin_port)))
             }
@@ -70,13 +78,19 @@ public final class AdminServer: @unchecked Sendable {  // unchecked: the evhttp 
         case "/healthz":
             reply(request, 200, "OK", "ok\n")
         case "/readyz":
-            if ready() { reply(request, 200, "OK", "ready\n") } else { reply(request, 503, "Service Unavailable", "not ready\n") }
+            if ready() {
+                reply(request, 200, "OK", "ready\n")
+            } else {
+                reply(request, 503, "Service Unavailable", "not ready\n")
+            }
         default:
             reply(request, 404, "Not Found", "not found: \(path)\n")
         }
     }
 
-    private func reply(_ request: OpaquePointer, _ code: Int32, _ reason: String, _ body: String, type: String = "text/plain") {
+    private func reply(
+        _ request: OpaquePointer, _ code: Int32, _ reason: String, _ body: String, type: String = "text/plain"
+    ) {
         let headers = evhttp_request_get_output_headers(request)
         evhttp_add_header(headers, "Content-Type", type)
         let buffer = evbuffer_new()

@@ -7,7 +7,9 @@ import HeraldCore
 /// gRPC status a client sees (unique_violation → ALREADY_EXISTS, and so on).
 public struct PostgresError: Error, Sendable, CustomStringConvertible, StatusConvertibleError {
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String { case connection, server, decoding, encoding, timeout, poolClosed, protocolViolation }
+        private enum Value: String {
+            case connection, server, decoding, encoding, timeout, poolClosed, protocolViolation
+        }
         private let value: Value
         /// The connection could not be made, or broke. Retryable: a new connection may succeed.
         public static let connection = Kind(value: .connection)

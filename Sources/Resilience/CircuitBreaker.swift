@@ -29,7 +29,8 @@ public struct CircuitBreaker: Sendable {
 
         /// resilience4j's defaults, Herald's failure statuses, and a 10 s probe deadline.
         public init(
-            window: SlidingWindowKind = .count(100), failureRateThreshold: Double = 50, slowCallRateThreshold: Double = 100,
+            window: SlidingWindowKind = .count(100), failureRateThreshold: Double = 50,
+            slowCallRateThreshold: Double = 100,
             slowCallDuration: Duration = .seconds(60), minimumCalls: Int = 100, openDuration: Duration = .seconds(60),
             halfOpenProbes: Int = 10, probeTimeout: Duration = .seconds(10),
             failureCodes: Set<StatusCode> = [.unavailable, .deadlineExceeded, .internal, .resourceExhausted]
@@ -138,16 +139,21 @@ public struct CircuitBreaker: Sendable {
             let totals = window.totals(at: Self.second(now))
             guard totals.calls >= configuration.minimumCalls else { return nil }
             if totals.failureRate >= configuration.failureRateThreshold {
-                return move(to: .open(until: now + configuration.openDuration),
-                    "failure rate \(Self.percent(totals.failureRate)) ≥ \(Self.percent(configuration.failureRateThreshold)) over \(totals.calls) calls", now: now)
+                return move(
+                    to: .open(until: now + configuration.openDuration),
+                    "failure rate \(Self.percent(totals.failureRate)) ≥ \(Self.percent(configuration.failureRateThreshold)) over \(totals.calls) calls",
+                    now: now)
             }
             if totals.slowRate >= configuration.slowCallRateThreshold {
-                return move(to: .open(until: now + configuration.openDuration),
-                    "slow-call rate \(Self.percent(totals.slowRate)) ≥ \(Self.percent(configuration.slowCallRateThreshold)) over \(totals.calls) calls", now: now)
+                return move(
+                    to: .open(until: now + configuration.openDuration),
+                    "slow-call rate \(Self.percent(totals.slowRate)) ≥ \(Self.percent(configuration.slowCallRateThreshold)) over \(totals.calls) calls",
+                    now: now)
             }
             return nil
         case .halfOpen:
-            guard let probe = permit.probe, probesOut.removeValue(forKey: probe) != nil else { return nil }  // already expired
+            // already expired
+            guard let probe = permit.probe, probesOut.removeValue(forKey: probe) != nil else { return nil }
             probeTotals.add(failed: failed, slow: slow)
             return decideHalfOpen(now: now)
         case .open:
@@ -169,11 +175,16 @@ public struct CircuitBreaker: Sendable {
     /// Once every probe has reported (or expired): closed again, or open again.
     private mutating func decideHalfOpen(now: Instant) -> Transition? {
         guard probeTotals.calls >= configuration.halfOpenProbes else { return nil }
-        if probeTotals.failureRate >= configuration.failureRateThreshold || probeTotals.slowRate >= configuration.slowCallRateThreshold {
-            return move(to: .open(until: now + configuration.openDuration),
+        if probeTotals.failureRate >= configuration.failureRateThreshold
+            || probeTotals.slowRate >= configuration.slowCallRateThreshold
+        {
+            return move(
+                to: .open(until: now + configuration.openDuration),
                 "\(probeTotals.failures) of \(probeTotals.calls) probes failed or timed out", now: now)
         }
-        return move(to: .closed, "\(probeTotals.calls - probeTotals.failures) of \(probeTotals.calls) probes succeeded", now: now)
+        return move(
+            to: .closed, "\(probeTotals.calls - probeTotals.failures) of \(probeTotals.calls) probes succeeded",
+            now: now)
     }
 
     private mutating func move(to next: State, _ reason: String, now: Instant) -> Transition {

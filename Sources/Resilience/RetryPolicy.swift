@@ -44,7 +44,9 @@ public struct RetryPolicy: Sendable, Equatable {
         if let throttle, !throttle.allowsRetry { return .stop("retries throttled") }
         let wait: Duration
         if let pushback {
-            guard let milliseconds = Int64(pushback), milliseconds >= 0 else { return .stop("server pushback says not to retry") }
+            guard let milliseconds = Int64(pushback), milliseconds >= 0 else {
+                return .stop("server pushback says not to retry")
+            }
             wait = .milliseconds(milliseconds)
         } else {
             wait = backoff(beforeRetry: attempt, using: &random)
@@ -61,7 +63,10 @@ public struct HedgingPolicy: Sendable, Equatable {
     public var hedgingDelay: Duration
     public var nonFatalCodes: Set<StatusCode>
 
-    public init(maxAttempts: Int = 2, hedgingDelay: Duration = .milliseconds(50), nonFatalCodes: Set<StatusCode> = [.unavailable]) {
+    public init(
+        maxAttempts: Int = 2, hedgingDelay: Duration = .milliseconds(50),
+        nonFatalCodes: Set<StatusCode> = [.unavailable]
+    ) {
         self.maxAttempts = min(max(maxAttempts, 1), RetryPolicy.maxAttemptsLimit)
         self.hedgingDelay = hedgingDelay
         self.nonFatalCodes = nonFatalCodes

@@ -87,8 +87,10 @@ struct SlidingWindow {
 
     mutating func reset() {
         switch storage {
-        case .count(let ring, _, _): storage = .count(ring: Array(repeating: (false, false), count: ring.count), next: 0, filled: 0)
-        case .time(let buckets): storage = .time(buckets: Array(repeating: (Int64.min, WindowTotals()), count: buckets.count))
+        case .count(let ring, _, _):
+            storage = .count(ring: Array(repeating: (false, false), count: ring.count), next: 0, filled: 0)
+        case .time(let buckets):
+            storage = .time(buckets: Array(repeating: (Int64.min, WindowTotals()), count: buckets.count))
         }
         totals = WindowTotals()
     }

@@ -37,7 +37,10 @@ extension ServiceClient {
                 started += 1
                 let attempt = started
                 group.addTask {
-                    .answered(await self.call(subchannel, permit, targetPermit, path, request, metadata, compressed, attempt: attempt, deadline: deadline))
+                    .answered(
+                        await self.call(
+                            subchannel, permit, targetPermit, path, request, metadata, compressed, attempt: attempt,
+                            deadline: deadline))
                 }
                 if started < policy.maxAttempts {
                     group.addTask {

@@ -40,11 +40,17 @@ public final class ServiceClient: RPCChannel {
         self.configuration = configuration
         self.group = group
         targetBreaker = Mutex(CircuitBreaker(configuration.targetBreaker))
-        throttle = Mutex(configuration.throttle.map { RetryThrottle(maxTokens: $0.maxTokens, tokenRatio: $0.tokenRatio) })
-        bulkhead = Mutex(BulkheadState(bulkhead: Bulkhead(maxConcurrent: configuration.maxConcurrentCalls, maxQueued: configuration.maxQueuedCalls)))
+        throttle = Mutex(
+            configuration.throttle.map { RetryThrottle(maxTokens: $0.maxTokens, tokenRatio: $0.tokenRatio) })
+        bulkhead = Mutex(
+            BulkheadState(
+                bulkhead: Bulkhead(
+                    maxConcurrent: configuration.maxConcurrentCalls, maxQueued: configuration.maxQueuedCalls)))
         logger = Logger(label: "herald.client.\(target)")
         resolve()
-        if let interval = configuration.resolveInterval, configuration.endpoints.contains(where: { !Self.isAddressLiteral($0.host) }) {
+        if let interval = configuration.resolveInterval,
+            configuration.endpoints.contains(where: { !Self.isAddressLiteral($0.host) })
+        {
             resolving.withLock {
                 $0 = Task { [weak self] in
                     while !Task.isCancelled {
@@ -71,7 +77,9 @@ public final class ServiceClient: RPCChannel {
         return tlsContexts.withLock { contexts in
             if let made = contexts[name] { return .success(made) }
             do {
-                let made = try TLSContext(caFile: tls.caFile, serverName: name, certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile)
+                let made = try TLSContext(
+                    caFile: tls.caFile, serverName: name, certificateChainFile: tls.certificateFile,
+                    privateKeyFile: tls.keyFile)
                 contexts[name] = made
                 return .success(made)
             } catch {
@@ -93,7 +101,9 @@ public final class ServiceClient: RPCChannel {
         for endpoint in configuration.endpoints {
             var addresses = configuration.resolver(endpoint.host)
             if addresses.isEmpty {
-                addresses = rotation.withLock { $0.filter { $0.port == endpoint.port && $0.endpointName == endpoint.host }.map(\.host) }
+                addresses = rotation.withLock {
+                    $0.filter { $0.port == endpoint.port && $0.endpointName == endpoint.host }.map(\.host)
+                }
                 if addresses.isEmpty { addresses = [endpoint.host] }  // calls then fail with the resolver's error
                 logger.warning("endpoint did not resolve", metadata: ["endpoint": "\(endpoint.host):\(endpoint.port)"])
             }
@@ -105,9 +115,11 @@ public final class ServiceClient: RPCChannel {
             let removed = current.filter { old in !wanted.contains { $0.host == old.host && $0.port == old.port } }
             var added: [Subchannel] = []
             for (host, port, name) in wanted where !current.contains(where: { $0.host == host && $0.port == port }) {
-                added.append(Subchannel(
-                    host: host, port: port, endpointName: name, breaker: configuration.endpointBreaker, tls: tlsContext(for: name),
-                    keepalive: configuration.keepalive, loop: group.next()))
+                added.append(
+                    Subchannel(
+                        host: host, port: port, endpointName: name, breaker: configuration.endpointBreaker,
+                        tls: tlsContext(for: name),
+                        keepalive: configuration.keepalive, loop: group.next()))
             }
             current = current.filter { old in !removed.contains { $0 === old } } + added
             return (added, removed)
@@ -119,7 +131,9 @@ public final class ServiceClient: RPCChannel {
             logger.info("endpoint address left the rotation", metadata: ["endpoint": "\(subchannel.name)"])
             Task {
                 // Calls already on it finish first (bounded: the longest deadline a call can have).
-                for _ in 0..<600 where subchannel.outstanding.load(ordering: .relaxed) > 0 { try? await Task.sleep(for: .milliseconds(100)) }
+                for _ in 0..<600 where subchannel.outstanding.load(ordering: .relaxed) > 0 {
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
                 subchannel.close()
             }
         }
@@ -127,12 +141,15 @@ public final class ServiceClient: RPCChannel {
 
     /// A unary call to `path` (`/pkg.Service/Method`); `compressed` gzips the request.
     public func unary(
-        _ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false
+        _ path: String, _ request: [UInt8], metadata: [(String, String)] = [], timeout: Duration? = nil,
+        compressed: Bool = false
     ) async throws -> GRPCClient.Response {
         let method = String(path.split(separator: "/").last ?? "")
         var budget = timeout ?? configuration.timeout(for: method, path: path)
         if let remaining = CallContext.remaining { budget = min(budget, remaining) }
-        guard budget > .zero else { throw RPCError(.deadlineExceeded, "\(target)\(path): the deadline has already passed") }
+        guard budget > .zero else {
+            throw RPCError(.deadlineExceeded, "\(target)\(path): the deadline has already passed")
+        }
         let deadline = ContinuousClock.now + budget
 
         try await enterBulkhead(path)
@@ -140,11 +157,14 @@ public final class ServiceClient: RPCChannel {
         let (decision, transitions) = targetBreaker.withLock { $0.acquire(now: .now) }
         log(transitions, scope: target)
         guard case .permitted(let targetPermit) = decision else {
-            throw RPCError(.unavailable, "\(target): circuit breaker open for \(Self.until(decision)); failing fast without calling")
+            throw RPCError(
+                .unavailable,
+                "\(target): circuit breaker open for \(Self.until(decision)); failing fast without calling")
         }
 
         if let hedging = configuration.hedgingPolicy(for: method, path: path) {
-            return try await hedged(path, request, metadata, compressed, hedging, deadline: deadline, targetPermit: targetPermit)
+            return try await hedged(
+                path, request, metadata, compressed, hedging, deadline: deadline, targetPermit: targetPermit)
         }
         let policy = configuration.retryPolicy(for: method, path: path)
         var random = SystemRandomNumberGenerator()
@@ -152,7 +172,10 @@ public final class ServiceClient: RPCChannel {
         var previous: Subchannel?
         while true {
             let (subchannel, permit) = try pick(avoiding: previous.map { [$0] } ?? [])
-            switch await call(subchannel, permit, targetPermit, path, request, metadata, compressed, attempt: attempt, deadline: deadline) {
+            switch await call(
+                subchannel, permit, targetPermit, path, request, metadata, compressed, attempt: attempt,
+                deadline: deadline)
+            {
             case .success(let response):
                 return response
             case .failure(let error):
@@ -172,26 +195,34 @@ public final class ServiceClient: RPCChannel {
 
     /// A streaming call on an endpoint in rotation, with a deadline (this method's, capped by the handler's own).
     /// Streams are balanced but neither retried nor counted by the breakers: their outcome is the caller's to read.
-    public func stream(_ path: String, metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false) -> ClientStream {
+    public func stream(
+        _ path: String, metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false
+    ) -> ClientStream {
         let method = String(path.split(separator: "/").last ?? "")
         let budget = timeout ?? configuration.timeout(for: method, path: path)
         let now = ContinuousClock.now
         let candidates = rotation.withLock { $0 }.filter { $0.exclusion(now: now) == nil }
-        let chosen = candidates.isEmpty ? rotation.withLock { $0 }.first! : candidates[cursor.add(1, ordering: .relaxed).oldValue % candidates.count]
+        let chosen =
+            candidates.isEmpty
+            ? rotation.withLock { $0 }.first!
+            : candidates[cursor.add(1, ordering: .relaxed).oldValue % candidates.count]
         return chosen.client.stream(path, metadata: metadata, timeout: budget, compressed: compressed)
     }
 
     /// One attempt on one endpoint, its outcome fed to the breakers, the throttle and outlier detection.
     func call(
-        _ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit, _ path: String,
-        _ request: [UInt8], _ metadata: [(String, String)], _ compressed: Bool, attempt: Int, deadline: ContinuousClock.Instant
+        _ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit,
+        _ path: String,
+        _ request: [UInt8], _ metadata: [(String, String)], _ compressed: Bool, attempt: Int,
+        deadline: ContinuousClock.Instant
     ) async -> Result<GRPCClient.Response, RPCError> {
         var headers = metadata
         if attempt > 1 { headers.append(("grpc-previous-rpc-attempts", String(attempt - 1))) }
         subchannel.outstanding.add(1, ordering: .relaxed)
         defer { subchannel.outstanding.subtract(1, ordering: .relaxed) }
         do {
-            let response = try await subchannel.client.unary(path, request, metadata: headers, timeout: deadline - .now, compressed: compressed)
+            let response = try await subchannel.client.unary(
+                path, request, metadata: headers, timeout: deadline - .now, compressed: compressed)
             finished(subchannel, permit, targetPermit, .success)
             return .success(response)
         } catch {
@@ -243,11 +274,21 @@ public final class ServiceClient: RPCChannel {
     }
 
     /// Feeds a call's outcome to the endpoint's and the target's breakers, the throttle and outlier detection.
-    func finished(_ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit, _ outcome: CircuitBreaker.Outcome) {
+    func finished(
+        _ subchannel: Subchannel, _ permit: CircuitBreaker.Permit, _ targetPermit: CircuitBreaker.Permit,
+        _ outcome: CircuitBreaker.Outcome
+    ) {
         let now = ContinuousClock.now
-        if let transition = subchannel.breaker.withLock({ $0.record(permit, outcome, now: now) }) { log([transition], scope: subchannel.name) }
-        if let transition = targetBreaker.withLock({ $0.record(targetPermit, outcome, now: now) }) { log([transition], scope: target) }
-        let failed = if case .failure(let code) = outcome { configuration.endpointBreaker.failureCodes.contains(code) } else { false }
+        if let transition = subchannel.breaker.withLock({ $0.record(permit, outcome, now: now) }) {
+            log([transition], scope: subchannel.name)
+        }
+        if let transition = targetBreaker.withLock({ $0.record(targetPermit, outcome, now: now) }) {
+            log([transition], scope: target)
+        }
+        let failed =
+            if case .failure(let code) = outcome { configuration.endpointBreaker.failureCodes.contains(code) } else {
+                false
+            }
         throttle.withLock { throttle in
             if case .failure(let code) = outcome, configuration.retry.retryableCodes.contains(code) {
                 throttle?.recordFailure()
@@ -261,7 +302,9 @@ public final class ServiceClient: RPCChannel {
         {
             subchannel.eject(until: now + configuration.ejectionTime)
             Metrics.shared.increment("herald_client_ejections_total", ["target": target, "endpoint": subchannel.name])
-            logger.warning("endpoint ejected", metadata: ["endpoint": "\(subchannel.name)", "for": "\(configuration.ejectionTime)"])
+            logger.warning(
+                "endpoint ejected",
+                metadata: ["endpoint": "\(subchannel.name)", "for": "\(configuration.ejectionTime)"])
         }
     }
 
@@ -276,8 +319,10 @@ public final class ServiceClient: RPCChannel {
         case .run:
             return
         case .refuse:
-            throw RPCError(.resourceExhausted,
-                "\(target): \(configuration.maxConcurrentCalls) calls in flight and \(configuration.maxQueuedCalls) waiting (bulkhead full); \(path) not sent")
+            throw RPCError(
+                .resourceExhausted,
+                "\(target): \(configuration.maxConcurrentCalls) calls in flight and \(configuration.maxQueuedCalls) waiting (bulkhead full); \(path) not sent"
+            )
         case .wait:
             let admitted = await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
@@ -317,7 +362,12 @@ public final class ServiceClient: RPCChannel {
                 "herald_client_breaker_transitions_total", ["target": target, "scope": scope, "to": "\(transition.to)"])
             Metrics.shared.set(
                 "herald_client_breaker_open", ["target": target, "scope": scope], to: transition.to == .closed ? 0 : 1)
-            logger.warning("circuit breaker", metadata: ["scope": "\(scope)", "from": "\(transition.from)", "to": "\(transition.to)", "reason": "\(transition.reason)"])
+            logger.warning(
+                "circuit breaker",
+                metadata: [
+                    "scope": "\(scope)", "from": "\(transition.from)", "to": "\(transition.to)",
+                    "reason": "\(transition.reason)",
+                ])
         }
     }
 
@@ -325,6 +375,7 @@ public final class ServiceClient: RPCChannel {
         guard case .rejected(let until) = decision else { return "" }
         let left = until - .now
         let date = Date().addingTimeInterval(left.seconds)
-        return "\(left.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated))) (until \(date.formatted(.iso8601)))"
+        return
+            "\(left.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated))) (until \(date.formatted(.iso8601)))"
     }
 }

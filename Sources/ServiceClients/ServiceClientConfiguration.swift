@@ -21,7 +21,8 @@ public struct ServiceClientConfiguration: Sendable {
     public var defaultTimeout: Duration = .seconds(10)
     /// By method name (`CreateCampaign`) or full path.
     public var methodTimeouts: [String: Duration] = [:]
-    public var retry = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1), backoffMultiplier: 2,
+    public var retry = RetryPolicy(
+        maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1), backoffMultiplier: 2,
         retryableCodes: [.unavailable])
     public var methodRetry: [String: RetryPolicy] = [:]
     /// Hedging instead of retries, for idempotent reads, by method name or path.
@@ -32,7 +33,8 @@ public struct ServiceClientConfiguration: Sendable {
         window: .count(50), failureRateThreshold: 50, minimumCalls: 20, openDuration: .seconds(10), halfOpenProbes: 3,
         probeTimeout: .seconds(5))
     public var targetBreaker = CircuitBreaker.Configuration(
-        window: .time(seconds: 10), failureRateThreshold: 80, minimumCalls: 50, openDuration: .seconds(5), halfOpenProbes: 5,
+        window: .time(seconds: 10), failureRateThreshold: 80, minimumCalls: 50, openDuration: .seconds(5),
+        halfOpenProbes: 5,
         probeTimeout: .seconds(5))
     public var maxConcurrentCalls = 256
     public var maxQueuedCalls = 256
@@ -130,7 +132,8 @@ extension ServiceClientConfiguration {
             methodRetry[method] = Self.policy(settings.retry)
             if let hedging = settings.hedging {
                 methodHedging[method] = HedgingPolicy(
-                    maxAttempts: hedging.maxAttempts, hedgingDelay: hedging.hedgingDelay, nonFatalCodes: Set(hedging.nonFatalCodes))
+                    maxAttempts: hedging.maxAttempts, hedgingDelay: hedging.hedgingDelay,
+                    nonFatalCodes: Set(hedging.nonFatalCodes))
             }
         }
     }
@@ -146,6 +149,7 @@ extension ServiceClientConfiguration {
             window: breaker.windowSeconds.map { .time(seconds: $0) } ?? .count(breaker.windowCalls),
             failureRateThreshold: breaker.failureRatePercent, slowCallRateThreshold: breaker.slowCallRatePercent,
             slowCallDuration: breaker.slowCall, minimumCalls: breaker.minimumCalls, openDuration: breaker.open,
-            halfOpenProbes: breaker.halfOpenProbes, probeTimeout: breaker.probeTimeout, failureCodes: Set(breaker.failureCodes))
+            halfOpenProbes: breaker.halfOpenProbes, probeTimeout: breaker.probeTimeout,
+            failureCodes: Set(breaker.failureCodes))
     }
 }

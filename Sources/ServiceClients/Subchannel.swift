@@ -55,7 +55,9 @@ final class Subchannel: Sendable {
         let (health, ejected) = state.withLock { ($0.health, $0.ejectedUntil) }
         if health == .notServing { return "\(name) reports NOT_SERVING" }
         if let ejected, ejected > now { return "\(name) ejected for \(ejected - now) after consecutive failures" }
-        if case .open(let until) = breaker.withLock({ $0.state }), until > now { return "\(name) breaker open for \(until - now)" }
+        if case .open(let until) = breaker.withLock({ $0.state }), until > now {
+            return "\(name) breaker open for \(until - now)"
+        }
         return nil
     }
 
@@ -75,7 +77,9 @@ final class Subchannel: Sendable {
 
     func eject(until: ContinuousClock.Instant) { state.withLock { $0.ejectedUntil = until } }
 
-    func isEjected(now: ContinuousClock.Instant) -> Bool { state.withLock { $0.ejectedUntil.map { $0 > now } ?? false } }
+    func isEjected(now: ContinuousClock.Instant) -> Bool {
+        state.withLock { $0.ejectedUntil.map { $0 > now } ?? false }
+    }
 
     /// Watches the endpoint's health for `service` until `stop`; reconnects with gRPC's connection backoff.
     func watchHealth(_ service: String, logger: Logger) {
@@ -99,7 +103,9 @@ final class Subchannel: Sendable {
                             defer { s.health = health }
                             return s.health != health
                         }
-                        if changed { logger.info("endpoint health", metadata: ["endpoint": "\(name)", "health": "\(health)"]) }
+                        if changed {
+                            logger.info("endpoint health", metadata: ["endpoint": "\(name)", "health": "\(health)"])
+                        }
                         backoff.reset()
                     }
                 } catch {

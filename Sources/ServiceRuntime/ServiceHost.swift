@@ -36,7 +36,9 @@ public enum ServiceHost {
 
     /// Runs service `name` (a process name of `HeraldAPI.platformServices`) with the handlers `setup` makes, until
     /// SIGTERM or SIGINT; then drains and exits 0. A bad flag or configuration exits non-zero first, saying why.
-    public static func run(_ name: String, arguments: [String] = CommandLine.arguments, _ setup: (Context) throws -> Served) -> Never {
+    public static func run(
+        _ name: String, arguments: [String] = CommandLine.arguments, _ setup: (Context) throws -> Served
+    ) -> Never {
         ServiceGroup.unblockStopSignals()
         guard let serviceName = HeraldAPI.platformServices[name] else { fail(name, "not a platform service") }
         let flags = Flags(name, Array(arguments.dropFirst()))
@@ -59,10 +61,13 @@ public enum ServiceHost {
         let health = HealthService(services: [serviceName])
         health.setStatus(.notServing)
         health.setStatus(.notServing, for: serviceName)
-        let server = startServer(name, serviceName, served.services, health: health, host: flags.host, port: port, config: config, logger: logger)
+        let server = startServer(
+            name, serviceName, served.services, health: health, host: flags.host, port: port, config: config,
+            logger: logger)
         watchLoops(logger)
         let adminPort = flags.adminPort ?? (port == 0 ? 0 : config.services[name]?.adminPort ?? 0)
-        let admin = startAdmin(host: flags.host, port: adminPort, ready: { health.status(of: serviceName) == .serving }, logger: logger)
+        let admin = startAdmin(
+            host: flags.host, port: adminPort, ready: { health.status(of: serviceName) == .serving }, logger: logger)
         // Both ports accept connections before anyone is told where they are.
         FileHandle.standardOutput.write(Data("\(name) listening on \(flags.host):\(server.port)\n".utf8))
         if let admin { FileHandle.standardOutput.write(Data("\(name) admin on \(flags.host):\(admin.port)\n".utf8)) }
@@ -94,14 +99,19 @@ public enum ServiceHost {
     /// The gRPC server with the service's handlers, health, reflection of its own API, calls counted by method and
     /// status, and TLS from the configuration; listening when this returns.
     static func startServer(
-        _ name: String, _ serviceName: String, _ handlers: ServiceRegistry, health: HealthService, host: String, port: Int,
+        _ name: String, _ serviceName: String, _ handlers: ServiceRegistry, health: HealthService, host: String,
+        port: Int,
         config: HeraldConfig, logger: Logger
     ) -> GRPCServer {
         var services = handlers
         health.register(in: &services)
-        let reflected = [serviceName, "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]
+        let reflected = [
+            serviceName, "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection",
+        ]
         ReflectionService(
-            messages: HeraldAPI.messages, enums: HeraldAPI.enums, services: HeraldAPI.services.filter { reflected.contains($0.fullName) },
+            messages: HeraldAPI.messages, enums: HeraldAPI.enums,
+            services: HeraldAPI.services.filter { reflected.contains($0.fullName) },
             registry: HeraldAPI.registry
         ).register(in: &services)
         services.intercept { context, proceed in
@@ -109,16 +119,20 @@ public enum ServiceHost {
                 try await proceed()
                 Metrics.shared.increment("herald_rpc_server_handled_total", ["method": context.path, "code": "OK"])
             } catch {
-                Metrics.shared.increment("herald_rpc_server_handled_total", ["method": context.path, "code": "\(RPCError.from(error).code)"])
+                Metrics.shared.increment(
+                    "herald_rpc_server_handled_total", ["method": context.path, "code": "\(RPCError.from(error).code)"])
                 throw error
             }
         }
         Metrics.shared.describe("herald_rpc_server_handled_total", "Calls answered, by method and gRPC status.")
-        Metrics.shared.describe("herald_rpc_server_calls_reset_total", "Calls reset because their status could not be sent.")
+        Metrics.shared.describe(
+            "herald_rpc_server_calls_reset_total", "Calls reset because their status could not be sent.")
         var configuration = GRPCServer.Configuration(host: host, port: port)
         if let tls = config.tls {
             do {
-                configuration.tls = try TLSContext(certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile, clientCAFile: tls.clientCAFile)
+                configuration.tls = try TLSContext(
+                    certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile,
+                    clientCAFile: tls.clientCAFile)
             } catch {
                 fail(name, "TLS: \(error)", code: 78)
             }
@@ -129,19 +143,24 @@ public enum ServiceHost {
         } catch {
             fail(name, "cannot listen on \(host):\(port): \(error)")
         }
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(server.port)", "tls": "\(config.tls != nil)"])
+        logger.info(
+            "listening", metadata: ["host": "\(host)", "port": "\(server.port)", "tls": "\(config.tls != nil)"])
         return server
     }
 
     /// A blocking call on an event loop stalls every connection, timer and task on it: say so when it happens.
     static func watchLoops(_ logger: Logger) {
-        Metrics.shared.describe("herald_event_loop_stalls_total", "Times an event loop did not turn for a second or more.")
+        Metrics.shared.describe(
+            "herald_event_loop_stalls_total", "Times an event loop did not turn for a second or more.")
         _ = LoopWatchdog(loops: EventLoopGroup.shared.loops) { loop, stalled, resumed in
             let milliseconds = "\(stalled.milliseconds)"
             if resumed {
-                logger.warning("event loop turns again", metadata: ["loop": "\(loop.name)", "stalled_ms": "\(milliseconds)"])
+                logger.warning(
+                    "event loop turns again", metadata: ["loop": "\(loop.name)", "stalled_ms": "\(milliseconds)"])
             } else {
-                logger.warning("event loop stalled: a blocking call on it?", metadata: ["loop": "\(loop.name)", "for_ms": "\(milliseconds)"])
+                logger.warning(
+                    "event loop stalled: a blocking call on it?",
+                    metadata: ["loop": "\(loop.name)", "for_ms": "\(milliseconds)"])
                 Metrics.shared.increment("herald_event_loop_stalls_total", ["loop": loop.name])
             }
         }
@@ -149,7 +168,9 @@ public enum ServiceHost {
 
     /// The admin port: /metrics, /healthz, /readyz (ready while `ready` says so), listening when this returns; nil
     /// when it cannot listen (logged: the service still serves gRPC). Port 0 picks a free one.
-    static func startAdmin(host: String, port: Int, ready: @escaping @Sendable () -> Bool, logger: Logger) -> AdminServer? {
+    static func startAdmin(host: String, port: Int, ready: @escaping @Sendable () -> Bool, logger: Logger)
+        -> AdminServer?
+    {
         let admin = AdminServer(ready: ready)
         let started = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
@@ -171,7 +192,9 @@ public enum ServiceHost {
     }
 
     /// Ready once the database answers; until then health says NOT_SERVING and callers go elsewhere.
-    static func becomeReady(when pool: PostgresPool, answers health: HealthService, _ serviceName: String, logger: Logger) {
+    static func becomeReady(
+        when pool: PostgresPool, answers health: HealthService, _ serviceName: String, logger: Logger
+    ) {
         Task {
             var delay = 100
             while true {
@@ -215,7 +238,9 @@ public enum ServiceHost {
                 }
                 switch name {
                 case "port", "admin_port":
-                    guard let number = Int(value), (0...65535).contains(number) else { fail(program, "--\(name): expected 0-65535, got \(value)") }
+                    guard let number = Int(value), (0...65535).contains(number) else {
+                        fail(program, "--\(name): expected 0-65535, got \(value)")
+                    }
                     if name == "port" { port = number } else { adminPort = number }
                 case "host": host = value
                 case "config": config = value

@@ -8,7 +8,9 @@ public struct ABTestingEngineClient: Sendable {
     public var client: ServiceClient { calls.client }
     let calls: ServiceCalls
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.experiments.v1", service: "ABTestingEngine") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.experiments.v1", service: "ABTestingEngine")
+    }
 
     public func create(_ definition: ABTestDefinition) async throws -> ABTest {
         try await calls.unary("CreateTest", returning: "test") { $0.set(1, definition) }
@@ -19,7 +21,9 @@ public struct ABTestingEngineClient: Sendable {
     }
 
     /// Tests of one campaign and status (any when nil), `pageSize` at a time (the service's default when 0).
-    public func list(campaign: UUID? = nil, status: TestStatus? = nil, pageSize: Int = 0, pageToken: String = "") async throws -> Page<ABTest> {
+    public func list(campaign: UUID? = nil, status: TestStatus? = nil, pageSize: Int = 0, pageToken: String = "")
+        async throws -> Page<ABTest>
+    {
         try await calls.list("ListTests", items: "tests") { b in
             b.set(1, id: campaign)
             b.set(2, enum: status)
@@ -37,10 +41,13 @@ public struct ABTestingEngineClient: Sendable {
 
     /// The variant `user` sees (the same on every call), or nil when the user is outside the test's traffic.
     public func assignVariant(in test: UUID, to user: UUID) async throws -> TestVariant? {
-        try await calls.unary("AssignVariant", { b in
-            b.set(1, id: test)
-            b.set(2, id: user)
-        }) { m in
+        try await calls.unary(
+            "AssignVariant",
+            { b in
+                b.set(1, id: test)
+                b.set(2, id: user)
+            }
+        ) { m in
             guard m.bool(2) else { return nil }
             guard let variant = m.message(1) else { throw ValidationError("variant", "missing while in_test is true") }
             return try TestVariant(wire: variant, at: "variant")
@@ -73,7 +80,9 @@ public struct ABTestingEngineClient: Sendable {
     }
 
     /// The test's analysis each time its results change, until the test ends or `timeout` passes.
-    public func watchResults(of test: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<TestAnalysis, any Error> {
+    public func watchResults(of test: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<
+        TestAnalysis, any Error
+    > {
         try calls.watch("WatchTestResults", returning: "analysis", timeout: timeout) { $0.set(1, id: test) }
     }
 }

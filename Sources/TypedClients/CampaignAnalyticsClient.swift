@@ -8,7 +8,9 @@ public struct CampaignAnalyticsClient: Sendable {
     public var client: ServiceClient { calls.client }
     let calls: ServiceCalls
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.analytics.v1", service: "CampaignAnalytics") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.analytics.v1", service: "CampaignAnalytics")
+    }
 
     /// Records one event; false when an event with its id was stored before (a retry).
     @discardableResult
@@ -19,7 +21,9 @@ public struct CampaignAnalyticsClient: Sendable {
     /// Records a batch of events; events whose ids were stored before count as duplicates.
     @discardableResult
     public func track(_ events: [CampaignEvent]) async throws -> TrackedEvents {
-        try await calls.unary("TrackCampaignEvents", { $0.set(1, each: events) }) { TrackedEvents(stored: $0.int64(1), duplicates: $0.int64(2)) }
+        try await calls.unary("TrackCampaignEvents", { $0.set(1, each: events) }) {
+            TrackedEvents(stored: $0.int64(1), duplicates: $0.int64(2))
+        }
     }
 
     public func metrics(of campaign: UUID, in range: TimeRange? = nil) async throws -> CampaignMetrics {
@@ -56,7 +60,9 @@ public struct CampaignAnalyticsClient: Sendable {
     }
 
     /// The campaign's metrics each time they change, until `timeout` passes.
-    public func watchMetrics(of campaign: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<CampaignMetrics, any Error> {
+    public func watchMetrics(of campaign: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<
+        CampaignMetrics, any Error
+    > {
         try calls.watch("WatchCampaignMetrics", returning: "metrics", timeout: timeout) { $0.set(1, id: campaign) }
     }
 }

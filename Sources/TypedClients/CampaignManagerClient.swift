@@ -10,45 +10,69 @@ public struct CampaignManagerClient: Sendable {
     let calls: ServiceCalls
     private typealias API = CampaignManagerAPI
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.campaigns.v1", service: "CampaignManager") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.campaigns.v1", service: "CampaignManager")
+    }
 
     public func create(_ definition: CampaignDefinition, by user: UUID) async throws -> Campaign {
         try await calls.call(API.createCampaign, CreateCampaignRequest(campaign: definition, createdBy: user)).value
     }
 
-    public func get(_ id: UUID) async throws -> Campaign { try await calls.call(API.getCampaign, CampaignRef(id)).value }
+    public func get(_ id: UUID) async throws -> Campaign {
+        try await calls.call(API.getCampaign, CampaignRef(id)).value
+    }
 
-    public func list(_ filter: CampaignFilter = CampaignFilter(), page: PageRequest = PageRequest()) async throws -> Page<Campaign> {
+    public func list(_ filter: CampaignFilter = CampaignFilter(), page: PageRequest = PageRequest()) async throws
+        -> Page<Campaign>
+    {
         try await calls.call(API.listCampaigns, ListCampaignsRequest(filter: filter, page: page))
     }
 
     /// Replaces the definition; ABORTED when the campaign is no longer at `expectedVersion`.
-    public func update(_ id: UUID, to definition: CampaignDefinition, expectedVersion: Int64, by user: UUID) async throws -> Campaign {
+    public func update(_ id: UUID, to definition: CampaignDefinition, expectedVersion: Int64, by user: UUID)
+        async throws -> Campaign
+    {
         try await calls.call(
-            API.updateCampaign, UpdateCampaignRequest(campaignID: id, campaign: definition, expectedVersion: expectedVersion, updatedBy: user)
+            API.updateCampaign,
+            UpdateCampaignRequest(
+                campaignID: id, campaign: definition, expectedVersion: expectedVersion, updatedBy: user)
         ).value
     }
 
     public func duplicate(_ id: UUID, name: String = "", by user: UUID) async throws -> Campaign {
-        try await calls.call(API.duplicateCampaign, DuplicateCampaignRequest(campaignID: id, name: name, createdBy: user)).value
+        try await calls.call(
+            API.duplicateCampaign, DuplicateCampaignRequest(campaignID: id, name: name, createdBy: user)
+        ).value
     }
 
     public func execute(_ id: UUID, by user: UUID) async throws -> CampaignExecution {
         try await calls.call(API.executeCampaign, CampaignAction(id, by: user)).value
     }
 
-    public func pause(_ id: UUID, by user: UUID) async throws -> Campaign { try await calls.call(API.pauseCampaign, CampaignAction(id, by: user)).value }
-    public func resume(_ id: UUID, by user: UUID) async throws -> Campaign { try await calls.call(API.resumeCampaign, CampaignAction(id, by: user)).value }
-    public func archive(_ id: UUID, by user: UUID) async throws -> Campaign { try await calls.call(API.archiveCampaign, CampaignAction(id, by: user)).value }
-
-    public func terminate(_ id: UUID, by user: UUID, reason: String) async throws -> Campaign {
-        try await calls.call(API.terminateCampaign, TerminateCampaignRequest(CampaignAction(id, by: user), reason: reason)).value
+    public func pause(_ id: UUID, by user: UUID) async throws -> Campaign {
+        try await calls.call(API.pauseCampaign, CampaignAction(id, by: user)).value
+    }
+    public func resume(_ id: UUID, by user: UUID) async throws -> Campaign {
+        try await calls.call(API.resumeCampaign, CampaignAction(id, by: user)).value
+    }
+    public func archive(_ id: UUID, by user: UUID) async throws -> Campaign {
+        try await calls.call(API.archiveCampaign, CampaignAction(id, by: user)).value
     }
 
-    public func status(_ id: UUID) async throws -> CampaignStatusReport { try await calls.call(API.getCampaignStatus, CampaignRef(id)).value }
+    public func terminate(_ id: UUID, by user: UUID, reason: String) async throws -> Campaign {
+        try await calls.call(
+            API.terminateCampaign, TerminateCampaignRequest(CampaignAction(id, by: user), reason: reason)
+        ).value
+    }
+
+    public func status(_ id: UUID) async throws -> CampaignStatusReport {
+        try await calls.call(API.getCampaignStatus, CampaignRef(id)).value
+    }
 
     /// The campaign's status now, then at every change; `timeout` bounds the whole watch.
-    public func watchStatus(_ id: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<CampaignStatusReport, any Error> {
+    public func watchStatus(_ id: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<
+        CampaignStatusReport, any Error
+    > {
         try calls.watch(API.watchCampaignStatus, CampaignRef(id), timeout: timeout)
     }
 
@@ -67,7 +91,9 @@ public struct CampaignManagerClient: Sendable {
     /// Returns to version `number` as a new version; ABORTED when the campaign is no longer at `expectedVersion`.
     public func rollback(_ id: UUID, to number: Int64, expectedVersion: Int64, by user: UUID) async throws -> Campaign {
         try await calls.call(
-            API.rollbackCampaign, RollbackCampaignRequest(campaignID: id, toVersion: number, expectedVersion: expectedVersion, requestedBy: user)
+            API.rollbackCampaign,
+            RollbackCampaignRequest(
+                campaignID: id, toVersion: number, expectedVersion: expectedVersion, requestedBy: user)
         ).value
     }
 
@@ -75,11 +101,16 @@ public struct CampaignManagerClient: Sendable {
         try await calls.call(API.createCampaignTemplate, request).value
     }
 
-    public func templates(tagged tags: [String] = [], page: PageRequest = PageRequest()) async throws -> Page<CampaignTemplate> {
+    public func templates(tagged tags: [String] = [], page: PageRequest = PageRequest()) async throws -> Page<
+        CampaignTemplate
+    > {
         try await calls.call(API.listCampaignTemplates, ListCampaignTemplatesRequest(tags: tags, page: page))
     }
 
     public func create(fromTemplate template: UUID, name: String = "", by user: UUID) async throws -> Campaign {
-        try await calls.call(API.createCampaignFromTemplate, CreateCampaignFromTemplateRequest(templateID: template, name: name, createdBy: user)).value
+        try await calls.call(
+            API.createCampaignFromTemplate,
+            CreateCampaignFromTemplateRequest(templateID: template, name: name, createdBy: user)
+        ).value
     }
 }

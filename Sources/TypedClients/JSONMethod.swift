@@ -30,12 +30,15 @@ public struct JSONMethod: Sendable {
             let schema = service.methods.first(where: { $0.name == parts[1] })
         else { throw UnknownMethod(name: name) }
         self.init(
-            path: service.path(schema), serverStreaming: schema.serverStreaming, input: HeraldAPI.registry.message(schema.input)!,
+            path: service.path(schema), serverStreaming: schema.serverStreaming,
+            input: HeraldAPI.registry.message(schema.input)!,
             output: HeraldAPI.registry.message(schema.output)!, json: Self.json)
     }
 
     /// The method as the server's reflection service describes it; nil when the server has no reflection.
-    public static func reflected(_ name: String, using client: GRPCClient, timeout: Duration) async throws -> JSONMethod? {
+    public static func reflected(_ name: String, using client: GRPCClient, timeout: Duration) async throws
+        -> JSONMethod?
+    {
         let parts = name.split(separator: "/").map(String.init)
         guard parts.count == 2 else { throw UnknownMethod(name: name) }
         let reader: DescriptorReader
@@ -66,17 +69,23 @@ public struct JSONMethod: Sendable {
     }
 
     /// A request message from proto3 JSON text.
-    public func request(json text: String) throws -> [UInt8] { try input.encode(json.decode(text: text, as: input.fullName)) }
+    public func request(json text: String) throws -> [UInt8] {
+        try input.encode(json.decode(text: text, as: input.fullName))
+    }
 
     /// A request message from proto3 JSON.
-    public func request(_ value: JSONValue) throws -> [UInt8] { try input.encode(json.decode(value, as: input.fullName)) }
+    public func request(_ value: JSONValue) throws -> [UInt8] {
+        try input.encode(json.decode(value, as: input.fullName))
+    }
 
     /// A response message as proto3 JSON.
     public func response(_ bytes: [UInt8]) throws -> JSONValue { try json.encode(output.decodeDynamic(bytes)) }
 
     /// One unary call: the response as proto3 JSON, or the call's `RPCError` (a request that is not valid JSON of the
     /// input type is a `CodecError`).
-    public func call(_ client: GRPCClient, _ request: JSONValue, timeout: Duration? = nil, metadata: [(String, String)] = []) async throws
+    public func call(
+        _ client: GRPCClient, _ request: JSONValue, timeout: Duration? = nil, metadata: [(String, String)] = []
+    ) async throws
         -> JSONValue
     {
         let response = try await client.unary(path, try self.request(request), metadata: metadata, timeout: timeout)
@@ -84,7 +93,9 @@ public struct JSONMethod: Sendable {
     }
 
     /// A server-streaming call: each response as proto3 JSON; cancelling the stream cancels the call.
-    public func watch(_ client: GRPCClient, _ request: JSONValue, timeout: Duration? = nil) -> AsyncThrowingStream<JSONValue, any Error> {
+    public func watch(_ client: GRPCClient, _ request: JSONValue, timeout: Duration? = nil) -> AsyncThrowingStream<
+        JSONValue, any Error
+    > {
         let call: ClientStream
         do {
             let bytes = try self.request(request)

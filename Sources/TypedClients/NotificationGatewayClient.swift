@@ -8,7 +8,9 @@ public struct NotificationGatewayClient: Sendable {
     public var client: ServiceClient { calls.client }
     let calls: ServiceCalls
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.delivery.v1", service: "NotificationGateway") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.delivery.v1", service: "NotificationGateway")
+    }
 
     /// Sends one message on its content's channel. Sending the same `key` again delivers nothing new: the answer
     /// is the first send's message with `duplicate` set.
@@ -41,22 +43,33 @@ public struct NotificationGatewayClient: Sendable {
     }
 
     /// The in-app messages waiting for `user`, `pageSize` at a time (the service's default when 0).
-    public func inAppMessages(for user: UUID, pageSize: Int = 0, pageToken: String = "") async throws -> Page<InAppMessage> {
-        try await calls.unary("ListInAppMessages", { b in
-            b.set(1, id: user)
-            b.set(2, pageSize: pageSize, token: pageToken)
-        }) { m in
+    public func inAppMessages(for user: UUID, pageSize: Int = 0, pageToken: String = "") async throws -> Page<
+        InAppMessage
+    > {
+        try await calls.unary(
+            "ListInAppMessages",
+            { b in
+                b.set(1, id: user)
+                b.set(2, pageSize: pageSize, token: pageToken)
+            }
+        ) { m in
             var issues = FieldIssues()
             let statuses: [DeliveryStatus] = m.readAll(1, at: "messages", &issues)
             let contents: [InAppContent] = m.readAll(2, at: "contents", &issues)
-            issues.check(statuses.count == contents.count, "contents", "\(contents.count) contents for \(statuses.count) messages")
+            issues.check(
+                statuses.count == contents.count, "contents",
+                "\(contents.count) contents for \(statuses.count) messages")
             try issues.throwIfAny()
-            return Page(items: zip(statuses, contents).map { InAppMessage(status: $0, content: $1) }, nextToken: m.nextPageToken(3))
+            return Page(
+                items: zip(statuses, contents).map { InAppMessage(status: $0, content: $1) },
+                nextToken: m.nextPageToken(3))
         }
     }
 
     /// The message's status each time it changes, until it is final or `timeout` passes.
-    public func watchStatus(of message: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<DeliveryStatus, any Error> {
+    public func watchStatus(of message: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<
+        DeliveryStatus, any Error
+    > {
         try calls.watch("WatchDeliveryStatus", returning: "status", timeout: timeout) { $0.set(1, id: message) }
     }
 }

@@ -28,7 +28,9 @@ public struct PersonalizationEngineClient: Sendable {
         }
     }
 
-    public func recommendations(for user: UUID, context: RecommendationContext = RecommendationContext()) async throws -> [Recommendation] {
+    public func recommendations(for user: UUID, context: RecommendationContext = RecommendationContext()) async throws
+        -> [Recommendation]
+    {
         try await calls.unary("GenerateRecommendations", returningAll: "recommendations") { b in
             b.set(1, id: user)
             b.set(2, context)

@@ -8,7 +8,9 @@ public struct SegmentationEngineClient: Sendable {
     public var client: ServiceClient { calls.client }
     let calls: ServiceCalls
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.segments.v1", service: "SegmentationEngine") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.segments.v1", service: "SegmentationEngine")
+    }
 
     public func create(_ definition: SegmentDefinition, by user: UUID) async throws -> Segment {
         try await calls.unary("CreateSegment", returning: "segment") { b in
@@ -29,7 +31,8 @@ public struct SegmentationEngineClient: Sendable {
     }
 
     /// Segments of one type (all when nil), `pageSize` at a time (the service's default when 0).
-    public func list(type: SegmentType? = nil, pageSize: Int = 0, pageToken: String = "") async throws -> Page<Segment> {
+    public func list(type: SegmentType? = nil, pageSize: Int = 0, pageToken: String = "") async throws -> Page<Segment>
+    {
         try await calls.list("ListSegments", items: "segments") { b in
             b.set(1, enum: type)
             b.set(2, pageSize: pageSize, token: pageToken)
@@ -50,7 +53,8 @@ public struct SegmentationEngineClient: Sendable {
         }
     }
 
-    public func members(of segment: UUID, pageSize: Int = 0, pageToken: String = "") async throws -> Page<SegmentMember> {
+    public func members(of segment: UUID, pageSize: Int = 0, pageToken: String = "") async throws -> Page<SegmentMember>
+    {
         try await calls.list("GetSegmentMembers", items: "members") { b in
             b.set(1, id: segment)
             b.set(2, pageSize: pageSize, token: pageToken)
@@ -58,7 +62,9 @@ public struct SegmentationEngineClient: Sendable {
     }
 
     /// A segment of users like those of `source`, `similarity` 0-1 (higher: fewer, closer users).
-    public func createLookalike(of source: UUID, similarity: Double, name: String, by user: UUID) async throws -> Segment {
+    public func createLookalike(of source: UUID, similarity: Double, name: String, by user: UUID) async throws
+        -> Segment
+    {
         try await calls.unary("CreateLookalikeSegment", returning: "segment") { b in
             b.set(1, id: source)
             b.set(2, similarity)

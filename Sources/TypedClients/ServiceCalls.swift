@@ -50,13 +50,17 @@ struct ServiceCalls: Sendable {
     }
 
     /// The responses of a server-streaming `call`, read by `read`; cancelling the stream cancels the call.
-    private func responses<T: Sendable>(of call: ClientStream, _ method: String, _ read: @escaping @Sendable ([UInt8]) throws -> T)
+    private func responses<T: Sendable>(
+        of call: ClientStream, _ method: String, _ read: @escaping @Sendable ([UInt8]) throws -> T
+    )
         -> AsyncThrowingStream<T, any Error>
     {
         let (stream, continuation) = AsyncThrowingStream<T, any Error>.makeStream()
         let reader = Task {
             do {
-                for try await message in call.responses { continuation.yield(try readResponse(method) { try read(message) }) }
+                for try await message in call.responses {
+                    continuation.yield(try readResponse(method) { try read(message) })
+                }
                 continuation.finish()
             } catch {
                 call.cancel()
@@ -71,7 +75,9 @@ struct ServiceCalls: Sendable {
     }
 
     /// A unary call: the request built by `build`, the response read by `read`.
-    func unary<T>(_ method: String, _ build: (MessageBuilder) throws -> Void, _ read: (MessageView) throws -> T) async throws -> T {
+    func unary<T>(_ method: String, _ build: (MessageBuilder) throws -> Void, _ read: (MessageView) throws -> T)
+        async throws -> T
+    {
         let request = try type(method + "Request").encode(build)
         let response = try await client.unary(prefix + method, request)
         return try readResponse(method) { try type(method + "Response").decode(response.message, read) }
@@ -83,17 +89,23 @@ struct ServiceCalls: Sendable {
     }
 
     /// A unary call whose response holds one domain value in field 1 (`name` for messages).
-    func unary<T: WireReadable>(_ method: String, returning name: String, _ build: (MessageBuilder) throws -> Void) async throws -> T {
+    func unary<T: WireReadable>(_ method: String, returning name: String, _ build: (MessageBuilder) throws -> Void)
+        async throws -> T
+    {
         try await unary(method, build) { try Self.required(name, $0) }
     }
 
     /// A unary call whose response holds a list of domain values in repeated field 1 (`name` for messages).
-    func unary<T: WireReadable>(_ method: String, returningAll name: String, _ build: (MessageBuilder) throws -> Void) async throws -> [T] {
+    func unary<T: WireReadable>(_ method: String, returningAll name: String, _ build: (MessageBuilder) throws -> Void)
+        async throws -> [T]
+    {
         try await unary(method, build) { try Self.all(name, $0) }
     }
 
     /// A List call: the items in repeated field 1 (`items` for messages), the next page's token from field 2.
-    func list<T: WireReadable>(_ method: String, items name: String, _ build: (MessageBuilder) throws -> Void) async throws -> Page<T> {
+    func list<T: WireReadable>(_ method: String, items name: String, _ build: (MessageBuilder) throws -> Void)
+        async throws -> Page<T>
+    {
         try await unary(method, build) { m in Page(items: try Self.all(name, m), nextToken: m.nextPageToken(2)) }
     }
 
@@ -107,7 +119,8 @@ struct ServiceCalls: Sendable {
         let call = client.stream(prefix + method, timeout: timeout)
         call.send(request)
         call.finishSending()
-        return responses(of: call, method) { message in try responseType.decode(message) { try Self.required(name, $0) } }
+        return responses(of: call, method) { message in try responseType.decode(message) { try Self.required(name, $0) }
+        }
     }
 
     // MARK: Plumbing

@@ -8,7 +8,9 @@ public struct TriggerManagerClient: Sendable {
     public var client: ServiceClient { calls.client }
     let calls: ServiceCalls
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.triggers.v1", service: "TriggerManager") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.triggers.v1", service: "TriggerManager")
+    }
 
     public func create(_ definition: TriggerDefinition, by user: UUID) async throws -> Trigger {
         try await calls.unary("CreateTrigger", returning: "trigger") { b in
@@ -22,7 +24,9 @@ public struct TriggerManagerClient: Sendable {
     }
 
     /// Triggers in one status (all when nil), `pageSize` at a time (the service's default when 0).
-    public func list(status: TriggerStatus? = nil, pageSize: Int = 0, pageToken: String = "") async throws -> Page<Trigger> {
+    public func list(status: TriggerStatus? = nil, pageSize: Int = 0, pageToken: String = "") async throws -> Page<
+        Trigger
+    > {
         try await calls.list("ListTriggers", items: "triggers") { b in
             b.set(1, enum: status)
             b.set(2, pageSize: pageSize, token: pageToken)

@@ -8,7 +8,9 @@ public struct UserDirectoryClient: Sendable {
     public var client: ServiceClient { calls.client }
     let calls: ServiceCalls
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.users.v1", service: "UserDirectory") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.users.v1", service: "UserDirectory")
+    }
 
     /// Creates a user (`id` empty: the directory assigns it); returns the stored profile.
     public func create(_ user: UserProfile) async throws -> UserProfile {

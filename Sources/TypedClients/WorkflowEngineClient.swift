@@ -8,7 +8,9 @@ public struct WorkflowEngineClient: Sendable {
     public var client: ServiceClient { calls.client }
     let calls: ServiceCalls
 
-    public init(_ client: ServiceClient) { calls = ServiceCalls(client, package: "herald.workflows.v1", service: "WorkflowEngine") }
+    public init(_ client: ServiceClient) {
+        calls = ServiceCalls(client, package: "herald.workflows.v1", service: "WorkflowEngine")
+    }
 
     public func create(for campaign: UUID, _ definition: WorkflowDefinition, by user: UUID) async throws -> Workflow {
         try await calls.unary("CreateWorkflow", returning: "workflow") { b in
@@ -35,7 +37,8 @@ public struct WorkflowEngineClient: Sendable {
     }
 
     /// Starts an execution; the same `idempotencyKey` again returns the execution it started the first time.
-    public func execute(_ id: UUID, context: WorkflowContext, idempotencyKey: String) async throws -> WorkflowExecution {
+    public func execute(_ id: UUID, context: WorkflowContext, idempotencyKey: String) async throws -> WorkflowExecution
+    {
         try await calls.unary("ExecuteWorkflow", returning: "execution") { b in
             b.set(1, id: id)
             b.set(2, context)
@@ -56,7 +59,9 @@ public struct WorkflowEngineClient: Sendable {
     }
 
     /// The execution's status each time it changes, until it ends or `timeout` passes.
-    public func watchStatus(execution: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<WorkflowStatus, any Error> {
+    public func watchStatus(execution: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<
+        WorkflowStatus, any Error
+    > {
         try calls.watch("WatchWorkflowStatus", returning: "status", timeout: timeout) { $0.set(1, id: execution) }
     }
 

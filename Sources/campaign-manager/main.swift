@@ -6,7 +6,8 @@ import ServiceRuntime
 ServiceHost.run("campaign-manager") { context in
     var services = ServiceRegistry()
     let campaigns = try CampaignService(
-        pool: context.pool, maxWorkflowNodes: context.config.workflow.maxNodes, cachedCampaigns: context.config.campaigns.cacheEntries)
+        pool: context.pool, maxWorkflowNodes: context.config.workflow.maxNodes,
+        cachedCampaigns: context.config.campaigns.cacheEntries)
     campaigns.register(in: &services)
     return .init(services) { campaigns.shutdown() }
 }

@@ -1,11 +1,11 @@
 import API
 import ArgumentParser
-import TypedClients
 import Codec
 import Foundation
 import HeraldCore
 import RPC
 import Synchronization
+import TypedClients
 
 /// `heraldctl bench HOST:PORT pkg.Service/Method`: a load generator over Herald's gRPC client.
 struct Bench: AsyncParsableCommand {
@@ -20,7 +20,10 @@ struct Bench: AsyncParsableCommand {
     @Argument(help: "The server, HOST:PORT.") var endpoint: Endpoint
     @Argument(help: "pkg.Service/Method") var method: String
     @Option(help: "The request as proto3 JSON.") var data = "{}"
-    @Option(help: "A file of requests, one proto3 JSON object per line, used in turn instead of --data (so that a read is spread over many keys).")
+    @Option(
+        help:
+            "A file of requests, one proto3 JSON object per line, used in turn instead of --data (so that a read is spread over many keys)."
+    )
     var dataFile: String?
     @Option(help: "HTTP/2 connections.") var connections = 8
     @Option(help: "Calls in flight per connection.") var concurrency = 32
@@ -31,7 +34,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
-        guard connections > 0, concurrency > 0 else { throw ValidationError("--connections and --concurrency must be positive") }
+        guard connections > 0, concurrency > 0 else {
+            throw ValidationError("--connections and --concurrency must be positive")
+        }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         if let requests, requests <= 0 { throw ValidationError("--requests must be positive") }
     }
@@ -40,12 +45,16 @@ struct Bench: AsyncParsableCommand {
         let target = try APIMethod.named(method, command: "bench")
         let payloads = try self.payloads(for: target)
         let load = Load(
-            path: target.path, serverStreaming: target.serverStreaming, payloads: payloads, workers: connections * concurrency,
+            path: target.path, serverStreaming: target.serverStreaming, payloads: payloads,
+            workers: connections * concurrency,
             duration: duration ?? (requests == nil ? 10 : nil), requests: requests, rate: rate, timeout: timeout)
         let clients = (0..<connections).map { _ in GRPCClient(host: endpoint.host, port: endpoint.port) }
-        defer { clients.forEach { $0.close() } }
+        defer { for item in clients { item.close() } }
         let result = await load.run(clients)
-        print(json ? result.json(connections: connections, concurrency: concurrency) : result.text(connections: connections, concurrency: concurrency))
+        print(
+            json
+                ? result.json(connections: connections, concurrency: concurrency)
+                : result.text(connections: connections, concurrency: concurrency))
         if result.histogram.total == 0 { throw ExitCode.failure }
     }
 
@@ -106,9 +115,14 @@ struct Load: Sendable {
 
         func text(connections: Int, concurrency: Int) -> String {
             let ms = { (ns: UInt64) in String(format: "%.3f ms", Double(ns) / 1e6) }
-            let errorText = errors.isEmpty ? "none"
-                : errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value) (\(firstErrors[$0.key] ?? ""))" }.joined(separator: ", ")
-            let streamed = messages == 0 ? "" : "\nmessages: \(messages) = \(Int(Double(messages) / Swift.max(seconds, 1e-9))) messages/s"
+            let errorText =
+                errors.isEmpty
+                ? "none"
+                : errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value) (\(firstErrors[$0.key] ?? ""))" }
+                    .joined(separator: ", ")
+            let streamed =
+                messages == 0
+                ? "" : "\nmessages: \(messages) = \(Int(Double(messages) / Swift.max(seconds, 1e-9))) messages/s"
             return """
                 calls:    \(histogram.total) answered in \(String(format: "%.2f", seconds)) s = \(Int(requestsPerSecond)) calls/s (\(connections) connections x \(concurrency) in flight)
                 errors:   \(errorText)
@@ -120,10 +134,13 @@ struct Load: Sendable {
             let us = { (ns: UInt64) in JSONValue.number(String(format: "%.1f", Double(ns) / 1e3)) }
             let value: JSONValue = [
                 "calls": .number(String(histogram.total)), "seconds": .number(String(format: "%.3f", seconds)),
-                "callsPerSecond": .number(String(format: "%.1f", requestsPerSecond)), "connections": .number(String(connections)),
+                "callsPerSecond": .number(String(format: "%.1f", requestsPerSecond)),
+                "connections": .number(String(connections)),
                 "concurrency": .number(String(concurrency)), "messages": .number(String(messages)),
                 "messagesPerSecond": .number(String(format: "%.1f", seconds > 0 ? Double(messages) / seconds : 0)),
-                "errors": .object(errors.sorted { $0.key.rawValue < $1.key.rawValue }.map { ("\($0.key)", .number(String($0.value))) }),
+                "errors": .object(
+                    errors.sorted { $0.key.rawValue < $1.key.rawValue }.map { ("\($0.key)", .number(String($0.value))) }
+                ),
                 "latencyMicroseconds": [
                     "p50": us(histogram.value(atPercentile: 50)), "p90": us(histogram.value(atPercentile: 90)),
                     "p99": us(histogram.value(atPercentile: 99)), "p99.9": us(histogram.value(atPercentile: 99.9)),
@@ -160,14 +177,19 @@ struct Load: Sendable {
             let completed = Atomic(0)
         }
         let counters = Counters()
-        let progress = isatty(2) != 0 ? Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                let elapsed = clock.now - start
-                let seconds = elapsed.seconds
-                FileHandle.standardError.write(Data("\r\(Int(seconds)) s  \(counters.completed.load(ordering: .relaxed)) calls  \(Int(Double(counters.completed.load(ordering: .relaxed)) / seconds)) calls/s   ".utf8))
-            }
-        } : nil
+        let progress =
+            isatty(2) != 0
+            ? Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    let elapsed = clock.now - start
+                    let seconds = elapsed.seconds
+                    FileHandle.standardError.write(
+                        Data(
+                            "\r\(Int(seconds)) s  \(counters.completed.load(ordering: .relaxed)) calls  \(Int(Double(counters.completed.load(ordering: .relaxed)) / seconds)) calls/s   "
+                                .utf8))
+                }
+            } : nil
         // With a rate, worker w sends at start + (w + k × workers) / rate for k = 0, 1, ...
         let interval = rate.map { Duration.nanoseconds(Int64(1e9 / $0)) }
         var total = await withTaskGroup(of: Result.self) { group in
@@ -200,7 +222,9 @@ struct Load: Sendable {
                         } catch {
                             let status = RPCError.from(error)
                             result.errors[status.code, default: 0] += 1
-                            if result.firstErrors[status.code] == nil { result.firstErrors[status.code] = status.message }
+                            if result.firstErrors[status.code] == nil {
+                                result.firstErrors[status.code] = status.message
+                            }
                         }
                         if let interval { due += interval * workers }
                     }

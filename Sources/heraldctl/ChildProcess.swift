@@ -29,7 +29,9 @@ final class ChildProcess: Sendable {
 
     private init(pid: pid_t) { self.pid = pid }
 
-    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], output: Output) throws -> ChildProcess {
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], output: Output) throws
+        -> ChildProcess
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -63,8 +65,8 @@ final class ChildProcess: Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for item in argv { free(item) }
+            for item in envp { free(item) }
         }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)

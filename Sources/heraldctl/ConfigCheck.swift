@@ -20,7 +20,9 @@ struct ConfigCheck: AsyncParsableCommand {
 
 /// Hides a password in a libpq URL (`postgresql://user:secret@host` → `postgresql://user:***@host`).
 func redact(_ url: String) -> String {
-    guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"), scheme.upperBound < at else { return url }
+    guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"), scheme.upperBound < at else {
+        return url
+    }
     let userInfo = url[scheme.upperBound..<at]
     guard let colon = userInfo.firstIndex(of: ":") else { return url }
     return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])

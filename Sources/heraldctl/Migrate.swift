@@ -36,7 +36,9 @@ struct Migrate: AsyncParsableCommand {
         let url = databaseURL ?? config.database.url
         do {
             let connection = try await PostgresConnection.connect(
-                .init(conninfo: url, connectTimeout: config.database.connectTimeout, applicationName: "heraldctl migrate"))
+                .init(
+                    conninfo: url, connectTimeout: config.database.connectTimeout, applicationName: "heraldctl migrate")
+            )
             if status {
                 for line in try await migrator.status(connection) {
                     let when = line.appliedAt.map { "applied \($0.formatted(.iso8601))" } ?? "pending"

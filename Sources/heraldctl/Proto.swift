@@ -17,7 +17,8 @@ struct Proto: ParsableCommand {
     }
 
     struct Decode: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Binary protobuf on stdin, canonical proto3 JSON on stdout.")
+        static let configuration = CommandConfiguration(
+            abstract: "Binary protobuf on stdin, canonical proto3 JSON on stdout.")
         @Argument(help: "Full message type name, e.g. herald.bench.v1.EchoRequest.") var type: String
         @Flag(name: .long, help: "Indent the JSON.") var pretty = false
 

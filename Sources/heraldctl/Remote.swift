@@ -1,9 +1,9 @@
 import API
 import ArgumentParser
-import TypedClients
 import Codec
 import Foundation
 import RPC
+import TypedClients
 
 /// `host:port` as the commands that call a server take it.
 struct Endpoint: ExpressibleByArgument {
@@ -30,7 +30,8 @@ struct Health: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let status = try await checkHealth(host: endpoint.host, port: endpoint.port, service: service, timeout: timeout)
+            let status = try await checkHealth(
+                host: endpoint.host, port: endpoint.port, service: service, timeout: timeout)
             print(status)
             if status != "SERVING" { throw ExitCode.failure }
         } catch let error as RPCError {
@@ -59,16 +60,22 @@ func checkHealth(host: String, port: Int, service: String = "", timeout: Double 
     defer { client.close() }
     let registry = HeraldAPI.registry
     let request = try registry.message("grpc.health.v1.HealthCheckRequest")!.encode { $0.set(1, service) }
-    let response = try await client.unary("/grpc.health.v1.Health/Check", request, timeout: .milliseconds(Int(timeout * 1000)))
-    let status = try registry.message("grpc.health.v1.HealthCheckResponse")!.decode(response.message) { $0.enumValue(1) }
-    return registry.enumeration("grpc.health.v1.HealthCheckResponse.ServingStatus")!.schema.name(of: status) ?? "\(status)"
+    let response = try await client.unary(
+        "/grpc.health.v1.Health/Check", request, timeout: .milliseconds(Int(timeout * 1000)))
+    let status = try registry.message("grpc.health.v1.HealthCheckResponse")!.decode(response.message) {
+        $0.enumValue(1)
+    }
+    return registry.enumeration("grpc.health.v1.HealthCheckResponse.ServingStatus")!.schema.name(of: status)
+        ?? "\(status)"
 }
 
 /// `heraldctl call HOST:PORT pkg.Service/Method --data JSON`: one unary call with JSON in and out.
 struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Call a unary method with a JSON request; prints the JSON response, or the status and exits non-zero.",
-        discussion: "Message types come from the server's reflection service, or from Herald's own Protos/ when it has none.")
+        abstract:
+            "Call a unary method with a JSON request; prints the JSON response, or the status and exits non-zero.",
+        discussion:
+            "Message types come from the server's reflection service, or from Herald's own Protos/ when it has none.")
 
     @Argument(help: "The server, HOST:PORT.") var endpoint: Endpoint
     @Argument(help: "pkg.Service/Method") var method: String
@@ -80,7 +87,9 @@ struct Call: AsyncParsableCommand {
         defer { client.close() }
         do {
             let wait = Duration.milliseconds(Int(timeout * 1000))
-            let target = try await JSONMethod.reflected(method, using: client, timeout: wait) ?? APIMethod.named(method, command: "call")
+            let target =
+                try await JSONMethod.reflected(method, using: client, timeout: wait)
+                ?? APIMethod.named(method, command: "call")
             let request = try target.request(json: data)
             let response = try await client.unary(target.path, request, timeout: wait)
             print(try target.json.encode(target.output.decodeDynamic(response.message)).text(indent: 2))

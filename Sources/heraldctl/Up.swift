@@ -44,7 +44,8 @@ struct Up: AsyncParsableCommand {
         config = try options.load(environment: environment)
         say("database \(url)")
         do {
-            let connection = try await PostgresConnection.connect(.init(conninfo: url, connectTimeout: .seconds(10), applicationName: "heraldctl up"))
+            let connection = try await PostgresConnection.connect(
+                .init(conninfo: url, connectTimeout: .seconds(10), applicationName: "heraldctl up"))
             let applied = try await Migrator(directory: migrations).migrate(connection)
             say("migrations: \(applied.count) applied")
         } catch {
@@ -57,7 +58,8 @@ struct Up: AsyncParsableCommand {
         let programs = HeraldConfig.knownServices.compactMap { service -> Supervisor.Program? in
             let executable = bin + "/" + service.name
             guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
-            return .init(name: service.name, executable: executable, arguments: options.config.map { ["--config", $0] } ?? [])
+            return .init(
+                name: service.name, executable: executable, arguments: options.config.map { ["--config", $0] } ?? [])
         }
         try "\(getpid())\n".write(toFile: state.pidFile, atomically: true, encoding: .utf8)
         let stop = Self.stopSignals()
@@ -72,9 +74,10 @@ struct Up: AsyncParsableCommand {
                 }
             }
         }
-        supervisor.say(programs.isEmpty
-            ? "[heraldctl] no service is built yet; the database is migrated and serving at \(url)"
-            : "[heraldctl] Herald is up: \(programs.count) service(s). Ctrl-C or `heraldctl down` stops it.")
+        supervisor.say(
+            programs.isEmpty
+                ? "[heraldctl] no service is built yet; the database is migrated and serving at \(url)"
+                : "[heraldctl] Herald is up: \(programs.count) service(s). Ctrl-C or `heraldctl down` stops it.")
         _ = await stop.first { _ in true }
         supervisor.say("[heraldctl] stopping")
         await supervisor.stopAll()
@@ -119,7 +122,8 @@ struct Up: AsyncParsableCommand {
 
     /// The folder heraldctl runs from, where `swift build` puts the service executables too.
     static var binDirectory: String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().path
     }
 
@@ -127,7 +131,9 @@ struct Up: AsyncParsableCommand {
     static func startCluster(_ stateDir: String) async throws -> (data: String, url: String) {
         let portFile = stateDir + "/pg-port"
         let port: Int
-        if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let saved = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
+            let saved = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
             port = saved
         } else {
             port = try GRPCServer.freeLoopbackPort()
@@ -152,7 +158,8 @@ struct Up: AsyncParsableCommand {
 
     /// Runs a program to completion, its output discarded; its exit status.
     static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
-        let process = try ChildProcess.spawn(executable, arguments, environment: ProcessInfo.processInfo.environment, output: .inherit)
+        let process = try ChildProcess.spawn(
+            executable, arguments, environment: ProcessInfo.processInfo.environment, output: .inherit)
         if case .exited(let status) = await process.wait() { return status }
         return -1
     }
@@ -171,7 +178,8 @@ nonisolated(unsafe) private var signalSources: [any DispatchSourceSignal] = []
 
 /// `heraldctl down`: stops a running `heraldctl up` gracefully.
 struct Down: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop the platform `heraldctl up` started (services, then the cluster).")
+    static let configuration = CommandConfiguration(
+        abstract: "Stop the platform `heraldctl up` started (services, then the cluster).")
 
     @OptionGroup var state: StateOptions
 
@@ -194,7 +202,9 @@ struct Down: AsyncParsableCommand {
 /// `heraldctl status`: each service's health over grpc.health.v1.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show each service's health (grpc.health.v1) at its configured port; exits 3 when a built service is not serving.")
+        abstract:
+            "Show each service's health (grpc.health.v1) at its configured port; exits 3 when a built service is not serving."
+    )
 
     @OptionGroup var options: ConfigOptions
 

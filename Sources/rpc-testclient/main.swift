@@ -17,7 +17,8 @@ let options = InteropFlags(
     ])
 let port = options.port("server_port", in: 1...65535)
 let requested = options["test_case"] ?? "all"
-let cases = requested == "all"
+let cases =
+    requested == "all"
     ? InteropClient.cases + InteropClient.compressionCases : requested.split(separator: ",").map(String.init)
 let host = options["server_host"] ?? "127.0.0.1"
 var tls: TLSContext?
@@ -28,7 +29,8 @@ if options["use_tls"] == "true" {
     }
     do {
         tls = try TLSContext(
-            caFile: ca, serverName: options["server_host_override"] ?? host, certificateChainFile: options["client_cert_file"],
+            caFile: ca, serverName: options["server_host_override"] ?? host,
+            certificateChainFile: options["client_cert_file"],
             privateKeyFile: options["client_key_file"])
     } catch {
         FileHandle.standardError.write(Data("rpc-testclient: \(error)\n".utf8))
@@ -39,7 +41,8 @@ let channel: any RPCChannel
 if options["use_service_client"] == "true" {
     var configuration = ServiceClientConfiguration(endpoints: [(host, port)])
     configuration.retry = RetryPolicy(
-        maxAttempts: 5, initialBackoff: .milliseconds(100), maxBackoff: .seconds(1), backoffMultiplier: 2, retryableCodes: [.unavailable])
+        maxAttempts: 5, initialBackoff: .milliseconds(100), maxBackoff: .seconds(1), backoffMultiplier: 2,
+        retryableCodes: [.unavailable])
     channel = ServiceClient(target: "interop", configuration)
 } else {
     channel = GRPCClient(host: host, port: port, tls: tls)

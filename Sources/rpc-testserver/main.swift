@@ -16,32 +16,57 @@ ServiceGroup.unblockStopSignals()
 let options = InteropFlags(
     program: "rpc-testserver",
     known: [
-        "port", "host", "use_tls", "unix_socket", "max_connections_per_peer", "first_stream_timeout_ms", "idle_timeout_ms",
-        "keepalive_time_ms", "keepalive_timeout_ms", "min_ping_interval_ms", "max_connection_age_ms", "handshake_timeout_ms",
+        "port", "host", "use_tls", "unix_socket", "max_connections_per_peer", "first_stream_timeout_ms",
+        "idle_timeout_ms",
+        "keepalive_time_ms", "keepalive_timeout_ms", "min_ping_interval_ms", "max_connection_age_ms",
+        "handshake_timeout_ms",
         "preface_timeout_ms", "header_timeout_ms", "tls_cert_file",
         "tls_key_file", "client_ca_file",
     ])
 let port = options.port("port", absent: "0", in: 0...65535)
 let health = HealthService(services: ["grpc.testing.TestService", "herald.bench.v1.Bench", "grpc.health.v1.Health"])
-var configuration = GRPCServer.Configuration(host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"])
+var configuration = GRPCServer.Configuration(
+    host: options["host"] ?? "127.0.0.1", port: port, unixSocketPath: options["unix_socket"])
 // Herald's own flags (not gRPC's) for the abuse-resistance tests.
-if let value = options["max_connections_per_peer"].flatMap({ Int($0) }) { configuration.limits.maxConnectionsPerPeer = value }
-if let value = options["first_stream_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.firstStreamTimeout = .milliseconds(value) }
-if let value = options["idle_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.idleTimeout = .milliseconds(value) }
-if let value = options["keepalive_time_ms"].flatMap({ Int($0) }) { configuration.limits.keepaliveTime = .milliseconds(value) }
-if let value = options["keepalive_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.keepaliveTimeout = .milliseconds(value) }
-if let value = options["min_ping_interval_ms"].flatMap({ Int($0) }) { configuration.limits.minPingInterval = .milliseconds(value) }
-if let value = options["max_connection_age_ms"].flatMap({ Int($0) }) { configuration.limits.maxConnectionAge = .milliseconds(value) }
-if let value = options["handshake_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.handshakeTimeout = .milliseconds(value) }
-if let value = options["preface_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.prefaceTimeout = .milliseconds(value) }
-if let value = options["header_timeout_ms"].flatMap({ Int($0) }) { configuration.limits.headerTimeout = .milliseconds(value) }
+if let value = options["max_connections_per_peer"].flatMap({ Int($0) }) {
+    configuration.limits.maxConnectionsPerPeer = value
+}
+if let value = options["first_stream_timeout_ms"].flatMap({ Int($0) }) {
+    configuration.limits.firstStreamTimeout = .milliseconds(value)
+}
+if let value = options["idle_timeout_ms"].flatMap({ Int($0) }) {
+    configuration.limits.idleTimeout = .milliseconds(value)
+}
+if let value = options["keepalive_time_ms"].flatMap({ Int($0) }) {
+    configuration.limits.keepaliveTime = .milliseconds(value)
+}
+if let value = options["keepalive_timeout_ms"].flatMap({ Int($0) }) {
+    configuration.limits.keepaliveTimeout = .milliseconds(value)
+}
+if let value = options["min_ping_interval_ms"].flatMap({ Int($0) }) {
+    configuration.limits.minPingInterval = .milliseconds(value)
+}
+if let value = options["max_connection_age_ms"].flatMap({ Int($0) }) {
+    configuration.limits.maxConnectionAge = .milliseconds(value)
+}
+if let value = options["handshake_timeout_ms"].flatMap({ Int($0) }) {
+    configuration.limits.handshakeTimeout = .milliseconds(value)
+}
+if let value = options["preface_timeout_ms"].flatMap({ Int($0) }) {
+    configuration.limits.prefaceTimeout = .milliseconds(value)
+}
+if let value = options["header_timeout_ms"].flatMap({ Int($0) }) {
+    configuration.limits.headerTimeout = .milliseconds(value)
+}
 if options["use_tls"] == "true" {
     guard let certificate = options["tls_cert_file"], let key = options["tls_key_file"] else {
-        FileHandle.standardError.write(Data("rpc-testserver: --use_tls=true needs --tls_cert_file and --tls_key_file\n".utf8))
+        FileHandle.standardError.write(
+            Data("rpc-testserver: --use_tls=true needs --tls_cert_file and --tls_key_file\n".utf8))
         exit(2)
     }
     do {
-        configuration.tls = try TLSContext(certificateChainFile: certificate, privateKeyFile: key, clientCAFile: options["client_ca_file"])
+        configuration.tls = try TLSContext(
+            certificateChainFile: certificate, privateKeyFile: key, clientCAFile: options["client_ca_file"])
     } catch {
         FileHandle.standardError.write(Data("rpc-testserver: \(error)\n".utf8))
         exit(2)
@@ -54,7 +79,8 @@ do {
     FileHandle.standardError.write(Data("rpc-testserver: \(error)\n".utf8))
     exit(1)
 }
-FileHandle.standardOutput.write(Data("rpc-testserver listening on \(options["host"] ?? "127.0.0.1"):\(server.port)\n".utf8))
+FileHandle.standardOutput.write(
+    Data("rpc-testserver listening on \(options["host"] ?? "127.0.0.1"):\(server.port)\n".utf8))
 // SIGTERM / SIGINT: health goes NOT_SERVING, GOAWAY to every client, calls in flight get 5 seconds, exit 0. SIGHUP
 // reads the TLS certificate again.
 let group = ServiceGroup()

@@ -28,12 +28,16 @@ struct ProtoDriftTests {
     /// protoc's view of `Protos/`, read with Herald's codec.
     static func describeProtos() throws -> Described {
         let protos = root.appendingPathComponent("Protos")
-        let files = FileManager.default.enumerator(atPath: protos.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".proto") }.sorted()
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("herald-protos-\(UUID().uuidString).pb")
+        let files = FileManager.default.enumerator(atPath: protos.path)!.compactMap { $0 as? String }.filter {
+            $0.hasSuffix(".proto")
+        }.sorted()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herald-protos-\(UUID().uuidString).pb")
         defer { try? FileManager.default.removeItem(at: output) }
         let result = try runProcess(
             "/usr/bin/protoc",
-            ["-I", protos.path, "-I", "/usr/include", "--include_imports", "--descriptor_set_out=\(output.path)"] + files,
+            ["-I", protos.path, "-I", "/usr/include", "--include_imports", "--descriptor_set_out=\(output.path)"]
+                + files,
             directory: protos)
         #expect(result.status == 0, "protoc could not compile Protos/: \(result.stderr)")
         var reader = DescriptorReader()
@@ -46,11 +50,17 @@ struct ProtoDriftTests {
     static func describe(messages: [MessageSchema], enums: [EnumSchema], services: [ServiceSchema]) -> Described {
         var described = Described()
         for message in messages {
-            described.messages[message.fullName] = (Set(message.fields.map {
-                Field(name: $0.name, number: $0.number, type: $0.type.protoName, label: $0.label, oneof: $0.oneof)
-            }), message.isMapEntry)
+            described.messages[message.fullName] = (
+                Set(
+                    message.fields.map {
+                        Field(
+                            name: $0.name, number: $0.number, type: $0.type.protoName, label: $0.label, oneof: $0.oneof)
+                    }), message.isMapEntry
+            )
         }
-        for e in enums { described.enums[e.fullName] = Dictionary(uniqueKeysWithValues: e.values.map { ($0.name, $0.number) }) }
+        for e in enums {
+            described.enums[e.fullName] = Dictionary(uniqueKeysWithValues: e.values.map { ($0.name, $0.number) })
+        }
         for service in services { described.services[service.fullName] = Set(service.methods) }
         return described
     }
@@ -58,7 +68,8 @@ struct ProtoDriftTests {
     /// The Swift schemas, in the same shape.
     static func describeSchemas() -> Described {
         describe(
-            messages: HeraldAPI.messages.filter { !$0.fullName.hasPrefix("google.") },  // google.rpc: not in Protos/, see GoogleRPCSchemas
+            // google.rpc: not in Protos/, see GoogleRPCSchemas
+            messages: HeraldAPI.messages.filter { !$0.fullName.hasPrefix("google.") },
             enums: HeraldAPI.enums.filter { !$0.fullName.hasPrefix("google.protobuf") }, services: HeraldAPI.services)
     }
 
@@ -68,14 +79,27 @@ struct ProtoDriftTests {
         let swift = Self.describeSchemas()
         #expect(!protos.messages.isEmpty)
         for name in Set(protos.messages.keys).union(swift.messages.keys).sorted() {
-            guard let p = protos.messages[name] else { Issue.record("\(name) has a Swift schema but is not in Protos/"); continue }
-            guard let s = swift.messages[name] else { Issue.record("\(name) is in Protos/ but has no Swift schema"); continue }
-            for field in p.fields.subtracting(s.fields) { Issue.record("\(name): Protos/ has \(field), the Swift schema does not") }
-            for field in s.fields.subtracting(p.fields) { Issue.record("\(name): the Swift schema has \(field), Protos/ does not") }
+            guard let p = protos.messages[name] else {
+                Issue.record("\(name) has a Swift schema but is not in Protos/")
+                continue
+            }
+            guard let s = swift.messages[name] else {
+                Issue.record("\(name) is in Protos/ but has no Swift schema")
+                continue
+            }
+            for field in p.fields.subtracting(s.fields) {
+                Issue.record("\(name): Protos/ has \(field), the Swift schema does not")
+            }
+            for field in s.fields.subtracting(p.fields) {
+                Issue.record("\(name): the Swift schema has \(field), Protos/ does not")
+            }
             #expect(p.mapEntry == s.mapEntry, "\(name): map entry in one and not the other")
         }
         for name in Set(protos.enums.keys).union(swift.enums.keys).sorted() {
-            #expect(protos.enums[name] == swift.enums[name], "enum \(name): Protos/ \(String(describing: protos.enums[name])) vs Swift \(String(describing: swift.enums[name]))")
+            #expect(
+                protos.enums[name] == swift.enums[name],
+                "enum \(name): Protos/ \(String(describing: protos.enums[name])) vs Swift \(String(describing: swift.enums[name]))"
+            )
         }
         for name in Set(protos.services.keys).union(swift.services.keys).sorted() {
             #expect(protos.services[name] == swift.services[name], "service \(name) differs")
@@ -95,8 +119,11 @@ struct APICoverageTests {
             }
             #expect(!service.methods.isEmpty)
             for method in service.methods {
-                #expect(HeraldAPI.registry.message(method.input) != nil, "\(name)/\(method.name): unknown \(method.input)")
-                #expect(HeraldAPI.registry.message(method.output) != nil, "\(name)/\(method.name): unknown \(method.output)")
+                #expect(
+                    HeraldAPI.registry.message(method.input) != nil, "\(name)/\(method.name): unknown \(method.input)")
+                #expect(
+                    HeraldAPI.registry.message(method.output) != nil, "\(name)/\(method.name): unknown \(method.output)"
+                )
             }
         }
     }
@@ -104,7 +131,8 @@ struct APICoverageTests {
     @Test("every enum starts at an _UNSPECIFIED zero, apart from gRPC's and protobuf's own")
     func enumZero() {
         for e in HeraldAPI.enums where e.fullName.hasPrefix("herald.") {
-            #expect(e.values.first?.number == 0 && e.values.first?.name.hasSuffix("_UNSPECIFIED") == true, "\(e.fullName)")
+            #expect(
+                e.values.first?.number == 0 && e.values.first?.name.hasSuffix("_UNSPECIFIED") == true, "\(e.fullName)")
         }
     }
 }

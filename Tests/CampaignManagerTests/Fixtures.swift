@@ -14,8 +14,11 @@ enum Fixtures {
                 WorkflowNode(id: "engaged", type: .condition, config: .condition(expression: "user.opens_30d > 0")),
                 WorkflowNode(
                     id: "mail", type: .message,
-                    config: .message(MessageNodeConfig(channel: .email, content: MessageContent(subject: "Hi {{first_name}}", body: "Welcome!")))),
-                WorkflowNode(id: "wait", type: .delay, config: .delay(DelayNodeConfig(duration: TimeSpan(seconds: 86_400)))),
+                    config: .message(
+                        MessageNodeConfig(
+                            channel: .email, content: MessageContent(subject: "Hi {{first_name}}", body: "Welcome!")))),
+                WorkflowNode(
+                    id: "wait", type: .delay, config: .delay(DelayNodeConfig(duration: TimeSpan(seconds: 86_400)))),
                 WorkflowNode(
                     id: "text", type: .message,
                     config: .message(MessageNodeConfig(channel: .sms, content: MessageContent(body: "We miss you")))),
@@ -33,9 +36,11 @@ enum Fixtures {
 
     static var definition: CampaignDefinition {
         CampaignDefinition(
-            name: "Welcome series", description: "New sign-ups", type: .oneTime, channels: [.email, .sms], targetSegments: [segment],
+            name: "Welcome series", description: "New sign-ups", type: .oneTime, channels: [.email, .sms],
+            targetSegments: [segment],
             workflow: workflow,
-            personalization: PersonalizationConfig(enabled: true, profileFields: ["first_name"], fallbackValues: ["first_name": "there"]),
+            personalization: PersonalizationConfig(
+                enabled: true, profileFields: ["first_name"], fallbackValues: ["first_name": "there"]),
             abTests: [
                 ABTestConfig(
                     name: "subject", type: .subjectLine,
@@ -45,8 +50,10 @@ enum Fixtures {
                     ], successMetric: "open_rate", trafficPercentage: 20)
             ],
             schedule: CampaignSchedule(
-                type: .immediate, timezone: "Europe/Paris", businessHours: BusinessHours(days: [1, 2, 3, 4, 5], startTime: "09:00", endTime: "18:00")),
-            budget: CampaignBudget(total: 1000, currency: "EUR", dailyLimit: 100, costPerMessage: ["email": 0.001, "sms": 0.05]),
+                type: .immediate, timezone: "Europe/Paris",
+                businessHours: BusinessHours(days: [1, 2, 3, 4, 5], startTime: "09:00", endTime: "18:00")),
+            budget: CampaignBudget(
+                total: 1000, currency: "EUR", dailyLimit: 100, costPerMessage: ["email": 0.001, "sms": 0.05]),
             goals: [CampaignGoal(metric: "open_rate", target: 0.3, window: TimeSpan(seconds: 604_800))],
             tags: ["onboarding", "q4"], metadata: ["owner": .string("growth"), "priority": .number("2")])
     }

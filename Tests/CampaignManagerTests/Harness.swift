@@ -1,8 +1,9 @@
-@testable import CampaignManager
 import Codec
 import RPC
 import TestSupport
 import Testing
+
+@testable import CampaignManager
 
 /// campaign-manager in a `ServiceHarness`, with a campaign definition to create from.
 @dynamicMemberLookup
@@ -27,7 +28,9 @@ struct Harness: Sendable {
     @discardableResult
     func call(_ method: String, _ json: String) async throws -> SchemaJSON { try await base.call(method, json) }
 
-    func failure(_ method: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> RPCError {
+    func failure(_ method: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws
+        -> RPCError
+    {
         try await base.failure(method, json, sourceLocation: sourceLocation)
     }
 
@@ -37,13 +40,18 @@ struct Harness: Sendable {
     func definition(_ changes: [String: String] = [:]) -> String {
         var members = Self.fixtureMembers
         for (key, value) in changes {
-            if let i = members.firstIndex(where: { $0.0 == key }) { members[i].1 = value } else { members.append((key, value)) }
+            if let i = members.firstIndex(where: { $0.0 == key }) {
+                members[i].1 = value
+            } else {
+                members.append((key, value))
+            }
         }
         return "{" + members.filter { !$0.1.isEmpty }.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }
 
     func create(_ changes: [String: String] = [:]) async throws -> SchemaJSON {
-        try await call("CreateCampaign", "{\"createdBy\": \"\(base.user)\", \"campaign\": \(definition(changes))}")["campaign"]
+        try await call("CreateCampaign", "{\"createdBy\": \"\(base.user)\", \"campaign\": \(definition(changes))}")[
+            "campaign"]
     }
 
     static let fixtureMembers: [(String, String)] = [
@@ -51,13 +59,16 @@ struct Harness: Sendable {
         ("type", "\"CAMPAIGN_TYPE_ONE_TIME\""),
         ("channels", "[\"NOTIFICATION_CHANNEL_EMAIL\"]"),
         ("targetSegments", "[\"3f0e7a2c-1111-4222-8333-944455556666\"]"),
-        ("workflow", """
+        (
+            "workflow",
+            """
             {"nodes": [{"id": "start", "type": "NODE_TYPE_START"},
               {"id": "mail", "type": "NODE_TYPE_MESSAGE", "config": {"message": {"channel": "NOTIFICATION_CHANNEL_EMAIL",
                 "content": {"subject": "Hi {{first_name}}", "body": "Welcome!"}}}},
               {"id": "end", "type": "NODE_TYPE_END"}],
              "edges": [{"source": "start", "target": "mail"}, {"source": "mail", "target": "end"}]}
-            """),
+            """
+        ),
         ("goals", "[{\"metric\": \"open_rate\", \"target\": 0.5}, {\"metric\": \"bounce_rate\", \"target\": 0.02}]"),
         ("tags", "[\"onboarding\"]"),
     ]

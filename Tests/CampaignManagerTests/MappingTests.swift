@@ -15,7 +15,9 @@ struct MappingTests {
         d.workflow.nodes[0].position = Position(x: 10, y: 20.5)
         d.workflow.nodes[0].data = ["label": .string("Entry"), "colors": .array([.string("red"), .null, .bool(true)])]
         d.workflow.variables = [WorkflowVariable(name: "limit", type: "number", defaultValue: .number("3"))]
-        d.workflow.settings = WorkflowSettings(maxExecutionTime: TimeSpan(seconds: 3600), retryAttempts: 3, retryDelay: TimeSpan(seconds: 5, nanos: 500_000_000))
+        d.workflow.settings = WorkflowSettings(
+            maxExecutionTime: TimeSpan(seconds: 3600), retryAttempts: 3,
+            retryDelay: TimeSpan(seconds: 5, nanos: 500_000_000))
         return d
     }
 
@@ -46,9 +48,10 @@ struct MappingTests {
         }
         var issues = FieldIssues()
         _ = try Self.definitionType.decode(bytes) { CampaignDefinition(wire: $0, at: "campaign", &issues) }
-        #expect(issues.issues.map(\.description) == [
-            "campaign.channels[1]: unknown value 9; expected NOTIFICATION_CHANNEL_EMAIL, NOTIFICATION_CHANNEL_SMS, NOTIFICATION_CHANNEL_PUSH or NOTIFICATION_CHANNEL_IN_APP"
-        ])
+        #expect(
+            issues.issues.map(\.description) == [
+                "campaign.channels[1]: unknown value 9; expected NOTIFICATION_CHANNEL_EMAIL, NOTIFICATION_CHANNEL_SMS, NOTIFICATION_CHANNEL_PUSH or NOTIFICATION_CHANNEL_IN_APP"
+            ])
     }
 
     @Test("page tokens round-trip exactly and reject anything else")

@@ -1,9 +1,9 @@
-import TypedClients
 import Domain
 import Foundation
 import RPC
 import ServiceClients
 import Testing
+import TypedClients
 
 /// What another service sees: CampaignManagerClient over ServiceClients against the real service.
 @Suite("CampaignManager typed client")
@@ -11,7 +11,9 @@ struct TypedClientTests {
     @Test("domain values go in and come back equal; statuses arrive as RPCError")
     func roundTrip() async throws {
         try await Harness.with { h in
-            let campaigns = CampaignManagerClient(ServiceClient(target: "campaign-manager", ServiceClientConfiguration(endpoints: [("127.0.0.1", h.server.port)])))
+            let campaigns = CampaignManagerClient(
+                ServiceClient(
+                    target: "campaign-manager", ServiceClientConfiguration(endpoints: [("127.0.0.1", h.server.port)])))
             defer { campaigns.client.close() }
             let user = try #require(UUID(uuidString: h.user))
             var definition = Fixtures.definition
@@ -25,7 +27,9 @@ struct TypedClientTests {
             changed.name = "Changed by another service"
             let updated = try await campaigns.update(created.id, to: changed, expectedVersion: 1, by: user)
             #expect(updated.version == 2 && updated.definition.name == "Changed by another service")
-            await #expect(throws: RPCError.self) { try await campaigns.update(created.id, to: definition, expectedVersion: 1, by: user) }
+            await #expect(throws: RPCError.self) {
+                try await campaigns.update(created.id, to: definition, expectedVersion: 1, by: user)
+            }
 
             let execution = try await campaigns.execute(created.id, by: user)
             #expect(execution.status == .pending && execution.campaignID == created.id)

@@ -25,17 +25,22 @@ struct ProtoJSONTests {
         #expect(try Fixture.everything.encode(back).count == bytes.count)
     }
 
-    @Test("well-known types take their special JSON forms", arguments: [
-        (#"{"at":"1972-01-01T10:00:20.021Z"}"#, #"{"at":"1972-01-01T10:00:20.021Z"}"#),
-        (#"{"at":"2024-02-29T23:59:59.000000001+01:00"}"#, #"{"at":"2024-02-29T22:59:59.000000001Z"}"#),
-        (#"{"took":"-1.5s"}"#, #"{"took":"-1.500s"}"#),
-        (#"{"took":"3s"}"#, #"{"took":"3s"}"#),
-        (#"{"metadata":{"a":1,"b":[true,null,"x"],"c":{"d":"e"}}}"#, #"{"metadata":{"a":1,"b":[true,null,"x"],"c":{"d":"e"}}}"#),
-        (#"{"anything":null}"#, #"{"anything":null}"#),
-        (#"{"count":"12345678901234"}"#, #"{"count":"12345678901234"}"#),
-        (#"{"nothing":{}}"#, #"{"nothing":{}}"#),
-        (#"{"items":[1.5,"two"]}"#, #"{"items":[1.5,"two"]}"#),
-    ])
+    @Test(
+        "well-known types take their special JSON forms",
+        arguments: [
+            (#"{"at":"1972-01-01T10:00:20.021Z"}"#, #"{"at":"1972-01-01T10:00:20.021Z"}"#),
+            (#"{"at":"2024-02-29T23:59:59.000000001+01:00"}"#, #"{"at":"2024-02-29T22:59:59.000000001Z"}"#),
+            (#"{"took":"-1.5s"}"#, #"{"took":"-1.500s"}"#),
+            (#"{"took":"3s"}"#, #"{"took":"3s"}"#),
+            (
+                #"{"metadata":{"a":1,"b":[true,null,"x"],"c":{"d":"e"}}}"#,
+                #"{"metadata":{"a":1,"b":[true,null,"x"],"c":{"d":"e"}}}"#
+            ),
+            (#"{"anything":null}"#, #"{"anything":null}"#),
+            (#"{"count":"12345678901234"}"#, #"{"count":"12345678901234"}"#),
+            (#"{"nothing":{}}"#, #"{"nothing":{}}"#),
+            (#"{"items":[1.5,"two"]}"#, #"{"items":[1.5,"two"]}"#),
+        ])
     func wellKnown(input: String, canonical: String) throws {
         let message = try json.decode(text: input, as: "herald.test.v1.Wellknown")
         let bytes = try Fixture.registry.message("herald.test.v1.Wellknown")!.encode(message)
@@ -43,13 +48,15 @@ struct ProtoJSONTests {
         #expect(try json.encode(decoded) == JSONValue.parse(canonical))
     }
 
-    @Test("google.protobuf.Any: \"@type\" and the packed message's fields, a well-known type's JSON under \"value\"", arguments: [
-        #"{"code":3,"details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"a.b","description":"required"}]}]}"#,
-        #"{"details":[{"@type":"type.googleapis.com/google.protobuf.Timestamp","value":"2026-11-29T10:00:00Z"}]}"#,
-        #"{"details":[{"@type":"type.googleapis.com/google.protobuf.Struct","value":{"k":[1.5,"x",null]}},{"@type":"type.googleapis.com/google.protobuf.Empty"}]}"#,
-        #"{"details":[{"@type":"type.googleapis.com/google.rpc.Status","details":[{"@type":"type.googleapis.com/google.protobuf.StringValue","value":"inner"}]}]}"#,
-        #"{"details":[{}]}"#,
-    ])
+    @Test(
+        "google.protobuf.Any: \"@type\" and the packed message's fields, a well-known type's JSON under \"value\"",
+        arguments: [
+            #"{"code":3,"details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"a.b","description":"required"}]}]}"#,
+            #"{"details":[{"@type":"type.googleapis.com/google.protobuf.Timestamp","value":"2026-11-29T10:00:00Z"}]}"#,
+            #"{"details":[{"@type":"type.googleapis.com/google.protobuf.Struct","value":{"k":[1.5,"x",null]}},{"@type":"type.googleapis.com/google.protobuf.Empty"}]}"#,
+            #"{"details":[{"@type":"type.googleapis.com/google.rpc.Status","details":[{"@type":"type.googleapis.com/google.protobuf.StringValue","value":"inner"}]}]}"#,
+            #"{"details":[{}]}"#,
+        ])
     func any(canonical: String) throws {
         let json = ProtoJSON(registry: HeraldAPI.registry)
         let status = try #require(HeraldAPI.registry.message("google.rpc.Status"))
@@ -57,28 +64,40 @@ struct ProtoJSONTests {
         #expect(try json.encode(try status.decodeDynamic(bytes)).text() == canonical)
     }
 
-    @Test("an Any of a type the registry does not know, or without @type, is an error naming the field", arguments: [
-        (#"{"details":[{"@type":"type.googleapis.com/x.Unknown"}]}"#, #"details[0].@type: "type.googleapis.com/x.Unknown" is a message type this registry does not know"#),
-        (#"{"details":[{"field":"a"}]}"#, "details[0].@type: required: a string naming the packed message type"),
-        (#"{"details":[{"@type":"type.googleapis.com/google.protobuf.Timestamp","seconds":1}]}"#, #"details[0]: an Any holding google.protobuf.Timestamp has "@type" and "value" only"#),
-    ])
+    @Test(
+        "an Any of a type the registry does not know, or without @type, is an error naming the field",
+        arguments: [
+            (
+                #"{"details":[{"@type":"type.googleapis.com/x.Unknown"}]}"#,
+                #"details[0].@type: "type.googleapis.com/x.Unknown" is a message type this registry does not know"#
+            ),
+            (#"{"details":[{"field":"a"}]}"#, "details[0].@type: required: a string naming the packed message type"),
+            (
+                #"{"details":[{"@type":"type.googleapis.com/google.protobuf.Timestamp","seconds":1}]}"#,
+                #"details[0]: an Any holding google.protobuf.Timestamp has "@type" and "value" only"#
+            ),
+        ])
     func badAny(input: String, error: String) throws {
         let json = ProtoJSON(registry: HeraldAPI.registry)
         #expect(throws: CodecError.self) { try json.decode(text: input, as: "google.rpc.Status") }
-        do { _ = try json.decode(text: input, as: "google.rpc.Status") } catch let codecError as CodecError { #expect(codecError.description == error) }
+        do { _ = try json.decode(text: input, as: "google.rpc.Status") } catch let codecError as CodecError {
+            #expect(codecError.description == error)
+        }
     }
 
-    @Test("bad JSON is an error naming the field", arguments: [
-        (#"{"fInt32": 2147483648}"#, "f_int32", "not an integer in the range"),
-        (#"{"nope": 1}"#, "nope", "unknown field"),
-        (#"{"inner": {"label": 5}}"#, "inner.label", "expected a string"),
-        (#"{"color": "COLOR_PURPLE"}"#, "color", "not a value of"),
-        (#"{"rInt32": [1, "x"]}"#, "r_int32[1]", "not an integer"),
-        (#"{"choiceText": "a", "choiceNumber": "1"}"#, "choice_number", "only one of oneof choice"),
-        (#"{"fBytes": "***"}"#, "f_bytes", "base64"),
-        (#"{"fBool": "true"}"#, "f_bool", "true or false"),
-        (#"{"fInt32": 1, "fInt32": 2}"#, "", "duplicate member"),
-    ])
+    @Test(
+        "bad JSON is an error naming the field",
+        arguments: [
+            (#"{"fInt32": 2147483648}"#, "f_int32", "not an integer in the range"),
+            (#"{"nope": 1}"#, "nope", "unknown field"),
+            (#"{"inner": {"label": 5}}"#, "inner.label", "expected a string"),
+            (#"{"color": "COLOR_PURPLE"}"#, "color", "not a value of"),
+            (#"{"rInt32": [1, "x"]}"#, "r_int32[1]", "not an integer"),
+            (#"{"choiceText": "a", "choiceNumber": "1"}"#, "choice_number", "only one of oneof choice"),
+            (#"{"fBytes": "***"}"#, "f_bytes", "base64"),
+            (#"{"fBool": "true"}"#, "f_bool", "true or false"),
+            (#"{"fInt32": 1, "fInt32": 2}"#, "", "duplicate member"),
+        ])
     func errors(input: String, path: String, message: String) {
         do {
             _ = try json.decode(text: input, as: "herald.test.v1.Everything")
@@ -93,8 +112,12 @@ struct ProtoJSONTests {
 
     @Test("timestamps outside 0001..9999 and malformed durations are refused")
     func ranges() {
-        #expect(throws: CodecError.self) { try json.decode(text: #"{"at":"10000-01-01T00:00:00Z"}"#, as: "herald.test.v1.Wellknown") }
+        #expect(throws: CodecError.self) {
+            try json.decode(text: #"{"at":"10000-01-01T00:00:00Z"}"#, as: "herald.test.v1.Wellknown")
+        }
         #expect(throws: CodecError.self) { try json.decode(text: #"{"took":"1.5"}"#, as: "herald.test.v1.Wellknown") }
-        #expect(throws: CodecError.self) { try json.decode(text: #"{"at":"2024-13-01T00:00:00Z"}"#, as: "herald.test.v1.Wellknown") }
+        #expect(throws: CodecError.self) {
+            try json.decode(text: #"{"at":"2024-13-01T00:00:00Z"}"#, as: "herald.test.v1.Wellknown")
+        }
     }
 }

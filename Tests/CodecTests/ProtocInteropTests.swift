@@ -62,7 +62,8 @@ struct ProtocInteropTests {
 
     @Test("bytes Herald encodes are read by protoc as the same message")
     func encodeForProtoc() throws {
-        let expected = try Protoc.decode("herald.test.v1.Everything", Protoc.encode("herald.test.v1.Everything", text: Self.text))
+        let expected = try Protoc.decode(
+            "herald.test.v1.Everything", Protoc.encode("herald.test.v1.Everything", text: Self.text))
         let ours = try Fixture.everything.encode { m in
             m.set(1, -1.5e300)
             m.set(2, Float(3.25))
@@ -123,7 +124,8 @@ struct ProtocInteropTests {
             b.message(41) { $0.set(1, "gone") }
             b.set(40, "text wins")
         }
-        #expect(try Fixture.everything.decode(replaced) { ($0.oneofCase("choice"), $0.string(40)) } == (40, "text wins"))
+        #expect(
+            try Fixture.everything.decode(replaced) { ($0.oneofCase("choice"), $0.string(40)) } == (40, "text wins"))
     }
 
     @Test("an empty message is zero bytes both ways, and unset fields read as zero")

@@ -30,7 +30,11 @@ struct PythonConformanceTests {
         var arguments: [String] {
             switch self {
             case .fixture: []
-            case .protos: ["--protos", URL(fileURLWithPath: Fixture.directory).appendingPathComponent("../../../Protos").standardized.path]
+            case .protos:
+                [
+                    "--protos",
+                    URL(fileURLWithPath: Fixture.directory).appendingPathComponent("../../../Protos").standardized.path,
+                ]
             case .status: ["--status"]
             }
         }
@@ -61,37 +65,49 @@ struct PythonConformanceTests {
         var replies: [String] = []
         var mismatches = 0
         for line in lines {
-            guard let (typeName, type, encoded, bytes, expectedText) = try Self.sample(line, in: corpus.registry) else { continue }
+            guard let (typeName, type, encoded, bytes, expectedText) = try Self.sample(line, in: corpus.registry) else {
+                continue
+            }
             let message = try type.decodeDynamic(bytes)
             let ours = try json.encode(message)
             let expected = try JSONValue.parse(expectedText)
             if ours != expected {
                 mismatches += 1
-                if mismatches <= 3 { Issue.record("JSON differs for \(typeName):\n ours:   \(ours.text())\n python: \(expectedText)") }
+                if mismatches <= 3 {
+                    Issue.record("JSON differs for \(typeName):\n ours:   \(ours.text())\n python: \(expectedText)")
+                }
             }
             let reencoded = try type.encode(json.decode(expected, as: typeName))
-            replies.append(JSONValue.object([
-                ("type", .string(typeName)), ("original", .string(encoded)),
-                ("ours", .string(Data(reencoded).base64EncodedString())),
-            ]).text())
+            replies.append(
+                JSONValue.object([
+                    ("type", .string(typeName)), ("original", .string(encoded)),
+                    ("ours", .string(Data(reencoded).base64EncodedString())),
+                ]).text())
         }
         #expect(mismatches == 0)
         let verdict = try python(corpus.arguments + ["check"], input: replies.joined(separator: "\n") + "\n")
         #expect(verdict.hasPrefix("ok 2000"), "\(verdict.prefix(2000))")
     }
 
-    @Test("1,000 pairs of random messages, encoded one after the other, decode as protobuf merges them", arguments: Corpus.allCases)
+    @Test(
+        "1,000 pairs of random messages, encoded one after the other, decode as protobuf merges them",
+        arguments: Corpus.allCases)
     func merged(corpus: Corpus) throws {
         let json = ProtoJSON(registry: corpus.registry)
         let lines = try python(corpus.arguments + ["generate-merged", "1000", "20261130"]).split(separator: "\n")
         #expect(lines.count == 1000)
         var mismatches = 0
         for line in lines {
-            guard let (typeName, type, _, bytes, expectedText) = try Self.sample(line, in: corpus.registry) else { continue }
+            guard let (typeName, type, _, bytes, expectedText) = try Self.sample(line, in: corpus.registry) else {
+                continue
+            }
             let ours = try json.encode(try type.decodeDynamic(bytes))
             if ours != (try JSONValue.parse(expectedText)) {
                 mismatches += 1
-                if mismatches <= 3 { Issue.record("merged JSON differs for \(typeName):\n ours:   \(ours.text())\n python: \(expectedText)") }
+                if mismatches <= 3 {
+                    Issue.record(
+                        "merged JSON differs for \(typeName):\n ours:   \(ours.text())\n python: \(expectedText)")
+                }
             }
         }
         #expect(mismatches == 0)

@@ -26,11 +26,15 @@ struct MethodCase: Sendable, CustomTestStringConvertible {
             let requestBytes = try method.encodeRequest(request)
             let responseBytes = try method.encodeResponse(response)
             let violations =
-                WireConventions.violations(in: try method.requestType.decodeDynamic(requestBytes), of: method.requestType, at: "request")
-                + WireConventions.violations(in: try method.responseType.decodeDynamic(responseBytes), of: method.responseType, at: "response")
+                WireConventions.violations(
+                    in: try method.requestType.decodeDynamic(requestBytes), of: method.requestType, at: "request")
+                + WireConventions.violations(
+                    in: try method.responseType.decodeDynamic(responseBytes), of: method.responseType, at: "response")
             return (
                 try method.decodeRequest(requestBytes) == request, try method.decodeResponse(responseBytes) == response,
-                violations.filter { violation in !exempt.contains { violation.hasPrefix($0 + ":") || violation.hasPrefix($0 + ".") } }
+                violations.filter { violation in
+                    !exempt.contains { violation.hasPrefix($0 + ":") || violation.hasPrefix($0 + ".") }
+                }
             )
         }
         issuePaths = {
@@ -48,23 +52,33 @@ struct MethodCase: Sendable, CustomTestStringConvertible {
 struct APIMethodTests {
     typealias F = WireFixtures
     static let c = CampaignManagerAPI.self
-    static let noSpend: Set<String> = ["request.campaign.budget.spent", "request.definition.budget.spent", "response.template.definition.budget.spent"]
+    static let noSpend: Set<String> = [
+        "request.campaign.budget.spent", "request.definition.budget.spent", "response.template.definition.budget.spent",
+    ]
 
     static let cases: [MethodCase] = [
-        MethodCase(c.createCampaign, CreateCampaignRequest(campaign: F.definition, createdBy: F.id(3)), Only(F.campaign), exempt: noSpend),
         MethodCase(
-            c.updateCampaign, UpdateCampaignRequest(campaignID: F.id(2), campaign: F.definition, expectedVersion: 3, updatedBy: F.id(3)),
+            c.createCampaign, CreateCampaignRequest(campaign: F.definition, createdBy: F.id(3)), Only(F.campaign),
+            exempt: noSpend),
+        MethodCase(
+            c.updateCampaign,
+            UpdateCampaignRequest(campaignID: F.id(2), campaign: F.definition, expectedVersion: 3, updatedBy: F.id(3)),
             Only(F.campaign), exempt: noSpend),
         MethodCase(c.getCampaign, CampaignRef(F.id(2)), Only(F.campaign)),
         MethodCase(
-            c.listCampaigns, ListCampaignsRequest(filter: F.filter, page: F.page), Page(items: [F.campaign], nextToken: "next_page_token"),
+            c.listCampaigns, ListCampaignsRequest(filter: F.filter, page: F.page),
+            Page(items: [F.campaign], nextToken: "next_page_token"),
             exempt: ["request.page.page_token", "request.filter.created"]),
         MethodCase(c.executeCampaign, CampaignAction(F.id(2), by: F.id(3)), Only(F.campaignExecution)),
         MethodCase(c.pauseCampaign, CampaignAction(F.id(2), by: F.id(3)), Only(F.campaign)),
         MethodCase(c.resumeCampaign, CampaignAction(F.id(2), by: F.id(3)), Only(F.campaign)),
-        MethodCase(c.terminateCampaign, TerminateCampaignRequest(CampaignAction(F.id(2), by: F.id(3)), reason: "reason"), Only(F.campaign)),
+        MethodCase(
+            c.terminateCampaign, TerminateCampaignRequest(CampaignAction(F.id(2), by: F.id(3)), reason: "reason"),
+            Only(F.campaign)),
         MethodCase(c.archiveCampaign, CampaignAction(F.id(2), by: F.id(3)), Only(F.campaign)),
-        MethodCase(c.duplicateCampaign, DuplicateCampaignRequest(campaignID: F.id(2), name: "name", createdBy: F.id(3)), Only(F.campaign)),
+        MethodCase(
+            c.duplicateCampaign, DuplicateCampaignRequest(campaignID: F.id(2), name: "name", createdBy: F.id(3)),
+            Only(F.campaign)),
         MethodCase(c.getCampaignStatus, CampaignRef(F.id(2)), Only(F.campaignStatus)),
         MethodCase(c.watchCampaignStatus, CampaignRef(F.id(2)), Only(F.campaignStatus)),
         MethodCase(
@@ -73,24 +87,32 @@ struct APIMethodTests {
             Only(F.campaignAnalytics), exempt: ["response.analytics.totals", "response.analytics.daily"]),
         MethodCase(
             c.listCampaignVersions, ListCampaignVersionsRequest(F.id(2), page: F.page),
-            Page(items: [F.campaignVersion], nextToken: "next_page_token"), exempt: ["request.page.page_token", "response.versions.campaign.version"]),
-        MethodCase(c.getCampaignVersion, CampaignVersionRef(F.id(2), version: 2), Only(F.campaignVersion), exempt: ["response.version.campaign.version"]),
+            Page(items: [F.campaignVersion], nextToken: "next_page_token"),
+            exempt: ["request.page.page_token", "response.versions.campaign.version"]),
         MethodCase(
-            c.rollbackCampaign, RollbackCampaignRequest(campaignID: F.id(2), toVersion: 2, expectedVersion: 3, requestedBy: F.id(3)),
+            c.getCampaignVersion, CampaignVersionRef(F.id(2), version: 2), Only(F.campaignVersion),
+            exempt: ["response.version.campaign.version"]),
+        MethodCase(
+            c.rollbackCampaign,
+            RollbackCampaignRequest(campaignID: F.id(2), toVersion: 2, expectedVersion: 3, requestedBy: F.id(3)),
             Only(F.campaign)),
         MethodCase(
             c.createCampaignTemplate,
-            CreateCampaignTemplateRequest(name: "name", description: "description", definition: F.definition, createdBy: F.id(3), tags: ["tags"]),
+            CreateCampaignTemplateRequest(
+                name: "name", description: "description", definition: F.definition, createdBy: F.id(3), tags: ["tags"]),
             Only(F.campaignTemplate), exempt: noSpend),
         MethodCase(
             c.listCampaignTemplates, ListCampaignTemplatesRequest(tags: ["tags"], page: F.page),
             Page(items: [F.campaignTemplate], nextToken: "next_page_token"),
             exempt: ["request.page.page_token", "response.templates.definition.budget.spent"]),
         MethodCase(
-            c.createCampaignFromTemplate, CreateCampaignFromTemplateRequest(templateID: F.id(16), name: "name", createdBy: F.id(3)), Only(F.campaign)),
+            c.createCampaignFromTemplate,
+            CreateCampaignFromTemplateRequest(templateID: F.id(16), name: "name", createdBy: F.id(3)), Only(F.campaign)),
     ]
 
-    @Test("every field of each request and response survives domain -> protobuf -> domain, written at its own number", arguments: cases)
+    @Test(
+        "every field of each request and response survives domain -> protobuf -> domain, written at its own number",
+        arguments: cases)
     func roundTrip(_ method: MethodCase) throws {
         let (requestEqual, responseEqual, violations) = try method.run()
         #expect(requestEqual, "\(method.path): the request read back differs")
@@ -98,11 +120,17 @@ struct APIMethodTests {
         #expect(violations == [], "\(method.path)")
     }
 
-    @Test("every problem a request mapper reports is at a path the schema has (a field's name comes from one place)", arguments: cases)
+    @Test(
+        "every problem a request mapper reports is at a path the schema has (a field's name comes from one place)",
+        arguments: cases)
     func issuePathsAreSchemaPaths(_ method: MethodCase) throws {
         let paths = try method.issuePaths()
         #expect(!paths.isEmpty, "\(method.path): a request of bad values was accepted")
-        for path in paths { #expect(SchemaPath.exists(path, in: method.requestType), "\(method.path): \(path) is not a field path of \(method.requestType.fullName)") }
+        for path in paths {
+            #expect(
+                SchemaPath.exists(path, in: method.requestType),
+                "\(method.path): \(path) is not a field path of \(method.requestType.fullName)")
+        }
     }
 
     @Test("every method of every service with a method table has a case")
@@ -110,7 +138,9 @@ struct APIMethodTests {
         let tested = Set(Self.cases.map(\.path))
         for service in [CampaignManagerAPI.service] {
             let schema = try #require(HeraldAPI.service(service))
-            for method in schema.methods { #expect(tested.contains(schema.path(method)), "\(schema.path(method)) has no case") }
+            for method in schema.methods {
+                #expect(tested.contains(schema.path(method)), "\(schema.path(method)) has no case")
+            }
         }
     }
 }
@@ -121,13 +151,22 @@ enum BadValues {
     static func message(of type: MessageType) throws -> [UInt8] { try type.encode { fill($0, type, depth: 0) } }
 
     static func fill(_ b: MessageBuilder, _ type: MessageType, depth: Int) {
-        for field in type.schema.fields where field.oneof == nil || field.number == type.schema.fields.first { $0.oneof == field.oneof }?.number {
+        for field in type.schema.fields
+        where field.oneof == nil || field.number == type.schema.fields.first { $0.oneof == field.oneof }?.number {
             switch field.type {
-            case .string: if (field.label == .repeated) { b.set(field.number, repeated: ["x"]) } else { b.set(field.number, "x") }
-            case .enumeration: if (field.label == .repeated) { b.set(field.number, repeated: [Int32(99)]) } else { b.set(field.number, Int32(99)) }
+            case .string:
+                if field.label == .repeated { b.set(field.number, repeated: ["x"]) } else { b.set(field.number, "x") }
+            case .enumeration:
+                if field.label == .repeated {
+                    b.set(field.number, repeated: [Int32(99)])
+                } else {
+                    b.set(field.number, Int32(99))
+                }
             case .message(let name):
-                guard depth < 4, !name.hasPrefix("google.protobuf."), let nested = HeraldAPI.registry.message(name), !(HeraldAPI.registry.message(name)?.schema.isMapEntry ?? false) else { continue }
-                if (field.label == .repeated) {
+                guard depth < 4, !name.hasPrefix("google.protobuf."), let nested = HeraldAPI.registry.message(name),
+                    !(HeraldAPI.registry.message(name)?.schema.isMapEntry ?? false)
+                else { continue }
+                if field.label == .repeated {
                     b.messages(field.number, count: 1) { _, m in fill(m, nested, depth: depth + 1) }
                 } else {
                     b.message(field.number) { fill($0, nested, depth: depth + 1) }
@@ -145,7 +184,11 @@ enum SchemaPath {
         for step in path.split(separator: ".") {
             let name = String(step.prefix { $0 != "[" })
             guard let message = current, let field = message.field(named: name) else { return false }
-            if case .message(let nested) = field.type { current = HeraldAPI.registry.message(nested) } else { current = nil }
+            if case .message(let nested) = field.type {
+                current = HeraldAPI.registry.message(nested)
+            } else {
+                current = nil
+            }
         }
         return true
     }

@@ -28,38 +28,51 @@ struct MappingCase: Sendable, CustomTestStringConvertible {
 @Suite("Wire mappers of the service APIs")
 struct WireMappingTests {
     typealias F = WireFixtures
-    static let w = "herald.workflows.v1.", s = "herald.segments.v1.", p = "herald.personalization.v1.", e = "herald.experiments.v1."
+    static let w = "herald.workflows.v1.", s = "herald.segments.v1.", p = "herald.personalization.v1.",
+        e = "herald.experiments.v1."
     static let a = "herald.analytics.v1.", t = "herald.triggers.v1.", d = "herald.delivery.v1.", u = "herald.users.v1."
 
     static let cases: [MappingCase] = [
-        MappingCase("herald.campaigns.v1.Campaign", F.campaign), MappingCase("herald.campaigns.v1.CampaignExecution", F.campaignExecution),
+        MappingCase("herald.campaigns.v1.Campaign", F.campaign),
+        MappingCase("herald.campaigns.v1.CampaignExecution", F.campaignExecution),
         MappingCase("herald.campaigns.v1.CampaignStatusReport", F.campaignStatus),
         MappingCase(w + "WorkflowDefinition", F.workflowDefinition), MappingCase(w + "Workflow", F.workflow),
-        MappingCase(w + "WorkflowContext", F.workflowContext), MappingCase(w + "WorkflowExecution", F.workflowExecution),
-        MappingCase(w + "WorkflowStatus", F.workflowStatus), MappingCase(w + "WorkflowOptimization", F.workflowOptimization),
-        MappingCase(s + "SegmentCondition", F.segmentCondition), MappingCase(s + "SegmentDefinition", F.segmentDefinition),
+        MappingCase(w + "WorkflowContext", F.workflowContext),
+        MappingCase(w + "WorkflowExecution", F.workflowExecution),
+        MappingCase(w + "WorkflowStatus", F.workflowStatus),
+        MappingCase(w + "WorkflowOptimization", F.workflowOptimization),
+        MappingCase(s + "SegmentCondition", F.segmentCondition),
+        MappingCase(s + "SegmentDefinition", F.segmentDefinition),
         MappingCase(s + "Segment", F.segment), MappingCase(s + "SegmentMember", F.segmentMember),
         MappingCase(s + "SegmentOverlapAnalysis", F.segmentOverlap),
         MappingCase(p + "PersonalizationProfile", F.profile), MappingCase(p + "ContentTemplate", F.contentTemplate),
-        MappingCase(p + "PersonalizedContent", F.personalizedContent), MappingCase(p + "RecommendationContext", F.recommendationContext),
+        MappingCase(p + "PersonalizedContent", F.personalizedContent),
+        MappingCase(p + "RecommendationContext", F.recommendationContext),
         MappingCase(p + "Recommendation", F.recommendation), MappingCase(p + "OptimalSendTime", F.optimalSendTime),
         MappingCase(p + "UserContext", F.userContext), MappingCase(p + "AdaptedContent", F.adaptedContent),
-        MappingCase(e + "ABTestDefinition", F.testDefinition), MappingCase(e + "ABTest", F.abTest), MappingCase(e + "TestAnalysis", F.testAnalysis),
+        MappingCase(e + "ABTestDefinition", F.testDefinition), MappingCase(e + "ABTest", F.abTest),
+        MappingCase(e + "TestAnalysis", F.testAnalysis),
         MappingCase(e + "OptimizationRecommendation", F.optimizationRecommendation),
-        MappingCase(a + "CampaignEvent", F.event), MappingCase(a + "ROIAnalysis", F.roi), MappingCase(a + "FunnelAnalysis", F.funnel),
+        MappingCase(a + "CampaignEvent", F.event), MappingCase(a + "ROIAnalysis", F.roi),
+        MappingCase(a + "FunnelAnalysis", F.funnel),
         MappingCase(a + "ReportDefinition", F.reportDefinition), MappingCase(a + "CampaignReport", F.report),
         MappingCase(a + "DashboardDefinition", F.dashboardDefinition), MappingCase(a + "Dashboard", F.dashboard),
-        MappingCase(t + "TriggerDefinition", F.triggerDefinition), MappingCase(t + "Trigger", F.trigger), MappingCase(t + "UserEvent", F.userEvent),
-        MappingCase(t + "TriggeredCampaign", F.triggeredCampaign), MappingCase(t + "TriggerAnalytics", F.triggerAnalytics),
+        MappingCase(t + "TriggerDefinition", F.triggerDefinition), MappingCase(t + "Trigger", F.trigger),
+        MappingCase(t + "UserEvent", F.userEvent),
+        MappingCase(t + "TriggeredCampaign", F.triggeredCampaign),
+        MappingCase(t + "TriggerAnalytics", F.triggerAnalytics),
         MappingCase(t + "FrequencyStatus", F.frequencyStatus),
         MappingCase(d + "BulkMessage", BulkMessage(key: F.messageKey, content: .email(F.email)), "BulkMessage (email)"),
         MappingCase(d + "BulkMessage", BulkMessage(key: F.messageKey, content: .sms(F.sms)), "BulkMessage (sms)"),
         MappingCase(d + "BulkMessage", BulkMessage(key: F.messageKey, content: .push(F.push)), "BulkMessage (push)"),
-        MappingCase(d + "BulkMessage", BulkMessage(key: F.messageKey, content: .inApp(F.inApp)), "BulkMessage (in_app)"),
+        MappingCase(
+            d + "BulkMessage", BulkMessage(key: F.messageKey, content: .inApp(F.inApp)), "BulkMessage (in_app)"),
         MappingCase(d + "DeliveryResult", F.deliveryResult), MappingCase(d + "DeliveryStatus", F.deliveryStatus),
         MappingCase(d + "BulkDeliveryResult", F.bulkResult),
-        MappingCase(u + "UserProfile", F.user), MappingCase(u + "UserPreferences", F.userPreferences), MappingCase(u + "SegmentData", F.segmentData),
-        MappingCase(u + "ConsentStatus", F.consent), MappingCase(u + "ConsentUpdate", F.consentUpdate), MappingCase(u + "UserActivity", F.activity),
+        MappingCase(u + "UserProfile", F.user), MappingCase(u + "UserPreferences", F.userPreferences),
+        MappingCase(u + "SegmentData", F.segmentData),
+        MappingCase(u + "ConsentStatus", F.consent), MappingCase(u + "ConsentUpdate", F.consentUpdate),
+        MappingCase(u + "UserActivity", F.activity),
     ]
 
     @Test("every field survives domain -> protobuf -> domain, written at its own number", arguments: cases)
@@ -76,30 +89,41 @@ struct WireMappingTests {
         // and responses (the typed clients' business), and map entries.
         let inside: Set<String> = [
             "SegmentPerformance", "SegmentOverlap", "UserPreferences", "PageView", "Purchase", "Interaction",
-            "DeviceUsage", "LocationData", "SessionData", "BehaviorProfile", "Demographics", "EngagementHistory", "RecommendationProfile",
-            "OptimalTime", "DevicePreference", "EngagementPattern", "SendTimeProfile", "ContentPreferences", "VariantPerformance",
-            "TestVariant", "TrafficAllocation", "SuccessMetric", "VariantResults", "TestResults", "StatisticalSignificance",
-            "FunnelStage", "ReportRow", "DashboardWidget", "TriggerCondition", "TriggerAction", "FrequencyCap", "TriggerPerformance",
-            "EmailContent", "SMSContent", "PushContent", "InAppContent", "MessageKey", "DeliveryEvent", "ChannelConsent", "Position",
-            "MessageContent", "MessageNodeConfig", "DelayNodeConfig", "ConditionNodeConfig", "SplitBranch", "SplitNodeConfig", "NodeConfig",
+            "DeviceUsage", "LocationData", "SessionData", "BehaviorProfile", "Demographics", "EngagementHistory",
+            "RecommendationProfile",
+            "OptimalTime", "DevicePreference", "EngagementPattern", "SendTimeProfile", "ContentPreferences",
+            "VariantPerformance",
+            "TestVariant", "TrafficAllocation", "SuccessMetric", "VariantResults", "TestResults",
+            "StatisticalSignificance",
+            "FunnelStage", "ReportRow", "DashboardWidget", "TriggerCondition", "TriggerAction", "FrequencyCap",
+            "TriggerPerformance",
+            "EmailContent", "SMSContent", "PushContent", "InAppContent", "MessageKey", "DeliveryEvent",
+            "ChannelConsent", "Position",
+            "MessageContent", "MessageNodeConfig", "DelayNodeConfig", "ConditionNodeConfig", "SplitBranch",
+            "SplitNodeConfig", "NodeConfig",
             "WorkflowNode", "WorkflowEdge", "WorkflowVariable", "WorkflowSettings", "OptimizationSuggestion",
         ]
         let packages = [Self.w, Self.s, Self.p, Self.e, Self.a, Self.t, Self.d, Self.u]
         let untested = HeraldAPI.registry.messageNames.filter { name in
             guard let package = packages.first(where: { name.hasPrefix($0) }) else { return false }
             let short = String(name.dropFirst(package.count))
-            return !short.hasSuffix("Request") && !short.hasSuffix("Response") && !short.contains(".") && !tested.contains(name)
+            return !short.hasSuffix("Request") && !short.hasSuffix("Response") && !short.contains(".")
+                && !tested.contains(name)
                 && !inside.contains(short)
         }
         #expect(untested == [])
     }
 
-    @Test("a Campaign written whole equals its stored definition and its state concatenated (the budget's spend kept either way)")
+    @Test(
+        "a Campaign written whole equals its stored definition and its state concatenated (the budget's spend kept either way)"
+    )
     func campaignConcatenation() throws {
         let type = try #require(HeraldAPI.registry.message("herald.campaigns.v1.Campaign"))
         let campaign = F.campaign
         let whole = try type.encode { campaign.write(to: $0) }
-        let parts = try type.encode { campaign.definition.write(to: $0, fields: .campaign) } + (try type.encode { campaign.writeState(to: $0) })
+        let parts =
+            try type.encode { campaign.definition.write(to: $0, fields: .campaign) }
+            + (try type.encode { campaign.writeState(to: $0) })
         #expect(try type.decode(whole) { try Campaign(wire: $0, at: "") } == campaign)
         #expect(try type.decode(parts) { try Campaign(wire: $0, at: "") } == campaign)
         #expect(try type.decodeDynamic(whole) == type.decodeDynamic(parts))
@@ -127,16 +151,18 @@ struct WireMappingTests {
             _ = try segment.decode(bytes) { try Segment(wire: $0, at: "segment") }
             Issue.record("a segment with a bad id was read")
         } catch let error as ValidationError {
-            #expect(error.issues.map(\.description) == [
-                "segment.id: expected a UUID, got \"not-a-uuid\"",
-                "segment.type: unknown value 42; expected SEGMENT_TYPE_STATIC, SEGMENT_TYPE_DYNAMIC, SEGMENT_TYPE_LOOKALIKE or SEGMENT_TYPE_BEHAVIORAL",
-                "segment.conditions[1].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, CONDITION_OPERATOR_CONTAINS, CONDITION_OPERATOR_GREATER_THAN, CONDITION_OPERATOR_LESS_THAN, CONDITION_OPERATOR_IN or CONDITION_OPERATOR_NOT_IN",
-                "segment.created_by: required",
-            ])
+            #expect(
+                error.issues.map(\.description) == [
+                    "segment.id: expected a UUID, got \"not-a-uuid\"",
+                    "segment.type: unknown value 42; expected SEGMENT_TYPE_STATIC, SEGMENT_TYPE_DYNAMIC, SEGMENT_TYPE_LOOKALIKE or SEGMENT_TYPE_BEHAVIORAL",
+                    "segment.conditions[1].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, CONDITION_OPERATOR_CONTAINS, CONDITION_OPERATOR_GREATER_THAN, CONDITION_OPERATOR_LESS_THAN, CONDITION_OPERATOR_IN or CONDITION_OPERATOR_NOT_IN",
+                    "segment.created_by: required",
+                ])
         }
         let bulk = try #require(HeraldAPI.registry.message(Self.d + "BulkMessage"))
         let noContent = try bulk.encode { $0.set(1, F.messageKey) }
-        #expect(throws: ValidationError("messages[3].content", "required; expected one of email, sms, push or in_app")) {
+        #expect(throws: ValidationError("messages[3].content", "required; expected one of email, sms, push or in_app"))
+        {
             try bulk.decode(noContent) { try BulkMessage(wire: $0, at: "messages[3]") }
         }
         let context = try #require(HeraldAPI.registry.message(Self.w + "WorkflowContext"))
@@ -148,7 +174,10 @@ struct WireMappingTests {
             _ = try context.decode(badUsers) { try WorkflowContext(wire: $0, at: "context") }
             Issue.record("a context with bad user ids was read")
         } catch let error as ValidationError {
-            #expect(error.issues.map(\.description) == ["context.user_ids[1]: required", "context.user_ids[2]: expected a UUID, got \"x\""])
+            #expect(
+                error.issues.map(\.description) == [
+                    "context.user_ids[1]: required", "context.user_ids[2]: expected a UUID, got \"x\"",
+                ])
         }
     }
 }

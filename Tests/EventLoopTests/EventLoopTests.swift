@@ -87,7 +87,9 @@ struct EventLoopTests {
         #expect(elapsed >= .milliseconds(45))  // never early; how late depends on the machine's load, so no upper bound
     }
 
-    @Test("work that requeues itself without end does not keep the loop from its timers (polled on the same turn as its sockets)")
+    @Test(
+        "work that requeues itself without end does not keep the loop from its timers (polled on the same turn as its sockets)"
+    )
     func selfRequeueingWork() {
         let loop = EventLoop(name: "requeue")
         defer { loop.shutdown() }
@@ -140,7 +142,9 @@ struct EventLoopTests {
 
 @Suite("Loop watchdog")
 struct LoopWatchdogTests {
-    @Test("a loop blocked for a second is reported once when the stall passes the threshold, once when it turns again; a busy loop that keeps turning is not")
+    @Test(
+        "a loop blocked for a second is reported once when the stall passes the threshold, once when it turns again; a busy loop that keeps turning is not"
+    )
     func stalls() async throws {
         let loop = EventLoop(name: "test-watchdog")
         defer { loop.shutdown() }
@@ -165,6 +169,8 @@ struct LoopWatchdogTests {
         let seen = reports.withLock { $0 }
         try #require(seen.count == 2, "\(seen)")
         #expect(!seen[0].resumed && seen[0].stalled >= .milliseconds(300))
-        #expect(seen[1].resumed && seen[1].stalled >= .milliseconds(900) && seen[1].stalled < .seconds(3), "\(seen[1].stalled)")
+        #expect(
+            seen[1].resumed && seen[1].stalled >= .milliseconds(900) && seen[1].stalled < .seconds(3),
+            "\(seen[1].stalled)")
     }
 }

@@ -11,11 +11,12 @@ struct ConfigTests {
     func shippedDefaults() throws {
         let config = try HeraldConfig.load(path: Self.shippedFile, environment: [:])
         let ports = config.services.mapValues(\.port)
-        #expect(ports == [
-            "campaign-manager": 8080, "workflow-engine": 8081, "segmentation-engine": 8082,
-            "personalization-engine": 8083, "ab-testing-engine": 8084, "campaign-analytics": 8085,
-            "trigger-manager": 8086, "notification-gateway": 8070, "user-directory": 8071,
-        ])
+        #expect(
+            ports == [
+                "campaign-manager": 8080, "workflow-engine": 8081, "segmentation-engine": 8082,
+                "personalization-engine": 8083, "ab-testing-engine": 8084, "campaign-analytics": 8085,
+                "trigger-manager": 8086, "notification-gateway": 8070, "user-directory": 8071,
+            ])
         #expect(config.services["campaign-manager"]?.adminPort == 9080)
         #expect(config.workflow.retryAttempts == 3)
         #expect(config.abTesting.confidenceLevel == 0.95)
@@ -24,11 +25,13 @@ struct ConfigTests {
 
     @Test("environment variables named as in the spec override the file")
     func environmentOverrides() throws {
-        let config = try HeraldConfig.load(path: Self.shippedFile, environment: [
-            "CAMPAIGN_SERVICE_PORT": "18080", "CAMPAIGN_DATABASE_URL": "postgresql://db/campaigns",
-            "WORKFLOW_RETRY_ATTEMPTS": "7", "LOG_LEVEL": "debug", "AB_TESTING_CONFIDENCE_LEVEL": "0.99",
-            "HERALD_DATABASE_URL": "postgresql://db/herald",
-        ])
+        let config = try HeraldConfig.load(
+            path: Self.shippedFile,
+            environment: [
+                "CAMPAIGN_SERVICE_PORT": "18080", "CAMPAIGN_DATABASE_URL": "postgresql://db/campaigns",
+                "WORKFLOW_RETRY_ATTEMPTS": "7", "LOG_LEVEL": "debug", "AB_TESTING_CONFIDENCE_LEVEL": "0.99",
+                "HERALD_DATABASE_URL": "postgresql://db/herald",
+            ])
         #expect(config.services["campaign-manager"]?.port == 18080)
         #expect(config.services["campaign-manager"]?.databaseURL == "postgresql://db/campaigns")
         #expect(config.services["workflow-engine"]?.databaseURL == "postgresql://db/herald")
@@ -37,13 +40,15 @@ struct ConfigTests {
         #expect(config.abTesting.confidenceLevel == 0.99)
     }
 
-    @Test("a bad value names the key, the environment variable, the value and what was expected", arguments: [
-        ("CAMPAIGN_SERVICE_PORT", "eighty", "services.campaign-manager.port", "a TCP port number 1-65535"),
-        ("CAMPAIGN_SERVICE_PORT", "70000", "services.campaign-manager.port", "a TCP port number 1-65535"),
-        ("WORKFLOW_RETRY_ATTEMPTS", "-1", "workflow.retryAttempts", "an integer in 0...100"),
-        ("LOG_LEVEL", "loud", "logging.level", "one of trace, debug, info"),
-        ("AB_TESTING_CONFIDENCE_LEVEL", "1.5", "abTesting.confidenceLevel", "a number in 0.5...0.9999"),
-    ])
+    @Test(
+        "a bad value names the key, the environment variable, the value and what was expected",
+        arguments: [
+            ("CAMPAIGN_SERVICE_PORT", "eighty", "services.campaign-manager.port", "a TCP port number 1-65535"),
+            ("CAMPAIGN_SERVICE_PORT", "70000", "services.campaign-manager.port", "a TCP port number 1-65535"),
+            ("WORKFLOW_RETRY_ATTEMPTS", "-1", "workflow.retryAttempts", "an integer in 0...100"),
+            ("LOG_LEVEL", "loud", "logging.level", "one of trace, debug, info"),
+            ("AB_TESTING_CONFIDENCE_LEVEL", "1.5", "abTesting.confidenceLevel", "a number in 0.5...0.9999"),
+        ])
     func badValue(env: String, value: String, key: String, expected: String) throws {
         let error = #expect(throws: ConfigError.self) {
             try HeraldConfig.load(path: Self.shippedFile, environment: [env: value])
@@ -108,9 +113,10 @@ struct ConfigTests {
             try HeraldConfig(source: ConfigSource(yaml: yaml, fileName: "clients.yaml", environment: [:]))
         }
         let keys = Set(error?.problems.map(\.key) ?? [])
-        #expect(keys.isSuperset(of: [
-            "clients.billing", "clients.defaults.retry.retryableCodes", "clients.workflow-engine.endpoints[1]",
-            "clients.workflow-engine.loadBalancing",
-        ]), "\(keys)")
+        #expect(
+            keys.isSuperset(of: [
+                "clients.billing", "clients.defaults.retry.retryableCodes", "clients.workflow-engine.endpoints[1]",
+                "clients.workflow-engine.loadBalancing",
+            ]), "\(keys)")
     }
 }

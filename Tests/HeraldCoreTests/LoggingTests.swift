@@ -1,14 +1,18 @@
 import Foundation
-@testable import HeraldCore
 import Logging
 import Testing
 
+@testable import HeraldCore
+
 @Suite("Structured logs")
 struct LoggingTests {
-    @Test("LOG_LEVEL names map to swift-log levels", arguments: [
-        ("trace", Logger.Level.trace), ("DEBUG", .debug), ("info", .info), ("warn", .warning), ("warning", .warning),
-        ("error", .error), ("critical", .critical),
-    ])
+    @Test(
+        "LOG_LEVEL names map to swift-log levels",
+        arguments: [
+            ("trace", Logger.Level.trace), ("DEBUG", .debug), ("info", .info), ("warn", .warning),
+            ("warning", .warning),
+            ("error", .error), ("critical", .critical),
+        ])
     func levels(name: String, level: Logger.Level) {
         #expect(HeraldLogging.level(named: name) == level)
     }

@@ -15,7 +15,9 @@ struct Heraldctl {
     static let root = TestEnvironment.root
 
     static func run(_ arguments: [String], environment: [String: String] = [:], input: [UInt8] = []) throws -> Output {
-        let result = try runProcess("\(TestEnvironment.binDirectory)/heraldctl", arguments, input: input, environment: environment, directory: root)
+        let result = try runProcess(
+            "\(TestEnvironment.binDirectory)/heraldctl", arguments, input: input, environment: environment,
+            directory: root)
         return Output(status: result.status, stdout: result.stdoutText, stderr: result.stderr, bytes: result.stdout)
     }
 }
@@ -51,11 +53,13 @@ struct HeraldctlTests {
     func editedMigration() async throws {
         try await withDatabase { url in
             #expect(try Heraldctl.run(["migrate", "--database-url", url]).status == 0)
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-cli-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "herald-cli-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: Heraldctl.root.appendingPathComponent("Migrations"), to: folder)
             defer { try? FileManager.default.removeItem(at: folder) }
             let edited = folder.appendingPathComponent("0003_spec_tables.sql")
-            try (String(contentsOf: edited, encoding: .utf8) + "\n-- edited\n").write(to: edited, atomically: true, encoding: .utf8)
+            try (String(contentsOf: edited, encoding: .utf8) + "\n-- edited\n").write(
+                to: edited, atomically: true, encoding: .utf8)
             let result = try Heraldctl.run(["migrate", "--database-url", url, "--directory", folder.path])
             #expect(result.status != 0)
             #expect(result.stderr.contains("0003_spec_tables.sql was edited after it was applied"))
@@ -64,9 +68,12 @@ struct HeraldctlTests {
 
     @Test("a bad configuration value stops the command before it does anything, naming key, value and expectation")
     func badConfig() throws {
-        let result = try Heraldctl.run(["config"], environment: ["CAMPAIGN_SERVICE_PORT": "http", "WORKFLOW_RETRY_ATTEMPTS": "many"])
+        let result = try Heraldctl.run(
+            ["config"], environment: ["CAMPAIGN_SERVICE_PORT": "http", "WORKFLOW_RETRY_ATTEMPTS": "many"])
         #expect(result.status == 78)
-        #expect(result.stderr.contains("services.campaign-manager.port = \"http\" (from environment variable CAMPAIGN_SERVICE_PORT)"))
+        #expect(
+            result.stderr.contains(
+                "services.campaign-manager.port = \"http\" (from environment variable CAMPAIGN_SERVICE_PORT)"))
         #expect(result.stderr.contains("workflow.retryAttempts = \"many\""))
         let good = try Heraldctl.run(["config"])
         #expect(good.status == 0)
@@ -87,11 +94,15 @@ struct HeraldctlProtoTests {
 
     @Test("encode gives the bytes protoc gives, and decode turns them back into canonical JSON")
     func roundTrip() throws {
-        let json = #"{"responseSize":314159,"payload":{"body":"AAEC"},"responseStatus":{"code":2,"message":"test status ☺"}}"#
+        let json =
+            #"{"responseSize":314159,"payload":{"body":"AAEC"},"responseStatus":{"code":2,"message":"test status ☺"}}"#
         let encoded = try Heraldctl.run(["proto", "encode", "grpc.testing.SimpleRequest"], input: Array(json.utf8))
         #expect(encoded.status == 0, "\(encoded.stderr)")
-        #expect(encoded.bytes == [0x10, 0xAF, 0x96, 0x13, 0x1A, 0x05, 0x12, 0x03, 0x00, 0x01, 0x02, 0x3A, 0x13, 0x08, 0x02, 0x12, 0x0F]
-            + Array("test status ☺".utf8))
+        #expect(
+            encoded.bytes == [
+                0x10, 0xAF, 0x96, 0x13, 0x1A, 0x05, 0x12, 0x03, 0x00, 0x01, 0x02, 0x3A, 0x13, 0x08, 0x02, 0x12, 0x0F,
+            ]
+                + Array("test status ☺".utf8))
         let decoded = try Heraldctl.run(["proto", "decode", "grpc.testing.SimpleRequest"], input: encoded.bytes)
         #expect(decoded.status == 0)
         #expect(decoded.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == json)
@@ -99,7 +110,8 @@ struct HeraldctlProtoTests {
 
     @Test("bad input exits non-zero with the field path on stderr")
     func errors() throws {
-        let badJSON = try Heraldctl.run(["proto", "encode", "grpc.testing.SimpleRequest"], input: Array(#"{"payload":{"body":5}}"#.utf8))
+        let badJSON = try Heraldctl.run(
+            ["proto", "encode", "grpc.testing.SimpleRequest"], input: Array(#"{"payload":{"body":5}}"#.utf8))
         #expect(badJSON.status != 0)
         #expect(badJSON.stderr.contains("payload.body: expected base64 text"))
         let badBytes = try Heraldctl.run(["proto", "decode", "grpc.testing.SimpleRequest"], input: [0x1A, 0x05, 0x12])
@@ -131,11 +143,14 @@ struct HeraldctlRemoteTests {
         let unknown = try Heraldctl.run(["health", address, "no.Such"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("NOT_FOUND: unknown service no.Such"))
-        let echo = try Heraldctl.run(["call", address, "herald.bench.v1.Bench/Echo", "--data", #"{"message":"héllo ☺"}"#])
+        let echo = try Heraldctl.run([
+            "call", address, "herald.bench.v1.Bench/Echo", "--data", #"{"message":"héllo ☺"}"#,
+        ])
         #expect(echo.status == 0, "\(echo.stderr)")
         #expect(echo.stdout.contains(#""message": "héllo ☺""#))
         let failing = try Heraldctl.run([
-            "call", address, "grpc.testing.TestService/UnaryCall", "--data", #"{"responseStatus":{"code":9,"message":"not now ☺"}}"#,
+            "call", address, "grpc.testing.TestService/UnaryCall", "--data",
+            #"{"responseStatus":{"code":9,"message":"not now ☺"}}"#,
         ])
         #expect(failing.status != 0)
         #expect(failing.stderr.contains("FAILED_PRECONDITION: not now ☺"))
@@ -155,7 +170,9 @@ struct HeraldctlRemoteTests {
         let notServing = try Heraldctl.run(["health", address, "herald.bench.v1.Bench"])
         #expect(notServing.status != 0)
         #expect(notServing.stdout == "NOT_SERVING\n")
-        let echo = try Heraldctl.run(["call", address, "herald.bench.v1.Bench/Echo", "--data", #"{"message":"from Swift"}"#])
+        let echo = try Heraldctl.run([
+            "call", address, "herald.bench.v1.Bench/Echo", "--data", #"{"message":"from Swift"}"#,
+        ])
         #expect(echo.status == 0, "\(echo.stderr)")
         #expect(echo.stdout.contains(#""message": "from Swift""#))
         let refused = try Heraldctl.run(["health", "127.0.0.1:1"])
@@ -163,7 +180,9 @@ struct HeraldctlRemoteTests {
         #expect(refused.stderr.contains("UNAVAILABLE"))
     }
 
-    @Test("bench: counts answered calls and failures by status, with latency percentiles; --data-file sends its lines in turn")
+    @Test(
+        "bench: counts answered calls and failures by status, with latency percentiles; --data-file sends its lines in turn"
+    )
     func bench() throws {
         let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0"])
         defer { server.stop() }
@@ -177,7 +196,8 @@ struct HeraldctlRemoteTests {
         #expect(run.stdout.contains(#""errors": {}"#))
         #expect(run.stdout.contains(#""p99.9": "#))
         let failing = try Heraldctl.run([
-            "bench", address, "grpc.testing.TestService/UnaryCall", "--data", #"{"responseStatus":{"code":14,"message":"down"}}"#,
+            "bench", address, "grpc.testing.TestService/UnaryCall", "--data",
+            #"{"responseStatus":{"code":14,"message":"down"}}"#,
             "--requests", "20", "--connections", "1", "--concurrency", "2",
         ])
         #expect(failing.status != 0, "no call answered")
@@ -186,7 +206,8 @@ struct HeraldctlRemoteTests {
         // --data-file: one request per line, sent in turn (one worker: lines 1, 3, 4, 1, 3, 4, ...).
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID()).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
-        try "{}\n\n{\"responseStatus\":{\"code\":14,\"message\":\"down\"}}\n{}\n".write(to: file, atomically: true, encoding: .utf8)
+        try "{}\n\n{\"responseStatus\":{\"code\":14,\"message\":\"down\"}}\n{}\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let mixed = try Heraldctl.run([
             "bench", address, "grpc.testing.TestService/UnaryCall", "--data-file", file.path, "--requests", "30",
             "--connections", "1", "--concurrency", "1",
@@ -195,9 +216,13 @@ struct HeraldctlRemoteTests {
         #expect(mixed.stdout.contains("calls:    20 answered"), "\(mixed.stdout)")
         #expect(mixed.stdout.contains("errors:   UNAVAILABLE 10 (down)"), "\(mixed.stdout)")
         try "{\"message\":\"x\"}\n{\"mesage\":\"x\"}\n".write(to: file, atomically: true, encoding: .utf8)
-        let typo = try Heraldctl.run(["bench", address, "herald.bench.v1.Bench/Echo", "--data-file", file.path, "--requests", "1"])
+        let typo = try Heraldctl.run([
+            "bench", address, "herald.bench.v1.Bench/Echo", "--data-file", file.path, "--requests", "1",
+        ])
         #expect(typo.status != 0)
-        #expect(typo.stderr.contains("\(file.path):2: bad request JSON") && typo.stderr.contains("mesage"), "\(typo.stderr)")
+        #expect(
+            typo.stderr.contains("\(file.path):2: bad request JSON") && typo.stderr.contains("mesage"), "\(typo.stderr)"
+        )
     }
 
     @Test("call discovers a service Herald has no schema for through the server's reflection (Python grpcio)")
@@ -207,7 +232,8 @@ struct HeraldctlRemoteTests {
         let server = try RunningProcess(python, [script])
         defer { server.stop() }
         let address = "127.0.0.1:\(try Self.port(of: server))"
-        let data = #"{"name": "Ada", "mood": "MOOD_CHEERFUL", "counts": {"a": 2, "b": 3}, "phone": "+33", "at": "2026-11-29T10:00:00.5Z", "ids": ["10", "20"]}"#
+        let data =
+            #"{"name": "Ada", "mood": "MOOD_CHEERFUL", "counts": {"a": 2, "b": 3}, "phone": "+33", "at": "2026-11-29T10:00:00.5Z", "ids": ["10", "20"]}"#
         let reply = try Heraldctl.run(["call", address, "demo.greeter.v1.Greeter/SayHello", "--data", data])
         #expect(reply.status == 0, "\(reply.stderr)")
         #expect(reply.stdout.contains(#""greeting": "hello Ada, MOOD_CHEERFUL, via phone""#), "\(reply.stdout)")
@@ -216,6 +242,8 @@ struct HeraldctlRemoteTests {
         let typo = try Heraldctl.run(["call", address, "demo.greeter.v1.Greeter/SayHello", "--data", #"{"nmae": "x"}"#])
         #expect(typo.status != 0 && typo.stderr.contains("nmae: unknown field"), "\(typo.stderr)")
         let missing = try Heraldctl.run(["call", address, "demo.greeter.v1.Greeter/SayBye"])
-        #expect(missing.status != 0 && missing.stderr.contains("no method demo.greeter.v1.Greeter/SayBye"), "\(missing.stderr)")
+        #expect(
+            missing.status != 0 && missing.stderr.contains("no method demo.greeter.v1.Greeter/SayBye"),
+            "\(missing.stderr)")
     }
 }

@@ -60,7 +60,9 @@ struct HostileClientTests {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    @Test("Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer, ping abuse and silent peers are cut off (gRFC A8), a 1 GiB prefix is refused, unread responses are not queued, a peer spending its error budget is cut off; the server stays up and small, and answers a good client throughout")
+    @Test(
+        "Rapid Reset, CONTINUATION and SETTINGS/PING floods are cut off, a header bomb is reset, slowloris is closed, a connection flood is capped per peer, ping abuse and silent peers are cut off (gRFC A8), a 1 GiB prefix is refused, unread responses are not queued, a peer spending its error budget is cut off; the server stays up and small, and answers a good client throughout"
+    )
     func attacks() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let server = try RunningProcess(
@@ -96,14 +98,22 @@ struct HostileClientTests {
             ("silent", 5, "closed after"), ("stalled_headers", 5, "closed after"),
         ] {
             good.attack.withLock { $0 = attack }
-            let result = try await runBlocking { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"]) }
+            let result = try await runBlocking {
+                try runProcess(python, [script, attack, "--port", "\(port)", "--count", "\(count)"])
+            }
             #expect(result.stdoutText.hasPrefix(expected), "\(attack): \(result.stdoutText)\(result.stderr)")
             if attack == "invalid_frames" {
-                let after = result.stdoutText.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max
+                let after =
+                    result.stdoutText.split(separator: " ").last.flatMap {
+                        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                    } ?? .max
                 #expect(after < 400, "ended after \(after) bad streams, the budget is 200")
             }
             if attack == "silent" || attack == "stalled_headers" {
-                let seconds = Double(result.stdoutText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99
+                let seconds =
+                    Double(
+                        result.stdoutText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines)
+                            ?? "") ?? 99
                 #expect(seconds >= 0.8 && seconds < 2.5, "\(attack): closed after \(seconds) s, the timeout is 1 s")
             }
             #expect(kill(pid, 0) == 0, "the server survived \(attack)")
@@ -118,14 +128,19 @@ struct HostileClientTests {
         // 127.0.0.1) is served throughout.
         let capped = try RunningProcess(
             "\(TestEnvironment.binDirectory)/rpc-testserver",
-            ["--port", "0", "--max_connections_per_peer", "200", "--first_stream_timeout_ms", "30000", "--preface_timeout_ms", "30000"])
+            [
+                "--port", "0", "--max_connections_per_peer", "200", "--first_stream_timeout_ms", "30000",
+                "--preface_timeout_ms", "30000",
+            ])
         defer { capped.stop() }
         let cappedLine = try await runBlocking { capped.firstLine() }
         let cappedPort = try #require(cappedLine.split(separator: ":").last.flatMap { Int($0) }, "\(cappedLine)")
         let cappedCaller = good.call(port: cappedPort)
         try await good.warmedUp()
         good.attack.withLock { $0 = "connections" }
-        let flood = try await runBlocking { try runProcess(python, [script, "connections", "--port", "\(cappedPort)", "--count", "1000"]) }
+        let flood = try await runBlocking {
+            try runProcess(python, [script, "connections", "--port", "\(cappedPort)", "--count", "1000"])
+        }
         cappedCaller.cancel()
         _ = await cappedCaller.value
         #expect(flood.stdoutText.hasPrefix("refused 800 of 1000"), "\(flood.stdoutText)\(flood.stderr)")
@@ -140,7 +155,9 @@ struct HostileClientTests {
         for (attack, calls, p99) in p99s {
             #expect(p99 < .seconds(1), "the good client's p99 during \(attack) (\(calls) calls): \(p99)")
         }
-        print("good client during each attack: " + p99s.map { "\($0.attack) \($0.calls) calls p99 \($0.p99)" }.joined(separator: "; "))
+        print(
+            "good client during each attack: "
+                + p99s.map { "\($0.attack) \($0.calls) calls p99 \($0.p99)" }.joined(separator: "; "))
     }
 
     @Test("connections that come and go leave nothing behind: 9,000 more short connections do not grow the server")
@@ -152,7 +169,9 @@ struct HostileClientTests {
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
         let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
         func churn() async throws {
-            let result = try await runBlocking { try runProcess(python, [script, "churn", "--port", "\(port)", "--count", "3000"]) }
+            let result = try await runBlocking {
+                try runProcess(python, [script, "churn", "--port", "\(port)", "--count", "3000"])
+            }
             #expect(result.stdoutText == "done 3000\n", "\(result.stdoutText)\(result.stderr)")
             try await Task.sleep(for: .milliseconds(300))  // the last closes reach the server
         }

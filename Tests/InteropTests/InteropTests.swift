@@ -8,31 +8,43 @@ struct InteropTests {
     static let root = TestEnvironment.root
 
     static let cases = [
-        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream", "custom_metadata",
+        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
+        "custom_metadata",
         "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server", "client_compressed_unary",
-        "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming", "health_check", "health_watch",
+        "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming", "health_check",
+        "health_watch",
         "reflection", "slow_reader", "unix_socket", "hostile_inputs", "graceful_shutdown",
     ]
 
-    @Test("every loopback case passes, grpcio's health and reflection clients work, a client that stops reading does not grow the server, Unix sockets serve too, SIGTERM drains")
+    @Test(
+        "every loopback case passes, grpcio's health and reflection clients work, a client that stops reading does not grow the server, Unix sockets serve too, SIGTERM drains"
+    )
     func loopbackCases() throws {
         guard let python = TestEnvironment.python() else { return }
         let bin = TestEnvironment.binDirectory
-        let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString.prefix(8)).sock").path
+        let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herald-\(UUID().uuidString.prefix(8)).sock"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: socketPath) }
         let server = try RunningProcess("\(bin)/rpc-testserver", ["--port=0", "--unix_socket", socketPath])
         defer { server.stop() }
         let port = try InteropClientTests.port(server)
-        let result = try runProcess(python, [
-            Self.root.appendingPathComponent("Tests/InteropTests/Python/interop_client.py").path,
-            "--protos", Self.root.appendingPathComponent("Protos").path, "--server_port", String(port),
-            "--test_case", Self.cases.joined(separator: ","), "--server_pid", String(server.process.processIdentifier),
-            "--unix_socket", socketPath,
-        ])
+        let result = try runProcess(
+            python,
+            [
+                Self.root.appendingPathComponent("Tests/InteropTests/Python/interop_client.py").path,
+                "--protos", Self.root.appendingPathComponent("Protos").path, "--server_port", String(port),
+                "--test_case", Self.cases.joined(separator: ","), "--server_pid",
+                String(server.process.processIdentifier),
+                "--unix_socket", socketPath,
+            ])
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         for name in Self.cases {
-            #expect(lines.contains("PASS \(name)"), "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")")
+            #expect(
+                lines.contains("PASS \(name)"),
+                "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")"
+            )
         }
         #expect(result.status == 0)
         // graceful_shutdown sent SIGTERM: the server drains and exits 0 on its own.
@@ -48,19 +60,25 @@ struct InteropTests {
 @Suite("Interop: rpc-testclient against Python grpcio and rpc-testserver")
 struct InteropClientTests {
     static let cases = [
-        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream", "custom_metadata",
+        "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
+        "custom_metadata",
         "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
         "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
     ]
 
     func runClient(port: Int, cases: [String] = Self.cases) throws {
         let bin = TestEnvironment.binDirectory
-        let result = try runProcess("\(bin)/rpc-testclient", [
-            "--server_host", "127.0.0.1", "--server_port=\(port)", "--test_case", cases.joined(separator: ","),
-        ])
+        let result = try runProcess(
+            "\(bin)/rpc-testclient",
+            [
+                "--server_host", "127.0.0.1", "--server_port=\(port)", "--test_case", cases.joined(separator: ","),
+            ])
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         for name in cases {
-            #expect(lines.contains("PASS \(name)"), "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")")
+            #expect(
+                lines.contains("PASS \(name)"),
+                "\(lines.first { $0.hasPrefix("FAIL \(name)") } ?? "\(name) did not run: \(result.stderr.suffix(500))")"
+            )
         }
         #expect(result.status == 0)
     }
@@ -73,10 +91,12 @@ struct InteropClientTests {
     @Test("every case passes against a Python grpcio TestService")
     func againstGrpcio() throws {
         guard let python = TestEnvironment.python() else { return }
-        let server = try RunningProcess(python, [
-            InteropTests.root.appendingPathComponent("Tests/InteropTests/Python/interop_server.py").path,
-            "--protos", InteropTests.root.appendingPathComponent("Protos").path,
-        ])
+        let server = try RunningProcess(
+            python,
+            [
+                InteropTests.root.appendingPathComponent("Tests/InteropTests/Python/interop_server.py").path,
+                "--protos", InteropTests.root.appendingPathComponent("Protos").path,
+            ])
         defer { server.stop() }
         try runClient(port: try Self.port(server))
     }
@@ -86,8 +106,11 @@ struct InteropClientTests {
         let bin = TestEnvironment.binDirectory
         let server = try RunningProcess("\(bin)/rpc-testserver", ["--port", "0"])
         defer { server.stop() }
-        try runClient(port: try Self.port(server), cases: Self.cases + [
-            "client_compressed_unary", "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming",
-        ])
+        try runClient(
+            port: try Self.port(server),
+            cases: Self.cases + [
+                "client_compressed_unary", "server_compressed_unary", "client_compressed_streaming",
+                "server_compressed_streaming",
+            ])
     }
 }

@@ -6,12 +6,16 @@ import Testing
 /// Herald's client against a real HTTP/2 server (python-h2) that refuses streams: gRFC A6's transparent retry.
 @Suite("Interop: Herald's client retries refused streams from a python-h2 server")
 struct RefusedStreamTests {
-    @Test("calls refused by GOAWAY or REFUSED_STREAM are sent once more (streams with what they sent) and answered once; a second refusal is UNAVAILABLE")
+    @Test(
+        "calls refused by GOAWAY or REFUSED_STREAM are sent once more (streams with what they sent) and answered once; a second refusal is UNAVAILABLE"
+    )
     func refusedStreams() async throws {
         guard let python = TestEnvironment.python() else { return }
-        let server = try RunningProcess(python, [
-            TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/refusing_server.py").path,
-        ])
+        let server = try RunningProcess(
+            python,
+            [
+                TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/refusing_server.py").path
+            ])
         defer { server.stop() }
         let client = GRPCClient(host: "127.0.0.1", port: try InteropClientTests.port(server))
         defer { client.close() }
@@ -46,9 +50,12 @@ struct RefusedStreamTests {
         #expect(received == ["refuse-once-stream", "second"])
 
         let answered = server.remainingOutput().split(separator: "\n").filter { $0.hasPrefix("answered ") }.sorted()
-        #expect(answered.count == 5 && answered.filter { $0.hasPrefix("answered refuse-once-stream") }.count == 1, "\(answered)")
-        #expect(Array(answered.filter { !$0.hasPrefix("answered refuse-once-stream") }) == [
-            "answered one", "answered refuse-once", "answered three", "answered two",
-        ])
+        #expect(
+            answered.count == 5 && answered.filter { $0.hasPrefix("answered refuse-once-stream") }.count == 1,
+            "\(answered)")
+        #expect(
+            Array(answered.filter { !$0.hasPrefix("answered refuse-once-stream") }) == [
+                "answered one", "answered refuse-once", "answered three", "answered two",
+            ])
     }
 }

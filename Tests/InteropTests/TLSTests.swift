@@ -10,7 +10,8 @@ import Testing
 struct TLSTests {
     /// A CA, a server certificate for herald.test, a client certificate, and an unrelated CA.
     static func certificates() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herald-tls-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = """
             set -e
@@ -34,18 +35,22 @@ struct TLSTests {
     }
 
     static func start(_ arguments: [String]) async throws -> (RunningProcess, Int) {
-        let server = try RunningProcess("\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0", "--use_tls=true"] + arguments)
+        let server = try RunningProcess(
+            "\(TestEnvironment.binDirectory)/rpc-testserver", ["--port", "0", "--use_tls=true"] + arguments)
         let line = try await runBlocking { server.firstLine() }
         return (server, try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)"))
     }
 
-    @Test("TLS: grpcio and rpc-testclient call over TLS 1.2+ with ALPN h2; a wrong CA, a wrong name or no h2 is refused")
+    @Test(
+        "TLS: grpcio and rpc-testclient call over TLS 1.2+ with ALPN h2; a wrong CA, a wrong name or no h2 is refused")
     func tls() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let dir = try Self.certificates()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
-        let (server, port) = try await Self.start(["--tls_cert_file", file("server.pem"), "--tls_key_file", file("server.key")])
+        let (server, port) = try await Self.start([
+            "--tls_cert_file", file("server.pem"), "--tls_key_file", file("server.key"),
+        ])
         defer { server.stop() }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
         func grpcio(_ extra: [String]) async throws -> String {
@@ -57,41 +62,67 @@ struct TLSTests {
 
         func testclient(_ extra: [String]) async throws -> ProcessOutput {
             try await runBlocking {
-                try runProcess("\(TestEnvironment.binDirectory)/rpc-testclient", ["--server_port", "\(port)", "--use_tls=true"] + extra)
+                try runProcess(
+                    "\(TestEnvironment.binDirectory)/rpc-testclient",
+                    ["--server_port", "\(port)", "--use_tls=true"] + extra)
             }
         }
-        let all = try await testclient(["--ca_file", file("ca.pem"), "--server_host_override", "herald.test", "--test_case", "all"])
-        #expect(all.status == 0 && all.stdoutText.components(separatedBy: "PASS").count - 1 == 18, "\(all.stdoutText)\(all.stderr)")
-        let wrongCA = try await testclient(["--ca_file", file("other.pem"), "--server_host_override", "herald.test", "--test_case", "empty_unary"])
+        let all = try await testclient([
+            "--ca_file", file("ca.pem"), "--server_host_override", "herald.test", "--test_case", "all",
+        ])
+        #expect(
+            all.status == 0 && all.stdoutText.components(separatedBy: "PASS").count - 1 == 18,
+            "\(all.stdoutText)\(all.stderr)")
+        let wrongCA = try await testclient([
+            "--ca_file", file("other.pem"), "--server_host_override", "herald.test", "--test_case", "empty_unary",
+        ])
         #expect(wrongCA.stdoutText.hasPrefix("FAIL empty_unary"), "\(wrongCA.stdoutText)")
-        let wrongName = try await testclient(["--ca_file", file("ca.pem"), "--server_host_override", "evil.test", "--test_case", "empty_unary"])
+        let wrongName = try await testclient([
+            "--ca_file", file("ca.pem"), "--server_host_override", "evil.test", "--test_case", "empty_unary",
+        ])
         #expect(wrongName.stdoutText.hasPrefix("FAIL empty_unary"), "\(wrongName.stdoutText)")
 
         let http1 = try await runBlocking {
-            try runProcess("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-alpn", "http/1.1"], input: [])
+            try runProcess(
+                "/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-alpn", "http/1.1"], input: [])
         }
-        #expect((http1.stdoutText + http1.stderr).contains("no application protocol"), "a client without h2 is refused in the handshake")
+        #expect(
+            (http1.stdoutText + http1.stderr).contains("no application protocol"),
+            "a client without h2 is refused in the handshake")
     }
 
-    @Test("a TLS handshake never started or left half-done is closed at the handshake timeout, before the preface and first-stream timeouts; a TLS client is served meanwhile")
+    @Test(
+        "a TLS handshake never started or left half-done is closed at the handshake timeout, before the preface and first-stream timeouts; a TLS client is served meanwhile"
+    )
     func handshakeTimeout() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let dir = try Self.certificates()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
         let (server, port) = try await Self.start([
-            "--tls_cert_file", file("server.pem"), "--tls_key_file", file("server.key"), "--handshake_timeout_ms", "1000",
+            "--tls_cert_file", file("server.pem"), "--tls_key_file", file("server.key"), "--handshake_timeout_ms",
+            "1000",
             "--preface_timeout_ms", "10000", "--first_stream_timeout_ms", "10000",
         ])
         defer { server.stop() }
         let script = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/hostile_client.py").path
         for attack in ["silent", "half_hello"] {
-            let result = try await runBlocking { try runProcess(python, [script, attack, "--port", "\(port)", "--count", "5"]) }
-            let seconds = Double(result.stdoutText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99
-            #expect(result.stdoutText.hasPrefix("closed after") && seconds >= 0.8 && seconds < 2.5, "\(attack): \(result.stdoutText)\(result.stderr)")
+            let result = try await runBlocking {
+                try runProcess(python, [script, attack, "--port", "\(port)", "--count", "5"])
+            }
+            let seconds =
+                Double(
+                    result.stdoutText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+                ?? 99
+            #expect(
+                result.stdoutText.hasPrefix("closed after") && seconds >= 0.8 && seconds < 2.5,
+                "\(attack): \(result.stdoutText)\(result.stderr)")
         }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
-        let answer = try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]).stdoutText }
+        let answer = try await runBlocking {
+            try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"])
+                .stdoutText
+        }
         #expect(answer == "ok\n")
     }
 
@@ -102,21 +133,32 @@ struct TLSTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
         let (server, port) = try await Self.start([
-            "--tls_cert_file", file("server.pem"), "--tls_key_file", file("server.key"), "--client_ca_file", file("ca.pem"),
+            "--tls_cert_file", file("server.pem"), "--tls_key_file", file("server.key"), "--client_ca_file",
+            file("ca.pem"),
         ])
         defer { server.stop() }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
         func grpcio(_ extra: [String]) async throws -> String {
-            try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"] + extra).stdoutText }
+            try await runBlocking {
+                try runProcess(
+                    python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"] + extra
+                ).stdoutText
+            }
         }
         #expect(try await grpcio([]) == "error UNAVAILABLE\n")
         #expect(try await grpcio(["--cert", file("client.pem"), "--key", file("client.key")]) == "ok\n")
-        #expect(try await grpcio(["--cert", file("server.pem"), "--key", file("server.key")]) == "ok\n", "any certificate of the CA")
+        #expect(
+            try await grpcio(["--cert", file("server.pem"), "--key", file("server.key")]) == "ok\n",
+            "any certificate of the CA")
         let herald = try await runBlocking {
-            try runProcess("\(TestEnvironment.binDirectory)/rpc-testclient", [
-                "--server_port", "\(port)", "--use_tls=true", "--ca_file", file("ca.pem"), "--server_host_override", "herald.test",
-                "--client_cert_file", file("client.pem"), "--client_key_file", file("client.key"), "--test_case", "empty_unary,large_unary",
-            ])
+            try runProcess(
+                "\(TestEnvironment.binDirectory)/rpc-testclient",
+                [
+                    "--server_port", "\(port)", "--use_tls=true", "--ca_file", file("ca.pem"), "--server_host_override",
+                    "herald.test",
+                    "--client_cert_file", file("client.pem"), "--client_key_file", file("client.key"), "--test_case",
+                    "empty_unary,large_unary",
+                ])
         }
         #expect(herald.stdoutText == "PASS empty_unary\nPASS large_unary\n", "\(herald.stdoutText)\(herald.stderr)")
     }
@@ -129,12 +171,14 @@ struct TLSTests {
         var services = ServiceRegistry()
         services.unary("/t.S/WhoAmI") { _, context in Array((context.peerIdentity ?? "anonymous").utf8) }
         var configuration = GRPCServer.Configuration(host: "127.0.0.1", port: 0)
-        configuration.tls = try TLSContext(certificateChainFile: file("server.pem"), privateKeyFile: file("server.key"), clientCAFile: file("ca.pem"))
+        configuration.tls = try TLSContext(
+            certificateChainFile: file("server.pem"), privateKeyFile: file("server.key"), clientCAFile: file("ca.pem"))
         let server = GRPCServer(configuration, services: services)
         try server.start()
         defer { server.stop() }
         let tls = try TLSContext(
-            caFile: file("ca.pem"), serverName: "herald.test", certificateChainFile: file("client.pem"), privateKeyFile: file("client.key"))
+            caFile: file("ca.pem"), serverName: "herald.test", certificateChainFile: file("client.pem"),
+            privateKeyFile: file("client.key"))
         let client = GRPCClient(host: "127.0.0.1", port: server.port, tls: tls)
         defer { client.close() }
         let answer = try await client.unary("/t.S/WhoAmI", [], timeout: .seconds(5))
@@ -150,9 +194,12 @@ struct TLSTests {
         // The served files start as a copy of the first certificate.
         try FileManager.default.copyItem(atPath: file("server.pem"), toPath: file("served.pem"))
         try FileManager.default.copyItem(atPath: file("server.key"), toPath: file("served.key"))
-        let (server, port) = try await Self.start(["--tls_cert_file", file("served.pem"), "--tls_key_file", file("served.key")])
+        let (server, port) = try await Self.start([
+            "--tls_cert_file", file("served.pem"), "--tls_key_file", file("served.key"),
+        ])
         defer { server.stop() }
-        let open = GRPCClient(host: "127.0.0.1", port: port, tls: try TLSContext(caFile: file("ca.pem"), serverName: "herald.test"))
+        let open = GRPCClient(
+            host: "127.0.0.1", port: port, tls: try TLSContext(caFile: file("ca.pem"), serverName: "herald.test"))
         defer { open.close() }
         let echo: [UInt8] = [0x0A, 0x01, 0x78]
         #expect(try await open.unary("/herald.bench.v1.Bench/Echo", echo, timeout: .seconds(5)).message == echo)
@@ -170,11 +217,16 @@ struct TLSTests {
 
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
         func grpcio(_ ca: String) async throws -> String {
-            try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file(ca), "--name", "herald.test"]).stdoutText }
+            try await runBlocking {
+                try runProcess(python, [client, "--port", "\(port)", "--ca", file(ca), "--name", "herald.test"])
+                    .stdoutText
+            }
         }
         #expect(try await grpcio("other.pem") == "ok\n", "new connections get the renewed certificate")
         #expect(try await grpcio("ca.pem") == "error UNAVAILABLE\n", "the old CA no longer verifies it")
-        #expect(try await open.unary("/herald.bench.v1.Bench/Echo", echo, timeout: .seconds(5)).message == echo, "the open connection goes on")
+        #expect(
+            try await open.unary("/herald.bench.v1.Bench/Echo", echo, timeout: .seconds(5)).message == echo,
+            "the open connection goes on")
     }
 
     @Test("an expired server certificate is refused by grpcio and by Herald's client")
@@ -183,16 +235,23 @@ struct TLSTests {
         let dir = try Self.certificates()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file: @Sendable (String) -> String = { name in dir.appendingPathComponent(name).path }
-        let (server, port) = try await Self.start(["--tls_cert_file", file("expired.pem"), "--tls_key_file", file("expired.key")])
+        let (server, port) = try await Self.start([
+            "--tls_cert_file", file("expired.pem"), "--tls_key_file", file("expired.key"),
+        ])
         defer { server.stop() }
         let client = TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/tls_client.py").path
-        let grpcio = try await runBlocking { try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"]) }
+        let grpcio = try await runBlocking {
+            try runProcess(python, [client, "--port", "\(port)", "--ca", file("ca.pem"), "--name", "herald.test"])
+        }
         #expect(grpcio.stdoutText == "error UNAVAILABLE\n", "\(grpcio.stdoutText)\(grpcio.stderr)")
         let herald = try await runBlocking {
-            try runProcess("\(TestEnvironment.binDirectory)/rpc-testclient", [
-                "--server_port", "\(port)", "--use_tls=true", "--ca_file", file("ca.pem"), "--server_host_override", "herald.test",
-                "--test_case", "empty_unary",
-            ])
+            try runProcess(
+                "\(TestEnvironment.binDirectory)/rpc-testclient",
+                [
+                    "--server_port", "\(port)", "--use_tls=true", "--ca_file", file("ca.pem"), "--server_host_override",
+                    "herald.test",
+                    "--test_case", "empty_unary",
+                ])
         }
         #expect(herald.stdoutText.hasPrefix("FAIL empty_unary"), "\(herald.stdoutText)")
     }

@@ -14,15 +14,16 @@ struct ObservabilityTests {
         metrics.increment("herald_calls_total", ["method": "/a.B/C", "code": "OK"], by: 2)
         metrics.increment("herald_calls_total", ["method": "say \"hi\"", "code": "INTERNAL"])
         metrics.set("herald_open", ["scope": "x"], to: 1)
-        #expect(metrics.exposition() == """
-            # HELP herald_calls_total Calls.
-            # TYPE herald_calls_total counter
-            herald_calls_total{code="INTERNAL",method="say \\"hi\\""} 1
-            herald_calls_total{code="OK",method="/a.B/C"} 3
-            # TYPE herald_open gauge
-            herald_open{scope="x"} 1
+        #expect(
+            metrics.exposition() == """
+                # HELP herald_calls_total Calls.
+                # TYPE herald_calls_total counter
+                herald_calls_total{code="INTERNAL",method="say \\"hi\\""} 1
+                herald_calls_total{code="OK",method="/a.B/C"} 3
+                # TYPE herald_open gauge
+                herald_open{scope="x"} 1
 
-            """)
+                """)
     }
 
     @Test("the admin port serves /metrics, /healthz, and /readyz following readiness")

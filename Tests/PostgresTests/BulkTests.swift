@@ -11,7 +11,8 @@ struct BulkTests {
         let connection = try await TestDatabase.connect()
         let table = TestDatabase.uniqueName("copy")
         try await connection.query("CREATE TEMP TABLE \(table) (id int8, name text, note text)")
-        let count = try await connection.copyFrom("COPY \(table) (id, name, note) FROM STDIN", rows: 0..<50_000) { n, row in
+        let count = try await connection.copyFrom("COPY \(table) (id, name, note) FROM STDIN", rows: 0..<50_000) {
+            n, row in
             row.append(n)
             row.append("name \(n)\twith\\tab\nand ✉️")
             if n % 2 == 0 { row.appendNull() } else { row.append("odd") }
@@ -51,7 +52,8 @@ struct BulkTests {
         let ticks = Ticks()
         loop.execute { ticks.tick(on: loop) }
         let started = ContinuousClock.now
-        let count = try await connection.copyFrom("COPY \(table) (id, name) FROM STDIN", rows: 0..<1_000_000) { n, row in
+        let count = try await connection.copyFrom("COPY \(table) (id, name) FROM STDIN", rows: 0..<1_000_000) {
+            n, row in
             row.append(n)
             row.append("a row of the bulk load, number \(n)")
         }
@@ -76,10 +78,14 @@ struct BulkTests {
         let table = TestDatabase.uniqueName("copynul")
         try await connection.query("CREATE TEMP TABLE \(table) (name text)")
         let error = await #expect(throws: PostgresError.self) {
-            try await connection.copyFrom("COPY \(table) FROM STDIN", rows: ["ok", "bad\u{0}", "never"]) { value, row in row.append(value) }
+            try await connection.copyFrom("COPY \(table) FROM STDIN", rows: ["ok", "bad\u{0}", "never"]) { value, row in
+                row.append(value)
+            }
         }
         #expect(error?.message.contains("row 2") == true)
-        #expect(try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0)
+        #expect(
+            try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0
+        )
     }
 
     @Test("a pipeline runs a batch in one round trip and returns each result")
@@ -87,7 +93,9 @@ struct BulkTests {
         let connection = try await TestDatabase.connect()
         let table = TestDatabase.uniqueName("pipe")
         try await connection.query("CREATE TEMP TABLE \(table) (id int PRIMARY KEY, label text)")
-        var statements = (1...100).map { PostgresStatement("INSERT INTO \(table) VALUES ($1, $2)", [$0, "label \($0)"]) }
+        var statements = (1...100).map {
+            PostgresStatement("INSERT INTO \(table) VALUES ($1, $2)", [$0, "label \($0)"])
+        }
         statements.append(PostgresStatement("SELECT count(*)::int8 AS n FROM \(table)"))
         let results = try await connection.pipeline(statements)
         #expect(results.count == 101)
@@ -102,13 +110,16 @@ struct BulkTests {
         try await connection.query("CREATE TEMP TABLE \(table) (id int PRIMARY KEY)")
         let error = await #expect(throws: PostgresError.self) {
             try await connection.pipeline([
-                PostgresStatement("INSERT INTO \(table) VALUES (1)"), PostgresStatement("INSERT INTO \(table) VALUES (1)"),
+                PostgresStatement("INSERT INTO \(table) VALUES (1)"),
+                PostgresStatement("INSERT INTO \(table) VALUES (1)"),
                 PostgresStatement("INSERT INTO \(table) VALUES (2)"),
             ])
         }
         #expect(error?.sqlState == "23505")
         #expect(error?.message.hasPrefix("statement 2 of 3") == true)
-        #expect(try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0)
+        #expect(
+            try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0
+        )
     }
 }
 

@@ -26,22 +26,30 @@ struct ErrorMappingTests {
     func constraintViolations() async throws {
         let connection = try await TestDatabase.connect()
         let parent = TestDatabase.uniqueName("parent")
-        try await connection.execute(script: """
-            CREATE TEMP TABLE \(parent) (id int PRIMARY KEY);
-            CREATE TEMP TABLE \(parent)_child (parent int REFERENCES \(parent)(id), n int CHECK (n > 0));
-            """)
-        let fk = await #expect(throws: PostgresError.self) { try await connection.query("INSERT INTO \(parent)_child VALUES (1, 1)") }
+        try await connection.execute(
+            script: """
+                CREATE TEMP TABLE \(parent) (id int PRIMARY KEY);
+                CREATE TEMP TABLE \(parent)_child (parent int REFERENCES \(parent)(id), n int CHECK (n > 0));
+                """)
+        let fk = await #expect(throws: PostgresError.self) {
+            try await connection.query("INSERT INTO \(parent)_child VALUES (1, 1)")
+        }
         #expect(fk?.statusCode == .failedPrecondition)
-        let check = await #expect(throws: PostgresError.self) { try await connection.query("INSERT INTO \(parent)_child VALUES (NULL, -1)") }
+        let check = await #expect(throws: PostgresError.self) {
+            try await connection.query("INSERT INTO \(parent)_child VALUES (NULL, -1)")
+        }
         #expect(check?.statusCode == .invalidArgument)
         #expect(check?.sqlState == "23514")
     }
 
-    @Test("SQLSTATE to status code table", arguments: [
-        ("40001", StatusCode.aborted), ("40P01", .aborted), ("23505", .alreadyExists), ("23503", .failedPrecondition),
-        ("23514", .invalidArgument), ("22P02", .invalidArgument), ("08006", .unavailable), ("57P01", .unavailable),
-        ("57014", .deadlineExceeded), ("42601", .internal), ("53300", .resourceExhausted),
-    ])
+    @Test(
+        "SQLSTATE to status code table",
+        arguments: [
+            ("40001", StatusCode.aborted), ("40P01", .aborted), ("23505", .alreadyExists),
+            ("23503", .failedPrecondition),
+            ("23514", .invalidArgument), ("22P02", .invalidArgument), ("08006", .unavailable), ("57P01", .unavailable),
+            ("57014", .deadlineExceeded), ("42601", .internal), ("53300", .resourceExhausted),
+        ])
     func mapping(sqlState: String, code: StatusCode) {
         #expect(PostgresError(kind: .server, message: "x", sqlState: sqlState).statusCode == code)
     }
@@ -49,7 +57,8 @@ struct ErrorMappingTests {
     @Test("connection failures are UNAVAILABLE and retryable")
     func connectionFailure() async throws {
         let error = await #expect(throws: PostgresError.self) {
-            try await PostgresConnection.connect(.init(conninfo: "postgresql://herald@127.0.0.1:1/herald", connectTimeout: .seconds(2)))
+            try await PostgresConnection.connect(
+                .init(conninfo: "postgresql://herald@127.0.0.1:1/herald", connectTimeout: .seconds(2)))
         }
         #expect(error?.kind == .connection)
         #expect(error?.statusCode == .unavailable)

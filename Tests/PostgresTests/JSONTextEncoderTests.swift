@@ -1,6 +1,7 @@
 import Foundation
-@testable import Postgres
 import Testing
+
+@testable import Postgres
 
 /// `PostgresJSON(encoding:)` writes its own JSON; it must say what Foundation's JSONEncoder says (with Herald's
 /// date strategy), value for value, and read back through JSONDecoder to the same thing.
@@ -43,8 +44,10 @@ struct JSONTextEncoderTests {
 
     /// Every scalar type in arrays and as single values (each has its own container method; a missing one recursed).
     struct Scalars: Codable, Equatable {
-        var int8: [Int8] = [-8], int16: [Int16] = [16], int32: [Int32] = [-32], int64: [Int64] = [.min], int: [Int] = [1]
-        var uint8: [UInt8] = [8], uint16: [UInt16] = [16], uint32: [UInt32] = [32], uint64: [UInt64] = [.max], uint: [UInt] = [2]
+        var int8: [Int8] = [-8], int16: [Int16] = [16], int32: [Int32] = [-32], int64: [Int64] = [.min],
+            int: [Int] = [1]
+        var uint8: [UInt8] = [8], uint16: [UInt16] = [16], uint32: [UInt32] = [32], uint64: [UInt64] = [.max],
+            uint: [UInt] = [2]
         var float: [Float] = [0.5, 3], double: [Double] = [0.25], bool: [Bool] = [true], string: [String] = ["s"]
         var wrapped: [Wrapped] = [Wrapped(value: 7)], optionals: [Int32?] = [nil, 3]
     }
@@ -60,17 +63,24 @@ struct JSONTextEncoderTests {
     }
 
     static func sample(_ random: inout SystemRandomNumberGenerator) -> Tree {
-        let texts = ["", "plain", "quote \" backslash \\ slash /", "tab\tnew\nline\r", "\u{01}\u{1F} control", "ünïcødé ✓ 🎉", "\u{2028}"]
+        let texts = [
+            "", "plain", "quote \" backslash \\ slash /", "tab\tnew\nline\r", "\u{01}\u{1F} control", "ünïcødé ✓ 🎉",
+            "\u{2028}",
+        ]
         func text() -> String { texts.randomElement(using: &random)! }
         return Tree(
-            id: UUID(), title: text(), count: Int.random(in: -1_000_000...1_000_000, using: &random), big: Int64.max - 1, small: 255,
-            ratio: [0, 1, -2.5, 0.1, 1e-7, 123456.789, 3e20].randomElement(using: &random)!, single: 0.1, on: Bool.random(using: &random),
+            id: UUID(), title: text(), count: Int.random(in: -1_000_000...1_000_000, using: &random),
+            big: Int64.max - 1, small: 255,
+            ratio: [0, 1, -2.5, 0.1, 1e-7, 123456.789, 3e20].randomElement(using: &random)!, single: 0.1,
+            on: Bool.random(using: &random),
             missing: nil, present: text(), blob: Data((0..<Int.random(in: 0...20, using: &random)).map { UInt8($0) }),
             link: URL(string: "https://example.com/a?b=c")!, amount: Decimal(string: "12345.6789")!,
             shapes: [.circle(radius: 2), .labelled(text(), 7), .none],
             leaves: (0..<Int.random(in: 0...3, using: &random)).map { _ in
-                Leaf(name: text(), when: Bool.random(using: &random) ? Date(timeIntervalSince1970: 1_700_000_000.123456) : nil,
-                     weights: [1, 2.5], flags: ["a": true, text(): false])
+                Leaf(
+                    name: text(),
+                    when: Bool.random(using: &random) ? Date(timeIntervalSince1970: 1_700_000_000.123456) : nil,
+                    weights: [1, 2.5], flags: ["a": true, text(): false])
             },
             byNumber: [1: "one", -2: text()], nested: [[], [text(), text()]], empty: [:], scalars: Scalars())
     }
@@ -84,14 +94,17 @@ struct JSONTextEncoderTests {
         return try encoder.encode(value)
     }
 
-    @Test("200 random values: the same JSON as JSONEncoder's (compared as parsed values), and JSONDecoder reads them back")
+    @Test(
+        "200 random values: the same JSON as JSONEncoder's (compared as parsed values), and JSONDecoder reads them back"
+    )
     func matchesJSONEncoder() throws {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<200 {
             let value = Self.sample(&random)
             let ours = try PostgresJSON(encoding: value)
             let theirs = try Self.foundation(value)
-            let parsedOurs = try JSONSerialization.jsonObject(with: Data(ours.text.utf8), options: [.fragmentsAllowed]) as! NSObject
+            let parsedOurs =
+                try JSONSerialization.jsonObject(with: Data(ours.text.utf8), options: [.fragmentsAllowed]) as! NSObject
             let parsedTheirs = try JSONSerialization.jsonObject(with: theirs, options: [.fragmentsAllowed]) as! NSObject
             #expect(parsedOurs.isEqual(parsedTheirs), "\(ours.text)\nvs\n\(String(decoding: theirs, as: UTF8.self))")
             #expect(try ours.decode(Tree.self) == value)

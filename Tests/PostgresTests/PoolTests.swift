@@ -23,8 +23,10 @@ struct PoolTests {
         let observer = try await TestDatabase.connect()
         _ = tag
         let open = try await observer.query(
-            "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE application_name = 'herald' AND datname = current_database() AND pid <> pg_backend_pid()")
-        #expect(try open.first!.decode("n", as: Int.self) <= 3 + 64)  // other suites share the database; see next test for the exact bound
+            "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE application_name = 'herald' AND datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        // other suites share the database; see next test for the exact bound
+        #expect(try open.first!.decode("n", as: Int.self) <= 3 + 64)
     }
 
     @Test("a caller waits at most the acquire timeout, then gets UNAVAILABLE")
@@ -48,7 +50,8 @@ struct PoolTests {
             try await connection.query("SET LOCAL application_name = 'leaked'")
             return try await connection.query("SELECT pg_backend_pid() AS pid").first!.decode("pid", as: Int.self)
         }
-        let next = try #require(try await pool.query("SELECT pg_backend_pid() AS pid, current_setting('application_name') AS app").first)
+        let next = try #require(
+            try await pool.query("SELECT pg_backend_pid() AS pid, current_setting('application_name') AS app").first)
         #expect(try next.decode("pid", as: Int.self) != leakedPID)
         #expect(try next.decode("app", as: String.self) == "herald")
     }

@@ -17,7 +17,7 @@ struct RestartTests {
         var pid = pid_t()
         let words: [String] = ["/bin/sh", "-c", command]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
+        defer { for item in arguments { free(item) } }
         // The restarted server outlives this command: it must not inherit this process's descriptors (a pipe
         // another test is reading would then never reach end of file), so everything above stderr is closed.
         var actions = posix_spawn_file_actions_t()
@@ -57,7 +57,9 @@ struct RestartTests {
             #expect(try await pool.query("SELECT $1::int8 AS n", [n]).first?.decode("n", as: Int.self) == n)
         }
         try await withThrowingTaskGroup(of: Int.self) { group in
-            for n in 0..<16 { group.addTask { try await pool.query("SELECT $1::int8 AS n", [n]).first!.decode("n", as: Int.self) } }
+            for n in 0..<16 {
+                group.addTask { try await pool.query("SELECT $1::int8 AS n", [n]).first!.decode("n", as: Int.self) }
+            }
             var sum = 0
             for try await n in group { sum += n }
             #expect(sum == (0..<16).reduce(0, +))

@@ -37,7 +37,9 @@ struct TransactionTests {
             }
             try await tx.query("INSERT INTO \(table) VALUES (3)")
         }
-        let ids = try await connection.query("SELECT id FROM \(table) ORDER BY id").map { try $0.decode("id", as: Int.self) }
+        let ids = try await connection.query("SELECT id FROM \(table) ORDER BY id").map {
+            try $0.decode("id", as: Int.self)
+        }
         #expect(ids == [1, 3])
     }
 
@@ -53,7 +55,9 @@ struct TransactionTests {
             }
         }
         #expect(error?.sqlState == "25P02")
-        #expect(try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0)
+        #expect(
+            try await connection.query("SELECT count(*)::int8 AS n FROM \(table)").first?.decode("n", as: Int.self) == 0
+        )
     }
 
     @Test("serialization failures are retried until the transaction commits")
@@ -68,7 +72,8 @@ struct TransactionTests {
                 group.addTask {
                     try await pool.withRetryingTransaction(.serializable, maxAttempts: 50) { tx in
                         await attempts.increment()
-                        let n = try #require(try await tx.query("SELECT n FROM \(table) WHERE id = 1").first).decode("n", as: Int.self)
+                        let n = try #require(try await tx.query("SELECT n FROM \(table) WHERE id = 1").first).decode(
+                            "n", as: Int.self)
                         try await Task.sleep(for: .milliseconds(5))
                         try await tx.query("UPDATE \(table) SET n = $1 WHERE id = 1", [n + 1])
                     }

@@ -25,7 +25,9 @@ struct ServerClientTests {
 
     @Test("the client reaches a server over its Unix socket and by host name; an unknown name fails clearly")
     func addresses() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString.prefix(8)).sock").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herald-\(UUID().uuidString.prefix(8)).sock"
+        ).path
         var services = ServiceRegistry()
         services.unary("/t.S/Echo") { request, _ in request }
         let server = GRPCServer(.init(host: "127.0.0.1", port: 0, unixSocketPath: path), services: services)
@@ -44,11 +46,15 @@ struct ServerClientTests {
             _ = try await unknown.unary("/t.S/Echo", [])
             Issue.record("an unknown host answered")
         } catch let error as RPCError {
-            #expect(error.code == .unavailable && error.message.hasPrefix("cannot resolve no-such-host.invalid"), "\(error)")
+            #expect(
+                error.code == .unavailable && error.message.hasPrefix("cannot resolve no-such-host.invalid"), "\(error)"
+            )
         }
     }
 
-    @Test("a connection past its maximum age is drained with GOAWAY and the client moves to a new one without a failed call (gRFC A9)")
+    @Test(
+        "a connection past its maximum age is drained with GOAWAY and the client moves to a new one without a failed call (gRFC A9)"
+    )
     func maxConnectionAge() async throws {
         let peers = Mutex<Set<String>>([])
         var services = ServiceRegistry()
@@ -94,14 +100,17 @@ struct ServerClientTests {
         // On two cores shared with other test processes, "back to back" can be a second apart: the reuse is only
         // owed when the connection was idle for less than its timeout.
         let idleBetween = ContinuousClock.now - firstEnded
-        try await Task.sleep(for: .milliseconds(2500))  // 1 s idle, then GOAWAY and close (timers run late on a loaded machine)
+        // 1 s idle, then GOAWAY and close (timers run late on a loaded machine)
+        try await Task.sleep(for: .milliseconds(2500))
         _ = try await client.unary("/t.S/Peer", [], timeout: .seconds(5))
         let seen = peers.withLock { $0 }
         if idleBetween < .milliseconds(800) { #expect(seen[0] == seen[1], "back-to-back calls share the connection") }
         #expect(seen[2] != seen[1], "after the idle timeout, a new connection")
     }
 
-    @Test("handlers still running after their streams were reset count against the connection's cap; beyond it, calls are refused")
+    @Test(
+        "handlers still running after their streams were reset count against the connection's cap; beyond it, calls are refused"
+    )
     func runningHandlersCap() async throws {
         final class Started: Sendable { let count = Atomic(0) }
         let started = Started()
@@ -123,10 +132,14 @@ struct ServerClientTests {
         let client = GRPCClient(host: "127.0.0.1", port: server.port)
         defer { client.close() }
         let calls = (0..<3).map { _ in Task { try await client.unary("/t.S/Stubborn", []) } }
-        for _ in 0..<250 where started.count.load(ordering: .relaxed) < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        for _ in 0..<250 where started.count.load(ordering: .relaxed) < 3 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         for call in calls { call.cancel() }  // RST_STREAM each; the handlers go on
         try await Task.sleep(for: .milliseconds(100))
-        let refused = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Quick", [1], timeout: .seconds(5)) }
+        let refused = await #expect(throws: RPCError.self) {
+            try await client.unary("/t.S/Quick", [1], timeout: .seconds(5))
+        }
         #expect(refused?.code == .unavailable, "\(String(describing: refused))")
         try await Task.sleep(for: .milliseconds(2200))  // the stubborn handlers end
         #expect(try await client.unary("/t.S/Quick", [2], timeout: .seconds(5)).message == [2])
@@ -215,7 +228,9 @@ struct ServerClientTests {
             client.close()
             server.stop()
         }
-        let error = await #expect(throws: RPCError.self) { try await client.unary("/t.S/Slow", [], timeout: .milliseconds(100)) }
+        let error = await #expect(throws: RPCError.self) {
+            try await client.unary("/t.S/Slow", [], timeout: .milliseconds(100))
+        }
         #expect(error?.code == .deadlineExceeded)
         // The handler's cancellation lands on its loop a moment later (longer on a loaded machine): wait up to 5 s.
         for _ in 0..<250 where cancelled.seen.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
@@ -273,7 +288,9 @@ struct ServerClientTests {
         }
     }
 
-    @Test("a rolling restart loses no call: while one server drains and its successor takes the port, every call succeeds")
+    @Test(
+        "a rolling restart loses no call: while one server drains and its successor takes the port, every call succeeds"
+    )
     func rollingRestart() async throws {
         LoopStalls.watch()
         var services = ServiceRegistry()
@@ -347,7 +364,9 @@ struct StreamingTests {
                 call.send([UInt8](repeating: UInt8(n), count: 1000))
                 #expect(try await responses.next() == [UInt8](repeating: UInt8(n), count: 2000))
             }
-            #expect(await call.initialMetadata().first { $0.name == "x-encoding" }?.value == (compressed ? "gzip" : "identity"))
+            #expect(
+                await call.initialMetadata().first { $0.name == "x-encoding" }?.value
+                    == (compressed ? "gzip" : "identity"))
             call.finishSending()
             #expect(try await responses.next() == nil)
         }

@@ -13,7 +13,11 @@ struct StatusBoundTests {
         var statusCode: StatusCode { .invalidArgument }
         var statusMessage: String { "many" }
         var fieldViolations: [FieldViolation] {
-            (0..<count).map { FieldViolation(field: "request.items[\($0)].channel", description: "unknown value 99; expected EMAIL, SMS, PUSH or IN_APP") }
+            (0..<count).map {
+                FieldViolation(
+                    field: "request.items[\($0)].channel",
+                    description: "unknown value 99; expected EMAIL, SMS, PUSH or IN_APP")
+            }
         }
     }
 
@@ -40,7 +44,9 @@ struct StatusBoundTests {
         }
     }
 
-    @Test("any number of field violations: the first that fit, then one saying how many more, within gRPC core's 8 KiB", arguments: [1, 10, 40, 400, 100_000])
+    @Test(
+        "any number of field violations: the first that fit, then one saying how many more, within gRPC core's 8 KiB",
+        arguments: [1, 10, 40, 400, 100_000])
     func violations(count: Int) async throws {
         try await serve({ $0.unary("/t.S/Bad") { _, _ in throw ManyViolations(count: count) } }) { client in
             let error = await failure(client, "/t.S/Bad")
@@ -48,14 +54,20 @@ struct StatusBoundTests {
             #expect(error.message.hasPrefix("request.items[0].channel: unknown value 99"))
             #expect(error.message.utf8.count <= StatusLimits.messageBytes)
             let violations = error.fieldViolations
-            #expect(violations.first == FieldViolation(field: "request.items[0].channel", description: "unknown value 99; expected EMAIL, SMS, PUSH or IN_APP"))
+            #expect(
+                violations.first
+                    == FieldViolation(
+                        field: "request.items[0].channel",
+                        description: "unknown value 99; expected EMAIL, SMS, PUSH or IN_APP"))
             if count <= 10 {
                 #expect(violations.count == count && !error.message.contains("more"))
             } else {
                 let shown = violations.count - 1
                 #expect(shown >= 5, "as many as fit: \(shown)")
                 #expect(error.message.hasSuffix("; and \(count - shown) more"))
-                #expect(violations.last == FieldViolation(field: "", description: "\(count - shown) more invalid fields not listed"))
+                #expect(
+                    violations.last
+                        == FieldViolation(field: "", description: "\(count - shown) more invalid fields not listed"))
             }
             let details = try #require(error.details)
             #expect(error.message.utf8.count + (details.count * 4 + 2) / 3 < 6 << 10)
@@ -65,7 +77,11 @@ struct StatusBoundTests {
     @Test("a huge message is cut and huge details dropped: the code still arrives")
     func hugeError() async throws {
         let message = String(repeating: "é", count: 100_000)
-        try await serve({ $0.unary("/t.S/Bad") { _, _ in throw RPCError(.failedPrecondition, message, details: Array(repeating: 7, count: 100_000)) } }) { client in
+        try await serve({
+            $0.unary("/t.S/Bad") { _, _ in
+                throw RPCError(.failedPrecondition, message, details: Array(repeating: 7, count: 100_000))
+            }
+        }) { client in
             let error = await failure(client, "/t.S/Bad")
             #expect(error.code == .failedPrecondition)
             #expect(error.message.hasSuffix("…") && error.message.hasPrefix("éé") && error.message.count < 1000)
@@ -87,7 +103,8 @@ struct StatusBoundTests {
         }
     }
 
-    @Test("response headers nghttp2 cannot send end the call with INTERNAL instead of leaving it open until its deadline")
+    @Test(
+        "response headers nghttp2 cannot send end the call with INTERNAL instead of leaving it open until its deadline")
     func headersNotSent() async throws {
         try await serve({ services in
             services.register("/t.S/Huge") { _, writer, _ in

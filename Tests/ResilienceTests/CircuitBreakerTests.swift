@@ -11,12 +11,16 @@ struct Clock {
 @Suite("Circuit breaker")
 struct CircuitBreakerTests {
     static let config = CircuitBreaker.Configuration(
-        window: .count(10), failureRateThreshold: 50, slowCallRateThreshold: 80, slowCallDuration: .seconds(2), minimumCalls: 4,
+        window: .count(10), failureRateThreshold: 50, slowCallRateThreshold: 80, slowCallDuration: .seconds(2),
+        minimumCalls: 4,
         openDuration: .seconds(30), halfOpenProbes: 3, probeTimeout: .seconds(5))
 
     /// Makes one call that ends after `takes` with `outcome`; the decision and any transition.
     @discardableResult
-    func call(_ breaker: inout CircuitBreaker, _ clock: inout Clock, _ outcome: CircuitBreaker.Outcome, takes: Duration = .milliseconds(10))
+    func call(
+        _ breaker: inout CircuitBreaker, _ clock: inout Clock, _ outcome: CircuitBreaker.Outcome,
+        takes: Duration = .milliseconds(10)
+    )
         -> (permitted: Bool, transitions: [CircuitBreaker.Transition])
     {
         let (decision, transitions) = breaker.acquire(now: clock.now)
@@ -25,7 +29,9 @@ struct CircuitBreakerTests {
         return (true, transitions + [breaker.record(permit, outcome, now: clock.now)].compactMap { $0 })
     }
 
-    @Test("opens once the failure rate reaches the threshold over the minimum number of calls, then fails fast until the open period ends")
+    @Test(
+        "opens once the failure rate reaches the threshold over the minimum number of calls, then fails fast until the open period ends"
+    )
     func opens() {
         var breaker = CircuitBreaker(Self.config)
         var clock = Clock()
@@ -80,7 +86,8 @@ struct CircuitBreakerTests {
 
     @Test("a time window drops the seconds that fell out of it")
     func timeWindowSlides() {
-        var breaker = CircuitBreaker(.init(window: .time(seconds: 10), failureRateThreshold: 50, minimumCalls: 4, openDuration: .seconds(5)))
+        var breaker = CircuitBreaker(
+            .init(window: .time(seconds: 10), failureRateThreshold: 50, minimumCalls: 4, openDuration: .seconds(5)))
         var clock = Clock()
         for _ in 0..<3 { call(&breaker, &clock, .failure(.unavailable)) }
         clock.advance(.seconds(11))  // the three failures are now older than the window
@@ -108,7 +115,9 @@ struct CircuitBreakerTests {
             guard case .permitted(let permit) = decision else { return #expect(Bool(false)) }
             permits.append(permit)
         }
-        guard case .rejected = breaker.acquire(now: clock.now).0 else { return #expect(Bool(false), "a fourth probe is refused") }
+        guard case .rejected = breaker.acquire(now: clock.now).0 else {
+            return #expect(Bool(false), "a fourth probe is refused")
+        }
         #expect(breaker.record(permits[0], .success, now: clock.now) == nil)
         #expect(breaker.record(permits[1], .success, now: clock.now) == nil)
         let closed = breaker.record(permits[2], .success, now: clock.now)

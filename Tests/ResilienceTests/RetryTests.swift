@@ -11,7 +11,8 @@ extension Duration {
 struct RetryTests {
     @Test("the n-th retry waits min(initial × multiplier^(n−1), max) × random(0.8, 1.2)")
     func schedule() {
-        let policy = RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(500), backoffMultiplier: 3)
+        let policy = RetryPolicy(
+            maxAttempts: 5, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(500), backoffMultiplier: 3)
         var random = SeededRandom(seed: 7)
         for _ in 0..<200 {
             let bases = [100.0, 300.0, 500.0, 500.0]
@@ -28,8 +29,12 @@ struct RetryTests {
         let policy = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), retryableCodes: [.unavailable])
         var random = SeededRandom(seed: 1)
         var throttle: RetryThrottle? = nil
-        func decide(_ attempt: Int, _ code: StatusCode, pushback: String? = nil, remaining: Duration? = nil) -> RetryDecision {
-            policy.decide(afterAttempt: attempt, failedWith: code, pushback: pushback, remaining: remaining, throttle: &throttle, using: &random)
+        func decide(_ attempt: Int, _ code: StatusCode, pushback: String? = nil, remaining: Duration? = nil)
+            -> RetryDecision
+        {
+            policy.decide(
+                afterAttempt: attempt, failedWith: code, pushback: pushback, remaining: remaining, throttle: &throttle,
+                using: &random)
         }
         guard case .retry = decide(1, .unavailable) else { return #expect(Bool(false)) }
         #expect(decide(1, .invalidArgument) == .stop("INVALID_ARGUMENT is not retryable"))
@@ -37,7 +42,9 @@ struct RetryTests {
         #expect(decide(1, .unavailable, pushback: "250") == .retry(after: .milliseconds(250)))
         #expect(decide(1, .unavailable, pushback: "-1") == .stop("server pushback says not to retry"))
         #expect(decide(1, .unavailable, pushback: "soon") == .stop("server pushback says not to retry"))
-        #expect(decide(1, .unavailable, pushback: "250", remaining: .milliseconds(200)) == .stop("the deadline comes before the next attempt"))
+        #expect(
+            decide(1, .unavailable, pushback: "250", remaining: .milliseconds(200))
+                == .stop("the deadline comes before the next attempt"))
     }
 
     @Test("throttling: failures spend tokens, successes earn a fraction back, no retries at half or below")
@@ -55,11 +62,16 @@ struct RetryTests {
         var random = SeededRandom(seed: 3)
         var throttled: RetryThrottle? = RetryThrottle(maxTokens: 2, tokenRatio: 0.1)
         throttled?.recordFailure()
-        #expect(policy.decide(afterAttempt: 1, failedWith: .unavailable, pushback: nil, remaining: nil, throttle: &throttled, using: &random)
-            == .stop("retries throttled"))
+        #expect(
+            policy.decide(
+                afterAttempt: 1, failedWith: .unavailable, pushback: nil, remaining: nil, throttle: &throttled,
+                using: &random)
+                == .stop("retries throttled"))
     }
 
-    @Test("connection backoff: 1 s, × 1.6 each failure, ±20 %, at most 120 s; connect timeout at least 20 s; reset after success")
+    @Test(
+        "connection backoff: 1 s, × 1.6 each failure, ±20 %, at most 120 s; connect timeout at least 20 s; reset after success"
+    )
     func connectionBackoff() {
         var backoff = ConnectionBackoff()
         var random = SeededRandom(seed: 11)

@@ -17,11 +17,17 @@ struct ConfigurationTests {
         #expect(client.defaultTimeout == .seconds(10))
         #expect(client.methodTimeouts["ExecuteCampaign"] == .seconds(30))
         #expect(client.methodRetry["ListCampaigns"]?.retryableCodes == [.unavailable, .deadlineExceeded])
-        #expect(client.retry == RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1), backoffMultiplier: 2, retryableCodes: [.unavailable]))
+        #expect(
+            client.retry
+                == RetryPolicy(
+                    maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1), backoffMultiplier: 2,
+                    retryableCodes: [.unavailable]))
         #expect(client.endpointBreaker.window == .count(50))
         #expect(client.targetBreaker.window == .time(seconds: 10))
         #expect(client.throttle?.maxTokens == 10)
-        #expect(client.methodHedging["GetCampaign"] == HedgingPolicy(maxAttempts: 2, hedgingDelay: .milliseconds(50), nonFatalCodes: [.unavailable]))
+        #expect(
+            client.methodHedging["GetCampaign"]
+                == HedgingPolicy(maxAttempts: 2, hedgingDelay: .milliseconds(50), nonFatalCodes: [.unavailable]))
         #expect(client.methodHedging["CreateCampaign"] == nil)
     }
 }

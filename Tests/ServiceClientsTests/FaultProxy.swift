@@ -39,7 +39,9 @@ final class FaultProxy: Sendable {
     }
 
     func set(_ mode: Mode, latency: Duration = .zero) {
-        latencyMilliseconds.store(Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000), ordering: .relaxed)
+        latencyMilliseconds.store(
+            Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000),
+            ordering: .relaxed)
         self.mode.store(mode.rawValue, ordering: .relaxed)
         if mode == .reset {
             // Only shut down here: the connection's pumps close each descriptor once (a second close could hit a
@@ -70,7 +72,9 @@ final class FaultProxy: Sendable {
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Self.loopback(port: upstream)
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
             }
             guard connected else {
                 Self.reset(client)
@@ -130,7 +134,9 @@ final class FaultProxy: Sendable {
     private func write(_ fd: Int32, _ buffer: [UInt8], _ count: Int) -> Bool {
         var offset = 0
         while offset < count {
-            let written = buffer.withUnsafeBytes { send(fd, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL)) }  // no SIGPIPE on a reset peer
+            let written = buffer.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL))
+            }  // no SIGPIPE on a reset peer
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { return false }
             offset += written

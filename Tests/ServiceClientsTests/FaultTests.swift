@@ -9,20 +9,26 @@ import Testing
 /// The service client with network faults between it and its endpoints (FaultProxy) and a flaky server.
 @Suite("Service client under faults")
 struct FaultTests {
-    func client(_ proxies: [FaultProxy], configure: (inout ServiceClientConfiguration) -> Void = { _ in }) -> ServiceClient {
+    func client(_ proxies: [FaultProxy], configure: (inout ServiceClientConfiguration) -> Void = { _ in })
+        -> ServiceClient
+    {
         var configuration = ServiceClientConfiguration(endpoints: proxies.map { ("127.0.0.1", $0.port) })
-        configuration.retry = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20), retryableCodes: [.unavailable])
+        configuration.retry = RetryPolicy(
+            maxAttempts: 3, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20),
+            retryableCodes: [.unavailable])
         configure(&configuration)
         return ServiceClient(target: "faulty", configuration)
     }
 
-    @Test("traffic leaves an endpoint whose connections reset within 1 s, no call fails meanwhile, and returns after it recovers")
+    @Test(
+        "traffic leaves an endpoint whose connections reset within 1 s, no call fails meanwhile, and returns after it recovers"
+    )
     func deadEndpointAndRecovery() async throws {
         let backends = try [Backend(), Backend()]
         let proxies = try backends.map { try FaultProxy(upstream: $0.server.port) }
         defer {
-            proxies.forEach { $0.stop() }
-            backends.forEach { $0.stop() }
+            for item in proxies { item.stop() }
+            for item in backends { item.stop() }
         }
         let client = client(proxies) {
             $0.ejectAfterConsecutiveFailures = 3
@@ -37,7 +43,8 @@ struct FaultTests {
         var lastCallToDead = faultAt
         var before = backends[0].count
         while ContinuousClock.now - faultAt < .milliseconds(1400) {
-            _ = try await client.unary("/t.S/Call", [])  // never fails: refused attempts are retried on the other endpoint
+            // never fails: refused attempts are retried on the other endpoint
+            _ = try await client.unary("/t.S/Call", [])
             if backends[0].count != before {
                 before = backends[0].count
                 lastCallToDead = ContinuousClock.now
@@ -81,7 +88,9 @@ struct FaultTests {
         }
     }
 
-    @Test("client keepalive (gRFC A8) ends a call with no deadline stuck behind a black hole; a healthy connection keeps answering its PINGs")
+    @Test(
+        "client keepalive (gRFC A8) ends a call with no deadline stuck behind a black hole; a healthy connection keeps answering its PINGs"
+    )
     func keepaliveFindsADeadPeer() async throws {
         var limits = GRPCServer.ConnectionLimits()
         limits.minPingInterval = .milliseconds(50)  // the server permits the client's 100 ms PINGs (gRFC A8 policing)
@@ -91,7 +100,9 @@ struct FaultTests {
             proxy.stop()
             backend.stop()
         }
-        let client = GRPCClient(host: "127.0.0.1", port: proxy.port, keepalive: .init(time: .milliseconds(100), timeout: .milliseconds(300)))
+        let client = GRPCClient(
+            host: "127.0.0.1", port: proxy.port, keepalive: .init(time: .milliseconds(100), timeout: .milliseconds(300))
+        )
         defer { client.close() }
         _ = try await client.unary("/t.S/Call", [1])
         // A call that outlives several PINGs on a healthy path is not disturbed by them.
@@ -113,7 +124,9 @@ struct FaultTests {
         _ = try await client.unary("/t.S/Call", [4])  // a new connection
     }
 
-    @Test("a flaky server opens the endpoint's breaker within its window; it closes again through half-open once the server recovers")
+    @Test(
+        "a flaky server opens the endpoint's breaker within its window; it closes again through half-open once the server recovers"
+    )
     func breakerCycle() async throws {
         final class Switch: Sendable { let on = Atomic(true) }
         let broken = Switch()
@@ -124,14 +137,18 @@ struct FaultTests {
             backend.stop()
         }
         let client = client([proxy]) {
-            $0.endpointBreaker = .init(window: .count(10), failureRateThreshold: 50, minimumCalls: 5, openDuration: .milliseconds(300), halfOpenProbes: 2)
+            $0.endpointBreaker = .init(
+                window: .count(10), failureRateThreshold: 50, minimumCalls: 5, openDuration: .milliseconds(300),
+                halfOpenProbes: 2)
             $0.targetBreaker = .init(minimumCalls: 1000)
             $0.ejectAfterConsecutiveFailures = 1000
         }
         defer { client.close() }
         var messages: [String] = []
         for _ in 0..<8 {
-            do { _ = try await client.unary("/t.S/Call", []) } catch let error as RPCError { messages.append(error.message) }
+            do { _ = try await client.unary("/t.S/Call", []) } catch let error as RPCError {
+                messages.append(error.message)
+            }
         }
         #expect(backend.count == 5, "the breaker opened after the 5-call minimum; later calls failed fast")
         #expect(messages.last?.contains("breaker open for") == true, "\(messages.last ?? "")")

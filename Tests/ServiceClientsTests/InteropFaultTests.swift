@@ -15,13 +15,17 @@ struct InteropFaultTests {
         }
     }
 
-    @Test("with 20 ms added each way the 14 loopback cases pass; with connections reset for a while, retries carry the unary cases through")
+    @Test(
+        "with 20 ms added each way the 14 loopback cases pass; with connections reset for a while, retries carry the unary cases through"
+    )
     func throughFaults() async throws {
         let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
-        let server = try RunningProcess(python, [
-            TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/interop_server.py").path,
-            "--protos", TestEnvironment.root.appendingPathComponent("Protos").path,
-        ])
+        let server = try RunningProcess(
+            python,
+            [
+                TestEnvironment.root.appendingPathComponent("Tests/InteropTests/Python/interop_server.py").path,
+                "--protos", TestEnvironment.root.appendingPathComponent("Protos").path,
+            ])
         defer { server.stop() }
         let line = try await runBlocking { server.firstLine() }
         let upstream = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
@@ -30,7 +34,8 @@ struct InteropFaultTests {
 
         // gRPC's loopback cases but the compression ones (grpcio's Python server cannot tell a compressed request).
         let cases = [
-            "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream", "custom_metadata",
+            "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
+            "custom_metadata",
             "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
             "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
         ]

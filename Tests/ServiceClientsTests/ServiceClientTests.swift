@@ -20,7 +20,10 @@ final class Backend: Sendable {
     let seen = Seen()
     var attempts: [String] { seen.attempts.withLock { $0 } }
 
-    init(limits: GRPCServer.ConnectionLimits = .init(), _ behaviour: @escaping @Sendable (Int) async throws -> Void = { _ in }) throws {
+    init(
+        limits: GRPCServer.ConnectionLimits = .init(),
+        _ behaviour: @escaping @Sendable (Int) async throws -> Void = { _ in }
+    ) throws {
         var services = ServiceRegistry()
         let seen = self.seen
         services.unary("/t.S/Call") { request, context in
@@ -52,7 +55,9 @@ struct Refuse: Error, StatusConvertibleError {
 struct ServiceClientTests {
     static func configuration(_ backends: [Backend]) -> ServiceClientConfiguration {
         var configuration = ServiceClientConfiguration(endpoints: backends.map(\.endpoint))
-        configuration.retry = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20), retryableCodes: [.unavailable])
+        configuration.retry = RetryPolicy(
+            maxAttempts: 3, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20),
+            retryableCodes: [.unavailable])
         return configuration
     }
 
@@ -70,7 +75,9 @@ struct ServiceClientTests {
         defer { invalid.stop() }
         let other = ServiceClient(target: "invalid", Self.configuration([invalid]))
         defer { other.close() }
-        await #expect(throws: RPCError(.invalidArgument, "refused by the test backend")) { try await other.unary("/t.S/Call", []) }
+        await #expect(throws: RPCError(.invalidArgument, "refused by the test backend")) {
+            try await other.unary("/t.S/Call", [])
+        }
         #expect(invalid.count == 1)
     }
 
@@ -82,7 +89,8 @@ struct ServiceClientTests {
         }
         defer { backend.stop() }
         var configuration = Self.configuration([backend])
-        configuration.retry = RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(5), retryableCodes: [.unavailable])
+        configuration.retry = RetryPolicy(
+            maxAttempts: 5, initialBackoff: .milliseconds(5), retryableCodes: [.unavailable])
         let client = ServiceClient(target: "slow", configuration)
         defer { client.close() }
         let started = ContinuousClock.now
@@ -96,7 +104,7 @@ struct ServiceClientTests {
     @Test("round robin spreads calls evenly; an endpoint reporting NOT_SERVING leaves the rotation")
     func balancing() async throws {
         let backends = try (0..<3).map { _ in try Backend() }
-        defer { backends.forEach { $0.stop() } }
+        defer { for item in backends { item.stop() } }
         var configuration = Self.configuration(backends)
         configuration.healthService = "t.S"
         let client = ServiceClient(target: "rr", configuration)
@@ -115,7 +123,7 @@ struct ServiceClientTests {
     @Test("a dead endpoint costs no failed call: the call is retried on another, and the endpoint is ejected")
     func deadEndpoint() async throws {
         let backends = try (0..<2).map { _ in try Backend() }
-        defer { backends.forEach { $0.stop() } }
+        defer { for item in backends { item.stop() } }
         var configuration = Self.configuration(backends)
         configuration.ejectAfterConsecutiveFailures = 2
         let client = ServiceClient(target: "failover", configuration)
@@ -132,7 +140,7 @@ struct ServiceClientTests {
             if overall.calls.add(1, ordering: .relaxed).newValue == 1 { try await Task.sleep(for: .seconds(5)) }
         }
         let backends = try [Backend(slowFirst), Backend(slowFirst)]
-        defer { backends.forEach { $0.stop() } }
+        defer { for item in backends { item.stop() } }
         var configuration = Self.configuration(backends)
         configuration.loadBalancing = .powerOfTwoChoices
         let client = ServiceClient(target: "p2c", configuration)
@@ -144,7 +152,9 @@ struct ServiceClientTests {
         first.cancel()
     }
 
-    @Test("hedging: a second copy goes to another endpoint after the delay; the first answer wins, the other is cancelled")
+    @Test(
+        "hedging: a second copy goes to another endpoint after the delay; the first answer wins, the other is cancelled"
+    )
     func hedging() async throws {
         final class Flag: Sendable { let cancelled = Atomic(false) }
         let flag = Flag()
@@ -159,7 +169,7 @@ struct ServiceClientTests {
             }
         }
         let backends = try [Backend(slowFirst), Backend(slowFirst)]
-        defer { backends.forEach { $0.stop() } }
+        defer { for item in backends { item.stop() } }
         var configuration = Self.configuration(backends)
         configuration.methodHedging["Call"] = HedgingPolicy(maxAttempts: 3, hedgingDelay: .milliseconds(50))
         let client = ServiceClient(target: "hedged", configuration)
@@ -180,7 +190,9 @@ struct ServiceClientTests {
         fatalConfiguration.methodHedging["Call"] = HedgingPolicy(maxAttempts: 3, hedgingDelay: .milliseconds(50))
         let other = ServiceClient(target: "fatal", fatalConfiguration)
         defer { other.close() }
-        await #expect(throws: RPCError(.invalidArgument, "refused by the test backend")) { try await other.unary("/t.S/Call", []) }
+        await #expect(throws: RPCError(.invalidArgument, "refused by the test backend")) {
+            try await other.unary("/t.S/Call", [])
+        }
         #expect(fatal.count == 1, "a fatal status stops the hedging")
     }
 
@@ -189,7 +201,9 @@ struct ServiceClientTests {
         let backend = try Backend { _ in throw Refuse(statusCode: .internal) }
         defer { backend.stop() }
         var configuration = Self.configuration([backend])
-        configuration.targetBreaker = .init(window: .count(10), failureRateThreshold: 50, minimumCalls: 5, openDuration: .seconds(30), halfOpenProbes: 1)
+        configuration.targetBreaker = .init(
+            window: .count(10), failureRateThreshold: 50, minimumCalls: 5, openDuration: .seconds(30), halfOpenProbes: 1
+        )
         configuration.endpointBreaker = .init(window: .count(100), minimumCalls: 100)
         configuration.ejectAfterConsecutiveFailures = 1000
         let client = ServiceClient(target: "broken", configuration)
@@ -205,7 +219,9 @@ struct ServiceClientTests {
             #expect(error.message.contains("until 20"))
         }
         #expect(backend.count == 5, "no call reached the backend")
-        #expect(Metrics.shared.value("herald_client_breaker_transitions_total", ["target": "broken", "scope": "broken", "to": "open"]) == 1)
+        #expect(
+            Metrics.shared.value(
+                "herald_client_breaker_transitions_total", ["target": "broken", "scope": "broken", "to": "open"]) == 1)
         #expect(Metrics.shared.value("herald_client_breaker_open", ["target": "broken", "scope": "broken"]) == 1)
     }
 
@@ -258,7 +274,8 @@ struct ServiceClientTests {
         let downstream = GRPCServer(.init(), services: downstreamServices)
         try downstream.start()
         defer { downstream.stop() }
-        let client = ServiceClient(target: "downstream", ServiceClientConfiguration(endpoints: [("127.0.0.1", downstream.port)]))
+        let client = ServiceClient(
+            target: "downstream", ServiceClientConfiguration(endpoints: [("127.0.0.1", downstream.port)]))
         defer { client.close() }
         var upstreamServices = ServiceRegistry()
         upstreamServices.unary("/t.S/Relay") { request, _ in try await client.unary("/t.S/Call", request).message }
@@ -270,13 +287,17 @@ struct ServiceClientTests {
 
         await #expect(throws: RPCError.self) { try await caller.unary("/t.S/Relay", [], timeout: .milliseconds(500)) }
         let passedOn = try #require(seen.deadline.withLock { $0 })
-        #expect(passedOn <= .milliseconds(500) && passedOn > .milliseconds(300), "downstream deadline \(passedOn), not the 10 s default")
+        #expect(
+            passedOn <= .milliseconds(500) && passedOn > .milliseconds(300),
+            "downstream deadline \(passedOn), not the 10 s default")
         for _ in 0..<100 where !seen.cancelled.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(20)) }
         let cancelled = seen.cancelled.load(ordering: .relaxed)
         #expect(cancelled, "the downstream handler was cancelled with the upstream call")
     }
 
-    @Test("a three-hop chain (A calls B calls C) with a 200 ms budget ends at the caller within 250 ms, cancelling B's and C's work")
+    @Test(
+        "a three-hop chain (A calls B calls C) with a 200 ms budget ends at the caller within 250 ms, cancelling B's and C's work"
+    )
     func threeHops() async throws {
         /// A server whose handler calls `next` (or, at the end of the chain, works for 10 s), and notes being cancelled.
         final class Hop: Sendable {
@@ -309,8 +330,8 @@ struct ServiceClientTests {
         let a = try Hop(next: toB)
         let toA = ServiceClient(target: "a", ServiceClientConfiguration(endpoints: [a.endpoint]))
         defer {
-            [toA, toB, toC].forEach { $0.close() }
-            [a, b, c].forEach { $0.server.stop() }
+            for item in [toA, toB, toC] { item.close() }
+            for item in [a, b, c] { item.server.stop() }
         }
         let started = ContinuousClock.now
         do {

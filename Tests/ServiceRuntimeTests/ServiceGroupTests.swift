@@ -10,7 +10,9 @@ struct ServiceGroupTests {
         var all: [String] { entries.withLock { $0 } }
     }
 
-    @Test("run waits for stop, then runs every shutdown step once, in the order they were added, each after the last finished")
+    @Test(
+        "run waits for stop, then runs every shutdown step once, in the order they were added, each after the last finished"
+    )
     func orderedShutdown() async throws {
         let group = ServiceGroup()
         let log = Log()

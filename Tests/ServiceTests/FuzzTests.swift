@@ -20,25 +20,37 @@ struct FuzzTests {
     /// The methods the seeds file calls, in order.
     static func seededMethods(_ service: String) throws -> [String] {
         let text = try String(contentsOfFile: seedsFile(service), encoding: .utf8)
-        return try text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.allSatisfy(\.isWhitespace) }.map { line in
-            guard case .string(let method)? = try JSONValue.parse(String(line)).members.first(where: { $0.0 == "method" })?.1 else {
+        return try text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.allSatisfy(\.isWhitespace) }.map {
+            line in
+            guard
+                case .string(let method)? = try JSONValue.parse(String(line)).members.first(where: { $0.0 == "method" }
+                )?.1
+            else {
                 throw ServiceProcessError("a seed without a method: \(line.prefix(80))")
             }
             return method
         }
     }
 
-    @Test("every method of every built service has a seed request, and every seed names a method of its service", arguments: services)
+    @Test(
+        "every method of every built service has a seed request, and every seed names a method of its service",
+        arguments: services)
     func seedsCoverEveryMethod(service: String) throws {
         let serviceName = try #require(HeraldAPI.platformServices[service])
         let schema = try #require(HeraldAPI.service(serviceName))
         let seeded = Set(try Self.seededMethods(service))
         let methods = Set(schema.methods.map { "\(schema.fullName)/\($0.name)" })
-        #expect(methods.subtracting(seeded).isEmpty, "methods without a seed in \(Self.seedsFile(service)): \(methods.subtracting(seeded).sorted())")
-        #expect(seeded.subtracting(methods).isEmpty, "seeds of methods \(service) does not have: \(seeded.subtracting(methods).sorted())")
+        #expect(
+            methods.subtracting(seeded).isEmpty,
+            "methods without a seed in \(Self.seedsFile(service)): \(methods.subtracting(seeded).sorted())")
+        #expect(
+            seeded.subtracting(methods).isEmpty,
+            "seeds of methods \(service) does not have: \(seeded.subtracting(methods).sorted())")
     }
 
-    @Test("2,000 mutants of valid requests are each answered with a proper status; the admin port survives hostile HTTP", arguments: services)
+    @Test(
+        "2,000 mutants of valid requests are each answered with a proper status; the admin port survives hostile HTTP",
+        arguments: services)
     func mutants(service: String) async throws {
         let database = try await TestDatabase.migratedDatabaseWithUser()
         defer { Task { try? await TestDatabase.dropDatabase(database.name) } }
@@ -46,17 +58,23 @@ struct FuzzTests {
         defer { running.stop() }
         let heraldctl = "\(TestEnvironment.binDirectory)/heraldctl"
         let grpc = try await runBlocking {
-            try runProcess(heraldctl, [
-                "fuzz", "127.0.0.1:\(running.port)", "--seeds", Self.seedsFile(service), "--var", "USER=\(database.user)",
-                "--mutants", "2000", "--seed", "1", "--pid", "\(running.pid)", "--concurrency", "16",
-            ])
+            try runProcess(
+                heraldctl,
+                [
+                    "fuzz", "127.0.0.1:\(running.port)", "--seeds", Self.seedsFile(service), "--var",
+                    "USER=\(database.user)",
+                    "--mutants", "2000", "--seed", "1", "--pid", "\(running.pid)", "--concurrency", "16",
+                ])
         }
         #expect(grpc.status == 0, "\(grpc.stdoutText)\(grpc.stderr)")
         #expect(grpc.stdoutText.contains("2000 mutants"), "\(grpc.stdoutText)")
         let http = try await runBlocking {
-            try runProcess(heraldctl, [
-                "fuzz-http", "127.0.0.1:\(running.adminPort)", "--cases", "200", "--seed", "1", "--pid", "\(running.pid)", "--concurrency", "100",
-            ])
+            try runProcess(
+                heraldctl,
+                [
+                    "fuzz-http", "127.0.0.1:\(running.adminPort)", "--cases", "200", "--seed", "1", "--pid",
+                    "\(running.pid)", "--concurrency", "100",
+                ])
         }
         #expect(http.status == 0, "\(http.stdoutText)\(http.stderr)")
         #expect(http.stdoutText.contains("200 cases"), "\(http.stdoutText)")

@@ -14,7 +14,8 @@ struct ServiceProcessTests {
     static func database() async throws -> (name: String, url: String, user: String) {
         let database = try await TestDatabase.migratedDatabase()
         let connection = try await PostgresConnection.connect(TestDatabase.configuration(url: database.url))
-        let user = try await connection.query("INSERT INTO users.users (display_name) VALUES ('Process tests') RETURNING id::text AS id")[0]
+        let user = try await connection.query(
+            "INSERT INTO users.users (display_name) VALUES ('Process tests') RETURNING id::text AS id")[0]
             .decode("id", as: String.self)
         return (database.name, database.url, user)
     }
@@ -43,16 +44,25 @@ struct ServiceProcessTests {
         defer { server.stop() }
         let result = try await runBlocking {
             try runProcess(
-            python,
-            [TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/campaign_client.py").path,
-             "--protos", TestEnvironment.root.appendingPathComponent("Protos").path, "--target", "127.0.0.1:\(port)", "--user", db.user])
+                python,
+                [
+                    TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/campaign_client.py").path,
+                    "--protos", TestEnvironment.root.appendingPathComponent("Protos").path, "--target",
+                    "127.0.0.1:\(port)", "--user", db.user,
+                ])
         }
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         #expect(result.stdoutText.hasPrefix("ok: "), "\(result.stdoutText)")
         // The admin port counted those calls by method and status, and says the service is ready.
         let metrics = try #require(try await runBlocking { httpGet(port: adminPort, path: "/metrics") })
-        #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="OK",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
-        #expect(metrics.body.contains(#"herald_rpc_server_handled_total{code="INVALID_ARGUMENT",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#))
+        #expect(
+            metrics.body.contains(
+                #"herald_rpc_server_handled_total{code="OK",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#
+            ))
+        #expect(
+            metrics.body.contains(
+                #"herald_rpc_server_handled_total{code="INVALID_ARGUMENT",method="/herald.campaigns.v1.CampaignManager/CreateCampaign"}"#
+            ))
         // Ready once the database answered (asynchronously after start): as an orchestrator would, ask again.
         var ready: Int?
         for _ in 0..<50 {
@@ -67,7 +77,9 @@ struct ServiceProcessTests {
     func killAndRestart() async throws {
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("herald-up-\(UUID().uuidString.prefix(8))").path
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herald-up-\(UUID().uuidString.prefix(8))"
+        ).path
         let port = try GRPCServer.freeLoopbackPort()
         let up = try RunningProcess(
             "\(TestEnvironment.binDirectory)/heraldctl", ["up", "--state-dir", state, "--database-url", db.url],
@@ -102,7 +114,9 @@ struct ServiceProcessTests {
         #expect(output.contains("[heraldctl] stopped"))
     }
 
-    @Test("heraldctl campaign: create from YAML, list, update, rollback, execute, illegal transition, a bad id's field violation")
+    @Test(
+        "heraldctl campaign: create from YAML, list, update, rollback, execute, illegal transition, a bad id's field violation"
+    )
     func cli() async throws {
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
@@ -113,7 +127,8 @@ struct ServiceProcessTests {
         func ctl(_ arguments: [String]) async throws -> ProcessOutput {
             try await runBlocking {
                 try runProcess(
-                    "\(TestEnvironment.binDirectory)/heraldctl", ["campaign"] + arguments + ["--server", endpoint, "--as", user],
+                    "\(TestEnvironment.binDirectory)/heraldctl",
+                    ["campaign"] + arguments + ["--server", endpoint, "--as", user],
                     directory: TestEnvironment.root)
             }
         }
@@ -121,29 +136,41 @@ struct ServiceProcessTests {
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(created.stdoutText.firstMatch(of: /"id": "([0-9a-f-]{36})"/)?.1).description
         let list = try await ctl(["list", "--tag", "demo"])
-        #expect(list.stdoutText.contains(id) && list.stdoutText.contains("Welcome series  one_time  draft"), "\(list.stdoutText)")
+        #expect(
+            list.stdoutText.contains(id) && list.stdoutText.contains("Welcome series  one_time  draft"),
+            "\(list.stdoutText)")
         let updated = try await ctl(["update", id, "-f", "Config/examples/welcome-campaign-v2.yaml"])
         #expect(updated.stdoutText.contains("version 2"), "\(updated.stdoutText)\(updated.stderr)")
         let rolled = try await ctl(["rollback", id, "--to", "1"])
-        #expect(rolled.stdoutText.contains("Welcome series  (\(id))") && rolled.stdoutText.contains("version 3"), "\(rolled.stdoutText)")
+        #expect(
+            rolled.stdoutText.contains("Welcome series  (\(id))") && rolled.stdoutText.contains("version 3"),
+            "\(rolled.stdoutText)")
         let versions = try await ctl(["versions", id])
         #expect(versions.stdoutText.contains("rollback to 1"))
         #expect(try await ctl(["execute", id]).stdoutText.contains("pending"))
         let illegal = try await ctl(["archive", id])
         #expect(illegal.status != 0)
-        #expect(illegal.stderr.contains("FAILED_PRECONDITION: cannot archive a campaign that is active (archive needs completed)"))
+        #expect(
+            illegal.stderr.contains(
+                "FAILED_PRECONDITION: cannot archive a campaign that is active (archive needs completed)"))
         let badID = try await ctl(["get", "welcome"])
         #expect(badID.status != 0)
-        #expect(badID.stderr.contains("heraldctl campaign: INVALID_ARGUMENT:\n  campaign_id: expected a UUID, got \"welcome\""), "\(badID.stderr)")
+        #expect(
+            badID.stderr.contains(
+                "heraldctl campaign: INVALID_ARGUMENT:\n  campaign_id: expected a UUID, got \"welcome\""),
+            "\(badID.stderr)")
         let missingFile = try await ctl(["create", "-f", "/nonexistent.yaml"])
         #expect(missingFile.status != 0 && missingFile.stderr.contains("cannot read /nonexistent.yaml"))
     }
 
-    @Test("TLS from the configuration: campaign-manager serves TLS; a service client made from the same configuration calls it, a cleartext one cannot")
+    @Test(
+        "TLS from the configuration: campaign-manager serves TLS; a service client made from the same configuration calls it, a cleartext one cannot"
+    )
     func tlsFromConfiguration() async throws {
         let db = try await Self.database()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-svc-tls-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herald-svc-tls-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = """
@@ -174,7 +201,9 @@ struct ServiceProcessTests {
         let client = ServiceClient(target: "campaign-manager", configuration)
         defer { client.close() }
         let getCampaign = try CampaignCalls.method("GetCampaign")
-        let request = (path: getCampaign.path, bytes: try getCampaign.request(json: "{\"campaignId\": \"\(UUID().uuidString)\"}"))
+        let request = (
+            path: getCampaign.path, bytes: try getCampaign.request(json: "{\"campaignId\": \"\(UUID().uuidString)\"}")
+        )
         do {
             _ = try await client.unary(request.path, request.bytes, timeout: .seconds(10))
             Issue.record("an unknown campaign was found")
@@ -197,7 +226,8 @@ struct ServiceProcessTests {
         let deadline = ContinuousClock.now + limit
         let request: [UInt8] = []  // HealthCheckRequest with service "": the whole server
         while ContinuousClock.now < deadline {
-            if let response = try? await client.unary("/grpc.health.v1.Health/Check", request, timeout: .milliseconds(500)),
+            if let response = try? await client.unary(
+                "/grpc.health.v1.Health/Check", request, timeout: .milliseconds(500)),
                 response.message == [0x08, 0x01]  // status: SERVING
             {
                 return
@@ -211,7 +241,8 @@ struct ServiceProcessTests {
     func childPid(of parent: Int32, named name: String) -> Int32? {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for entry in entries {
-            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            guard let pid = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                 let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
             else { continue }
             let comm = stat[stat.index(after: open)..<close]

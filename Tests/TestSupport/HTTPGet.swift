@@ -13,7 +13,9 @@ public func httpGet(port: Int, path: String) -> (status: Int, body: String)? {
     address.sin_port = UInt16(port).bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
     }
     guard connected else { return nil }
     let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
@@ -26,6 +28,8 @@ public func httpGet(port: Int, path: String) -> (status: Int, body: String)? {
         response += chunk[..<count]
     }
     let text = String(decoding: response, as: UTF8.self)
-    guard let headerEnd = text.range(of: "\r\n\r\n"), let status = Int(text.split(separator: " ").dropFirst().first ?? "") else { return nil }
+    guard let headerEnd = text.range(of: "\r\n\r\n"),
+        let status = Int(text.split(separator: " ").dropFirst().first ?? "")
+    else { return nil }
     return (status, String(text[headerEnd.upperBound...]))
 }

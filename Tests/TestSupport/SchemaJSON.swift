@@ -41,12 +41,19 @@ public struct SchemaJSON: Equatable, Sendable, CustomStringConvertible {
             Issue.record("\(type.fullName) has no field \(key)", sourceLocation: sourceLocation)
             return SchemaJSON(.null, type: nil)
         }
-        let nested: MessageType? = if case .message(let name) = field.type, !name.hasPrefix("google.protobuf.") { HeraldAPI.registry.message(name) } else { nil }
+        let nested: MessageType? =
+            if case .message(let name) = field.type, !name.hasPrefix("google.protobuf.") {
+                HeraldAPI.registry.message(name)
+            } else { nil }
         let present = value.members.first { $0.0 == field.jsonName || $0.0 == field.name }?.1
         if field.label == .repeated {
-            guard let entry = nested, entry.schema.isMapEntry else { return SchemaJSON(present ?? .array([]), type: nil, elementType: nested) }
+            guard let entry = nested, entry.schema.isMapEntry else {
+                return SchemaJSON(present ?? .array([]), type: nil, elementType: nested)
+            }
             let valueType: MessageType? =
-                if case .message(let name)? = entry.field(2)?.type, !name.hasPrefix("google.protobuf.") { HeraldAPI.registry.message(name) } else { nil }
+                if case .message(let name)? = entry.field(2)?.type, !name.hasPrefix("google.protobuf.") {
+                    HeraldAPI.registry.message(name)
+                } else { nil }
             return SchemaJSON(present ?? .object([]), type: nil, elementType: valueType, isMap: true)
         }
         return SchemaJSON(present ?? Self.zero(of: field), type: nested)
@@ -89,7 +96,8 @@ public struct SchemaJSON: Equatable, Sendable, CustomStringConvertible {
         case .string, .bytes: .string("")
         case .bool: .bool(false)
         case .int64, .uint64, .sint64, .fixed64, .sfixed64: .string("0")
-        case .enumeration(let name): HeraldAPI.registry.enumeration(name).flatMap { $0.schema.name(of: 0) }.map { .string($0) } ?? .number("0")
+        case .enumeration(let name):
+            HeraldAPI.registry.enumeration(name).flatMap { $0.schema.name(of: 0) }.map { .string($0) } ?? .number("0")
         case .message: .null
         default: .number("0")
         }

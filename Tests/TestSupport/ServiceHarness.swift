@@ -1,11 +1,11 @@
 import API
-import TypedClients
 import Codec
 import Foundation
 import HeraldCore
 import Postgres
 import RPC
 import Testing
+import TypedClients
 
 /// A service of the platform in the test's process, as its clients see it: on a fresh migrated database with a
 /// user to act as, served over real gRPC on a loopback port, called with proto3 JSON as a client in any language
@@ -56,7 +56,8 @@ public final class ServiceHarness: Sendable {
         let server = GRPCServer(.init(), services: services)
         try server.start()
         let harness = ServiceHarness(
-            service: service, database: (database.name, database.url), pool: pool, server: server, user: database.user, shutdown: serve.shutdown)
+            service: service, database: (database.name, database.url), pool: pool, server: server, user: database.user,
+            shutdown: serve.shutdown)
         do {
             try await body(harness)
         } catch {
@@ -86,7 +87,9 @@ public final class ServiceHarness: Sendable {
     }
 
     /// Calls a method that must fail; its status.
-    public func failure(_ name: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> RPCError {
+    public func failure(_ name: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws
+        -> RPCError
+    {
         do {
             let response = try await call(name, json)
             Issue.record("\(name) succeeded: \(response)", sourceLocation: sourceLocation)

@@ -27,8 +27,12 @@ public final class ServiceProcess: Sendable {
 
     /// Starts service `name` on `databaseURL` and waits until it listens (logs at `warning` unless `environment`
     /// says otherwise).
-    public static func start(_ name: String, databaseURL: String, environment: [String: String] = [:]) async throws -> ServiceProcess {
-        guard let executable = executable(name) else { throw ServiceProcessError("no executable \(name) in \(TestEnvironment.binDirectory)") }
+    public static func start(_ name: String, databaseURL: String, environment: [String: String] = [:]) async throws
+        -> ServiceProcess
+    {
+        guard let executable = executable(name) else {
+            throw ServiceProcessError("no executable \(name) in \(TestEnvironment.binDirectory)")
+        }
         let adminPort = try GRPCServer.freeLoopbackPort()
         let process = try RunningProcess(
             executable, ["--port", "0", "--admin_port", "\(adminPort)"],
@@ -54,7 +58,8 @@ extension TestDatabase {
     public static func migratedDatabaseWithUser() async throws -> (name: String, url: String, user: String) {
         let database = try await migratedDatabase()
         let connection = try await PostgresConnection.connect(configuration(url: database.url))
-        let user = try await connection.query("INSERT INTO users.users (display_name) VALUES ('Test user') RETURNING id::text AS id")[0]
+        let user = try await connection.query(
+            "INSERT INTO users.users (display_name) VALUES ('Test user') RETURNING id::text AS id")[0]
             .decode("id", as: String.self)
         return (database.name, database.url, user)
     }

@@ -39,7 +39,8 @@ public func runProcess(
 }
 
 /// Drains a pipe on its own thread.
-private final class ErrorCollector: @unchecked Sendable {  // unchecked: `data` is written by the reader thread before `done` signals
+// unchecked: `data` is written by the reader thread before `done` signals
+private final class ErrorCollector: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
 
@@ -57,7 +58,8 @@ private final class ErrorCollector: @unchecked Sendable {  // unchecked: `data` 
 }
 
 /// A server the tests start and stop.
-public final class RunningProcess: @unchecked Sendable {  // unchecked: the Process is only touched by the test that owns it
+// unchecked: the Process is only touched by the test that owns it
+public final class RunningProcess: @unchecked Sendable {
     public let process: Process
     private let output: FileHandle
 

@@ -6,7 +6,8 @@ import Testing
 public enum TestDatabase {
     public static var url: String {
         guard let url = ProcessInfo.processInfo.environment["HERALD_TEST_DATABASE_URL"] else {
-            Issue.record("HERALD_TEST_DATABASE_URL is not set: run the tests through tools/test, which starts PostgreSQL")
+            Issue.record(
+                "HERALD_TEST_DATABASE_URL is not set: run the tests through tools/test, which starts PostgreSQL")
             return "postgresql://herald@127.0.0.1:1/herald"
         }
         return url
@@ -24,8 +25,11 @@ public enum TestDatabase {
         try await PostgresConnection.connect(configuration())
     }
 
-    public static func pool(maxConnections: Int = 4, acquireTimeout: Duration = .seconds(10), url: String = url) -> PostgresPool {
-        PostgresPool(.init(connection: configuration(url: url), maxConnections: maxConnections, acquireTimeout: acquireTimeout))
+    public static func pool(maxConnections: Int = 4, acquireTimeout: Duration = .seconds(10), url: String = url)
+        -> PostgresPool
+    {
+        PostgresPool(
+            .init(connection: configuration(url: url), maxConnections: maxConnections, acquireTimeout: acquireTimeout))
     }
 
     /// A table name no other test uses, so tests run in parallel against one database.
@@ -38,7 +42,9 @@ public enum TestDatabase {
         let name = uniqueName("herald_test")
         let admin = try await connect()
         try await admin.query("CREATE DATABASE \(name)")
-        guard var components = URLComponents(string: url) else { throw PostgresError(kind: .encoding, message: "bad url") }
+        guard var components = URLComponents(string: url) else {
+            throw PostgresError(kind: .encoding, message: "bad url")
+        }
         components.path = "/\(name)"
         return (name, components.string!)
     }
@@ -47,7 +53,8 @@ public enum TestDatabase {
     public static func migratedDatabase() async throws -> (name: String, url: String) {
         let database = try await createDatabase()
         let connection = try await PostgresConnection.connect(configuration(url: database.url))
-        _ = try await Migrator(directory: TestEnvironment.root.appendingPathComponent("Migrations").path).migrate(connection)
+        _ = try await Migrator(directory: TestEnvironment.root.appendingPathComponent("Migrations").path).migrate(
+            connection)
         return database
     }
 

@@ -16,7 +16,8 @@ public enum TestEnvironment {
     /// polyglot test proves nothing.
     public static func python() -> String? {
         guard let python = ProcessInfo.processInfo.environment["HERALD_PYTHON"] else {
-            Issue.record("HERALD_PYTHON is not set: run the tests through tools/test, which prepares the Python environment")
+            Issue.record(
+                "HERALD_PYTHON is not set: run the tests through tools/test, which prepares the Python environment")
             return nil
         }
         return python

@@ -24,11 +24,15 @@ public enum WireConventions {
             if let group = field.oneof { oneofsSet.insert(group) }
             for value in values { found += check(value, field, at, in: type) }
         }
-        for group in oneofs.subtracting(oneofsSet) { found.append("\(path.isEmpty ? group : path + "." + group): no case set") }
+        for group in oneofs.subtracting(oneofsSet) {
+            found.append("\(path.isEmpty ? group : path + "." + group): no case set")
+        }
         return found
     }
 
-    private static func check(_ value: DynamicMessage.Value, _ field: FieldSchema, _ at: String, in type: MessageType) -> [String] {
+    private static func check(_ value: DynamicMessage.Value, _ field: FieldSchema, _ at: String, in type: MessageType)
+        -> [String]
+    {
         let number = Double(field.number)
         switch value {
         case .string(let text):
@@ -36,14 +40,22 @@ public enum WireConventions {
             guard let id = UUID(canonical: text), text == text.lowercased() else {
                 return ["\(at): holds \"\(text)\", expected \"\(field.name)\" (a string of another field?)"]
             }
-            guard let allowed = WireFixtures.idsByField[field.name], !allowed.map(WireFixtures.id).contains(id) else { return [] }
-            return ["\(at): holds \(text), not one of the fixtures' \(field.name) ids \(allowed) (an id of another field?)"]
-        case .int32(let n): return Double(n) == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
-        case .int64(let n): return Double(n) == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
+            guard let allowed = WireFixtures.idsByField[field.name], !allowed.map(WireFixtures.id).contains(id) else {
+                return []
+            }
+            return [
+                "\(at): holds \(text), not one of the fixtures' \(field.name) ids \(allowed) (an id of another field?)"
+            ]
+        case .int32(let n):
+            return Double(n) == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
+        case .int64(let n):
+            return Double(n) == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
         case .double(let n): return n == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
         case .message(let nested):
             // The well-known types (Timestamp, Duration, Struct, Value) hold whatever the fixture says.
-            guard !nested.typeName.hasPrefix("google.protobuf."), let nestedType = HeraldAPI.registry.message(nested.typeName) else { return [] }
+            guard !nested.typeName.hasPrefix("google.protobuf."),
+                let nestedType = HeraldAPI.registry.message(nested.typeName)
+            else { return [] }
             return violations(in: nested, of: nestedType, at: at)
         default: return []
         }

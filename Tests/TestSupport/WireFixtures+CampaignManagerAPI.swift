@@ -17,8 +17,14 @@ extension WireFixtures {
         return filter
     }()
     public static let campaignVersion = CampaignVersion(
-        campaign: { var c = campaign; c.version = 2; return c }(), createdAt: time, createdBy: id(3), change: "change")
+        campaign: {
+            var c = campaign
+            c.version = 2
+            return c
+        }(), createdAt: time, createdBy: id(3), change: "change")
     public static let campaignTemplate = CampaignTemplate(
-        id: id(16), name: "name", description: "description", definition: definition, createdAt: time, createdBy: id(3), tags: ["tags"])
-    public static let campaignAnalytics = CampaignAnalytics(campaignID: id(2), totals: metrics, daily: [metrics], goalProgress: ["key": 2])
+        id: id(16), name: "name", description: "description", definition: definition, createdAt: time, createdBy: id(3),
+        tags: ["tags"])
+    public static let campaignAnalytics = CampaignAnalytics(
+        campaignID: id(2), totals: metrics, daily: [metrics], goalProgress: ["key": 2])
 }

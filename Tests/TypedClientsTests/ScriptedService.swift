@@ -16,7 +16,10 @@ final class ScriptedService: Sendable {
 
     /// `responses`: by method name, what to write into the method's response message; `failing`: methods that
     /// end with an error status instead.
-    init(_ serviceName: String, responses: [String: @Sendable (MessageBuilder) -> Void], failing: [String: any Error & Sendable] = [:]) throws {
+    init(
+        _ serviceName: String, responses: [String: @Sendable (MessageBuilder) -> Void],
+        failing: [String: any Error & Sendable] = [:]
+    ) throws {
         schema = try require(HeraldAPI.service(serviceName))
         var services = ServiceRegistry()
         let received = self.received
@@ -59,7 +62,9 @@ final class ScriptedService: Sendable {
                 continue
             }
             let input = try require(HeraldAPI.registry.message(method.input))
-            found += WireConventions.violations(in: try input.decodeDynamic(bytes), of: input).map { "\(method.name): \($0)" }
+            found += WireConventions.violations(in: try input.decodeDynamic(bytes), of: input).map {
+                "\(method.name): \($0)"
+            }
         }
         return found
     }

@@ -1,13 +1,13 @@
-import HeraldCore
 import API
-import TypedClients
 import Codec
 import Domain
 import Foundation
+import HeraldCore
 import RPC
 import ServiceClients
 import TestSupport
 import Testing
+import TypedClients
 
 /// Each typed client against a scripted stand-in of its service over real gRPC: every method is called with
 /// arguments that follow `WireConventions` (so the stand-in can tell that each request field was sent, at its
@@ -58,17 +58,24 @@ struct TypedClientsTests {
 
     @Test("WorkflowEngineClient")
     func workflows() async throws {
-        try await Self.with("herald.workflows.v1.WorkflowEngine", WorkflowEngineClient.init, responses: [
-            "CreateWorkflow": Self.field1(F.workflow), "GetWorkflow": Self.field1(F.workflow), "ListWorkflows": Self.page(F.workflow),
-            "ExecuteWorkflow": Self.field1(F.workflowExecution), "GetWorkflowStatus": Self.field1(F.workflowStatus),
-            "WatchWorkflowStatus": Self.field1(F.workflowStatus), "OptimizeWorkflow": Self.field1(F.workflowOptimization),
-        ]) { c in
+        try await Self.with(
+            "herald.workflows.v1.WorkflowEngine", WorkflowEngineClient.init,
+            responses: [
+                "CreateWorkflow": Self.field1(F.workflow), "GetWorkflow": Self.field1(F.workflow),
+                "ListWorkflows": Self.page(F.workflow),
+                "ExecuteWorkflow": Self.field1(F.workflowExecution), "GetWorkflowStatus": Self.field1(F.workflowStatus),
+                "WatchWorkflowStatus": Self.field1(F.workflowStatus),
+                "OptimizeWorkflow": Self.field1(F.workflowOptimization),
+            ]
+        ) { c in
             #expect(try await c.create(for: F.id(2), F.workflowDefinition, by: Self.user) == F.workflow)
             #expect(try await c.get(F.id(1)) == F.workflow)
             let page = try await c.list(campaign: F.id(2), pageSize: 1, pageToken: "page_token")
             #expect(page.items == [F.workflow, F.workflow] && page.nextToken == "next")
             try await c.delete(F.id(1))
-            #expect(try await c.execute(F.id(1), context: F.workflowContext, idempotencyKey: "idempotency_key") == F.workflowExecution)
+            #expect(
+                try await c.execute(F.id(1), context: F.workflowContext, idempotencyKey: "idempotency_key")
+                    == F.workflowExecution)
             try await c.pause(execution: F.id(7))
             try await c.resume(execution: F.id(7))
             #expect(try await c.status(execution: F.id(7)) == F.workflowStatus)
@@ -79,12 +86,16 @@ struct TypedClientsTests {
 
     @Test("SegmentationEngineClient")
     func segments() async throws {
-        try await Self.with("herald.segments.v1.SegmentationEngine", SegmentationEngineClient.init, responses: [
-            "CreateSegment": Self.field1(F.segment), "UpdateSegment": Self.field1(F.segment), "GetSegment": Self.field1(F.segment),
-            "ListSegments": Self.page(F.segment), "EvaluateUserSegments": { $0.set(1, ids: [F.id(8), F.id(9)]) },
-            "GetSegmentMembers": Self.page(F.segmentMember), "CreateLookalikeSegment": Self.field1(F.segment),
-            "AnalyzeSegmentOverlap": Self.field1(F.segmentOverlap),
-        ]) { c in
+        try await Self.with(
+            "herald.segments.v1.SegmentationEngine", SegmentationEngineClient.init,
+            responses: [
+                "CreateSegment": Self.field1(F.segment), "UpdateSegment": Self.field1(F.segment),
+                "GetSegment": Self.field1(F.segment),
+                "ListSegments": Self.page(F.segment), "EvaluateUserSegments": { $0.set(1, ids: [F.id(8), F.id(9)]) },
+                "GetSegmentMembers": Self.page(F.segmentMember), "CreateLookalikeSegment": Self.field1(F.segment),
+                "AnalyzeSegmentOverlap": Self.field1(F.segmentOverlap),
+            ]
+        ) { c in
             #expect(try await c.create(F.segmentDefinition, by: Self.user) == F.segment)
             #expect(try await c.update(F.id(8), to: F.segmentDefinition) == F.segment)
             #expect(try await c.get(F.id(8)) == F.segment)
@@ -92,7 +103,10 @@ struct TypedClientsTests {
             #expect(page.items == [F.segment, F.segment] && page.nextToken == "next")
             try await c.delete(F.id(8))
             #expect(try await c.segments(of: F.id(5)) == [F.id(8), F.id(9)])
-            #expect(try await c.members(of: F.id(8), pageSize: 1, pageToken: "page_token").items == [F.segmentMember, F.segmentMember])
+            #expect(
+                try await c.members(of: F.id(8), pageSize: 1, pageToken: "page_token").items == [
+                    F.segmentMember, F.segmentMember,
+                ])
             #expect(try await c.createLookalike(of: F.id(9), similarity: 2, name: "name", by: Self.user) == F.segment)
             #expect(try await c.overlap(of: [F.id(8), F.id(9)]) == F.segmentOverlap)
         }
@@ -100,15 +114,23 @@ struct TypedClientsTests {
 
     @Test("PersonalizationEngineClient")
     func personalization() async throws {
-        try await Self.with("herald.personalization.v1.PersonalizationEngine", PersonalizationEngineClient.init, responses: [
-            "GetProfile": Self.field1(F.profile), "UpdateProfile": Self.field1(F.profile), "PersonalizeContent": Self.field1(F.personalizedContent),
-            "GenerateRecommendations": Self.twice(F.recommendation), "OptimizeSendTime": Self.field1(F.optimalSendTime),
-            "AdaptContent": Self.field1(F.adaptedContent),
-        ]) { c in
+        try await Self.with(
+            "herald.personalization.v1.PersonalizationEngine", PersonalizationEngineClient.init,
+            responses: [
+                "GetProfile": Self.field1(F.profile), "UpdateProfile": Self.field1(F.profile),
+                "PersonalizeContent": Self.field1(F.personalizedContent),
+                "GenerateRecommendations": Self.twice(F.recommendation),
+                "OptimizeSendTime": Self.field1(F.optimalSendTime),
+                "AdaptContent": Self.field1(F.adaptedContent),
+            ]
+        ) { c in
             #expect(try await c.profile(of: F.id(5)) == F.profile)
             #expect(try await c.update(F.profile) == F.profile)
             #expect(try await c.personalize(F.contentTemplate, for: F.id(5)) == F.personalizedContent)
-            #expect(try await c.recommendations(for: F.id(5), context: F.recommendationContext) == [F.recommendation, F.recommendation])
+            #expect(
+                try await c.recommendations(for: F.id(5), context: F.recommendationContext) == [
+                    F.recommendation, F.recommendation,
+                ])
             #expect(try await c.optimalSendTime(for: F.id(5), campaignType: "campaign_type") == F.optimalSendTime)
             #expect(try await c.adaptContent(for: F.id(5), context: F.userContext) == F.adaptedContent)
             try await c.trackPerformance(of: "content_id", for: F.id(5), outcome: "outcome")
@@ -117,42 +139,55 @@ struct TypedClientsTests {
 
     @Test("ABTestingEngineClient")
     func experiments() async throws {
-        try await Self.with("herald.experiments.v1.ABTestingEngine", ABTestingEngineClient.init, responses: [
-            "CreateTest": Self.field1(F.abTest), "GetTest": Self.field1(F.abTest), "ListTests": Self.page(F.abTest),
-            "StartTest": Self.field1(F.abTest), "PauseTest": Self.field1(F.abTest),
-            "AssignVariant": { b in
-                b.set(1, F.variant)
-                b.set(2, true)
-            },
-            "AnalyzeTestResults": Self.field1(F.testAnalysis), "SelectWinner": Self.field1(F.variant),
-            "OptimizeCampaign": Self.twice(F.optimizationRecommendation), "WatchTestResults": Self.field1(F.testAnalysis),
-        ]) { c in
+        try await Self.with(
+            "herald.experiments.v1.ABTestingEngine", ABTestingEngineClient.init,
+            responses: [
+                "CreateTest": Self.field1(F.abTest), "GetTest": Self.field1(F.abTest), "ListTests": Self.page(F.abTest),
+                "StartTest": Self.field1(F.abTest), "PauseTest": Self.field1(F.abTest),
+                "AssignVariant": { b in
+                    b.set(1, F.variant)
+                    b.set(2, true)
+                },
+                "AnalyzeTestResults": Self.field1(F.testAnalysis), "SelectWinner": Self.field1(F.variant),
+                "OptimizeCampaign": Self.twice(F.optimizationRecommendation),
+                "WatchTestResults": Self.field1(F.testAnalysis),
+            ]
+        ) { c in
             #expect(try await c.create(F.testDefinition) == F.abTest)
             #expect(try await c.get(F.id(10)) == F.abTest)
-            #expect(try await c.list(campaign: F.id(2), status: .running, pageSize: 1, pageToken: "page_token").items == [F.abTest, F.abTest])
+            #expect(
+                try await c.list(campaign: F.id(2), status: .running, pageSize: 1, pageToken: "page_token").items == [
+                    F.abTest, F.abTest,
+                ])
             #expect(try await c.start(F.id(10)) == F.abTest)
             #expect(try await c.pause(F.id(10)) == F.abTest)
             #expect(try await c.assignVariant(in: F.id(10), to: F.id(5)) == F.variant)
             try await c.recordConversion(in: F.id(10), by: F.id(5), type: "conversion_type", value: 4)
             #expect(try await c.analyze(F.id(10)) == F.testAnalysis)
             #expect(try await c.selectWinner(of: F.id(10), variant: "variant_id") == F.variant)
-            #expect(try await c.optimize(campaign: F.id(2)) == [F.optimizationRecommendation, F.optimizationRecommendation])
+            #expect(
+                try await c.optimize(campaign: F.id(2)) == [F.optimizationRecommendation, F.optimizationRecommendation])
             #expect(try await Self.collect(c.watchResults(of: F.id(10))) == [F.testAnalysis, F.testAnalysis])
         }
     }
 
     @Test("CampaignAnalyticsClient")
     func analytics() async throws {
-        try await Self.with("herald.analytics.v1.CampaignAnalytics", CampaignAnalyticsClient.init, responses: [
-            "TrackCampaignEvent": { $0.set(1, true) },
-            "TrackCampaignEvents": { b in
-                b.set(1, Int64(5))
-                b.set(2, Int64(1))
-            },
-            "GetCampaignMetrics": Self.field1(F.metrics), "CalculateROI": Self.field1(F.roi), "AnalyzeFunnel": Self.field1(F.funnel),
-            "GenerateReport": Self.field1(F.report), "CreateDashboard": Self.field1(F.dashboard), "GetDashboard": Self.field1(F.dashboard),
-            "WatchCampaignMetrics": Self.field1(F.metrics),
-        ]) { (c: CampaignAnalyticsClient) async throws in
+        try await Self.with(
+            "herald.analytics.v1.CampaignAnalytics", CampaignAnalyticsClient.init,
+            responses: [
+                "TrackCampaignEvent": { $0.set(1, true) },
+                "TrackCampaignEvents": { b in
+                    b.set(1, Int64(5))
+                    b.set(2, Int64(1))
+                },
+                "GetCampaignMetrics": Self.field1(F.metrics), "CalculateROI": Self.field1(F.roi),
+                "AnalyzeFunnel": Self.field1(F.funnel),
+                "GenerateReport": Self.field1(F.report), "CreateDashboard": Self.field1(F.dashboard),
+                "GetDashboard": Self.field1(F.dashboard),
+                "WatchCampaignMetrics": Self.field1(F.metrics),
+            ]
+        ) { (c: CampaignAnalyticsClient) async throws in
             #expect(try await c.track(F.event))
             #expect(try await c.track([F.event, F.event]) == TrackedEvents(stored: 5, duplicates: 1))
             let range = TimeRange(start: F.time, end: F.time)
@@ -168,15 +203,21 @@ struct TypedClientsTests {
 
     @Test("TriggerManagerClient")
     func triggers() async throws {
-        try await Self.with("herald.triggers.v1.TriggerManager", TriggerManagerClient.init, responses: [
-            "CreateTrigger": Self.field1(F.trigger), "GetTrigger": Self.field1(F.trigger), "ListTriggers": Self.page(F.trigger),
-            "SetTriggerStatus": Self.field1(F.trigger), "EvaluateTriggers": Self.twice(F.triggeredCampaign),
-            "UpdateTriggerConditions": Self.field1(F.trigger), "GetTriggerPerformance": Self.field1(F.triggerAnalytics),
-            "ManageTriggerFrequency": Self.field1(F.frequencyStatus),
-        ]) { c in
+        try await Self.with(
+            "herald.triggers.v1.TriggerManager", TriggerManagerClient.init,
+            responses: [
+                "CreateTrigger": Self.field1(F.trigger), "GetTrigger": Self.field1(F.trigger),
+                "ListTriggers": Self.page(F.trigger),
+                "SetTriggerStatus": Self.field1(F.trigger), "EvaluateTriggers": Self.twice(F.triggeredCampaign),
+                "UpdateTriggerConditions": Self.field1(F.trigger),
+                "GetTriggerPerformance": Self.field1(F.triggerAnalytics),
+                "ManageTriggerFrequency": Self.field1(F.frequencyStatus),
+            ]
+        ) { c in
             #expect(try await c.create(F.triggerDefinition, by: Self.user) == F.trigger)
             #expect(try await c.get(F.id(14)) == F.trigger)
-            #expect(try await c.list(status: .active, pageSize: 1, pageToken: "page_token").items == [F.trigger, F.trigger])
+            #expect(
+                try await c.list(status: .active, pageSize: 1, pageToken: "page_token").items == [F.trigger, F.trigger])
             try await c.delete(F.id(14))
             #expect(try await c.setStatus(of: F.id(14), to: .paused) == F.trigger)
             #expect(try await c.evaluate(F.userEvent, for: F.id(5)) == [F.triggeredCampaign, F.triggeredCampaign])
@@ -188,25 +229,36 @@ struct TypedClientsTests {
 
     @Test("NotificationGatewayClient")
     func delivery() async throws {
-        try await Self.with("herald.delivery.v1.NotificationGateway", NotificationGatewayClient.init, responses: [
-            "SendEmail": Self.field1(F.deliveryResult), "SendSMS": Self.field1(F.deliveryResult), "SendPushNotification": Self.field1(F.deliveryResult),
-            "SendInAppMessage": Self.field1(F.deliveryResult), "TrackDeliveryStatus": Self.field1(F.deliveryStatus),
-            "SendBulkMessages": Self.field1(F.bulkResult),
-            "ListInAppMessages": { b in
-                b.set(1, each: [F.deliveryStatus, F.deliveryStatus])
-                b.set(2, each: [F.inApp, F.inApp])
-                b.set(3, nextPageToken: "next")
-            },
-            "WatchDeliveryStatus": Self.field1(F.deliveryStatus),
-        ]) { c in
+        try await Self.with(
+            "herald.delivery.v1.NotificationGateway", NotificationGatewayClient.init,
+            responses: [
+                "SendEmail": Self.field1(F.deliveryResult), "SendSMS": Self.field1(F.deliveryResult),
+                "SendPushNotification": Self.field1(F.deliveryResult),
+                "SendInAppMessage": Self.field1(F.deliveryResult), "TrackDeliveryStatus": Self.field1(F.deliveryStatus),
+                "SendBulkMessages": Self.field1(F.bulkResult),
+                "ListInAppMessages": { b in
+                    b.set(1, each: [F.deliveryStatus, F.deliveryStatus])
+                    b.set(2, each: [F.inApp, F.inApp])
+                    b.set(3, nextPageToken: "next")
+                },
+                "WatchDeliveryStatus": Self.field1(F.deliveryStatus),
+            ]
+        ) { c in
             for content in [DeliveryContent.email(F.email), .sms(F.sms), .push(F.push), .inApp(F.inApp)] {
                 #expect(try await c.send(content, key: F.messageKey) == F.deliveryResult)
             }
             #expect(try await c.status(of: F.id(15)) == F.deliveryStatus)
-            let bulk = [BulkMessage(key: F.messageKey, content: .email(F.email)), BulkMessage(key: F.messageKey, content: .push(F.push))]
+            let bulk = [
+                BulkMessage(key: F.messageKey, content: .email(F.email)),
+                BulkMessage(key: F.messageKey, content: .push(F.push)),
+            ]
             #expect(try await c.sendBulk(bulk) == F.bulkResult)
             let page = try await c.inAppMessages(for: F.id(5), pageSize: 1, pageToken: "page_token")
-            #expect(page.items == [InAppMessage(status: F.deliveryStatus, content: F.inApp), InAppMessage(status: F.deliveryStatus, content: F.inApp)])
+            #expect(
+                page.items == [
+                    InAppMessage(status: F.deliveryStatus, content: F.inApp),
+                    InAppMessage(status: F.deliveryStatus, content: F.inApp),
+                ])
             #expect(page.nextToken == "next")
             #expect(try await Self.collect(c.watchStatus(of: F.id(15))) == [F.deliveryStatus, F.deliveryStatus])
         }
@@ -214,11 +266,16 @@ struct TypedClientsTests {
 
     @Test("UserDirectoryClient")
     func users() async throws {
-        try await Self.with("herald.users.v1.UserDirectory", UserDirectoryClient.init, responses: [
-            "CreateUser": Self.field1(F.user), "GetUserProfile": Self.field1(F.user), "UpdateUserProfile": Self.field1(F.user),
-            "ListUsers": Self.page(F.user), "GetUserPreferences": Self.field1(F.userPreferences), "GetUserSegmentData": Self.field1(F.segmentData),
-            "GetUserConsent": Self.field1(F.consent),
-        ]) { c in
+        try await Self.with(
+            "herald.users.v1.UserDirectory", UserDirectoryClient.init,
+            responses: [
+                "CreateUser": Self.field1(F.user), "GetUserProfile": Self.field1(F.user),
+                "UpdateUserProfile": Self.field1(F.user),
+                "ListUsers": Self.page(F.user), "GetUserPreferences": Self.field1(F.userPreferences),
+                "GetUserSegmentData": Self.field1(F.segmentData),
+                "GetUserConsent": Self.field1(F.consent),
+            ]
+        ) { c in
             #expect(try await c.create(F.user) == F.user)
             #expect(try await c.profile(of: F.id(5)) == F.user)
             #expect(try await c.update(F.user) == F.user)
@@ -243,7 +300,9 @@ struct TypedClientsTests {
         let client = scripted.client
         defer { client.close() }
         let segments = SegmentationEngineClient(client)
-        await #expect(throws: RPCError(.internal, "herald.segments.v1.SegmentationEngine/GetSegment response: segment: missing")) {
+        await #expect(
+            throws: RPCError(.internal, "herald.segments.v1.SegmentationEngine/GetSegment response: segment: missing")
+        ) {
             try await segments.get(F.id(8))
         }
         do {
@@ -251,7 +310,10 @@ struct TypedClientsTests {
             Issue.record("a segment with a malformed id was returned")
         } catch let error as RPCError {
             #expect(error.code == .internal)
-            #expect(error.message.hasPrefix("herald.segments.v1.SegmentationEngine/CreateSegment response: segment.id: expected a UUID, got \"seg-1\";"))
+            #expect(
+                error.message.hasPrefix(
+                    "herald.segments.v1.SegmentationEngine/CreateSegment response: segment.id: expected a UUID, got \"seg-1\";"
+                ))
         }
         await #expect(throws: RPCError(.notFound, "no segment 0f")) { try await segments.delete(F.id(8)) }
     }
@@ -262,7 +324,8 @@ struct TypedClientsTests {
         issues.add("segment.name", "required")
         issues.add("segment.conditions[2].operator", "unknown value 99; expected CONDITION_OPERATOR_EQUALS, …")
         let scripted = try ScriptedService(
-            "herald.segments.v1.SegmentationEngine", responses: [:], failing: ["CreateSegment": ValidationError(issues: issues.issues)])
+            "herald.segments.v1.SegmentationEngine", responses: [:],
+            failing: ["CreateSegment": ValidationError(issues: issues.issues)])
         defer { scripted.stop() }
         let client = scripted.client
         defer { client.close() }
@@ -271,13 +334,20 @@ struct TypedClientsTests {
             Issue.record("an invalid segment was created")
         } catch let error as RPCError {
             #expect(error.code == .invalidArgument)
-            #expect(error.message == "segment.name: required; segment.conditions[2].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, …")
-            #expect(error.fieldViolations == issues.issues.map { FieldViolation(field: $0.path, description: $0.problem) })
+            #expect(
+                error.message
+                    == "segment.name: required; segment.conditions[2].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, …"
+            )
+            #expect(
+                error.fieldViolations == issues.issues.map { FieldViolation(field: $0.path, description: $0.problem) })
             let json = try ProtoJSON(registry: HeraldAPI.registry).encode(
-                try #require(HeraldAPI.registry.message("google.rpc.Status")).decodeDynamic(try #require(error.details)))
+                try #require(HeraldAPI.registry.message("google.rpc.Status")).decodeDynamic(try #require(error.details))
+            )
             #expect(json.text().hasPrefix(#"{"code":3,"message":"segment.name: required; "#))
-            #expect(json.text().hasSuffix(
-                #""details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"segment.name","description":"required"},{"field":"segment.conditions[2].operator","description":"unknown value 99; expected CONDITION_OPERATOR_EQUALS, …"}]}]}"#))
+            #expect(
+                json.text().hasSuffix(
+                    #""details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"segment.name","description":"required"},{"field":"segment.conditions[2].operator","description":"unknown value 99; expected CONDITION_OPERATOR_EQUALS, …"}]}]}"#
+                ))
         }
     }
 }

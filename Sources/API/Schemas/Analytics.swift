@@ -8,48 +8,78 @@ enum AnalyticsSchemas {
     static let range = "herald.common.v1.TimeRange"
 
     static let model = [
-        MessageSchema(p + "CampaignEvent", [
-            .init(1, "id", .string), .init(2, "campaign_id", .string), .init(3, "user_id", .string),
-            .init(4, "event_type", .enumeration(p + "EventType")), .message(5, "timestamp", ts),
-            .init(6, "channel", .enumeration("herald.common.v1.NotificationChannel")), .init(7, "device_type", .string),
-            .message(8, "location", "herald.common.v1.GeoLocation"), .message(9, "metadata", WellKnownTypes.structType),
-            .init(10, "value", .double),
-        ]),
+        MessageSchema(
+            p + "CampaignEvent",
+            [
+                .init(1, "id", .string), .init(2, "campaign_id", .string), .init(3, "user_id", .string),
+                .init(4, "event_type", .enumeration(p + "EventType")), .message(5, "timestamp", ts),
+                .init(6, "channel", .enumeration("herald.common.v1.NotificationChannel")),
+                .init(7, "device_type", .string),
+                .message(8, "location", "herald.common.v1.GeoLocation"),
+                .message(9, "metadata", WellKnownTypes.structType),
+                .init(10, "value", .double),
+            ]),
         .mapEntry(p + "ROIAnalysis.RevenueByChannelEntry", key: .string, value: .double),
-        MessageSchema(p + "ROIAnalysis", [
-            .init(1, "campaign_id", .string), .init(2, "revenue", .double), .init(3, "cost", .double), .init(4, "roi", .double),
-            .init(5, "cost_per_conversion", .double), .init(6, "revenue_per_message", .double),
-            .map(7, "revenue_by_channel", entry: p + "ROIAnalysis.RevenueByChannelEntry"),
-        ]),
-        MessageSchema(p + "FunnelStage", [
-            .init(1, "event_type", .enumeration(p + "EventType")), .init(2, "users", .int64),
-            .init(3, "conversion_from_previous", .double), .init(4, "conversion_from_start", .double),
-        ]),
-        MessageSchema(p + "FunnelAnalysis", [.init(1, "campaign_id", .string), .message(2, "stages", p + "FunnelStage", .repeated)]),
-        MessageSchema(p + "ReportDefinition", [
-            .init(1, "name", .string), .init(2, "campaign_ids", .string, .repeated), .message(3, "time_range", range),
-            .init(4, "metrics", .string, .repeated), .init(5, "dimensions", .string, .repeated),
-            .init(6, "granularity", .enumeration(p + "Granularity")), .init(7, "format", .enumeration(p + "ReportFormat")),
-        ]),
+        MessageSchema(
+            p + "ROIAnalysis",
+            [
+                .init(1, "campaign_id", .string), .init(2, "revenue", .double), .init(3, "cost", .double),
+                .init(4, "roi", .double),
+                .init(5, "cost_per_conversion", .double), .init(6, "revenue_per_message", .double),
+                .map(7, "revenue_by_channel", entry: p + "ROIAnalysis.RevenueByChannelEntry"),
+            ]),
+        MessageSchema(
+            p + "FunnelStage",
+            [
+                .init(1, "event_type", .enumeration(p + "EventType")), .init(2, "users", .int64),
+                .init(3, "conversion_from_previous", .double), .init(4, "conversion_from_start", .double),
+            ]),
+        MessageSchema(
+            p + "FunnelAnalysis",
+            [.init(1, "campaign_id", .string), .message(2, "stages", p + "FunnelStage", .repeated)]),
+        MessageSchema(
+            p + "ReportDefinition",
+            [
+                .init(1, "name", .string), .init(2, "campaign_ids", .string, .repeated),
+                .message(3, "time_range", range),
+                .init(4, "metrics", .string, .repeated), .init(5, "dimensions", .string, .repeated),
+                .init(6, "granularity", .enumeration(p + "Granularity")),
+                .init(7, "format", .enumeration(p + "ReportFormat")),
+            ]),
         .mapEntry(p + "ReportRow.ValuesEntry", key: .string, value: .double),
-        MessageSchema(p + "ReportRow", [
-            .init(1, "dimensions", .string, .repeated), .message(2, "period_start", ts), .map(3, "values", entry: p + "ReportRow.ValuesEntry"),
-        ]),
-        MessageSchema(p + "CampaignReport", [
-            .init(1, "id", .string), .message(2, "definition", p + "ReportDefinition"), .message(3, "rows", p + "ReportRow", .repeated),
-            .message(4, "generated_at", ts), .init(5, "rendered", .bytes),
-        ]),
-        MessageSchema(p + "DashboardWidget", [
-            .init(1, "id", .string), .init(2, "kind", .string), .init(3, "title", .string), .message(4, "query", p + "ReportDefinition"),
-            .init(5, "x", .int32), .init(6, "y", .int32), .init(7, "width", .int32), .init(8, "height", .int32),
-        ]),
-        MessageSchema(p + "DashboardDefinition", [
-            .init(1, "name", .string), .message(2, "widgets", p + "DashboardWidget", .repeated), .init(3, "refresh_interval_seconds", .int32),
-        ]),
-        MessageSchema(p + "Dashboard", [
-            .init(1, "id", .string), .message(2, "definition", p + "DashboardDefinition"), .message(3, "created_at", ts),
-            .init(4, "created_by", .string),
-        ]),
+        MessageSchema(
+            p + "ReportRow",
+            [
+                .init(1, "dimensions", .string, .repeated), .message(2, "period_start", ts),
+                .map(3, "values", entry: p + "ReportRow.ValuesEntry"),
+            ]),
+        MessageSchema(
+            p + "CampaignReport",
+            [
+                .init(1, "id", .string), .message(2, "definition", p + "ReportDefinition"),
+                .message(3, "rows", p + "ReportRow", .repeated),
+                .message(4, "generated_at", ts), .init(5, "rendered", .bytes),
+            ]),
+        MessageSchema(
+            p + "DashboardWidget",
+            [
+                .init(1, "id", .string), .init(2, "kind", .string), .init(3, "title", .string),
+                .message(4, "query", p + "ReportDefinition"),
+                .init(5, "x", .int32), .init(6, "y", .int32), .init(7, "width", .int32), .init(8, "height", .int32),
+            ]),
+        MessageSchema(
+            p + "DashboardDefinition",
+            [
+                .init(1, "name", .string), .message(2, "widgets", p + "DashboardWidget", .repeated),
+                .init(3, "refresh_interval_seconds", .int32),
+            ]),
+        MessageSchema(
+            p + "Dashboard",
+            [
+                .init(1, "id", .string), .message(2, "definition", p + "DashboardDefinition"),
+                .message(3, "created_at", ts),
+                .init(4, "created_by", .string),
+            ]),
     ]
 
     static let requests = [
@@ -57,15 +87,19 @@ enum AnalyticsSchemas {
         MessageSchema(p + "TrackCampaignEventResponse", [.init(1, "stored", .bool)]),
         MessageSchema(p + "TrackCampaignEventsRequest", [.message(1, "events", p + "CampaignEvent", .repeated)]),
         MessageSchema(p + "TrackCampaignEventsResponse", [.init(1, "stored", .int64), .init(2, "duplicates", .int64)]),
-        MessageSchema(p + "GetCampaignMetricsRequest", [.init(1, "campaign_id", .string), .message(2, "time_range", range)]),
+        MessageSchema(
+            p + "GetCampaignMetricsRequest", [.init(1, "campaign_id", .string), .message(2, "time_range", range)]),
         MessageSchema(p + "GetCampaignMetricsResponse", [.message(1, "metrics", metrics)]),
         MessageSchema(p + "CalculateROIRequest", [.init(1, "campaign_id", .string)]),
         MessageSchema(p + "CalculateROIResponse", [.message(1, "analysis", p + "ROIAnalysis")]),
-        MessageSchema(p + "AnalyzeFunnelRequest", [.init(1, "campaign_id", .string), .message(2, "time_range", range)]),
+        MessageSchema(
+            p + "AnalyzeFunnelRequest", [.init(1, "campaign_id", .string), .message(2, "time_range", range)]),
         MessageSchema(p + "AnalyzeFunnelResponse", [.message(1, "funnel", p + "FunnelAnalysis")]),
         MessageSchema(p + "GenerateReportRequest", [.message(1, "definition", p + "ReportDefinition")]),
         MessageSchema(p + "GenerateReportResponse", [.message(1, "report", p + "CampaignReport")]),
-        MessageSchema(p + "CreateDashboardRequest", [.message(1, "definition", p + "DashboardDefinition"), .init(2, "created_by", .string)]),
+        MessageSchema(
+            p + "CreateDashboardRequest",
+            [.message(1, "definition", p + "DashboardDefinition"), .init(2, "created_by", .string)]),
         MessageSchema(p + "CreateDashboardResponse", [.message(1, "dashboard", p + "Dashboard")]),
         MessageSchema(p + "GetDashboardRequest", [.init(1, "dashboard_id", .string)]),
         MessageSchema(p + "GetDashboardResponse", [.message(1, "dashboard", p + "Dashboard")]),
@@ -76,21 +110,34 @@ enum AnalyticsSchemas {
     static let messages = model + requests
 
     static let enums = [
-        EnumSchema(p + "EventType", [
-            ("EVENT_TYPE_UNSPECIFIED", 0), ("EVENT_TYPE_SENT", 1), ("EVENT_TYPE_DELIVERED", 2), ("EVENT_TYPE_OPENED", 3),
-            ("EVENT_TYPE_CLICKED", 4), ("EVENT_TYPE_CONVERTED", 5), ("EVENT_TYPE_UNSUBSCRIBED", 6), ("EVENT_TYPE_BOUNCED", 7),
-        ]),
-        EnumSchema(p + "ReportFormat", [("REPORT_FORMAT_UNSPECIFIED", 0), ("REPORT_FORMAT_JSON", 1), ("REPORT_FORMAT_CSV", 2)]),
-        EnumSchema(p + "Granularity", [
-            ("GRANULARITY_UNSPECIFIED", 0), ("GRANULARITY_HOURLY", 1), ("GRANULARITY_DAILY", 2), ("GRANULARITY_WEEKLY", 3),
-            ("GRANULARITY_MONTHLY", 4),
-        ]),
+        EnumSchema(
+            p + "EventType",
+            [
+                ("EVENT_TYPE_UNSPECIFIED", 0), ("EVENT_TYPE_SENT", 1), ("EVENT_TYPE_DELIVERED", 2),
+                ("EVENT_TYPE_OPENED", 3),
+                ("EVENT_TYPE_CLICKED", 4), ("EVENT_TYPE_CONVERTED", 5), ("EVENT_TYPE_UNSUBSCRIBED", 6),
+                ("EVENT_TYPE_BOUNCED", 7),
+            ]),
+        EnumSchema(
+            p + "ReportFormat", [("REPORT_FORMAT_UNSPECIFIED", 0), ("REPORT_FORMAT_JSON", 1), ("REPORT_FORMAT_CSV", 2)]),
+        EnumSchema(
+            p + "Granularity",
+            [
+                ("GRANULARITY_UNSPECIFIED", 0), ("GRANULARITY_HOURLY", 1), ("GRANULARITY_DAILY", 2),
+                ("GRANULARITY_WEEKLY", 3),
+                ("GRANULARITY_MONTHLY", 4),
+            ]),
     ]
 
     static let services = [
-        ServiceSchema(p + "CampaignAnalytics", unary(p, [
-            "TrackCampaignEvent", "TrackCampaignEvents", "GetCampaignMetrics", "CalculateROI", "AnalyzeFunnel", "GenerateReport",
-            "CreateDashboard", "GetDashboard",
-        ]) + [serverStream(p, "WatchCampaignMetrics")])
+        ServiceSchema(
+            p + "CampaignAnalytics",
+            unary(
+                p,
+                [
+                    "TrackCampaignEvent", "TrackCampaignEvents", "GetCampaignMetrics", "CalculateROI", "AnalyzeFunnel",
+                    "GenerateReport",
+                    "CreateDashboard", "GetDashboard",
+                ]) + [serverStream(p, "WatchCampaignMetrics")])
     ]
 }

@@ -7,6 +7,7 @@ enum BenchSchemas {
         MessageSchema("herald.bench.v1.EchoResponse", [.init(1, "message", .string)]),
     ]
     static let services = [
-        ServiceSchema("herald.bench.v1.Bench", [.init("Echo", "herald.bench.v1.EchoRequest", "herald.bench.v1.EchoResponse")])
+        ServiceSchema(
+            "herald.bench.v1.Bench", [.init("Echo", "herald.bench.v1.EchoRequest", "herald.bench.v1.EchoResponse")])
     ]
 }

@@ -78,7 +78,9 @@ case "select":
     // pgbench -S's statement, same table, random account ids.
     let accounts = options.accounts
     let select: @Sendable () async throws -> Void = {
-        let row = try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [FastRandom.account(accounts)]).first
+        let row = try await pool.query(
+            "SELECT abalance FROM pgbench_accounts WHERE aid = $1", [FastRandom.account(accounts)]
+        ).first
         _ = try row?.decode("abalance", as: Int.self)
     }
     _ = try await closedLoop(onLoops: true, select)  // warm-up: opens every connection, on every loop
@@ -108,7 +110,8 @@ case "insert":
     let counter = Atomic<Int>(0)
     let rate = try await closedLoop {
         let n = counter.add(1, ordering: .relaxed).newValue
-        try await pool.query("INSERT INTO bench_insert (id, name, value) VALUES ($1, $2, $3)", [n, "name \(n)", n &* 7])
+        try await pool.query(
+            "INSERT INTO bench_insert (id, name, value) VALUES ($1, $2, $3)", [n, "name \(n)", n &* 7])
     }
     print("insert_rows_per_second=\(Int(rate))")
 
@@ -121,7 +124,8 @@ case "pipeline":
         var n = 0
         while n < rows {
             let statements = (n..<min(n + batch, rows)).map {
-                PostgresStatement("INSERT INTO bench_pipeline (id, name, value) VALUES ($1, $2, $3)", [$0, "name \($0)", $0 &* 7])
+                PostgresStatement(
+                    "INSERT INTO bench_pipeline (id, name, value) VALUES ($1, $2, $3)", [$0, "name \($0)", $0 &* 7])
             }
             _ = try await connection.pipeline(statements)
             n += statements.count
@@ -130,7 +134,8 @@ case "pipeline":
     print("pipeline_rows_per_second=\(Int(Double(rows) / (ContinuousClock.now - started).seconds))")
 
 default:
-    print("usage: herald-bench-postgres select|copy|insert|pipeline --url URL [--connections N] [--seconds S] [--rows N]")
+    print(
+        "usage: herald-bench-postgres select|copy|insert|pipeline --url URL [--connections N] [--seconds S] [--rows N]")
     exit(2)
 }
 

@@ -6,7 +6,9 @@ import ServiceKit
 /// until campaign-analytics records events; nothing is estimated.
 extension CampaignService {
     /// Metrics where lower is better: progress is target / value.
-    static let lowerIsBetter: Set<String> = ["unsubscribed", "bounced", "unsubscribe_rate", "bounce_rate", "cost_per_conversion"]
+    static let lowerIsBetter: Set<String> = [
+        "unsubscribed", "bounced", "unsubscribe_rate", "bounce_rate", "cost_per_conversion",
+    ]
 
     func registerAnalytics(in services: inout ServiceRegistry) {
         services.unary(
@@ -23,7 +25,9 @@ extension CampaignService {
             var totals = CampaignMetrics(campaignID: id, start: request.timeRange?.start, end: request.timeRange?.end)
             for day in daily { totals.add(day) }
             return Only(
-                CampaignAnalytics(campaignID: id, totals: totals, daily: daily, goalProgress: Self.goalProgress(campaign.definition.goals, totals)))
+                CampaignAnalytics(
+                    campaignID: id, totals: totals, daily: daily,
+                    goalProgress: Self.goalProgress(campaign.definition.goals, totals)))
         }
     }
 
@@ -35,7 +39,8 @@ extension CampaignService {
                 progress[goal.metric] = 0
                 continue
             }
-            let ratio = lowerIsBetter.contains(goal.metric) ? (value == 0 ? 1 : goal.target / value) : value / goal.target
+            let ratio =
+                lowerIsBetter.contains(goal.metric) ? (value == 0 ? 1 : goal.target / value) : value / goal.target
             progress[goal.metric] = min(1, max(0, ratio))
         }
         return progress

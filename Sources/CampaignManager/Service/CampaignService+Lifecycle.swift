@@ -9,14 +9,19 @@ extension CampaignService {
         let api = CampaignManagerAPI.self
         services.unary(api.executeCampaign) { request, _ in
             try checkExecutable(try await store.get(request.campaignID))
-            let (_, execution) = try await store.execute(request.campaignID, by: CampaignStore.Actor(request.requestedBy, field: "requested_by"))
+            let (_, execution) = try await store.execute(
+                request.campaignID, by: CampaignStore.Actor(request.requestedBy, field: "requested_by"))
             return Only(execution)
         }
         for (method, transition) in [
-            (api.pauseCampaign, CampaignTransition.pause), (api.resumeCampaign, .resume), (api.archiveCampaign, .archive),
+            (api.pauseCampaign, CampaignTransition.pause), (api.resumeCampaign, .resume),
+            (api.archiveCampaign, .archive),
         ] {
             services.unary(method) { request, _ in
-                Only(try await store.transition(request.campaignID, transition, by: CampaignStore.Actor(request.requestedBy, field: "requested_by")))
+                Only(
+                    try await store.transition(
+                        request.campaignID, transition,
+                        by: CampaignStore.Actor(request.requestedBy, field: "requested_by")))
             }
         }
         services.unary(api.terminateCampaign) { request, _ in
@@ -36,7 +41,9 @@ extension CampaignService {
         validator.validate(campaign.definition, at: "campaign", into: &issues)
         let d = campaign.definition
         if d.targetSegments.isEmpty && d.type != .triggered {
-            issues.add("campaign.target_segments", "a \(d.type?.rawValue ?? "") campaign needs at least one target segment to run")
+            issues.add(
+                "campaign.target_segments",
+                "a \(d.type?.rawValue ?? "") campaign needs at least one target segment to run")
         }
         if !d.workflow.nodes.contains(where: { if case .message = $0.config { true } else { false } }) {
             issues.add("campaign.workflow.nodes", "a campaign needs at least one message node to run")
@@ -46,7 +53,8 @@ extension CampaignService {
         }
         if !issues.isEmpty {
             throw ServiceError.failedPrecondition(
-                "campaign \(campaign.id.lowercased) cannot run: " + issues.issues.map(\.description).joined(separator: "; "))
+                "campaign \(campaign.id.lowercased) cannot run: "
+                    + issues.issues.map(\.description).joined(separator: "; "))
         }
     }
 }

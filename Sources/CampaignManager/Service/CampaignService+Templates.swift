@@ -20,10 +20,13 @@ extension CampaignService {
         ) { request, _ in
             Only(
                 try await store.createTemplate(
-                    name: request.name, description: request.description, definition: request.definition, tags: request.tags,
+                    name: request.name, description: request.description, definition: request.definition,
+                    tags: request.tags,
                     by: CampaignStore.Actor(request.createdBy, field: "created_by")))
         }
-        services.unary(api.listCampaignTemplates, validate: { CampaignValidator.validate(tags: $0.tags, at: "tags", into: &$1) }) {
+        services.unary(
+            api.listCampaignTemplates, validate: { CampaignValidator.validate(tags: $0.tags, at: "tags", into: &$1) }
+        ) {
             request, _ in try await store.templates(tags: request.tags, page: request.page)
         }
         services.unary(api.createCampaignFromTemplate) { request, _ in
@@ -33,7 +36,8 @@ extension CampaignService {
             try validator.check(definition, at: "definition")
             return Only(
                 try await store.create(
-                    definition, by: CampaignStore.Actor(request.createdBy, field: "created_by"), templateID: request.templateID,
+                    definition, by: CampaignStore.Actor(request.createdBy, field: "created_by"),
+                    templateID: request.templateID,
                     change: "from template \(request.templateID.lowercased)"))
         }
     }

@@ -63,7 +63,9 @@ final class CampaignCache: Sendable {
     func store(_ id: UUID, _ message: [UInt8], readAt generation: UInt64) {
         state.withLock { s in
             guard s.listening, s.generation == generation else { return }
-            if s.entries.count >= maxEntries, s.entries[id] == nil, !s.entries.isEmpty { s.entries.remove(at: s.entries.startIndex) }
+            if s.entries.count >= maxEntries, s.entries[id] == nil, !s.entries.isEmpty {
+                s.entries.remove(at: s.entries.startIndex)
+            }
             s.entries[id] = message
         }
     }

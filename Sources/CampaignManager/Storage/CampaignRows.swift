@@ -35,15 +35,18 @@ enum CampaignRows {
             tags: try row.decode("tags", as: [String]?.self) ?? [],
             metadata: try row.json("metadata", as: JSONValue.self))
         return Campaign(
-            id: try row.decode("id"), definition: definition, status: try row.enumeration("status", as: CampaignStatus.self),
+            id: try row.decode("id"), definition: definition,
+            status: try row.enumeration("status", as: CampaignStatus.self),
             version: try row.decode("version", as: Int64.self), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"), createdBy: try row.decode("created_by"),
-            updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"), spent: try row.decode("spent"))
+            updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"),
+            spent: try row.decode("spent"))
     }
 
     static func execution(_ row: PostgresRow) throws -> CampaignExecution {
         CampaignExecution(
-            id: try row.decode("id"), campaignID: try row.decode("campaign_id"), executionID: try row.decode("execution_id"),
+            id: try row.decode("id"), campaignID: try row.decode("campaign_id"),
+            executionID: try row.decode("execution_id"),
             status: try row.enumeration("status", as: ExecutionStatus.self), startedAt: try row.decode("started_at"),
             completedAt: try row.decode("completed_at"), metrics: try row.json("metrics", as: JSONValue.self),
             errors: try row.json("errors", as: [ExecutionErrorRecord].self) ?? [])
@@ -52,7 +55,8 @@ enum CampaignRows {
     static func template(_ row: PostgresRow) throws -> CampaignTemplate {
         CampaignTemplate(
             id: try row.decode("id"), name: try row.decode("name"), description: try row.decode("description"),
-            definition: try row.json("definition", as: CampaignDefinition.self)!, createdAt: try row.decode("created_at"),
+            definition: try row.json("definition", as: CampaignDefinition.self)!,
+            createdAt: try row.decode("created_at"),
             createdBy: try row.decode("created_by"), tags: try row.decode("tags"))
     }
 
@@ -69,10 +73,13 @@ enum CampaignRows {
     static func encodedCampaign(_ row: PostgresRow) throws -> [UInt8]? {
         guard let definition = try row.decode("definition_pb", as: Data?.self) else { return nil }
         let state = Campaign(
-            id: try row.decode("id"), definition: CampaignDefinition(name: "", type: nil, channels: [], workflow: WorkflowDefinition()),
+            id: try row.decode("id"),
+            definition: CampaignDefinition(name: "", type: nil, channels: [], workflow: WorkflowDefinition()),
             status: try row.enumeration("status", as: CampaignStatus.self), version: try row.decode("version"),
-            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"), createdBy: try row.decode("created_by"),
-            updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"), spent: try row.decode("spent"))
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"),
+            createdBy: try row.decode("created_by"),
+            updatedBy: try row.decode("updated_by"), templateID: try row.decode("template_id"),
+            spent: try row.decode("spent"))
         return [UInt8](definition) + (try campaignType.encode { state.writeState(to: $0) })
     }
 
@@ -93,11 +100,16 @@ enum CampaignRows {
         static func assignments(from first: Int) -> [(column: String, value: String)] {
             let json = "$\(first + 6)::jsonb"
             return [
-                ("name", "$\(first)"), ("description", "$\(first + 1)"), ("type", "$\(first + 2)::campaigns.campaign_type"),
-                ("channels", "$\(first + 3)::common.notification_channel[]"), ("target_segments", "$\(first + 4)::uuid[]"),
-                ("tags", "$\(first + 5)::text[]"), ("workflow", json + " -> 'workflow'"), ("personalization", json + " -> 'personalization'"),
-                ("ab_tests", json + " -> 'abTests'"), ("schedule", json + " -> 'schedule'"), ("budget", json + " -> 'budget'"),
-                ("goals", json + " -> 'goals'"), ("metadata", json + " -> 'metadata'"), ("definition_pb", "$\(first + 7)::bytea"),
+                ("name", "$\(first)"), ("description", "$\(first + 1)"),
+                ("type", "$\(first + 2)::campaigns.campaign_type"),
+                ("channels", "$\(first + 3)::common.notification_channel[]"),
+                ("target_segments", "$\(first + 4)::uuid[]"),
+                ("tags", "$\(first + 5)::text[]"), ("workflow", json + " -> 'workflow'"),
+                ("personalization", json + " -> 'personalization'"),
+                ("ab_tests", json + " -> 'abTests'"), ("schedule", json + " -> 'schedule'"),
+                ("budget", json + " -> 'budget'"),
+                ("goals", json + " -> 'goals'"), ("metadata", json + " -> 'metadata'"),
+                ("definition_pb", "$\(first + 7)::bytea"),
             ]
         }
 

@@ -5,7 +5,9 @@ import ServiceKit
 
 /// Campaign templates: definitions kept for reuse.
 extension CampaignStore {
-    public func createTemplate(name: String, description: String, definition: CampaignDefinition, tags: [String], by actor: Actor)
+    public func createTemplate(
+        name: String, description: String, definition: CampaignDefinition, tags: [String], by actor: Actor
+    )
         async throws -> CampaignTemplate
     {
         try await translatingUnknownUser(actor) {
@@ -19,8 +21,11 @@ extension CampaignStore {
     }
 
     public func template(_ id: UUID) async throws -> CampaignTemplate {
-        let result = try await pool.query("SELECT \(CampaignRows.templateColumns) FROM campaigns.campaign_templates t WHERE t.id = $1", [id])
-        guard let row = result.first else { throw ServiceError.notFound("campaign template \(id.lowercased) not found") }
+        let result = try await pool.query(
+            "SELECT \(CampaignRows.templateColumns) FROM campaigns.campaign_templates t WHERE t.id = $1", [id])
+        guard let row = result.first else {
+            throw ServiceError.notFound("campaign template \(id.lowercased) not found")
+        }
         return try CampaignRows.template(row)
     }
 
@@ -34,7 +39,9 @@ extension CampaignStore {
             SELECT \(CampaignRows.templateColumns) FROM campaigns.campaign_templates t \(conditions.whereClause)
             ORDER BY t.created_at DESC, t.id DESC \(limit)
             """, conditions.parameters)
-        return Page(items: try result.map(CampaignRows.template), size: page.size) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        return Page(items: try result.map(CampaignRows.template), size: page.size) {
+            PageCursor(createdAt: $0.createdAt, id: $0.id)
+        }
     }
 
 }

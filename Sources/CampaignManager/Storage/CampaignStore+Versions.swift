@@ -22,7 +22,8 @@ extension CampaignStore {
             "SELECT version, definition, created_at, created_by, change FROM campaigns.campaign_versions WHERE campaign_id = $1 AND version = $2",
             [id, number])
         guard let row = result.first else {
-            throw ServiceError.notFound("campaign \(id.lowercased) has no version \(number) (its versions are 1 to \(current.version))")
+            throw ServiceError.notFound(
+                "campaign \(id.lowercased) has no version \(number) (its versions are 1 to \(current.version))")
         }
         return try Self.version(row, of: current)
     }
@@ -34,7 +35,9 @@ extension CampaignStore {
         campaign.version = try row.decode("version")
         campaign.updatedAt = try row.decode("created_at")
         campaign.updatedBy = try row.decode("created_by")
-        return CampaignVersion(campaign: campaign, createdAt: campaign.updatedAt, createdBy: campaign.updatedBy!, change: try row.decode("change"))
+        return CampaignVersion(
+            campaign: campaign, createdAt: campaign.updatedAt, createdBy: campaign.updatedBy!,
+            change: try row.decode("change"))
     }
 
 }

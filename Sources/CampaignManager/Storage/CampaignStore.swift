@@ -38,7 +38,9 @@ public struct CampaignStore: Sendable {
     // MARK: Campaigns
 
     /// Stores a new draft, its version 1 and its audit row in one statement (one round trip, atomic).
-    public func create(_ definition: CampaignDefinition, by actor: Actor, templateID: UUID? = nil, change: String = "create")
+    public func create(
+        _ definition: CampaignDefinition, by actor: Actor, templateID: UUID? = nil, change: String = "create"
+    )
         async throws -> Campaign
     {
         let stored = try CampaignRows.StoredDefinition(definition)
@@ -60,17 +62,22 @@ public struct CampaignStore: Sendable {
                     INSERT INTO campaigns.campaign_audit (campaign_id, action, actor, after_version, after_status, detail)
                     SELECT c.id, 'create', $10, c.version, c.status, $13::jsonb FROM c)
                 SELECT c.version, c.status::text AS status, c.created_at, c.updated_at FROM c
-                """, stored.parameters + [id, actor.id, templateID, change, try detail.map { try PostgresJSON(encoding: $0) }])
+                """,
+                stored.parameters + [
+                    id, actor.id, templateID, change, try detail.map { try PostgresJSON(encoding: $0) },
+                ])
         }
         let row = result[0]
         return Campaign(
             id: id, definition: definition, status: try row.enumeration("status", as: CampaignStatus.self),
-            version: try row.decode("version"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"),
+            version: try row.decode("version"), createdAt: try row.decode("created_at"),
+            updatedAt: try row.decode("updated_at"),
             createdBy: actor.id, updatedBy: actor.id, templateID: templateID)
     }
 
     public func get(_ id: UUID) async throws -> Campaign {
-        let result = try await pool.query("SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
+        let result = try await pool.query(
+            "SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
         guard let row = result.first else { throw Self.notFound(id) }
         return try CampaignRows.campaign(row)
     }
@@ -79,10 +86,15 @@ public struct CampaignStore: Sendable {
     public func encoded(_ id: UUID) async throws -> [UInt8] {
         if let cached = cache?.lookup(id) { return cached }
         let generation = cache?.generation()
-        let result = try await pool.query("SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
+        let result = try await pool.query(
+            "SELECT \(CampaignRows.encodedColumns) FROM campaigns.campaigns c WHERE c.id = $1", [id])
         guard let row = result.first else { throw Self.notFound(id) }
         let message: [UInt8]
-        if let stored = try CampaignRows.encodedCampaign(row) { message = stored } else { message = try await encodeFromColumns(id) }
+        if let stored = try CampaignRows.encodedCampaign(row) {
+            message = stored
+        } else {
+            message = try await encodeFromColumns(id)
+        }
         if let cache, let generation { cache.store(id, message, readAt: generation) }
         return message
     }
@@ -95,7 +107,8 @@ public struct CampaignStore: Sendable {
 
     /// Replaces the definition of a campaign at `expectedVersion` (ABORTED if someone changed it since).
     public func update(
-        _ id: UUID, to definition: CampaignDefinition, expectedVersion: Int64, by actor: Actor, action: String = "update",
+        _ id: UUID, to definition: CampaignDefinition, expectedVersion: Int64, by actor: Actor,
+        action: String = "update",
         change: String = "update"
     ) async throws -> Campaign {
         defer { cache?.invalidate(id) }
@@ -103,11 +116,13 @@ public struct CampaignStore: Sendable {
             let before = try await lock(db, id)
             guard before.version == expectedVersion else {
                 throw ServiceError.aborted(
-                    "campaign \(id.lowercased) is at version \(before.version), not \(expectedVersion): it changed since you read it; read it again and reapply your change")
+                    "campaign \(id.lowercased) is at version \(before.version), not \(expectedVersion): it changed since you read it; read it again and reapply your change"
+                )
             }
             guard before.status.isEditable else {
                 throw ServiceError.failedPrecondition(
-                    "cannot \(action) a campaign that is \(before.status.rawValue) (\(action) needs draft, scheduled or paused)")
+                    "cannot \(action) a campaign that is \(before.status.rawValue) (\(action) needs draft, scheduled or paused)"
+                )
             }
             let stored = try CampaignRows.StoredDefinition(definition)
             let assignments = CampaignRows.StoredDefinition.assignments(from: 1)
@@ -175,7 +190,9 @@ public struct CampaignStore: Sendable {
                 VALUES ($1, '', 'pending', $2, $3) RETURNING \(CampaignRows.executionColumns)
                 """, [id, start.map { max($0, now) } ?? now, actor.id])
             let recorded = try CampaignRows.execution(execution[0])
-            try await audit(db, id, "execute", actor, before: before, after: after, detail: ["execution_id": .string(recorded.id.lowercased)])
+            try await audit(
+                db, id, "execute", actor, before: before, after: after,
+                detail: ["execution_id": .string(recorded.id.lowercased)])
             return (after, recorded)
         }
     }
@@ -220,13 +237,21 @@ public struct CampaignStore: Sendable {
 
     public func list(_ filter: CampaignFilter, page: PageRequest) async throws -> Page<EncodedCampaign> {
         var conditions = QueryConditions()
-        if !filter.statuses.isEmpty { conditions.add(filter.statuses.map(\.rawValue)) { "c.status::text = ANY(\($0)::text[])" } }
-        if !filter.types.isEmpty { conditions.add(filter.types.map(\.rawValue)) { "c.type::text = ANY(\($0)::text[])" } }
-        if !filter.channels.isEmpty { conditions.add(filter.channels.map(\.rawValue)) { "c.channels::text[] && \($0)::text[]" } }
+        if !filter.statuses.isEmpty {
+            conditions.add(filter.statuses.map(\.rawValue)) { "c.status::text = ANY(\($0)::text[])" }
+        }
+        if !filter.types.isEmpty {
+            conditions.add(filter.types.map(\.rawValue)) { "c.type::text = ANY(\($0)::text[])" }
+        }
+        if !filter.channels.isEmpty {
+            conditions.add(filter.channels.map(\.rawValue)) { "c.channels::text[] && \($0)::text[]" }
+        }
         if !filter.tags.isEmpty { conditions.add(filter.tags) { "c.tags @> \($0)::text[]" } }
         if let from = filter.createdFrom { conditions.add(from) { "c.created_at >= \($0)" } }
         if let until = filter.createdBefore { conditions.add(until) { "c.created_at < \($0)" } }
-        if !filter.nameContains.isEmpty { conditions.add(filter.nameContains) { "strpos(lower(c.name), lower(\($0))) > 0" } }
+        if !filter.nameContains.isEmpty {
+            conditions.add(filter.nameContains) { "strpos(lower(c.name), lower(\($0))) > 0" }
+        }
         conditions.after(page.cursor, createdAt: "c.created_at", id: "c.id")
         let limit = conditions.limit(page)
         let result = try await pool.query(
@@ -247,28 +272,36 @@ public struct CampaignStore: Sendable {
     // MARK: Shared steps
 
     /// A transaction that turns a foreign-key failure on the actor into INVALID_ARGUMENT naming the field.
-    func mutation<T: Sendable>(_ actor: Actor, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func mutation<T: Sendable>(_ actor: Actor, _ body: @Sendable (PostgresConnection) async throws -> T) async throws
+        -> T
+    {
         try await translatingUnknownUser(actor) { try await pool.withTransaction(.readCommitted, body) }
     }
 
     /// Runs `body`; a foreign key naming no user (the author of a change) is INVALID_ARGUMENT at the request's
     /// field that named them.
     func translatingUnknownUser<T>(_ actor: Actor, _ body: () async throws -> T) async throws -> T {
-        try await ConstraintPaths.translating({ error in
-            let constraint = error.constraint ?? ""
-            guard error.sqlState == "23503", constraint.contains("_by") || constraint == "fk_campaign_audit_actor" else { return nil }
-            return (actor.field, "no user \(actor.id.lowercased)")
-        }, body)
+        try await ConstraintPaths.translating(
+            { error in
+                let constraint = error.constraint ?? ""
+                guard error.sqlState == "23503", constraint.contains("_by") || constraint == "fk_campaign_audit_actor"
+                else { return nil }
+                return (actor.field, "no user \(actor.id.lowercased)")
+            }, body)
     }
 
     /// Reads a campaign and locks its row until the transaction ends (so two editors serialize).
     func lock(_ db: PostgresConnection, _ id: UUID) async throws -> Campaign {
-        let result = try await db.query("SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1 FOR UPDATE", [id])
+        let result = try await db.query(
+            "SELECT \(CampaignRows.campaignColumns) FROM campaigns.campaigns c WHERE c.id = $1 FOR UPDATE", [id])
         guard let row = result.first else { throw Self.notFound(id) }
         return try CampaignRows.campaign(row)
     }
 
-    func audit(_ db: PostgresConnection, _ id: UUID, _ action: String, _ actor: Actor, before: Campaign?, after: Campaign, detail: JSONValue?)
+    func audit(
+        _ db: PostgresConnection, _ id: UUID, _ action: String, _ actor: Actor, before: Campaign?, after: Campaign,
+        detail: JSONValue?
+    )
         async throws
     {
         try await db.query(
@@ -276,8 +309,10 @@ public struct CampaignStore: Sendable {
             INSERT INTO campaigns.campaign_audit (campaign_id, action, actor, before_version, after_version, before_status, after_status, detail)
             VALUES ($1, $2, $3, $4, $5, $6::campaigns.campaign_status, $7::campaigns.campaign_status, $8::jsonb)
             """,
-            [id, action, actor.id, before?.version, after.version, before?.status.rawValue, after.status.rawValue,
-             try detail.map { try PostgresJSON(encoding: $0) }])
+            [
+                id, action, actor.id, before?.version, after.version, before?.status.rawValue, after.status.rawValue,
+                try detail.map { try PostgresJSON(encoding: $0) },
+            ])
     }
 
     static func notFound(_ id: UUID) -> ServiceError { .notFound("campaign \(id.lowercased) not found") }

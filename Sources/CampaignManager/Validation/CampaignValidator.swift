@@ -32,7 +32,9 @@ public struct CampaignValidator: Sendable {
         var segments = Repeats<String>()
         for (i, segment) in d.targetSegments.enumerated() {
             if UUID(canonical: segment) == nil {
-                issues.add(path.field("target_segments").index(i), "expected a segment id (UUID), got \"\(segment.prefix(100))\"")
+                issues.add(
+                    path.field("target_segments").index(i),
+                    "expected a segment id (UUID), got \"\(segment.prefix(100))\"")
             } else if segments.seenBefore(segment) {
                 issues.add(path.field("target_segments").index(i), "duplicate segment \(segment)")
             }
@@ -85,16 +87,26 @@ public struct CampaignValidator: Sendable {
             }
             return
         }
-        if schedule.type == nil { issues.add(schedulePath.field("type"), "required; expected \(ScheduleType.expectedNames)") }
+        if schedule.type == nil {
+            issues.add(schedulePath.field("type"), "required; expected \(ScheduleType.expectedNames)")
+        }
         if let type = schedule.type {
             if d.type == .recurring && type != .recurring || d.type == .triggered && type != .triggered {
-                issues.add(schedulePath.field("type"), "a \(d.type!.rawValue) campaign needs a \(d.type!.rawValue) schedule, not \(type.rawValue)")
+                issues.add(
+                    schedulePath.field("type"),
+                    "a \(d.type!.rawValue) campaign needs a \(d.type!.rawValue) schedule, not \(type.rawValue)")
             }
             switch type {
             case .immediate: break
-            case .scheduled: issues.check(schedule.startDate != nil, schedulePath.field("start_date"), "required for a scheduled campaign")
-            case .recurring: issues.check(schedule.recurrence != nil, schedulePath.field("frequency"), "required for a recurring schedule")
-            case .triggered: issues.check(!schedule.triggers.isEmpty, schedulePath.field("triggers"), "at least one trigger is required")
+            case .scheduled:
+                issues.check(
+                    schedule.startDate != nil, schedulePath.field("start_date"), "required for a scheduled campaign")
+            case .recurring:
+                issues.check(
+                    schedule.recurrence != nil, schedulePath.field("frequency"), "required for a recurring schedule")
+            case .triggered:
+                issues.check(
+                    !schedule.triggers.isEmpty, schedulePath.field("triggers"), "at least one trigger is required")
             }
         }
         if let start = schedule.startDate, let end = schedule.endDate, start >= end {
@@ -107,18 +119,24 @@ public struct CampaignValidator: Sendable {
             let hoursPath = schedulePath.field("business_hours")
             if hours.days.isEmpty { issues.add(hoursPath.field("days"), "at least one day is required") }
             for (i, day) in hours.days.enumerated() where !(1...7).contains(day) {
-                issues.add(hoursPath.field("days").index(i), "expected an ISO weekday 1 (Monday) to 7 (Sunday), got \(day)")
+                issues.add(
+                    hoursPath.field("days").index(i), "expected an ISO weekday 1 (Monday) to 7 (Sunday), got \(day)")
             }
             let start = ClockTime(hours.startTime)
             let end = ClockTime(hours.endTime)
             if start == nil { issues.add(hoursPath.field("start_time"), "expected HH:MM, got \"\(hours.startTime)\"") }
             if end == nil { issues.add(hoursPath.field("end_time"), "expected HH:MM, got \"\(hours.endTime)\"") }
-            if let start, let end, start >= end { issues.add(hoursPath.field("end_time"), "must be after start_time \(start)") }
+            if let start, let end, start >= end {
+                issues.add(hoursPath.field("end_time"), "must be after start_time \(start)")
+            }
         }
         if let recurrence = schedule.recurrence {
             let recurrencePath = schedulePath.field("frequency")
-            issues.check(recurrence.interval >= 1, recurrencePath.field("interval"), "must be at least 1, got \(recurrence.interval)")
-            issues.check(recurrence.maxOccurrences >= 0, recurrencePath.field("max_occurrences"), "must not be negative")
+            issues.check(
+                recurrence.interval >= 1, recurrencePath.field("interval"),
+                "must be at least 1, got \(recurrence.interval)")
+            issues.check(
+                recurrence.maxOccurrences >= 0, recurrencePath.field("max_occurrences"), "must not be negative")
             if recurrence.frequency == nil {
                 issues.add(recurrencePath.field("frequency"), "required; expected \(RecurrenceFrequency.expectedNames)")
             }
@@ -128,7 +146,8 @@ public struct CampaignValidator: Sendable {
                     issues.add(recurrencePath.field("days_of_week"), "a weekly recurrence needs ISO weekdays 1-7")
                 }
             case .monthly:
-                issues.check((1...31).contains(recurrence.dayOfMonth), recurrencePath.field("day_of_month"),
+                issues.check(
+                    (1...31).contains(recurrence.dayOfMonth), recurrencePath.field("day_of_month"),
                     "a monthly recurrence needs a day of the month 1-31, got \(recurrence.dayOfMonth)")
             case .cron:
                 if let problem = Self.cronProblem(recurrence.cron) { issues.add(recurrencePath.field("cron"), problem) }
@@ -148,8 +167,12 @@ public struct CampaignValidator: Sendable {
     /// Why a five-field cron expression (minute hour day-of-month month day-of-week) is not valid, or nil.
     static func cronProblem(_ cron: String) -> String? {
         let fields = cron.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count == 5 else { return "expected five fields (minute hour day month weekday), got \(fields.count)" }
-        let ranges: [(String, ClosedRange<Int>)] = [("minute", 0...59), ("hour", 0...23), ("day", 1...31), ("month", 1...12), ("weekday", 0...7)]
+        guard fields.count == 5 else {
+            return "expected five fields (minute hour day month weekday), got \(fields.count)"
+        }
+        let ranges: [(String, ClosedRange<Int>)] = [
+            ("minute", 0...59), ("hour", 0...23), ("day", 1...31), ("month", 1...12), ("weekday", 0...7),
+        ]
         for (field, (name, range)) in zip(fields, ranges) {
             for part in field.split(separator: ",", omittingEmptySubsequences: false) {
                 let stepParts = part.split(separator: "/", omittingEmptySubsequences: false)
@@ -169,7 +192,9 @@ public struct CampaignValidator: Sendable {
 
     func validate(_ budget: CampaignBudget, at path: String, into issues: inout FieldIssues) {
         issues.check(budget.total.isFinite && budget.total >= 0, path.field("total"), "must be a non-negative amount")
-        issues.check(budget.dailyLimit.isFinite && budget.dailyLimit >= 0, path.field("daily_limit"), "must be a non-negative amount")
+        issues.check(
+            budget.dailyLimit.isFinite && budget.dailyLimit >= 0, path.field("daily_limit"),
+            "must be a non-negative amount")
         if budget.total > 0 && budget.dailyLimit > budget.total {
             issues.add(path.field("daily_limit"), "must not exceed total \(budget.total)")
         }
@@ -180,7 +205,9 @@ public struct CampaignValidator: Sendable {
         for (channel, cost) in budget.costPerMessage.sorted(by: { $0.key < $1.key }) {
             let costPath = path.field("cost_per_message").key(channel)
             if NotificationChannel(rawValue: channel) == nil {
-                issues.add(costPath, "expected a channel name: " + NotificationChannel.allCases.map(\.rawValue).joined(separator: ", "))
+                issues.add(
+                    costPath,
+                    "expected a channel name: " + NotificationChannel.allCases.map(\.rawValue).joined(separator: ", "))
             }
             issues.check(cost.isFinite && cost >= 0, costPath, "must be a non-negative amount")
         }
@@ -188,7 +215,10 @@ public struct CampaignValidator: Sendable {
 
     func validate(_ goal: CampaignGoal, at path: String, into issues: inout FieldIssues) {
         if !CampaignMetrics.metricNames.contains(goal.metric) {
-            issues.add(path.field("metric"), "unknown metric \"\(goal.metric)\"; expected one of \(CampaignMetrics.metricNames.joined(separator: ", "))")
+            issues.add(
+                path.field("metric"),
+                "unknown metric \"\(goal.metric)\"; expected one of \(CampaignMetrics.metricNames.joined(separator: ", "))"
+            )
         }
         issues.check(goal.target.isFinite && goal.target > 0, path.field("target"), "must be positive")
         if goal.metric.hasSuffix("_rate") && goal.target > 1 {
@@ -207,7 +237,9 @@ public struct CampaignValidator: Sendable {
             if variant.id.isEmpty || !ids.insert(variant.id).inserted {
                 issues.add(variantPath.field("id"), "a unique, non-empty id is required")
             }
-            issues.check(variant.allocation > 0 && variant.allocation <= 100, variantPath.field("allocation"), "must be in (0, 100]")
+            issues.check(
+                variant.allocation > 0 && variant.allocation <= 100, variantPath.field("allocation"),
+                "must be in (0, 100]")
         }
         let total = test.variants.reduce(0) { $0 + $1.allocation }
         if test.variants.count >= 2 && abs(total - 100) > 1e-6 {
@@ -216,6 +248,8 @@ public struct CampaignValidator: Sendable {
         if !CampaignMetrics.metricNames.contains(test.successMetric) {
             issues.add(path.field("success_metric"), "unknown metric \"\(test.successMetric)\"")
         }
-        issues.check(test.trafficPercentage > 0 && test.trafficPercentage <= 100, path.field("traffic_percentage"), "must be in (0, 100]")
+        issues.check(
+            test.trafficPercentage > 0 && test.trafficPercentage <= 100, path.field("traffic_percentage"),
+            "must be in (0, 100]")
     }
 }

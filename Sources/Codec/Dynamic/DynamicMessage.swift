@@ -135,7 +135,12 @@ extension MessageBuilder {
     private func setRepeated(_ number: Int32, _ values: [DynamicMessage.Value]) {
         switch values.first {
         case nil: return
-        case .int32, .enumeration: set(number, repeated: values.map { if case .int32(let v) = $0 { v } else if case .enumeration(let v) = $0 { v } else { Int32(0) } })
+        case .int32, .enumeration:
+            set(
+                number,
+                repeated: values.map {
+                    if case .int32(let v) = $0 { v } else if case .enumeration(let v) = $0 { v } else { Int32(0) }
+                })
         case .int64: set(number, repeated: values.map { if case .int64(let v) = $0 { v } else { Int64(0) } })
         case .uint32: set(number, repeated: values.map { if case .uint32(let v) = $0 { v } else { UInt32(0) } })
         case .uint64: set(number, repeated: values.map { if case .uint64(let v) = $0 { v } else { UInt64(0) } })

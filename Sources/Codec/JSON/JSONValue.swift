@@ -57,7 +57,10 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .number(let text): out += text
         case .string(let text): Self.quote(text, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (index, item) in items.enumerated() {
                 if index > 0 { out += "," }
@@ -66,7 +69,10 @@ public indirect enum JSONValue: Equatable, Sendable {
             }
             out += closing + "]"
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { out += "," }
@@ -122,21 +128,33 @@ public indirect enum JSONValue: Equatable, Sendable {
             guard depth < maxDepth else { throw error("nested deeper than \(maxDepth)") }
             guard index < bytes.count else { throw error("unexpected end of input") }
             switch bytes[index] {
-            case UInt8(ascii: "n"): try expect("null"); return .null
-            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+            case UInt8(ascii: "n"):
+                try expect("null")
+                return .null
+            case UInt8(ascii: "t"):
+                try expect("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try expect("false")
+                return .bool(false)
             case UInt8(ascii: "\""): return .string(try string())
             case UInt8(ascii: "["):
                 index += 1
                 var items: [JSONValue] = []
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return .array(items)
+                }
                 while true {
                     skipWhitespace()
                     items.append(try value(depth: depth + 1))
                     skipWhitespace()
                     guard index < bytes.count else { throw error("unterminated array") }
-                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                    if bytes[index] == UInt8(ascii: "]") {
+                        index += 1
+                        return .array(items)
+                    }
                     guard bytes[index] == UInt8(ascii: ",") else { throw error("expected , or ]") }
                     index += 1
                 }
@@ -145,10 +163,15 @@ public indirect enum JSONValue: Equatable, Sendable {
                 var members: [(String, JSONValue)] = []
                 var seen = Set<String>()
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .object(members)
+                }
                 while true {
                     skipWhitespace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                        throw error("expected a member name")
+                    }
                     let key = try string()
                     guard seen.insert(key).inserted else { throw error("duplicate member \"\(key)\"") }
                     skipWhitespace()
@@ -158,7 +181,10 @@ public indirect enum JSONValue: Equatable, Sendable {
                     members.append((key, try value(depth: depth + 1)))
                     skipWhitespace()
                     guard index < bytes.count else { throw error("unterminated object") }
-                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                    if bytes[index] == UInt8(ascii: "}") {
+                        index += 1
+                        return .object(members)
+                    }
                     guard bytes[index] == UInt8(ascii: ",") else { throw error("expected , or }") }
                     index += 1
                 }
@@ -182,7 +208,9 @@ public indirect enum JSONValue: Equatable, Sendable {
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
                 let exponent = index
                 while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
                 guard index > exponent else { throw error("expected exponent digits") }
@@ -199,7 +227,9 @@ public indirect enum JSONValue: Equatable, Sendable {
                 index += 1
                 switch byte {
                 case UInt8(ascii: "\""):
-                    guard let text = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+                    guard let text = String(validating: out, as: UTF8.self) else {
+                        throw error("string is not valid UTF-8")
+                    }
                     return text
                 case UInt8(ascii: "\\"):
                     guard index < bytes.count else { throw error("unterminated escape") }
@@ -232,7 +262,9 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
 
         mutating func hex4() throws -> UInt32 {
-            guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+            guard index + 4 <= bytes.count,
+                let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+            else {
                 throw error("expected four hex digits")
             }
             index += 4

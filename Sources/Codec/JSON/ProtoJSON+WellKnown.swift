@@ -11,7 +11,9 @@ extension ProtoJSON {
         switch message.typeName {
         case WellKnownTypes.timestamp:
             let (seconds, nanos) = Self.secondsAndNanos(message)
-            guard (Self.minTimestampSeconds...Self.maxTimestampSeconds).contains(seconds), (0...999_999_999).contains(nanos) else {
+            guard (Self.minTimestampSeconds...Self.maxTimestampSeconds).contains(seconds),
+                (0...999_999_999).contains(nanos)
+            else {
                 throw CodecError(path: path, "timestamp out of range (0001-01-01 to 9999-12-31)")
             }
             var days = Int(seconds / 86_400)
@@ -23,10 +25,12 @@ extension ProtoJSON {
             let (year, month, day) = Civil.date(days: days)
             return .string(
                 "\(Civil.pad(year, 4))-\(Civil.pad(month, 2))-\(Civil.pad(day, 2))T\(Civil.pad(secondOfDay / 3600, 2)):"
-                    + "\(Civil.pad(secondOfDay / 60 % 60, 2)):\(Civil.pad(secondOfDay % 60, 2))\(Self.fraction(nanos))Z")
+                    + "\(Civil.pad(secondOfDay / 60 % 60, 2)):\(Civil.pad(secondOfDay % 60, 2))\(Self.fraction(nanos))Z"
+            )
         case WellKnownTypes.duration:
             let (seconds, nanos) = Self.secondsAndNanos(message)
-            guard abs(seconds) <= Self.maxDurationSeconds, abs(nanos) <= 999_999_999, seconds == 0 || nanos == 0 || (seconds < 0) == (nanos < 0)
+            guard abs(seconds) <= Self.maxDurationSeconds, abs(nanos) <= 999_999_999,
+                seconds == 0 || nanos == 0 || (seconds < 0) == (nanos < 0)
             else { throw CodecError(path: path, "duration out of range or with mixed signs") }
             let negative = seconds < 0 || nanos < 0
             return .string("\(negative ? "-" : "")\(seconds.magnitude)\(Self.fraction(Int32(nanos.magnitude)))s")
@@ -40,19 +44,26 @@ extension ProtoJSON {
                 var key = ""  // an empty key is the entry's default, absent on the wire
                 if case .string(let text)? = pair[1] { key = text }
                 let value: JSONValue
-                if case .message(let inner)? = pair[2] { value = try encodeWellKnown(inner, path: "\(path).\(key)") ?? .null } else { value = .null }
+                if case .message(let inner)? = pair[2] {
+                    value = try encodeWellKnown(inner, path: "\(path).\(key)") ?? .null
+                } else {
+                    value = .null
+                }
                 members.append((key, value))
             }
             return .object(JSONValue.uniqueMembers(members))
         case WellKnownTypes.listValue:
-            return .array(try (message.fields[1] ?? []).enumerated().map { index, item in
-                guard case .message(let inner) = item else { return .null }
-                return try encodeWellKnown(inner, path: "\(path)[\(index)]") ?? .null
-            })
+            return .array(
+                try (message.fields[1] ?? []).enumerated().map { index, item in
+                    guard case .message(let inner) = item else { return .null }
+                    return try encodeWellKnown(inner, path: "\(path)[\(index)]") ?? .null
+                })
         case WellKnownTypes.value:
             switch (message[2], message[3], message[4], message[5], message[6]) {
             case (.double(let n)?, _, _, _, _):
-                guard n.isFinite else { throw CodecError(path: path, "google.protobuf.Value cannot hold NaN or infinity in JSON") }
+                guard n.isFinite else {
+                    throw CodecError(path: path, "google.protobuf.Value cannot hold NaN or infinity in JSON")
+                }
                 return .number(n.description)
             case (_, .string(let s)?, _, _, _): return .string(s)
             case (_, _, .bool(let b)?, _, _): return .bool(b)
@@ -69,37 +80,53 @@ extension ProtoJSON {
 
     /// Well-known types whose JSON is not an object of their fields: packed in an Any, their JSON goes under "value".
     static func hasSpecialJSON(_ name: String) -> Bool {
-        [WellKnownTypes.timestamp, WellKnownTypes.duration, WellKnownTypes.structType, WellKnownTypes.value, WellKnownTypes.listValue,
-         WellKnownTypes.any].contains(name) || WellKnownTypes.wrappers[name] != nil
+        [
+            WellKnownTypes.timestamp, WellKnownTypes.duration, WellKnownTypes.structType, WellKnownTypes.value,
+            WellKnownTypes.listValue,
+            WellKnownTypes.any,
+        ].contains(name) || WellKnownTypes.wrappers[name] != nil
     }
 
     /// `{"@type": url, ...the packed message's fields}`, or `{"@type": url, "value": ...}` for a well-known type with
     /// a JSON form of its own; `{}` for an empty Any. The packed type must be one this registry knows.
     private func encodeAny(_ message: DynamicMessage, path: String) throws -> JSONValue {
-        var url = "", bytes: [UInt8] = []
+        var url = ""
+        var bytes: [UInt8] = []
         if case .string(let text)? = message[1] { url = text }
         if case .bytes(let value)? = message[2] { bytes = value }
         if url.isEmpty && bytes.isEmpty { return .object([]) }
         let name = WellKnownTypes.typeName(inURL: url)
         guard let type = registry.message(name) else {
-            throw CodecError(path: path, "google.protobuf.Any holds \"\(url)\", a message type this registry does not know")
+            throw CodecError(
+                path: path, "google.protobuf.Any holds \"\(url)\", a message type this registry does not know")
         }
         let json = try encode(try type.decodeDynamic(bytes), type: type, path: path)
-        guard !Self.hasSpecialJSON(name), case .object(let members) = json else { return .object([("@type", .string(url)), ("value", json)]) }
+        guard !Self.hasSpecialJSON(name), case .object(let members) = json else {
+            return .object([("@type", .string(url)), ("value", json)])
+        }
         return .object([("@type", .string(url))] + members)
     }
 
     /// An Any from its JSON form (see `encodeAny`).
     private func decodeAny(_ json: JSONValue, path: String) throws -> DynamicMessage {
         var message = DynamicMessage(typeName: WellKnownTypes.any)
-        guard case .object(let members) = json else { throw CodecError(path: path, "expected a JSON object with \"@type\"") }
+        guard case .object(let members) = json else {
+            throw CodecError(path: path, "expected a JSON object with \"@type\"")
+        }
         if members.isEmpty { return message }
-        guard let url = members.first(where: { $0.0 == "@type" }).flatMap({ if case .string(let text) = $0.1 { text } else { nil } }) else {
-            throw CodecError(path: path.isEmpty ? "@type" : path + ".@type", "required: a string naming the packed message type")
+        guard
+            let url = members.first(where: { $0.0 == "@type" }).flatMap({
+                if case .string(let text) = $0.1 { text } else { nil }
+            })
+        else {
+            throw CodecError(
+                path: path.isEmpty ? "@type" : path + ".@type", "required: a string naming the packed message type")
         }
         let name = WellKnownTypes.typeName(inURL: url)
         guard let type = registry.message(name) else {
-            throw CodecError(path: path.isEmpty ? "@type" : path + ".@type", "\"\(url)\" is a message type this registry does not know")
+            throw CodecError(
+                path: path.isEmpty ? "@type" : path + ".@type",
+                "\"\(url)\" is a message type this registry does not know")
         }
         let rest = members.filter { $0.0 != "@type" }
         let inner: DynamicMessage
@@ -171,7 +198,9 @@ extension ProtoJSON {
             if seconds != 0 { message[1] = .int64(seconds) }
             if nanos != 0 { message[2] = .int32(nanos) }
         case WellKnownTypes.duration:
-            guard case .string(let text) = json, let (seconds, nanos) = Self.parseDuration(text), abs(seconds) <= Self.maxDurationSeconds else {
+            guard case .string(let text) = json, let (seconds, nanos) = Self.parseDuration(text),
+                abs(seconds) <= Self.maxDurationSeconds
+            else {
                 throw CodecError(path: path, "expected a duration like 1.5s")
             }
             if seconds != 0 { message[1] = .int64(seconds) }
@@ -191,13 +220,16 @@ extension ProtoJSON {
             if message.fields[1]?.isEmpty == true { message.fields[1] = nil }
         case WellKnownTypes.listValue:
             guard case .array(let items) = json else { throw CodecError(path: path, "expected a JSON array") }
-            let values = try items.enumerated().map { DynamicMessage.Value.message(try valueMessage($1, path: "\(path)[\($0)]")) }
+            let values = try items.enumerated().map {
+                DynamicMessage.Value.message(try valueMessage($1, path: "\(path)[\($0)]"))
+            }
             if !values.isEmpty { message.fields[1] = values }
         case WellKnownTypes.value:
             return try valueMessage(json, path: path)
         default:
             guard let valueType = WellKnownTypes.wrappers[type.fullName] else { return nil }
-            let value = try decode(.object([("value", json)]), type: type, path: path, raw: true)[1] ?? Self.zero(valueType)
+            let value =
+                try decode(.object([("value", json)]), type: type, path: path, raw: true)[1] ?? Self.zero(valueType)
             if !Self.isZero(value) { message[1] = value }
         }
         return message
@@ -211,9 +243,11 @@ extension ProtoJSON {
         case .string(let s): message[3] = .string(s)
         case .bool(let b): message[4] = .bool(b)
         case .object:
-            message[5] = .message(try decodeWellKnown(json, type: registry.message(WellKnownTypes.structType)!, path: path)!)
+            message[5] = .message(
+                try decodeWellKnown(json, type: registry.message(WellKnownTypes.structType)!, path: path)!)
         case .array:
-            message[6] = .message(try decodeWellKnown(json, type: registry.message(WellKnownTypes.listValue)!, path: path)!)
+            message[6] = .message(
+                try decodeWellKnown(json, type: registry.message(WellKnownTypes.listValue)!, path: path)!)
         }
         return message
     }
@@ -259,7 +293,8 @@ extension ProtoJSON {
             return value
         }
         guard bytes.count >= 20, let year = digits(0, 4), bytes[4] == 0x2D, let month = digits(5, 2), bytes[7] == 0x2D,
-            let day = digits(8, 2), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"), let hour = digits(11, 2),
+            let day = digits(8, 2), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+            let hour = digits(11, 2),
             bytes[13] == 0x3A, let minute = digits(14, 2), bytes[16] == 0x3A, let second = digits(17, 2),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
@@ -282,7 +317,9 @@ extension ProtoJSON {
         if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
             index += 1
         } else if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-            guard let h = digits(index + 1, 2), index + 3 < bytes.count, bytes[index + 3] == 0x3A, let m = digits(index + 4, 2) else { return nil }
+            guard let h = digits(index + 1, 2), index + 3 < bytes.count, bytes[index + 3] == 0x3A,
+                let m = digits(index + 4, 2)
+            else { return nil }
             offset = (h * 3600 + m * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
             index += 6
         } else {
@@ -299,7 +336,9 @@ extension ProtoJSON {
         let negative = body.hasPrefix("-")
         if negative { body = body.dropFirst() }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isNumber), let seconds = Int64(whole) else { return nil }
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isNumber),
+            let seconds = Int64(whole)
+        else { return nil }
         var nanos: Int32 = 0
         if parts.count == 2 {
             let fraction = parts[1]

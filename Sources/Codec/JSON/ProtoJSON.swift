@@ -13,7 +13,9 @@ public struct ProtoJSON: Sendable {
     // MARK: Message → JSON
 
     public func encode(_ message: DynamicMessage) throws -> JSONValue {
-        guard let type = registry.message(message.typeName) else { throw CodecError(path: "", "unknown message type \(message.typeName)") }
+        guard let type = registry.message(message.typeName) else {
+            throw CodecError(path: "", "unknown message type \(message.typeName)")
+        }
         return try encode(message, type: type, path: "")
     }
 
@@ -24,17 +26,29 @@ public struct ProtoJSON: Sendable {
             guard let values = message.fields[field.number], !values.isEmpty else { continue }
             let fieldPath = path.isEmpty ? field.name : "\(path).\(field.name)"
             if field.label == .repeated {
-                if case .message(let entryName) = field.type, let entry = registry.message(entryName), entry.schema.isMapEntry {
+                if case .message(let entryName) = field.type, let entry = registry.message(entryName),
+                    entry.schema.isMapEntry
+                {
                     var object: [(String, JSONValue)] = []
                     for case .message(let pair) in values {
                         let key = pair[1].map(mapKeyText) ?? defaultMapKey(entry.schema.fields[0].type)
-                        let value = try pair[2].map { try encodeValue($0, type: entry.schema.fields[1].type, path: "\(fieldPath)[\(key)]") }
+                        let value =
+                            try pair[2].map {
+                                try encodeValue($0, type: entry.schema.fields[1].type, path: "\(fieldPath)[\(key)]")
+                            }
                             ?? defaultJSON(entry.schema.fields[1].type)
                         object.append((key, value))
                     }
                     members.append((field.jsonName, .object(JSONValue.uniqueMembers(object))))
                 } else {
-                    members.append((field.jsonName, .array(try values.enumerated().map { try encodeValue($1, type: field.type, path: "\(fieldPath)[\($0)]") })))
+                    members.append(
+                        (
+                            field.jsonName,
+                            .array(
+                                try values.enumerated().map {
+                                    try encodeValue($1, type: field.type, path: "\(fieldPath)[\($0)]")
+                                })
+                        ))
                 }
             } else {
                 members.append((field.jsonName, try encodeValue(values[0], type: field.type, path: fieldPath)))
@@ -56,10 +70,14 @@ public struct ProtoJSON: Sendable {
         case .bytes(let v): return .string(Data(v).base64EncodedString())
         case .enumeration(let v):
             if case .enumeration(let name) = type, name == WellKnownTypes.nullValue { return .null }
-            if case .enumeration(let name) = type, let text = registry.enumeration(name)?.schema.name(of: v) { return .string(text) }
+            if case .enumeration(let name) = type, let text = registry.enumeration(name)?.schema.name(of: v) {
+                return .string(text)
+            }
             return .number(String(v))
         case .message(let m):
-            guard let messageType = registry.message(m.typeName) else { throw CodecError(path: path, "unknown message type \(m.typeName)") }
+            guard let messageType = registry.message(m.typeName) else {
+                throw CodecError(path: path, "unknown message type \(m.typeName)")
+            }
             return try encode(m, type: messageType, path: path)
         }
     }
@@ -109,7 +127,9 @@ public struct ProtoJSON: Sendable {
     // MARK: JSON → message
 
     public func decode(_ json: JSONValue, as typeName: String) throws -> DynamicMessage {
-        guard let type = registry.message(typeName) else { throw CodecError(path: "", "unknown message type \(typeName)") }
+        guard let type = registry.message(typeName) else {
+            throw CodecError(path: "", "unknown message type \(typeName)")
+        }
         return try decode(json, type: type, path: "")
     }
 
@@ -126,7 +146,9 @@ public struct ProtoJSON: Sendable {
 
     func decode(_ json: JSONValue, type: MessageType, path: String, raw: Bool = false) throws -> DynamicMessage {
         if !raw, let special = try decodeWellKnown(json, type: type, path: path) { return special }
-        guard case .object(let members) = json else { throw CodecError(path: path, "expected a JSON object for \(type.fullName)") }
+        guard case .object(let members) = json else {
+            throw CodecError(path: path, "expected a JSON object for \(type.fullName)")
+        }
         var message = DynamicMessage(typeName: type.fullName)
         var oneofsSeen: [String: String] = [:]
         for (key, value) in members {
@@ -142,17 +164,26 @@ public struct ProtoJSON: Sendable {
                 oneofsSeen[oneof] = field.name
             }
             if field.label == .repeated {
-                if case .message(let entryName) = field.type, let entry = registry.message(entryName), entry.schema.isMapEntry {
-                    guard case .object(let pairs) = value else { throw CodecError(path: fieldPath, "expected a JSON object for a map") }
+                if case .message(let entryName) = field.type, let entry = registry.message(entryName),
+                    entry.schema.isMapEntry
+                {
+                    guard case .object(let pairs) = value else {
+                        throw CodecError(path: fieldPath, "expected a JSON object for a map")
+                    }
                     message.fields[field.number] = try pairs.map { key, item in
                         var pair = DynamicMessage(typeName: entryName)
                         pair[1] = try mapKey(key, type: entry.schema.fields[0].type, path: "\(fieldPath)[\(key)]")
-                        pair[2] = try decodeFieldValue(item, type: entry.schema.fields[1].type, path: "\(fieldPath)[\(key)]")
+                        pair[2] = try decodeFieldValue(
+                            item, type: entry.schema.fields[1].type, path: "\(fieldPath)[\(key)]")
                         return .message(pair)
                     }
                 } else {
-                    guard case .array(let items) = value else { throw CodecError(path: fieldPath, "expected a JSON array") }
-                    message.fields[field.number] = try items.enumerated().map { try decodeFieldValue($1, type: field.type, path: "\(fieldPath)[\($0)]") }
+                    guard case .array(let items) = value else {
+                        throw CodecError(path: fieldPath, "expected a JSON array")
+                    }
+                    message.fields[field.number] = try items.enumerated().map {
+                        try decodeFieldValue($1, type: field.type, path: "\(fieldPath)[\($0)]")
+                    }
                 }
             } else {
                 message[field.number] = try decodeFieldValue(value, type: field.type, path: fieldPath)
@@ -208,7 +239,9 @@ public struct ProtoJSON: Sendable {
             guard case .string(let value) = json else { throw CodecError(path: path, "expected a string") }
             return .string(value)
         case .bytes:
-            guard case .string(let text) = json, let data = Self.base64(text) else { throw CodecError(path: path, "expected base64 text") }
+            guard case .string(let text) = json, let data = Self.base64(text) else {
+                throw CodecError(path: path, "expected base64 text")
+            }
             return .bytes(Array(data))
         case .enumeration(let name):
             if name == WellKnownTypes.nullValue { return .enumeration(0) }
@@ -222,7 +255,9 @@ public struct ProtoJSON: Sendable {
             default: throw CodecError(path: path, "expected an enum name")
             }
         case .message(let name):
-            guard let messageType = registry.message(name) else { throw CodecError(path: path, "unknown message type \(name)") }
+            guard let messageType = registry.message(name) else {
+                throw CodecError(path: path, "unknown message type \(name)")
+            }
             return .message(try decode(json, type: messageType, path: path))
         }
     }
@@ -230,7 +265,9 @@ public struct ProtoJSON: Sendable {
     private func mapKey(_ text: String, type: FieldType, path: String) throws -> DynamicMessage.Value {
         switch type {
         case .bool:
-            guard text == "true" || text == "false" else { throw CodecError(path: path, "map key must be true or false") }
+            guard text == "true" || text == "false" else {
+                throw CodecError(path: path, "map key must be true or false")
+            }
             return .bool(text == "true")
         case .string: return .string(text)
         default: return try decodeFieldValue(.string(text), type: type, path: path)

@@ -125,7 +125,8 @@ struct FieldLayout {
                 switch field.label {
                 case .repeated:
                     quantifier = place(size: MemoryLayout<Int>.size, alignment: MemoryLayout<Int>.alignment)
-                    valueOffset = place(size: MemoryLayout<UnsafeRawPointer>.size, alignment: MemoryLayout<UnsafeRawPointer>.alignment)
+                    valueOffset = place(
+                        size: MemoryLayout<UnsafeRawPointer>.size, alignment: MemoryLayout<UnsafeRawPointer>.alignment)
                 case .optional:
                     switch field.type {
                     case .string, .message: break  // presence is the pointer itself
@@ -136,7 +137,10 @@ struct FieldLayout {
                     valueOffset = place(size: size, alignment: cAlignment(field.type))
                 }
             }
-            fields.append(FieldLayout(schema: field, offset: valueOffset, quantifierOffset: quantifier, valueSize: size, oneofIndex: oneofIndex))
+            fields.append(
+                FieldLayout(
+                    schema: field, offset: valueOffset, quantifierOffset: quantifier, valueSize: size,
+                    oneofIndex: oneofIndex))
         }
         let size = (offset + 7) / 8 * 8
         return (fields.sorted { $0.number < $1.number }, size, oneofs)

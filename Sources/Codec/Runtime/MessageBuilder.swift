@@ -22,7 +22,10 @@ public struct MessageBuilder {
     }
 
     /// A builder that goes on writing a message already begun.
-    private init(continuing base: UnsafeMutableRawPointer, table: UnsafePointer<TypeTable>, arena: UnsafeMutablePointer<Arena>, frame: UnsafePointer<PathFrame>?) {
+    private init(
+        continuing base: UnsafeMutableRawPointer, table: UnsafePointer<TypeTable>, arena: UnsafeMutablePointer<Arena>,
+        frame: UnsafePointer<PathFrame>?
+    ) {
         self.base = base
         self.table = table
         self.arena = arena
@@ -70,7 +73,9 @@ public struct MessageBuilder {
     @inline(__always)
     private func setScalar<T: BitwiseCopyable>(_ number: Int32, _ value: T) {
         let (info, _) = field(number)
-        precondition(MemoryLayout<T>.size == Int(info.valueSize) && !info.isRepeated, "\(type.fullName) field \(number) is not \(T.self)")
+        precondition(
+            MemoryLayout<T>.size == Int(info.valueSize) && !info.isRepeated,
+            "\(type.fullName) field \(number) is not \(T.self)")
         base.storeBytes(of: value, toByteOffset: Int(info.offset), as: T.self)
         markPresent(info, number)
         arena.pointee.packedBound += Self.taggedScalar
@@ -80,7 +85,9 @@ public struct MessageBuilder {
 
     public func set(_ number: Int32, _ value: String) {
         let (info, index) = field(number)
-        base.storeBytes(of: copy(value, field: index, element: -1), toByteOffset: Int(info.offset), as: UnsafeMutablePointer<CChar>.self)
+        base.storeBytes(
+            of: copy(value, field: index, element: -1), toByteOffset: Int(info.offset),
+            as: UnsafeMutablePointer<CChar>.self)
         markPresent(info, number)
     }
 
@@ -95,11 +102,13 @@ public struct MessageBuilder {
     public func message(_ number: Int32, _ build: (MessageBuilder) throws -> Void) rethrows {
         let (info, index) = field(number)
         let begun = base.load(fromByteOffset: Int(info.offset), as: UnsafeMutableRawPointer?.self)
-        let sameCase = !info.isOneof || base.load(fromByteOffset: Int(info.quantifierOffset), as: UInt32.self) == UInt32(number)
+        let sameCase =
+            !info.isOneof || base.load(fromByteOffset: Int(info.quantifierOffset), as: UInt32.self) == UInt32(number)
         var step = PathFrame(parent: frame, table: table, field: index, element: -1)
         if let begun, sameCase {
             try withUnsafePointer(to: &step) { step in
-                try build(MessageBuilder(continuing: begun, table: table.pointee.child(index), arena: arena, frame: step))
+                try build(
+                    MessageBuilder(continuing: begun, table: table.pointee.child(index), arena: arena, frame: step))
             }
             return
         }
@@ -116,21 +125,27 @@ public struct MessageBuilder {
     @inline(__always)
     private func setScalars<T: BitwiseCopyable>(_ number: Int32, _ values: [T]) {
         let (info, _) = field(number)
-        precondition(info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize), "\(type.fullName) field \(number) is not [\(T.self)]")
+        precondition(
+            info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize),
+            "\(type.fullName) field \(number) is not [\(T.self)]")
         let storage = arena.pointee.allocate(MemoryLayout<T>.stride * values.count)
         arena.pointee.packedBound += Self.tagAndLength + Self.taggedScalar * values.count
         values.withUnsafeBytes { if $0.count > 0 { storage.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
         setArray(info, storage, values.count)
     }
 
-    public func set(_ number: Int32, repeated values: [Bool]) { set(number, repeated: values.map { Int32($0 ? 1 : 0) }) }
+    public func set(_ number: Int32, repeated values: [Bool]) {
+        set(number, repeated: values.map { Int32($0 ? 1 : 0) })
+    }
 
     public func set(_ number: Int32, repeated values: [String]) {
         let (info, index) = field(number)
         let stride = MemoryLayout<UnsafeRawPointer>.stride
         let storage = arena.pointee.allocate(stride * values.count)
         for (element, value) in values.enumerated() {
-            storage.storeBytes(of: copy(value, field: index, element: element), toByteOffset: element * stride, as: UnsafeMutablePointer<CChar>.self)
+            storage.storeBytes(
+                of: copy(value, field: index, element: element), toByteOffset: element * stride,
+                as: UnsafeMutablePointer<CChar>.self)
         }
         setArray(info, storage, values.count)
     }
@@ -158,7 +173,8 @@ public struct MessageBuilder {
                 step.pointee.element = element
                 let child = MessageBuilder(table: elementTable, arena: arena, frame: step)
                 try build(element, child)
-                storage.storeBytes(of: UnsafeRawPointer(child.base), toByteOffset: element * stride, as: UnsafeRawPointer.self)
+                storage.storeBytes(
+                    of: UnsafeRawPointer(child.base), toByteOffset: element * stride, as: UnsafeRawPointer.self)
             }
         }
         setArray(info, storage, count)
@@ -170,7 +186,9 @@ public struct MessageBuilder {
     }
 
     private func copy(_ value: String, field: Int, element: Int) -> UnsafeMutablePointer<CChar> {
-        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 in copy(UnsafeRawBufferPointer(utf8), field: field, element: element) }
+        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            copy(UnsafeRawBufferPointer(utf8), field: field, element: element)
+        }
         if let copied { return copied }
         var text = value  // a bridged or lazily decoded string: made contiguous first
         return text.withUTF8 { copy(UnsafeRawBufferPointer($0), field: field, element: element) }
@@ -213,7 +231,8 @@ public struct MessageBuilder {
         arena.pointee.packedBound += Self.tagAndLength + count
         if found != 0, arena.pointee.problem == nil {
             arena.pointee.problem = CodecError(
-                path: PathFrame.describe(frame, then: (table, field, element)), "string contains a NUL character, which Herald does not accept")
+                path: PathFrame.describe(frame, then: (table, field, element)),
+                "string contains a NUL character, which Herald does not accept")
         }
         return storage.assumingMemoryBound(to: CChar.self)
     }

@@ -7,20 +7,26 @@ extension MessageType {
     /// more than a small multiple of the input. Inlinable, so that the result type is specialized in the caller
     /// (a generic result would cost a metadata lookup per call); the work is in `unpack`.
     @inlinable
-    public func decode<R>(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
+    public func decode<R>(
+        _ bytes: UnsafeRawBufferPointer, limits: CodecLimits = .default, _ body: (MessageView) throws -> R
+    ) throws -> R {
         try Arena.with(expected: bytes.count * 2 + size + 256) { arena in
             try body(MessageView(base: try unpack(bytes, limits: limits, into: arena), table: table))
         }
     }
 
     @inlinable
-    public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws -> R {
+    public func decode<R>(_ bytes: [UInt8], limits: CodecLimits = .default, _ body: (MessageView) throws -> R) throws
+        -> R
+    {
         try bytes.withUnsafeBytes { try decode($0, limits: limits, body) }
     }
 
     /// Validates `bytes` and has protobuf-c unpack them into `arena`: the message's C structure.
     @usableFromInline
-    func unpack(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits, into arena: UnsafeMutablePointer<Arena>) throws -> UnsafeRawPointer {
+    func unpack(_ bytes: UnsafeRawBufferPointer, limits: CodecLimits, into arena: UnsafeMutablePointer<Arena>) throws
+        -> UnsafeRawPointer
+    {
         guard bytes.count <= limits.maxMessageBytes else {
             throw CodecError(path: "", "message of \(bytes.count) bytes exceeds the limit of \(limits.maxMessageBytes)")
         }
@@ -35,7 +41,9 @@ extension MessageType {
 
     /// protobuf-c's unpack of validated bytes into `arena` (strings and bytes are copied there).
     @usableFromInline
-    func unpackValidated(_ bytes: UnsafeRawBufferPointer, into arena: UnsafeMutablePointer<Arena>) throws -> UnsafeRawPointer {
+    func unpackValidated(_ bytes: UnsafeRawBufferPointer, into arena: UnsafeMutablePointer<Arena>) throws
+        -> UnsafeRawPointer
+    {
         var allocator = Arena.allocator(arena)
         var nothing: UInt8 = 0  // protobuf-c wants a pointer even for zero bytes
         let message = withUnsafePointer(to: &nothing) { placeholder in

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Descriptors are allocated once, filled in completely before any use, never changed and never freed, so a
 /// `MessageType` is shared freely across threads.
-public final class MessageType: @unchecked Sendable {  // unchecked: the C descriptor is immutable after SchemaRegistry.init
+// unchecked: the C descriptor is immutable after SchemaRegistry.init
+public final class MessageType: @unchecked Sendable {
     public let schema: MessageSchema
     let fields: [FieldLayout]
     let oneofs: [String]
@@ -45,7 +46,8 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
         table.initialize(
             to: TypeTable(
                 fields: Self.allocate(info), fieldCount: fields.count, dense: Self.allocate(dense), children: children,
-                repeatedSlots: Self.allocate(slots), repeatedCount: repeatedCount, size: size, time: TimeKind(schema.fullName),
+                repeatedSlots: Self.allocate(slots), repeatedCount: repeatedCount, size: size,
+                time: TimeKind(schema.fullName),
                 descriptor: UnsafePointer(descriptor), owner: .passUnretained(self)))
     }
 
@@ -73,15 +75,20 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
             if field.isRepeated && field.schema.type.isPackable { flags |= PROTOBUF_C_FIELD_FLAG_PACKED.rawValue }
             if field.oneofIndex != nil { flags |= PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue }
             let typeDescriptor: UnsafeRawPointer? =
-                messageTypes[index].map { UnsafeRawPointer($0.takeUnretainedValue().descriptor) } ?? enumTypes[index].map { UnsafeRawPointer($0.descriptor) }
+                messageTypes[index].map { UnsafeRawPointer($0.takeUnretainedValue().descriptor) }
+                ?? enumTypes[index].map { UnsafeRawPointer($0.descriptor) }
             (fieldDescriptors + index).initialize(
                 to: ProtobufCFieldDescriptor(
                     name: UnsafePointer(strdup(field.schema.name)), id: UInt32(field.number), label: field.cLabel,
-                    type: field.cType, quantifier_offset: UInt32(field.quantifierOffset ?? 0), offset: UInt32(field.offset),
-                    descriptor: typeDescriptor, default_value: nil, flags: flags, reserved_flags: 0, reserved2: nil, reserved3: nil))
+                    type: field.cType, quantifier_offset: UInt32(field.quantifierOffset ?? 0),
+                    offset: UInt32(field.offset),
+                    descriptor: typeDescriptor, default_value: nil, flags: flags, reserved_flags: 0, reserved2: nil,
+                    reserved3: nil))
         }
         let byName = UnsafeMutablePointer<UInt32>.allocate(capacity: max(fields.count, 1))
-        for (position, index) in fields.indices.sorted(by: { fields[$0].schema.name < fields[$1].schema.name }).enumerated() {
+        for (position, index) in fields.indices.sorted(by: { fields[$0].schema.name < fields[$1].schema.name })
+            .enumerated()
+        {
             byName[position] = UInt32(index)
         }
         let ranges = Self.ranges(fields.map { Int($0.number) })
@@ -91,7 +98,8 @@ public final class MessageType: @unchecked Sendable {  // unchecked: the C descr
                 magic: HERALD_PROTOBUF_C_MESSAGE_DESCRIPTOR_MAGIC, name: UnsafePointer(strdup(name)),
                 short_name: UnsafePointer(strdup(schema.shortName)),
                 c_name: UnsafePointer(strdup(name.replacingOccurrences(of: ".", with: "__"))),
-                package_name: UnsafePointer(strdup(schema.package)), sizeof_message: size, n_fields: UInt32(fields.count),
+                package_name: UnsafePointer(strdup(schema.package)), sizeof_message: size,
+                n_fields: UInt32(fields.count),
                 fields: UnsafePointer(fieldDescriptors), fields_sorted_by_name: UnsafePointer(byName),
                 n_field_ranges: UInt32(ranges.count - 1), field_ranges: UnsafePointer(Self.allocate(ranges)),
                 message_init: nil, reserved1: nil, reserved2: nil, reserved3: nil))
@@ -126,24 +134,29 @@ public final class EnumType: @unchecked Sendable {  // unchecked: the C descript
         let sorted = schema.values.sorted { $0.number < $1.number }
         var unique: [(name: String, number: Int32)] = []
         for value in sorted where unique.last?.number != value.number { unique.append(value) }
-        let values = MessageType.allocate(unique.map {
-            ProtobufCEnumValue(name: UnsafePointer(strdup($0.name)), c_name: UnsafePointer(strdup($0.name)), value: $0.number)
-        })
-        let byName = MessageType.allocate(unique.indices.sorted { unique[$0].name < unique[$1].name }.map {
-            ProtobufCEnumValueIndex(name: UnsafePointer(strdup(unique[$0].name)), index: UInt32($0))
-        })
+        let values = MessageType.allocate(
+            unique.map {
+                ProtobufCEnumValue(
+                    name: UnsafePointer(strdup($0.name)), c_name: UnsafePointer(strdup($0.name)), value: $0.number)
+            })
+        let byName = MessageType.allocate(
+            unique.indices.sorted { unique[$0].name < unique[$1].name }.map {
+                ProtobufCEnumValueIndex(name: UnsafePointer(strdup(unique[$0].name)), index: UInt32($0))
+            })
         let ranges = MessageType.ranges(unique.map { Int($0.number) })
         let dot = schema.fullName.lastIndex(of: ".")
         descriptor = .allocate(capacity: 1)
         descriptor.initialize(
             to: ProtobufCEnumDescriptor(
                 magic: HERALD_PROTOBUF_C_ENUM_DESCRIPTOR_MAGIC, name: UnsafePointer(strdup(schema.fullName)),
-                short_name: UnsafePointer(strdup(dot.map { String(schema.fullName[schema.fullName.index(after: $0)...]) } ?? schema.fullName)),
+                short_name: UnsafePointer(
+                    strdup(dot.map { String(schema.fullName[schema.fullName.index(after: $0)...]) } ?? schema.fullName)),
                 c_name: UnsafePointer(strdup(schema.fullName.replacingOccurrences(of: ".", with: "__"))),
                 package_name: UnsafePointer(strdup(dot.map { String(schema.fullName[..<$0]) } ?? "")),
                 n_values: UInt32(unique.count), values: UnsafePointer(values), n_value_names: UInt32(unique.count),
                 values_by_name: UnsafePointer(byName), n_value_ranges: UInt32(ranges.count - 1),
-                value_ranges: UnsafePointer(MessageType.allocate(ranges)), reserved1: nil, reserved2: nil, reserved3: nil,
+                value_ranges: UnsafePointer(MessageType.allocate(ranges)), reserved1: nil, reserved2: nil,
+                reserved3: nil,
                 reserved4: nil))
     }
 }

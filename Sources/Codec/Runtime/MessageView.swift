@@ -36,13 +36,19 @@ public struct MessageView {
         switch info.kind {
         case .message: return base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self) != nil
         case .string:
-            guard let text = base.load(fromByteOffset: Int(info.offset), as: UnsafePointer<CChar>?.self) else { return false }
+            guard let text = base.load(fromByteOffset: Int(info.offset), as: UnsafePointer<CChar>?.self) else {
+                return false
+            }
             return info.isOptional || text.pointee != 0
         case .bytes:
-            if info.quantifierOffset >= 0 { return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int32.self) != 0 }
+            if info.quantifierOffset >= 0 {
+                return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int32.self) != 0
+            }
             return base.load(fromByteOffset: Int(info.offset), as: Int.self) != 0
         case .scalar:
-            if info.quantifierOffset >= 0 { return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int32.self) != 0 }
+            if info.quantifierOffset >= 0 {
+                return base.load(fromByteOffset: Int(info.quantifierOffset), as: Int32.self) != 0
+            }
             return info.valueSize == 4
                 ? base.load(fromByteOffset: Int(info.offset), as: UInt32.self) != 0
                 : base.load(fromByteOffset: Int(info.offset), as: UInt64.self) != 0
@@ -65,7 +71,9 @@ public struct MessageView {
     @inline(__always)
     func scalar<T: BitwiseCopyable>(_ number: Int32, as: T.Type = T.self) -> T {
         let (info, _) = field(number)
-        precondition(MemoryLayout<T>.size == Int(info.valueSize) && !info.isRepeated, "\(type.fullName) field \(number) is not \(T.self)")
+        precondition(
+            MemoryLayout<T>.size == Int(info.valueSize) && !info.isRepeated,
+            "\(type.fullName) field \(number) is not \(T.self)")
         guard isActive(info, number) else { return Self.zero(T.self) }
         return base.load(fromByteOffset: Int(info.offset), as: T.self)
     }
@@ -89,7 +97,9 @@ public struct MessageView {
 
     public func string(_ number: Int32) -> String {
         let (info, _) = field(number)
-        guard isActive(info, number), let text = base.load(fromByteOffset: Int(info.offset), as: UnsafePointer<CChar>?.self) else {
+        guard isActive(info, number),
+            let text = base.load(fromByteOffset: Int(info.offset), as: UnsafePointer<CChar>?.self)
+        else {
             return ""
         }
         return String(cString: text)
@@ -104,7 +114,9 @@ public struct MessageView {
 
     public func message(_ number: Int32) -> MessageView? {
         let (info, index) = field(number)
-        guard isActive(info, number), let pointer = base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self) else {
+        guard isActive(info, number),
+            let pointer = base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self)
+        else {
             return nil
         }
         return MessageView(base: pointer, table: table.pointee.child(index))
@@ -126,8 +138,10 @@ public struct MessageView {
 
     @inline(__always)
     private func elements(_ info: FieldInfo) -> (UnsafeRawPointer?, Int) {
-        (base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self),
-         base.load(fromByteOffset: Int(info.quantifierOffset), as: Int.self))
+        (
+            base.load(fromByteOffset: Int(info.offset), as: UnsafeRawPointer?.self),
+            base.load(fromByteOffset: Int(info.quantifierOffset), as: Int.self)
+        )
     }
 
     public func int32s(_ number: Int32) -> [Int32] { scalars(number) }
@@ -142,7 +156,9 @@ public struct MessageView {
     /// A repeated scalar field as an array of its C type.
     func scalars<T: BitwiseCopyable>(_ number: Int32, as: T.Type = T.self) -> [T] {
         let (info, _) = field(number)
-        precondition(info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize), "\(type.fullName) field \(number) is not [\(T.self)]")
+        precondition(
+            info.isRepeated && MemoryLayout<T>.size == Int(info.valueSize),
+            "\(type.fullName) field \(number) is not [\(T.self)]")
         let (pointer, count) = elements(info)
         guard let pointer, count > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: T.self), count: count))
@@ -163,7 +179,9 @@ public struct MessageView {
         let (pointer, count) = elements(info)
         guard let pointer, count > 0 else { return [] }
         let items = pointer.assumingMemoryBound(to: ProtobufCBinaryData.self)
-        return (0..<count).map { items[$0].len == 0 ? [] : Array(UnsafeBufferPointer(start: items[$0].data, count: items[$0].len)) }
+        return (0..<count).map {
+            items[$0].len == 0 ? [] : Array(UnsafeBufferPointer(start: items[$0].data, count: items[$0].len))
+        }
     }
 
     /// Calls `body` with each element of a repeated message field, without building an array of views.

@@ -14,16 +14,22 @@ public final class SchemaRegistry: Sendable {
         var messageTypes: [String: MessageType] = [:]
         var enumTypes: [String: EnumType] = [:]
         for schema in enums {
-            guard enumTypes[schema.fullName] == nil else { throw Problem(description: "enum \(schema.fullName) declared twice") }
+            guard enumTypes[schema.fullName] == nil else {
+                throw Problem(description: "enum \(schema.fullName) declared twice")
+            }
             enumTypes[schema.fullName] = EnumType(schema: schema)
         }
         for schema in messages {
-            guard messageTypes[schema.fullName] == nil else { throw Problem(description: "message \(schema.fullName) declared twice") }
+            guard messageTypes[schema.fullName] == nil else {
+                throw Problem(description: "message \(schema.fullName) declared twice")
+            }
             var numbers = Set<Int32>()
             var names = Set<String>()
             for field in schema.fields {
                 guard numbers.insert(field.number).inserted, names.insert(field.name).inserted else {
-                    throw Problem(description: "\(schema.fullName): field \(field.name) = \(field.number) repeats a name or number")
+                    throw Problem(
+                        description:
+                            "\(schema.fullName): field \(field.name) = \(field.number) repeats a name or number")
                 }
             }
             messageTypes[schema.fullName] = MessageType(schema: schema)
@@ -33,12 +39,14 @@ public final class SchemaRegistry: Sendable {
                 switch field.schema.type {
                 case .message(let name):
                     guard let target = messageTypes[name] else {
-                        throw Problem(description: "\(type.fullName).\(field.schema.name) refers to unknown message \(name)")
+                        throw Problem(
+                            description: "\(type.fullName).\(field.schema.name) refers to unknown message \(name)")
                     }
                     type.messageTypes[index] = Unmanaged.passUnretained(target)
                 case .enumeration(let name):
                     guard let target = enumTypes[name] else {
-                        throw Problem(description: "\(type.fullName).\(field.schema.name) refers to unknown enum \(name)")
+                        throw Problem(
+                            description: "\(type.fullName).\(field.schema.name) refers to unknown enum \(name)")
                     }
                     type.enumTypes[index] = target
                 default: break

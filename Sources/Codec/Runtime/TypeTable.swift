@@ -71,7 +71,10 @@ struct PathFrame {
     var element: Int
 
     /// `workflow.nodes[3].config` for the chain ending at `frame`, plus a last step if given.
-    static func describe(_ frame: UnsafePointer<PathFrame>?, then last: (table: UnsafePointer<TypeTable>, field: Int, element: Int)? = nil) -> String {
+    static func describe(
+        _ frame: UnsafePointer<PathFrame>?,
+        then last: (table: UnsafePointer<TypeTable>, field: Int, element: Int)? = nil
+    ) -> String {
         var steps: [String] = []
         func name(_ table: UnsafePointer<TypeTable>, _ field: Int, _ element: Int) -> String {
             let name = table.pointee.type.fields[field].schema.name

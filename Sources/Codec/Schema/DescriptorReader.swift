@@ -48,11 +48,14 @@ public struct DescriptorReader: Sendable {
         for message in file.messages(4) { try addMessage(message, prefix: prefix) }
         for e in file.messages(5) { try addEnum(e, prefix: prefix) }
         for service in file.messages(6) {
-            services.append(ServiceSchema(prefix + service.string(1), service.messages(2).map { method in
-                ServiceSchema.Method(
-                    method.string(1), Self.typeName(method.string(2)), Self.typeName(method.string(3)),
-                    clientStreaming: method.bool(5), serverStreaming: method.bool(6))
-            }))
+            services.append(
+                ServiceSchema(
+                    prefix + service.string(1),
+                    service.messages(2).map { method in
+                        ServiceSchema.Method(
+                            method.string(1), Self.typeName(method.string(2)), Self.typeName(method.string(3)),
+                            clientStreaming: method.bool(5), serverStreaming: method.bool(6))
+                    }))
         }
     }
 
@@ -67,8 +70,13 @@ public struct DescriptorReader: Sendable {
             }
             let proto3Optional = field.bool(17)
             let label: FieldLabel = field.enumValue(4) == 3 ? .repeated : proto3Optional ? .optional : .singular
-            let oneof = field.has(9) && !proto3Optional && oneofs.indices.contains(Int(field.int32(9))) ? oneofs[Int(field.int32(9))] : nil
-            fields.append(FieldSchema(number, field.string(1), try Self.type(field, in: name), oneof == nil ? label : .singular, oneof: oneof))
+            let oneof =
+                field.has(9) && !proto3Optional && oneofs.indices.contains(Int(field.int32(9)))
+                ? oneofs[Int(field.int32(9))] : nil
+            fields.append(
+                FieldSchema(
+                    number, field.string(1), try Self.type(field, in: name), oneof == nil ? label : .singular,
+                    oneof: oneof))
         }
         messages.append(MessageSchema(name, fields, isMapEntry: message.message(7)?.bool(7) ?? false))
         for nested in message.messages(3) { try addMessage(nested, prefix: name + ".") }
@@ -78,7 +86,9 @@ public struct DescriptorReader: Sendable {
     private mutating func addEnum(_ e: MessageView, prefix: String) throws {
         let name = prefix + e.string(1)
         let values = e.messages(2).map { ($0.string(1), $0.int32(2)) }
-        guard values.first?.1 == 0 else { throw Unsupported(description: "enum \(name) does not start with a value numbered 0 (proto2)") }
+        guard values.first?.1 == 0 else {
+            throw Unsupported(description: "enum \(name) does not start with a value numbered 0 (proto2)")
+        }
         enums.append(EnumSchema(name, values))
     }
 
@@ -101,7 +111,10 @@ public struct DescriptorReader: Sendable {
         case 16: return .sfixed64
         case 17: return .sint32
         case 18: return .sint64
-        default: throw Unsupported(description: "\(message).\(field.string(1)): type \(field.enumValue(5)) (a proto2 group?) is not supported")
+        default:
+            throw Unsupported(
+                description:
+                    "\(message).\(field.string(1)): type \(field.enumValue(5)) (a proto2 group?) is not supported")
         }
     }
 

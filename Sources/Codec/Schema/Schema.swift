@@ -64,8 +64,11 @@ public struct FieldSchema: Hashable, Sendable {
     /// The name of the `oneof` this field belongs to, if any.
     public let oneof: String?
 
-    public init(_ number: Int32, _ name: String, _ type: FieldType, _ label: FieldLabel = .singular, oneof: String? = nil) {
-        precondition(number >= 1 && number <= 536_870_911 && !(19000...19999).contains(number), "bad field number \(number)")
+    public init(
+        _ number: Int32, _ name: String, _ type: FieldType, _ label: FieldLabel = .singular, oneof: String? = nil
+    ) {
+        precondition(
+            number >= 1 && number <= 536_870_911 && !(19000...19999).contains(number), "bad field number \(number)")
         precondition(oneof == nil || label == .singular, "oneof members are singular")
         self.number = number
         self.name = name
@@ -81,7 +84,9 @@ public struct FieldSchema: Hashable, Sendable {
     }
 
     /// A message-typed field: `.message(3, "payload", "grpc.testing.Payload")`.
-    public static func message(_ number: Int32, _ name: String, _ type: String, _ label: FieldLabel = .singular) -> FieldSchema {
+    public static func message(_ number: Int32, _ name: String, _ type: String, _ label: FieldLabel = .singular)
+        -> FieldSchema
+    {
         FieldSchema(number, name, .message(type), label)
     }
 
@@ -148,7 +153,8 @@ public struct EnumSchema: Hashable, Sendable {
     }
 
     public static func == (a: EnumSchema, b: EnumSchema) -> Bool {
-        a.fullName == b.fullName && a.values.map(\.name) == b.values.map(\.name) && a.values.map(\.number) == b.values.map(\.number)
+        a.fullName == b.fullName && a.values.map(\.name) == b.values.map(\.name)
+            && a.values.map(\.number) == b.values.map(\.number)
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(fullName) }

@@ -7,7 +7,10 @@ public struct ServiceSchema: Hashable, Sendable {
         public let clientStreaming: Bool
         public let serverStreaming: Bool
 
-        public init(_ name: String, _ input: String, _ output: String, clientStreaming: Bool = false, serverStreaming: Bool = false) {
+        public init(
+            _ name: String, _ input: String, _ output: String, clientStreaming: Bool = false,
+            serverStreaming: Bool = false
+        ) {
             self.name = name
             self.input = input
             self.output = output

@@ -11,14 +11,19 @@ public enum GoogleRPCSchemas {
     static let badRequest = GoogleRPCTypes.badRequest
 
     public static let messages = [
-        MessageSchema(status, [
-            .init(1, "code", .int32), .init(2, "message", .string), .message(3, "details", WellKnownTypes.any, .repeated),
-        ]),
+        MessageSchema(
+            status,
+            [
+                .init(1, "code", .int32), .init(2, "message", .string),
+                .message(3, "details", WellKnownTypes.any, .repeated),
+            ]),
         MessageSchema(badRequest, [.message(1, "field_violations", badRequest + ".FieldViolation", .repeated)]),
-        MessageSchema(badRequest + ".FieldViolation", [
-            .init(1, "field", .string), .init(2, "description", .string), .init(3, "reason", .string),
-            .message(4, "localized_message", "google.rpc.LocalizedMessage"),
-        ]),
+        MessageSchema(
+            badRequest + ".FieldViolation",
+            [
+                .init(1, "field", .string), .init(2, "description", .string), .init(3, "reason", .string),
+                .message(4, "localized_message", "google.rpc.LocalizedMessage"),
+            ]),
         MessageSchema("google.rpc.LocalizedMessage", [.init(1, "locale", .string), .init(2, "message", .string)]),
     ]
 }

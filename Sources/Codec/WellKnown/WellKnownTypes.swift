@@ -15,7 +15,9 @@ public enum WellKnownTypes {
     public static func typeURL(_ fullName: String) -> String { "type.googleapis.com/" + fullName }
 
     /// The full name in a `type_url` (what follows its last "/").
-    public static func typeName(inURL url: String) -> String { String(url.split(separator: "/", omittingEmptySubsequences: false).last ?? "") }
+    public static func typeName(inURL url: String) -> String {
+        String(url.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+    }
 
     /// Wrapper message name → the type of its `value` field.
     public static let wrappers: [String: FieldType] = [
@@ -26,23 +28,26 @@ public enum WellKnownTypes {
         "google.protobuf.BytesValue": .bytes,
     ]
 
-    public static let messages: [MessageSchema] = [
-        MessageSchema(timestamp, [.init(1, "seconds", .int64), .init(2, "nanos", .int32)]),
-        MessageSchema(duration, [.init(1, "seconds", .int64), .init(2, "nanos", .int32)]),
-        MessageSchema(empty, []),
-        MessageSchema(structType, [.map(1, "fields", entry: "google.protobuf.Struct.FieldsEntry")]),
-        .mapEntry("google.protobuf.Struct.FieldsEntry", key: .string, value: .message(value)),
-        MessageSchema(value, [
-            .init(1, "null_value", .enumeration(nullValue), oneof: "kind"),
-            .init(2, "number_value", .double, oneof: "kind"),
-            .init(3, "string_value", .string, oneof: "kind"),
-            .init(4, "bool_value", .bool, oneof: "kind"),
-            .init(5, "struct_value", .message(structType), oneof: "kind"),
-            .init(6, "list_value", .message(listValue), oneof: "kind"),
-        ]),
-        MessageSchema(listValue, [.init(1, "values", .message(value), .repeated)]),
-        MessageSchema(any, [.init(1, "type_url", .string), .init(2, "value", .bytes)]),
-    ] + wrappers.keys.sorted().map { MessageSchema($0, [.init(1, "value", wrappers[$0]!)]) }
+    public static let messages: [MessageSchema] =
+        [
+            MessageSchema(timestamp, [.init(1, "seconds", .int64), .init(2, "nanos", .int32)]),
+            MessageSchema(duration, [.init(1, "seconds", .int64), .init(2, "nanos", .int32)]),
+            MessageSchema(empty, []),
+            MessageSchema(structType, [.map(1, "fields", entry: "google.protobuf.Struct.FieldsEntry")]),
+            .mapEntry("google.protobuf.Struct.FieldsEntry", key: .string, value: .message(value)),
+            MessageSchema(
+                value,
+                [
+                    .init(1, "null_value", .enumeration(nullValue), oneof: "kind"),
+                    .init(2, "number_value", .double, oneof: "kind"),
+                    .init(3, "string_value", .string, oneof: "kind"),
+                    .init(4, "bool_value", .bool, oneof: "kind"),
+                    .init(5, "struct_value", .message(structType), oneof: "kind"),
+                    .init(6, "list_value", .message(listValue), oneof: "kind"),
+                ]),
+            MessageSchema(listValue, [.init(1, "values", .message(value), .repeated)]),
+            MessageSchema(any, [.init(1, "type_url", .string), .init(2, "value", .bytes)]),
+        ] + wrappers.keys.sorted().map { MessageSchema($0, [.init(1, "value", wrappers[$0]!)]) }
 
     public static let enums: [EnumSchema] = [EnumSchema(nullValue, [("NULL_VALUE", 0)])]
 }

@@ -21,7 +21,8 @@ enum WireMerge {
         do {
             return try rebuild(bytes, table: table, budget: &budget) ?? Array(bytes)
         } catch is OverBudget {
-            throw CodecError(path: "", "merging the repeated occurrences of message fields would copy more than \(limit) bytes")
+            throw CodecError(
+                path: "", "merging the repeated occurrences of message fields would copy more than \(limit) bytes")
         }
     }
 
@@ -39,7 +40,9 @@ enum WireMerge {
     }
 
     /// `bytes` rebuilt with singular message fields joined, or nil when nothing in it needs that.
-    private static func rebuild(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, budget: inout Int) throws -> [UInt8]? {
+    private static func rebuild(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, budget: inout Int)
+        throws -> [UInt8]?
+    {
         let layouts = table.pointee.type.fields
         var occurrences: [Occurrence] = []
         /// Occurrences of each singular message field still in force, by field index.
@@ -67,9 +70,13 @@ enum WireMerge {
                 let length = Int(varint(bytes, &position))
                 if let index, table.pointee.fields[index].kind == .message {
                     try spend(Occurrence.cost, &budget)
-                    if !table.pointee.fields[index].isRepeated { singular[index, default: []].append(occurrences.count) }
-                    occurrences.append(Occurrence(
-                        start: Int32(start), payload: Int32(position), end: Int32(position + length), index: Int32(index), number: UInt32(number)))
+                    if !table.pointee.fields[index].isRepeated {
+                        singular[index, default: []].append(occurrences.count)
+                    }
+                    occurrences.append(
+                        Occurrence(
+                            start: Int32(start), payload: Int32(position), end: Int32(position + length),
+                            index: Int32(index), number: UInt32(number)))
                 }
                 position += length
             }
@@ -81,7 +88,8 @@ enum WireMerge {
         var omitted = Set<Int>()
         if dropped {
             let inForce = Set(singular.values.joined())
-            for (i, occurrence) in occurrences.enumerated() where !table.pointee.fields[Int(occurrence.index)].isRepeated && !inForce.contains(i) {
+            for (i, occurrence) in occurrences.enumerated()
+            where !table.pointee.fields[Int(occurrence.index)].isRepeated && !inForce.contains(i) {
                 omitted.insert(i)
             }
         }
@@ -97,8 +105,11 @@ enum WireMerge {
                 var concatenated: [UInt8] = []
                 for part in joined { concatenated += bytes[occurrences[part].payloadRange] }
                 try spend(concatenated.count, &budget)
-                rebuilt[i] = try concatenated.withUnsafeBytes { try rebuild($0, table: child, budget: &budget) } ?? concatenated
-            } else if let inner = try rebuild(UnsafeRawBufferPointer(rebasing: bytes[occurrence.payloadRange]), table: child, budget: &budget) {
+                rebuilt[i] =
+                    try concatenated.withUnsafeBytes { try rebuild($0, table: child, budget: &budget) } ?? concatenated
+            } else if let inner = try rebuild(
+                UnsafeRawBufferPointer(rebasing: bytes[occurrence.payloadRange]), table: child, budget: &budget)
+            {
                 rebuilt[i] = inner
             }
         }

@@ -22,25 +22,31 @@ struct WireValidator {
 
     /// Throws a `CodecError` naming the first problem in `bytes`, a message of type `table`; returns whether a
     /// singular message field occurs more than once somewhere (see `WireMerge`).
-    static func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, limits: CodecLimits) throws -> Bool {
+    static func validate(_ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, limits: CodecLimits) throws
+        -> Bool
+    {
         var walk = Walk(decodedBytes: table.pointee.size)
         try WireValidator(limits: limits).validate(bytes, table: table, frame: nil, depth: 1, walk: &walk)
         return walk.repeats
     }
 
     private func error(_ message: String, in frame: UnsafePointer<PathFrame>?, at place: Place? = nil) -> CodecError {
-        CodecError(path: PathFrame.describe(place?.frame ?? frame, then: place.map { ($0.table, $0.field, $0.element) }), message)
+        CodecError(
+            path: PathFrame.describe(place?.frame ?? frame, then: place.map { ($0.table, $0.field, $0.element) }),
+            message)
     }
 
     private func validate(
-        _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int, walk: inout Walk
+        _ bytes: UnsafeRawBufferPointer, table: UnsafePointer<TypeTable>, frame: UnsafePointer<PathFrame>?, depth: Int,
+        walk: inout Walk
     ) throws {
         guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)", in: frame) }
         if table.pointee.time != .none { try checkTime(bytes, table.pointee.time, in: frame) }
         let slots = table.pointee.repeatedCount
         guard slots > 0 else {
             return try scan(
-                bytes, table: table, frame: frame, depth: depth, counts: UnsafeMutableBufferPointer(start: nil, count: 0), walk: &walk)
+                bytes, table: table, frame: frame, depth: depth,
+                counts: UnsafeMutableBufferPointer(start: nil, count: 0), walk: &walk)
         }
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: slots) { counts in
             counts.initialize(repeating: 0)
@@ -50,7 +56,9 @@ struct WireValidator {
 
     /// Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z; Duration: ±10,000 years, nanos of the
     /// seconds' sign (google/protobuf/timestamp.proto and duration.proto).
-    private func checkTime(_ bytes: UnsafeRawBufferPointer, _ kind: TimeKind, in frame: UnsafePointer<PathFrame>?) throws {
+    private func checkTime(_ bytes: UnsafeRawBufferPointer, _ kind: TimeKind, in frame: UnsafePointer<PathFrame>?)
+        throws
+    {
         var seconds: Int64 = 0
         var nanos: Int64 = 0
         var position = 0
@@ -58,7 +66,8 @@ struct WireValidator {
             let tag = try varint(bytes, &position, what: "field tag", in: frame)
             switch tag {
             case 1 << 3: seconds = Int64(bitPattern: try varint(bytes, &position, what: "seconds", in: frame))
-            case 2 << 3: nanos = Int64(Int32(truncatingIfNeeded: try varint(bytes, &position, what: "nanos", in: frame)))
+            case 2 << 3:
+                nanos = Int64(Int32(truncatingIfNeeded: try varint(bytes, &position, what: "nanos", in: frame)))
             default: try skip(bytes, &position, wireType: Int(tag & 7), number: tag >> 3, in: frame)
             }
         }
@@ -73,7 +82,9 @@ struct WireValidator {
             guard (-315_576_000_000...315_576_000_000).contains(seconds), (-999_999_999...999_999_999).contains(nanos),
                 seconds == 0 || nanos == 0 || (seconds < 0) == (nanos < 0)
             else {
-                throw error("duration of \(seconds) s and \(nanos) ns is out of range (±315,576,000,000 s, nanos of the same sign)", in: frame)
+                throw error(
+                    "duration of \(seconds) s and \(nanos) ns is out of range (±315,576,000,000 s, nanos of the same sign)",
+                    in: frame)
             }
         case .none:
             break
@@ -137,7 +148,9 @@ struct WireValidator {
                 if slot >= 0 { counts[slot] += 1 }
             }
             if slot >= 0 && counts[slot] > limits.maxRepeated {
-                throw error("more than \(limits.maxRepeated) elements", in: frame, at: (frame, table, index, limits.maxRepeated))
+                throw error(
+                    "more than \(limits.maxRepeated) elements", in: frame, at: (frame, table, index, limits.maxRepeated)
+                )
             }
         }
     }
@@ -151,8 +164,11 @@ struct WireValidator {
         }
     }
 
-    private func mismatch(_ wireType: Int, _ table: UnsafePointer<TypeTable>, _ index: Int, _ here: Place) -> CodecError {
-        error("wire type \(wireType) does not match field type \(table.pointee.type.fields[index].schema.type.protoName)", in: here.frame, at: here)
+    private func mismatch(_ wireType: Int, _ table: UnsafePointer<TypeTable>, _ index: Int, _ here: Place) -> CodecError
+    {
+        error(
+            "wire type \(wireType) does not match field type \(table.pointee.type.fields[index].schema.type.protoName)",
+            in: here.frame, at: here)
     }
 
     static func wireType(_ type: FieldType) -> Int {
@@ -193,11 +209,14 @@ struct WireValidator {
 
     @inline(__always)
     private func lengthDelimited(
-        _ bytes: UnsafeRawBufferPointer, _ position: inout Int, in frame: UnsafePointer<PathFrame>?, at field: Place? = nil
+        _ bytes: UnsafeRawBufferPointer, _ position: inout Int, in frame: UnsafePointer<PathFrame>?,
+        at field: Place? = nil
     ) throws -> UnsafeRawBufferPointer {
         let length = try varint(bytes, &position, what: "length", in: frame, at: field)
         guard length <= UInt64(bytes.count - position) else {
-            throw error("length \(length) runs past the end of the message (\(bytes.count - position) bytes left)", in: frame, at: field)
+            throw error(
+                "length \(length) runs past the end of the message (\(bytes.count - position) bytes left)", in: frame,
+                at: field)
         }
         defer { position += Int(length) }
         return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + Int(length))])
@@ -217,7 +236,9 @@ struct WireValidator {
             position += size
         case 2: _ = try lengthDelimited(bytes, &position, in: frame, at: field)
         default:
-            throw error("unsupported wire type \(wireType) (groups are not part of proto3) in field \(number)", in: frame, at: field)
+            throw error(
+                "unsupported wire type \(wireType) (groups are not part of proto3) in field \(number)", in: frame,
+                at: field)
         }
     }
 
@@ -277,27 +298,43 @@ struct WireValidator {
             }
             let byte = text[index]
             if byte < 0x80 {
-                if byte == 0 { throw error("string contains a NUL character, which Herald does not accept", in: nil, at: field) }
+                if byte == 0 {
+                    throw error("string contains a NUL character, which Herald does not accept", in: nil, at: field)
+                }
                 index += 1
                 continue
             }
             let length: Int
             var scalar: UInt32
             switch byte {
-            case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F)
-            case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F)
-            case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07)
-            default: throw error("string is not valid UTF-8 (byte 0x\(String(byte, radix: 16)) at \(index))", in: nil, at: field)
+            case 0xC2...0xDF:
+                length = 2
+                scalar = UInt32(byte & 0x1F)
+            case 0xE0...0xEF:
+                length = 3
+                scalar = UInt32(byte & 0x0F)
+            case 0xF0...0xF4:
+                length = 4
+                scalar = UInt32(byte & 0x07)
+            default:
+                throw error(
+                    "string is not valid UTF-8 (byte 0x\(String(byte, radix: 16)) at \(index))", in: nil, at: field)
             }
-            guard index + length <= count else { throw error("string is not valid UTF-8 (truncated sequence at \(index))", in: nil, at: field) }
+            guard index + length <= count else {
+                throw error("string is not valid UTF-8 (truncated sequence at \(index))", in: nil, at: field)
+            }
             for offset in 1..<length {
                 let next = text[index + offset]
-                guard next & 0xC0 == 0x80 else { throw error("string is not valid UTF-8 (bad continuation at \(index + offset))", in: nil, at: field) }
+                guard next & 0xC0 == 0x80 else {
+                    throw error("string is not valid UTF-8 (bad continuation at \(index + offset))", in: nil, at: field)
+                }
                 scalar = scalar << 6 | UInt32(next & 0x3F)
             }
             let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
             guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else {
-                throw error("string is not valid UTF-8 (overlong, surrogate or out-of-range sequence at \(index))", in: nil, at: field)
+                throw error(
+                    "string is not valid UTF-8 (overlong, surrogate or out-of-range sequence at \(index))", in: nil,
+                    at: field)
             }
             index += length
         }

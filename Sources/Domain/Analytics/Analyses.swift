@@ -12,7 +12,8 @@ public struct ROIAnalysis: Equatable, Sendable {
     public var revenueByChannel: [String: Double]
 
     public init(
-        campaignID: UUID, revenue: Double, cost: Double, roi: Double, costPerConversion: Double = 0, revenuePerMessage: Double = 0,
+        campaignID: UUID, revenue: Double, cost: Double, roi: Double, costPerConversion: Double = 0,
+        revenuePerMessage: Double = 0,
         revenueByChannel: [String: Double] = [:]
     ) {
         self.campaignID = campaignID

@@ -26,7 +26,8 @@ public struct CampaignEvent: Equatable, Sendable {
     public var value: Double
 
     public init(
-        id: UUID, campaignID: UUID, userID: UUID, eventType: EventType?, timestamp: Date? = nil, channel: NotificationChannel?,
+        id: UUID, campaignID: UUID, userID: UUID, eventType: EventType?, timestamp: Date? = nil,
+        channel: NotificationChannel?,
         deviceType: String = "", location: GeoLocation? = nil, metadata: JSONValue? = nil, value: Double = 0
     ) {
         self.id = id

@@ -23,7 +23,8 @@ public struct ReportDefinition: Equatable, Sendable {
     public var format: ReportFormat?
 
     public init(
-        name: String = "", campaignIDs: [UUID] = [], timeRange: TimeRange? = nil, metrics: [String], dimensions: [String] = [],
+        name: String = "", campaignIDs: [UUID] = [], timeRange: TimeRange? = nil, metrics: [String],
+        dimensions: [String] = [],
         granularity: Granularity? = nil, format: ReportFormat? = nil
     ) {
         self.name = name
@@ -79,7 +80,8 @@ public struct DashboardWidget: Equatable, Sendable {
     public var height: Int32
 
     public init(
-        id: String, kind: String, title: String = "", query: ReportDefinition? = nil, x: Int32 = 0, y: Int32 = 0, width: Int32 = 0,
+        id: String, kind: String, title: String = "", query: ReportDefinition? = nil, x: Int32 = 0, y: Int32 = 0,
+        width: Int32 = 0,
         height: Int32 = 0
     ) {
         self.id = id

@@ -3,7 +3,8 @@ import Foundation
 
 public enum CampaignType: String, WireEnum {
     public static let wirePrefix = "CAMPAIGN_TYPE_"
-    case oneTime = "one_time", recurring, triggered, drip
+    case oneTime = "one_time"
+    case recurring, triggered, drip
 }
 
 public enum ScheduleType: String, WireEnum {
@@ -18,7 +19,10 @@ public enum RecurrenceFrequency: String, WireEnum {
 
 public enum TestType: String, WireEnum {
     public static let wirePrefix = "TEST_TYPE_"
-    case subjectLine = "subject_line", content, sendTime = "send_time", creative, multivariate
+    case subjectLine = "subject_line"
+    case content
+    case sendTime = "send_time"
+    case creative, multivariate
 }
 
 /// What a client defines (the spec's CampaignDefinition); `Campaign` adds what Herald maintains. A stored
@@ -78,7 +82,8 @@ public struct Campaign: Equatable, Sendable {
     public var spent: Double
 
     public init(
-        id: UUID, definition: CampaignDefinition, status: CampaignStatus, version: Int64, createdAt: Date, updatedAt: Date,
+        id: UUID, definition: CampaignDefinition, status: CampaignStatus, version: Int64, createdAt: Date,
+        updatedAt: Date,
         createdBy: UUID, updatedBy: UUID? = nil, templateID: UUID? = nil, spent: Double = 0
     ) {
         self.id = id
@@ -138,7 +143,8 @@ public struct RecurrencePattern: Codable, Equatable, Sendable {
     public var cron: String
     public var maxOccurrences: Int32
     public init(
-        frequency: RecurrenceFrequency?, interval: Int32 = 1, daysOfWeek: [Int32] = [], dayOfMonth: Int32 = 0, cron: String = "",
+        frequency: RecurrenceFrequency?, interval: Int32 = 1, daysOfWeek: [Int32] = [], dayOfMonth: Int32 = 0,
+        cron: String = "",
         maxOccurrences: Int32 = 0
     ) {
         self.frequency = frequency
@@ -194,7 +200,8 @@ public struct PersonalizationConfig: Codable, Equatable, Sendable {
     public var contentAdaptation: Bool
     public var fallbackValues: [String: String]
     public init(
-        enabled: Bool, profileFields: [String] = [], recommendationStrategy: String = "", sendTimeOptimization: Bool = false,
+        enabled: Bool, profileFields: [String] = [], recommendationStrategy: String = "",
+        sendTimeOptimization: Bool = false,
         contentAdaptation: Bool = false, fallbackValues: [String: String] = [:]
     ) {
         self.enabled = enabled

@@ -19,10 +19,16 @@ public struct CampaignFilter: Sendable, Equatable {
     public init(wire m: MessageView?, at path: String, _ issues: inout FieldIssues) {
         guard let m else { return }
         // Each value once: a filter repeating one a hundred thousand times asks for nothing more.
-        statuses = m.enumValues(1).enumerated().compactMap { CampaignStatus.read($1, path.field("statuses").index($0), &issues) }.uniqued()
-        types = m.enumValues(2).enumerated().compactMap { CampaignType.read($1, path.field("types").index($0), &issues) }.uniqued()
-        channels = m.enumValues(3).enumerated().compactMap { NotificationChannel.read($1, path.field("channels").index($0), &issues) }
-            .uniqued()
+        statuses = m.enumValues(1).enumerated().compactMap {
+            CampaignStatus.read($1, path.field("statuses").index($0), &issues)
+        }.uniqued()
+        types = m.enumValues(2).enumerated().compactMap {
+            CampaignType.read($1, path.field("types").index($0), &issues)
+        }.uniqued()
+        channels = m.enumValues(3).enumerated().compactMap {
+            NotificationChannel.read($1, path.field("channels").index($0), &issues)
+        }
+        .uniqued()
         tags = m.strings(4)
         createdFrom = m.message(5)?.date(1)
         createdBefore = m.message(5)?.date(2)
@@ -31,7 +37,8 @@ public struct CampaignFilter: Sendable, Equatable {
         }
         nameContains = m.string(6)
         // No name is longer (campaign names are at most 255 characters): a longer needle only costs the database.
-        issues.check(nameContains.count <= 255, path.field("name_contains"), "at most 255 characters, got \(nameContains.count)")
+        issues.check(
+            nameContains.count <= 255, path.field("name_contains"), "at most 255 characters, got \(nameContains.count)")
     }
 }
 

@@ -53,7 +53,8 @@ public struct IllegalTransition: Error, Equatable, StatusConvertibleError, Custo
     public var statusCode: StatusCode { .failedPrecondition }
     public var statusMessage: String {
         let allowed = transition.rule.from.sorted { $0.wire < $1.wire }.map(\.rawValue).joined(separator: ", ")
-        return "cannot \(transition.rawValue) a campaign that is \(status.rawValue) (\(transition.rawValue) needs \(allowed))"
+        return
+            "cannot \(transition.rawValue) a campaign that is \(status.rawValue) (\(transition.rawValue) needs \(allowed))"
     }
     public var description: String { statusMessage }
 }

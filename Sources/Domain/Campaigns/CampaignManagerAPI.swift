@@ -14,17 +14,26 @@ public enum CampaignManagerAPI {
     public static let executeCampaign = RPCMethod<CampaignAction, Only<CampaignExecution>>(service, "ExecuteCampaign")
     public static let pauseCampaign = RPCMethod<CampaignAction, Only<Campaign>>(service, "PauseCampaign")
     public static let resumeCampaign = RPCMethod<CampaignAction, Only<Campaign>>(service, "ResumeCampaign")
-    public static let terminateCampaign = RPCMethod<TerminateCampaignRequest, Only<Campaign>>(service, "TerminateCampaign")
+    public static let terminateCampaign = RPCMethod<TerminateCampaignRequest, Only<Campaign>>(
+        service, "TerminateCampaign")
     public static let archiveCampaign = RPCMethod<CampaignAction, Only<Campaign>>(service, "ArchiveCampaign")
-    public static let duplicateCampaign = RPCMethod<DuplicateCampaignRequest, Only<Campaign>>(service, "DuplicateCampaign")
-    public static let getCampaignStatus = RPCMethod<CampaignRef, Only<CampaignStatusReport>>(service, "GetCampaignStatus")
-    public static let watchCampaignStatus = RPCMethod<CampaignRef, Only<CampaignStatusReport>>(service, "WatchCampaignStatus")
-    public static let getCampaignAnalytics = RPCMethod<CampaignAnalyticsRequest, Only<CampaignAnalytics>>(service, "GetCampaignAnalytics")
-    public static let listCampaignVersions = RPCMethod<ListCampaignVersionsRequest, Page<CampaignVersion>>(service, "ListCampaignVersions")
-    public static let getCampaignVersion = RPCMethod<CampaignVersionRef, Only<CampaignVersion>>(service, "GetCampaignVersion")
+    public static let duplicateCampaign = RPCMethod<DuplicateCampaignRequest, Only<Campaign>>(
+        service, "DuplicateCampaign")
+    public static let getCampaignStatus = RPCMethod<CampaignRef, Only<CampaignStatusReport>>(
+        service, "GetCampaignStatus")
+    public static let watchCampaignStatus = RPCMethod<CampaignRef, Only<CampaignStatusReport>>(
+        service, "WatchCampaignStatus")
+    public static let getCampaignAnalytics = RPCMethod<CampaignAnalyticsRequest, Only<CampaignAnalytics>>(
+        service, "GetCampaignAnalytics")
+    public static let listCampaignVersions = RPCMethod<ListCampaignVersionsRequest, Page<CampaignVersion>>(
+        service, "ListCampaignVersions")
+    public static let getCampaignVersion = RPCMethod<CampaignVersionRef, Only<CampaignVersion>>(
+        service, "GetCampaignVersion")
     public static let rollbackCampaign = RPCMethod<RollbackCampaignRequest, Only<Campaign>>(service, "RollbackCampaign")
-    public static let createCampaignTemplate = RPCMethod<CreateCampaignTemplateRequest, Only<CampaignTemplate>>(service, "CreateCampaignTemplate")
-    public static let listCampaignTemplates = RPCMethod<ListCampaignTemplatesRequest, Page<CampaignTemplate>>(service, "ListCampaignTemplates")
+    public static let createCampaignTemplate = RPCMethod<CreateCampaignTemplateRequest, Only<CampaignTemplate>>(
+        service, "CreateCampaignTemplate")
+    public static let listCampaignTemplates = RPCMethod<ListCampaignTemplatesRequest, Page<CampaignTemplate>>(
+        service, "ListCampaignTemplates")
     public static let createCampaignFromTemplate = RPCMethod<CreateCampaignFromTemplateRequest, Only<Campaign>>(
         service, "CreateCampaignFromTemplate")
 }
@@ -69,7 +78,9 @@ public struct UpdateCampaignRequest: WireMapped, Sendable, Equatable {
         campaignID = issues.requiredUUID(m.string(1), at: path.field("campaign_id"))
         campaign = m.requiredMessage(2, at: path.field("campaign"), &issues)
         expectedVersion = m.int64(3)
-        issues.check(expectedVersion > 0, path.field("expected_version"), "required: the version your change is based on (from GetCampaign)")
+        issues.check(
+            expectedVersion > 0, path.field("expected_version"),
+            "required: the version your change is based on (from GetCampaign)")
         updatedBy = issues.requiredUUID(m.string(4), at: path.field("updated_by"))
     }
 
@@ -267,7 +278,9 @@ public struct RollbackCampaignRequest: WireMapped, Sendable, Equatable {
         toVersion = m.int64(2)
         issues.check(toVersion > 0, path.field("to_version"), "required: the version to return to")
         expectedVersion = m.int64(3)
-        issues.check(expectedVersion > 0, path.field("expected_version"), "required: the version your change is based on (from GetCampaign)")
+        issues.check(
+            expectedVersion > 0, path.field("expected_version"),
+            "required: the version your change is based on (from GetCampaign)")
         requestedBy = issues.requiredUUID(m.string(4), at: path.field("requested_by"))
     }
 
@@ -287,7 +300,9 @@ public struct CreateCampaignTemplateRequest: WireMapped, Sendable, Equatable {
     public var createdBy: UUID
     public var tags: [String]
 
-    public init(name: String, description: String = "", definition: CampaignDefinition, createdBy: UUID, tags: [String] = []) {
+    public init(
+        name: String, description: String = "", definition: CampaignDefinition, createdBy: UUID, tags: [String] = []
+    ) {
         self.name = name
         self.description = description
         self.definition = definition

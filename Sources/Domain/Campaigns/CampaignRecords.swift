@@ -19,7 +19,8 @@ public struct CampaignExecution: Equatable, Sendable {
     public var errors: [ExecutionErrorRecord]
 
     public init(
-        id: UUID, campaignID: UUID, executionID: String, status: ExecutionStatus, startedAt: Date?, completedAt: Date? = nil,
+        id: UUID, campaignID: UUID, executionID: String, status: ExecutionStatus, startedAt: Date?,
+        completedAt: Date? = nil,
         metrics: JSONValue? = nil, errors: [ExecutionErrorRecord] = []
     ) {
         self.id = id
@@ -55,7 +56,9 @@ public struct CampaignStatusReport: Equatable, Sendable {
     public var currentExecution: CampaignExecution?
     public var updatedAt: Date
 
-    public init(campaignID: UUID, status: CampaignStatus, version: Int64, currentExecution: CampaignExecution?, updatedAt: Date) {
+    public init(
+        campaignID: UUID, status: CampaignStatus, version: Int64, currentExecution: CampaignExecution?, updatedAt: Date
+    ) {
         self.campaignID = campaignID
         self.status = status
         self.version = version

@@ -34,7 +34,9 @@ public struct FieldIssues: Sendable, Equatable {
     public func reported(_ path: String) -> Bool { issues.contains { $0.path == path } }
 
     /// Adds `problem` at `path` unless `condition` holds.
-    public mutating func check(_ condition: Bool, _ path: @autoclosure () -> String, _ problem: @autoclosure () -> String) {
+    public mutating func check(
+        _ condition: Bool, _ path: @autoclosure () -> String, _ problem: @autoclosure () -> String
+    ) {
         if !condition { add(path(), problem()) }
     }
 
@@ -72,10 +74,13 @@ public struct ValidationError: Error, Sendable, Equatable, StatusConvertibleErro
 
     public var statusCode: StatusCode { .invalidArgument }
     public var statusMessage: String {
-        issues.map(\.description).joined(separator: "; ") + (count > issues.count ? "; and \(count - issues.count) more" : "")
+        issues.map(\.description).joined(separator: "; ")
+            + (count > issues.count ? "; and \(count - issues.count) more" : "")
     }
     public var description: String { statusMessage }
-    public var fieldViolations: [FieldViolation] { issues.map { FieldViolation(field: $0.path, description: $0.problem) } }
+    public var fieldViolations: [FieldViolation] {
+        issues.map { FieldViolation(field: $0.path, description: $0.problem) }
+    }
     public var violationCount: Int { count }
 }
 

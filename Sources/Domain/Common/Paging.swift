@@ -59,24 +59,34 @@ public struct PageCursor: Sendable, Equatable, Codable {
     /// URL-safe base64 of the cursor's JSON; dates as integral microseconds so the cursor is exact.
     public var token: String {
         var members: [(String, JSONValue)] = []
-        if let createdAt { members.append(("t", .number(String(Int64((createdAt.timeIntervalSince1970 * 1e6).rounded()))))) }
+        if let createdAt {
+            members.append(("t", .number(String(Int64((createdAt.timeIntervalSince1970 * 1e6).rounded())))))
+        }
         if let id { members.append(("i", .string(id.lowercased))) }
         if let version { members.append(("v", .number(String(version)))) }
         return Data(JSONValue.object(members).text().utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
     }
 
     public init?(token: String) {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let json = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
+        guard let data = Data(base64Encoded: base64),
+            let json = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
             case .object(let members) = json, !members.isEmpty
         else { return nil }
         for (key, value) in members {
             switch (key, value) {
-            case ("t", .number(let micros)): guard let m = Int64(micros) else { return nil }; createdAt = Date(timeIntervalSince1970: Double(m) / 1e6)
-            case ("i", .string(let text)): guard let u = UUID(canonical: text) else { return nil }; id = u
-            case ("v", .number(let text)): guard let v = Int64(text) else { return nil }; version = v
+            case ("t", .number(let micros)):
+                guard let m = Int64(micros) else { return nil }
+                createdAt = Date(timeIntervalSince1970: Double(m) / 1e6)
+            case ("i", .string(let text)):
+                guard let u = UUID(canonical: text) else { return nil }
+                id = u
+            case ("v", .number(let text)):
+                guard let v = Int64(text) else { return nil }
+                version = v
             default: return nil
             }
         }

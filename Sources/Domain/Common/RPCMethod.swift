@@ -28,7 +28,9 @@ public struct RPCMethod<Request: WireMapped & Sendable, Response: WireMapped & S
 
     /// Reads a request, every problem at its field path; `validate` adds the service's own rules, so that one
     /// INVALID_ARGUMENT names every bad field, read or validated.
-    public func decodeRequest(_ bytes: [UInt8], validate: ((Request, inout FieldIssues) -> Void)? = nil) throws -> Request {
+    public func decodeRequest(_ bytes: [UInt8], validate: ((Request, inout FieldIssues) -> Void)? = nil) throws
+        -> Request
+    {
         try requestType.decode(bytes) { m in
             var issues = FieldIssues()
             let request = Request(wire: m, at: "", &issues)
@@ -41,9 +43,13 @@ public struct RPCMethod<Request: WireMapped & Sendable, Response: WireMapped & S
     public func encodeRequest(_ request: Request) throws -> [UInt8] { try requestType.encode { request.write(to: $0) } }
 
     /// Reads a response; what it lacks is a `ValidationError` naming the field (clients turn it into INTERNAL).
-    public func decodeResponse(_ bytes: [UInt8]) throws -> Response { try responseType.decode(bytes) { try Response(wire: $0, at: "") } }
+    public func decodeResponse(_ bytes: [UInt8]) throws -> Response {
+        try responseType.decode(bytes) { try Response(wire: $0, at: "") }
+    }
 
-    public func encodeResponse(_ response: Response) throws -> [UInt8] { try responseType.encode { response.write(to: $0) } }
+    public func encodeResponse(_ response: Response) throws -> [UInt8] {
+        try responseType.encode { response.write(to: $0) }
+    }
 }
 
 /// A message whose field 1 holds one domain value (most responses: `{ Campaign campaign = 1; }`). Its path in
@@ -72,7 +78,8 @@ public struct NoContent: WireMapped, Sendable, Equatable {
 /// A List response: the items in repeated field 1, a `herald.common.v1.PageResponse` in field 2.
 extension Page: WireReadable where Item: WireReadable {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(items: m.readAll(1, at: path.field(m.type.field(1)?.name ?? "1"), &issues), nextToken: m.nextPageToken(2))
+        self.init(
+            items: m.readAll(1, at: path.field(m.type.field(1)?.name ?? "1"), &issues), nextToken: m.nextPageToken(2))
     }
 }
 

@@ -14,5 +14,7 @@ public struct ServiceError: Error, Sendable, Equatable, StatusConvertibleError, 
 
     public static func notFound(_ message: String) -> ServiceError { ServiceError(.notFound, message) }
     public static func aborted(_ message: String) -> ServiceError { ServiceError(.aborted, message) }
-    public static func failedPrecondition(_ message: String) -> ServiceError { ServiceError(.failedPrecondition, message) }
+    public static func failedPrecondition(_ message: String) -> ServiceError {
+        ServiceError(.failedPrecondition, message)
+    }
 }

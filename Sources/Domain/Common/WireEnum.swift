@@ -1,6 +1,7 @@
 /// A domain enum whose cases are a proto enum's values 1, 2, 3, ... in declaration order (0 is `_UNSPECIFIED`),
 /// and whose raw values are the names Herald stores (PostgreSQL enum labels, JSON).
-public protocol WireEnum: CaseIterable, RawRepresentable, Hashable, Codable, Sendable where RawValue == String, AllCases == [Self] {
+public protocol WireEnum: CaseIterable, RawRepresentable, Hashable, Codable, Sendable
+where RawValue == String, AllCases == [Self] {
     /// The proto enum's value prefix, e.g. "CAMPAIGN_TYPE_" (values are the prefix and the raw value upper-cased).
     static var wirePrefix: String { get }
 }
@@ -24,7 +25,8 @@ extension WireEnum {
     }
 
     /// Reads a wire enum value, recording an issue at `path` when it is unspecified or unknown.
-    public static func read(_ wire: Int32, _ path: String, _ issues: inout FieldIssues, required: Bool = true) -> Self? {
+    public static func read(_ wire: Int32, _ path: String, _ issues: inout FieldIssues, required: Bool = true) -> Self?
+    {
         if let value = Self(wire: wire) { return value }
         if wire != 0 {
             issues.add(path, "unknown value \(wire); expected \(expectedNames)")

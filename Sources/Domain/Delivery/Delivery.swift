@@ -17,7 +17,8 @@ public struct EmailContent: Equatable, Sendable {
     public var headers: [String: String]
 
     public init(
-        to: String, from: String = "", replyTo: String = "", subject: String, htmlBody: String = "", textBody: String = "",
+        to: String, from: String = "", replyTo: String = "", subject: String, htmlBody: String = "",
+        textBody: String = "",
         headers: [String: String] = [:]
     ) {
         self.to = to
@@ -52,7 +53,10 @@ public struct PushContent: Equatable, Sendable {
     public var data: JSONValue?
     public var badge: Int32
 
-    public init(deviceTokens: [String], title: String, body: String, deepLink: String = "", data: JSONValue? = nil, badge: Int32 = 0) {
+    public init(
+        deviceTokens: [String], title: String, body: String, deepLink: String = "", data: JSONValue? = nil,
+        badge: Int32 = 0
+    ) {
         self.deviceTokens = deviceTokens
         self.title = title
         self.body = body
@@ -124,7 +128,8 @@ public struct DeliveryResult: Equatable, Sendable {
     public var acceptedAt: Date?
 
     public init(
-        messageID: UUID, state: DeliveryState, duplicate: Bool = false, provider: String = "", providerMessageID: String = "", error: String = "",
+        messageID: UUID, state: DeliveryState, duplicate: Bool = false, provider: String = "",
+        providerMessageID: String = "", error: String = "",
         acceptedAt: Date? = nil
     ) {
         self.messageID = messageID
@@ -159,7 +164,8 @@ public struct DeliveryStatus: Equatable, Sendable {
     public var attempts: Int32
 
     public init(
-        messageID: UUID, key: MessageKey?, channel: NotificationChannel, state: DeliveryState, history: [DeliveryEvent] = [], attempts: Int32 = 0
+        messageID: UUID, key: MessageKey?, channel: NotificationChannel, state: DeliveryState,
+        history: [DeliveryEvent] = [], attempts: Int32 = 0
     ) {
         self.messageID = messageID
         self.key = key

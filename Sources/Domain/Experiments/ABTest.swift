@@ -95,7 +95,8 @@ public struct VariantResults: Codable, Equatable, Sendable {
     public var pValue: Double
 
     public init(
-        variantID: String, participants: Int64 = 0, conversions: Int64 = 0, conversionRate: Double = 0, lift: Double = 0,
+        variantID: String, participants: Int64 = 0, conversions: Int64 = 0, conversionRate: Double = 0,
+        lift: Double = 0,
         probabilityToBeBest: Double = 0, ciLower: Double = 0, ciUpper: Double = 0, pValue: Double = 0
     ) {
         self.variantID = variantID
@@ -120,7 +121,8 @@ public struct TestResults: Codable, Equatable, Sendable {
     public var variants: [VariantResults]
 
     public init(
-        totalParticipants: Int64 = 0, conversions: Int64 = 0, conversionRate: Double = 0, confidence: Double = 0, pValue: Double = 0,
+        totalParticipants: Int64 = 0, conversions: Int64 = 0, conversionRate: Double = 0, confidence: Double = 0,
+        pValue: Double = 0,
         effect: Double = 0, variants: [VariantResults] = []
     ) {
         self.totalParticipants = totalParticipants
@@ -142,7 +144,8 @@ public struct StatisticalSignificance: Codable, Equatable, Sendable {
     public var requiredSampleSize: Int64
 
     public init(
-        engine: StatisticalEngine?, significant: Bool = false, confidenceLevel: Double = 0, sampleRatioMismatch: Bool = false,
+        engine: StatisticalEngine?, significant: Bool = false, confidenceLevel: Double = 0,
+        sampleRatioMismatch: Bool = false,
         requiredSampleSize: Int64 = 0
     ) {
         self.engine = engine
@@ -169,7 +172,8 @@ public struct ABTestDefinition: Equatable, Sendable {
 
     public init(
         campaignID: UUID, name: String, description: String = "", type: TestType?, variants: [TestVariant],
-        trafficAllocation: TrafficAllocation? = nil, successMetrics: [SuccessMetric] = [], startDate: Date? = nil, endDate: Date? = nil,
+        trafficAllocation: TrafficAllocation? = nil, successMetrics: [SuccessMetric] = [], startDate: Date? = nil,
+        endDate: Date? = nil,
         engine: StatisticalEngine? = nil
     ) {
         self.campaignID = campaignID
@@ -207,8 +211,10 @@ public struct ABTest: Equatable, Sendable {
 
     public init(
         id: UUID, campaignID: UUID, name: String, description: String = "", type: TestType, variants: [TestVariant],
-        trafficAllocation: TrafficAllocation? = nil, successMetrics: [SuccessMetric] = [], status: TestStatus, startDate: Date? = nil,
-        endDate: Date? = nil, results: TestResults? = nil, statisticalSignificance: StatisticalSignificance? = nil, winner: String = "",
+        trafficAllocation: TrafficAllocation? = nil, successMetrics: [SuccessMetric] = [], status: TestStatus,
+        startDate: Date? = nil,
+        endDate: Date? = nil, results: TestResults? = nil, statisticalSignificance: StatisticalSignificance? = nil,
+        winner: String = "",
         confidence: Double = 0, createdAt: Date
     ) {
         self.id = id
@@ -237,7 +243,9 @@ public struct TestAnalysis: Equatable, Sendable {
     public var significance: StatisticalSignificance?
     public var recommendation: String
 
-    public init(testID: UUID, results: TestResults?, significance: StatisticalSignificance?, recommendation: String = "") {
+    public init(
+        testID: UUID, results: TestResults?, significance: StatisticalSignificance?, recommendation: String = ""
+    ) {
         self.testID = testID
         self.results = results
         self.significance = significance

@@ -5,10 +5,13 @@ import Foundation
 extension CampaignEvent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: issues.requiredUUID(m.string(1), at: path.field("id")), campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
             userID: issues.requiredUUID(m.string(3), at: path.field("user_id")),
-            eventType: EventType.read(m.enumValue(4), path.field("event_type"), &issues, required: false), timestamp: m.date(5),
-            channel: NotificationChannel.read(m.enumValue(6), path.field("channel"), &issues, required: false), deviceType: m.string(7),
+            eventType: EventType.read(m.enumValue(4), path.field("event_type"), &issues, required: false),
+            timestamp: m.date(5),
+            channel: NotificationChannel.read(m.enumValue(6), path.field("channel"), &issues, required: false),
+            deviceType: m.string(7),
             location: m.read(8, at: path.field("location"), &issues), metadata: m.object(9), value: m.double(10))
     }
 
@@ -29,8 +32,10 @@ extension CampaignEvent: WireMapped {
 extension ROIAnalysis: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), revenue: m.double(2), cost: m.double(3),
-            roi: m.double(4), costPerConversion: m.double(5), revenuePerMessage: m.double(6), revenueByChannel: m.dictionary(7) { $0.double(2) })
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), revenue: m.double(2),
+            cost: m.double(3),
+            roi: m.double(4), costPerConversion: m.double(5), revenuePerMessage: m.double(6),
+            revenueByChannel: m.dictionary(7) { $0.double(2) })
     }
 
     public func write(to b: MessageBuilder) {
@@ -48,9 +53,11 @@ extension FunnelAnalysis: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         var stages: [FunnelStage] = []
         for (i, s) in m.messages(2).enumerated() {
-            stages.append(FunnelStage(
-                eventType: .required(s.enumValue(1), path.field("stages").index(i).field("event_type"), &issues), users: s.int64(2),
-                conversionFromPrevious: s.double(3), conversionFromStart: s.double(4)))
+            stages.append(
+                FunnelStage(
+                    eventType: .required(s.enumValue(1), path.field("stages").index(i).field("event_type"), &issues),
+                    users: s.int64(2),
+                    conversionFromPrevious: s.double(3), conversionFromStart: s.double(4)))
         }
         self.init(campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), stages: stages)
     }
@@ -70,7 +77,8 @@ extension ReportDefinition: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
             name: m.string(1), campaignIDs: issues.uuids(m.strings(2), at: path.field("campaign_ids")),
-            timeRange: m.read(3, at: path.field("time_range"), &issues), metrics: m.strings(4), dimensions: m.strings(5),
+            timeRange: m.read(3, at: path.field("time_range"), &issues), metrics: m.strings(4),
+            dimensions: m.strings(5),
             granularity: Granularity.read(m.enumValue(6), path.field("granularity"), &issues, required: false),
             format: ReportFormat.read(m.enumValue(7), path.field("format"), &issues, required: false))
     }
@@ -91,7 +99,9 @@ extension CampaignReport: WireMapped {
         self.init(
             id: issues.requiredUUID(m.string(1), at: path.field("id")),
             definition: m.read(2, at: path.field("definition"), &issues) ?? ReportDefinition(metrics: []),
-            rows: m.map(3) { ReportRow(dimensions: $0.strings(1), periodStart: $0.date(2), values: $0.dictionary(3) { $0.double(2) }) },
+            rows: m.map(3) {
+                ReportRow(dimensions: $0.strings(1), periodStart: $0.date(2), values: $0.dictionary(3) { $0.double(2) })
+            },
             generatedAt: m.requiredDate(4), rendered: m.bytes(5))
     }
 
@@ -112,9 +122,11 @@ extension DashboardDefinition: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         var widgets: [DashboardWidget] = []
         for (i, w) in m.messages(2).enumerated() {
-            widgets.append(DashboardWidget(
-                id: w.string(1), kind: w.string(2), title: w.string(3), query: w.read(4, at: path.field("widgets").index(i).field("query"), &issues),
-                x: w.int32(5), y: w.int32(6), width: w.int32(7), height: w.int32(8)))
+            widgets.append(
+                DashboardWidget(
+                    id: w.string(1), kind: w.string(2), title: w.string(3),
+                    query: w.read(4, at: path.field("widgets").index(i).field("query"), &issues),
+                    x: w.int32(5), y: w.int32(6), width: w.int32(7), height: w.int32(8)))
         }
         self.init(name: m.string(1), widgets: widgets, refreshIntervalSeconds: m.int32(3))
     }
@@ -140,7 +152,8 @@ extension Dashboard: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
             id: issues.requiredUUID(m.string(1), at: path.field("id")),
-            definition: m.read(2, at: path.field("definition"), &issues) ?? DashboardDefinition(name: ""), createdAt: m.requiredDate(3),
+            definition: m.read(2, at: path.field("definition"), &issues) ?? DashboardDefinition(name: ""),
+            createdAt: m.requiredDate(3),
             createdBy: issues.requiredUUID(m.string(4), at: path.field("created_by")))
     }
 

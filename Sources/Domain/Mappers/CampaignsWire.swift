@@ -30,7 +30,9 @@ extension CampaignDefinition: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues, fields f: DefinitionFields) {
         var channels: [NotificationChannel] = []
         for (i, raw) in m.enumValues(f.channels).enumerated() {
-            if let channel = NotificationChannel.read(raw, path.field("channels").index(i), &issues) { channels.append(channel) }
+            if let channel = NotificationChannel.read(raw, path.field("channels").index(i), &issues) {
+                channels.append(channel)
+            }
         }
         var abTests: [ABTestConfig] = []
         for (i, test) in m.messages(f.abTests).enumerated() {
@@ -40,16 +42,20 @@ extension CampaignDefinition: WireMapped {
             name: m.string(f.name), description: m.string(f.description),
             type: CampaignType.read(m.enumValue(f.type), path.field("type"), &issues, required: false),
             channels: channels, targetSegments: m.strings(f.targetSegments),
-            workflow: m.message(f.workflow).map { WorkflowDefinition(wire: $0, at: path.field("workflow"), &issues) } ?? WorkflowDefinition(),
+            workflow: m.message(f.workflow).map { WorkflowDefinition(wire: $0, at: path.field("workflow"), &issues) }
+                ?? WorkflowDefinition(),
             personalization: m.message(f.personalization).map {
                 PersonalizationConfig(
                     enabled: $0.bool(1), profileFields: $0.strings(2), recommendationStrategy: $0.string(3),
-                    sendTimeOptimization: $0.bool(4), contentAdaptation: $0.bool(5), fallbackValues: $0.dictionary(6) { $0.string(2) })
+                    sendTimeOptimization: $0.bool(4), contentAdaptation: $0.bool(5),
+                    fallbackValues: $0.dictionary(6) { $0.string(2) })
             },
             abTests: abTests,
             schedule: m.message(f.schedule).map { CampaignSchedule(wire: $0, at: path.field("schedule"), &issues) },
             budget: m.message(f.budget).map {
-                CampaignBudget(total: $0.double(1), currency: $0.string(2), dailyLimit: $0.double(3), costPerMessage: $0.dictionary(5) { $0.double(2) })
+                CampaignBudget(
+                    total: $0.double(1), currency: $0.string(2), dailyLimit: $0.double(3),
+                    costPerMessage: $0.dictionary(5) { $0.double(2) })
             },
             goals: m.map(f.goals) { CampaignGoal(metric: $0.string(1), target: $0.double(2), window: $0.timeSpan(3)) },
             tags: m.strings(f.tags), metadata: m.object(f.metadata))
@@ -80,10 +86,12 @@ extension Campaign: WireMapped {
         self.init(
             id: issues.requiredUUID(m.string(1), at: path.field("id")),
             definition: CampaignDefinition(wire: m, at: path, &issues, fields: .campaign),
-            status: .required(m.enumValue(5), path.field("status"), &issues), version: m.int64(17), createdAt: m.requiredDate(14),
+            status: .required(m.enumValue(5), path.field("status"), &issues), version: m.int64(17),
+            createdAt: m.requiredDate(14),
             updatedAt: m.requiredDate(15), createdBy: issues.requiredUUID(m.string(16), at: path.field("created_by")),
             updatedBy: issues.optionalUUID(m.string(20), at: path.field("updated_by")),
-            templateID: issues.optionalUUID(m.string(21), at: path.field("template_id")), spent: m.message(12)?.double(4) ?? 0)
+            templateID: issues.optionalUUID(m.string(21), at: path.field("template_id")),
+            spent: m.message(12)?.double(4) ?? 0)
     }
 
     /// Writes a `Campaign` message: the definition's fields and the state Herald maintains. The spend goes into
@@ -113,16 +121,22 @@ extension Campaign: WireMapped {
 extension CampaignSchedule {
     init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            type: ScheduleType.read(m.enumValue(1), path.field("type"), &issues, required: false), startDate: m.date(2), endDate: m.date(3),
+            type: ScheduleType.read(m.enumValue(1), path.field("type"), &issues, required: false), startDate: m.date(2),
+            endDate: m.date(3),
             timezone: m.string(4),
-            businessHours: m.message(5).map { BusinessHours(days: $0.int32s(1), startTime: $0.string(2), endTime: $0.string(3)) },
+            businessHours: m.message(5).map {
+                BusinessHours(days: $0.int32s(1), startTime: $0.string(2), endTime: $0.string(3))
+            },
             recurrence: m.message(6).map {
                 RecurrencePattern(
-                    frequency: RecurrenceFrequency.read($0.enumValue(1), path.field("frequency.frequency"), &issues, required: false),
+                    frequency: RecurrenceFrequency.read(
+                        $0.enumValue(1), path.field("frequency.frequency"), &issues, required: false),
                     interval: $0.int32(2), daysOfWeek: $0.int32s(3), dayOfMonth: $0.int32(4), cron: $0.string(5),
                     maxOccurrences: $0.int32(6))
             },
-            triggers: m.map(7) { TriggerCondition(event: $0.string(1), expression: $0.string(2), delay: $0.timeSpan(3)) })
+            triggers: m.map(7) {
+                TriggerCondition(event: $0.string(1), expression: $0.string(2), delay: $0.timeSpan(3))
+            })
     }
 
     func write(to b: MessageBuilder) {
@@ -187,8 +201,11 @@ extension PersonalizationConfig {
 extension ABTestConfig {
     init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            testID: m.string(1), name: m.string(2), type: TestType.read(m.enumValue(3), path.field("type"), &issues, required: false),
-            variants: m.map(4) { VariantConfig(id: $0.string(1), name: $0.string(2), allocation: $0.double(3), content: $0.object(4)) },
+            testID: m.string(1), name: m.string(2),
+            type: TestType.read(m.enumValue(3), path.field("type"), &issues, required: false),
+            variants: m.map(4) {
+                VariantConfig(id: $0.string(1), name: $0.string(2), allocation: $0.double(3), content: $0.object(4))
+            },
             successMetric: m.string(5), trafficPercentage: m.double(6))
     }
 
@@ -211,10 +228,14 @@ extension CampaignExecution: WireMapped {
     /// Reads a `CampaignExecution` message.
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: issues.requiredUUID(m.string(1), at: path.field("id")), campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
-            executionID: m.string(3), status: .required(m.enumValue(4), path.field("status"), &issues), startedAt: m.date(5),
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            executionID: m.string(3), status: .required(m.enumValue(4), path.field("status"), &issues),
+            startedAt: m.date(5),
             completedAt: m.date(6), metrics: m.object(7),
-            errors: m.map(8) { ExecutionErrorRecord(code: $0.string(1), message: $0.string(2), nodeID: $0.string(3), at: $0.date(4)) })
+            errors: m.map(8) {
+                ExecutionErrorRecord(code: $0.string(1), message: $0.string(2), nodeID: $0.string(3), at: $0.date(4))
+            })
     }
 
     /// Writes a `CampaignExecution` message.
@@ -259,7 +280,8 @@ extension CampaignVersion: WireMapped {
         var campaign: Campaign = m.requiredMessage(3, at: path.field("campaign"), &issues)
         campaign.version = m.int64(2)
         self.init(
-            campaign: campaign, createdAt: m.requiredDate(4), createdBy: issues.requiredUUID(m.string(5), at: path.field("created_by")),
+            campaign: campaign, createdAt: m.requiredDate(4),
+            createdBy: issues.requiredUUID(m.string(5), at: path.field("created_by")),
             change: m.string(6))
     }
 
@@ -298,7 +320,8 @@ extension CampaignAnalytics: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
             campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")),
-            totals: m.requiredMessage(2, at: path.field("totals"), &issues), daily: m.readAll(3, at: path.field("daily"), &issues),
+            totals: m.requiredMessage(2, at: path.field("totals"), &issues),
+            daily: m.readAll(3, at: path.field("daily"), &issues),
             goalProgress: m.dictionary(4) { $0.double(2) })
     }
 

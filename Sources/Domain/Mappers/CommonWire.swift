@@ -37,7 +37,9 @@ extension CampaignMetrics: WireMapped {
     /// conversions, a cost equal to the revenue (ROI 0) or without revenue (ROI -1) reads as 0.
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         let range = m.message(2)
-        self.init(campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), start: range?.date(1), end: range?.date(2))
+        self.init(
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), start: range?.date(1),
+            end: range?.date(2))
         sent = m.int64(3)
         delivered = m.int64(4)
         opened = m.int64(5)
@@ -46,7 +48,8 @@ extension CampaignMetrics: WireMapped {
         unsubscribed = m.int64(8)
         bounced = m.int64(9)
         revenue = m.double(16)
-        let roi = m.double(17), costPerConversion = m.double(18)
+        let roi = m.double(17)
+        let costPerConversion = m.double(18)
         cost = converted > 0 ? costPerConversion * Double(converted) : roi != 0 && roi != -1 ? revenue / (roi + 1) : 0
     }
 

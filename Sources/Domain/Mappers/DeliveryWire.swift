@@ -5,7 +5,8 @@ import Foundation
 extension EmailContent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            to: m.string(1), from: m.string(2), replyTo: m.string(3), subject: m.string(4), htmlBody: m.string(5), textBody: m.string(6),
+            to: m.string(1), from: m.string(2), replyTo: m.string(3), subject: m.string(4), htmlBody: m.string(5),
+            textBody: m.string(6),
             headers: m.dictionary(7) { $0.string(2) })
     }
 
@@ -35,7 +36,8 @@ extension SMSContent: WireMapped {
 extension PushContent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            deviceTokens: m.strings(1), title: m.string(2), body: m.string(3), deepLink: m.string(4), data: m.object(5), badge: m.int32(6))
+            deviceTokens: m.strings(1), title: m.string(2), body: m.string(3), deepLink: m.string(4), data: m.object(5),
+            badge: m.int32(6))
     }
 
     public func write(to b: MessageBuilder) {
@@ -50,7 +52,8 @@ extension PushContent: WireMapped {
 
 extension InAppContent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(title: m.string(1), body: m.string(2), imageURL: m.string(3), layout: m.string(4), expiresAt: m.date(5))
+        self.init(
+            title: m.string(1), body: m.string(2), imageURL: m.string(3), layout: m.string(4), expiresAt: m.date(5))
     }
 
     public func write(to b: MessageBuilder) {
@@ -65,7 +68,8 @@ extension InAppContent: WireMapped {
 extension MessageKey: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), userID: issues.requiredUUID(m.string(2), at: path.field("user_id")),
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")),
+            userID: issues.requiredUUID(m.string(2), at: path.field("user_id")),
             executionID: m.string(3), nodeID: m.string(4))
     }
 
@@ -80,8 +84,10 @@ extension MessageKey: WireMapped {
 extension DeliveryResult: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            messageID: issues.requiredUUID(m.string(1), at: path.field("message_id")), state: .required(m.enumValue(2), path.field("state"), &issues),
-            duplicate: m.bool(3), provider: m.string(4), providerMessageID: m.string(5), error: m.string(6), acceptedAt: m.date(7))
+            messageID: issues.requiredUUID(m.string(1), at: path.field("message_id")),
+            state: .required(m.enumValue(2), path.field("state"), &issues),
+            duplicate: m.bool(3), provider: m.string(4), providerMessageID: m.string(5), error: m.string(6),
+            acceptedAt: m.date(7))
     }
 
     public func write(to b: MessageBuilder) {
@@ -99,11 +105,16 @@ extension DeliveryStatus: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         var history: [DeliveryEvent] = []
         for (i, e) in m.messages(5).enumerated() {
-            history.append(DeliveryEvent(state: .required(e.enumValue(1), path.field("history").index(i).field("state"), &issues), at: e.date(2), detail: e.string(3)))
+            history.append(
+                DeliveryEvent(
+                    state: .required(e.enumValue(1), path.field("history").index(i).field("state"), &issues),
+                    at: e.date(2), detail: e.string(3)))
         }
         self.init(
-            messageID: issues.requiredUUID(m.string(1), at: path.field("message_id")), key: m.read(2, at: path.field("key"), &issues),
-            channel: .required(m.enumValue(3), path.field("channel"), &issues), state: .required(m.enumValue(4), path.field("state"), &issues),
+            messageID: issues.requiredUUID(m.string(1), at: path.field("message_id")),
+            key: m.read(2, at: path.field("key"), &issues),
+            channel: .required(m.enumValue(3), path.field("channel"), &issues),
+            state: .required(m.enumValue(4), path.field("state"), &issues),
             history: history, attempts: m.int32(6))
     }
 
@@ -133,7 +144,9 @@ extension BulkMessage: WireMapped {
         case 5: content = .inApp(m.read(5, at: path.field("in_app"), &issues)!)
         default: issues.add(path.field("content"), "required; expected one of email, sms, push or in_app")
         }
-        self.init(key: key ?? MessageKey(campaignID: .placeholder, userID: .placeholder, executionID: "", nodeID: ""), content: content)
+        self.init(
+            key: key ?? MessageKey(campaignID: .placeholder, userID: .placeholder, executionID: "", nodeID: ""),
+            content: content)
     }
 
     public func write(to b: MessageBuilder) {
@@ -149,7 +162,9 @@ extension BulkMessage: WireMapped {
 
 extension BulkDeliveryResult: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(results: m.readAll(1, at: path.field("results"), &issues), accepted: m.int64(2), duplicates: m.int64(3), rejected: m.int64(4))
+        self.init(
+            results: m.readAll(1, at: path.field("results"), &issues), accepted: m.int64(2), duplicates: m.int64(3),
+            rejected: m.int64(4))
     }
 
     public func write(to b: MessageBuilder) {

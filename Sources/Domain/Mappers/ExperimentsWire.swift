@@ -7,7 +7,9 @@ extension TestVariant: WireMapped {
         self.init(
             id: m.string(1), name: m.string(2), description: m.string(3), content: m.object(4), allocation: m.double(5),
             performance: m.message(6).map {
-                VariantPerformance(participants: $0.int64(1), conversions: $0.int64(2), conversionRate: $0.double(3), revenue: $0.double(4))
+                VariantPerformance(
+                    participants: $0.int64(1), conversions: $0.int64(2), conversionRate: $0.double(3),
+                    revenue: $0.double(4))
             },
             isControl: m.bool(7))
     }
@@ -57,11 +59,13 @@ extension SuccessMetric: WireMapped {
 extension TestResults: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            totalParticipants: m.int64(1), conversions: m.int64(2), conversionRate: m.double(3), confidence: m.double(4),
+            totalParticipants: m.int64(1), conversions: m.int64(2), conversionRate: m.double(3),
+            confidence: m.double(4),
             pValue: m.double(5), effect: m.double(6),
             variants: m.map(7) {
                 VariantResults(
-                    variantID: $0.string(1), participants: $0.int64(2), conversions: $0.int64(3), conversionRate: $0.double(4),
+                    variantID: $0.string(1), participants: $0.int64(2), conversions: $0.int64(3),
+                    conversionRate: $0.double(4),
                     lift: $0.double(5), probabilityToBeBest: $0.double(6), ciLower: $0.double(7), ciUpper: $0.double(8),
                     pValue: $0.double(9))
             })
@@ -92,7 +96,8 @@ extension TestResults: WireMapped {
 extension StatisticalSignificance: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            engine: StatisticalEngine.read(m.enumValue(1), path.field("engine"), &issues, required: false), significant: m.bool(2),
+            engine: StatisticalEngine.read(m.enumValue(1), path.field("engine"), &issues, required: false),
+            significant: m.bool(2),
             confidenceLevel: m.double(3), sampleRatioMismatch: m.bool(4), requiredSampleSize: m.int64(5))
     }
 
@@ -108,10 +113,13 @@ extension StatisticalSignificance: WireMapped {
 extension ABTestDefinition: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), name: m.string(2), description: m.string(3),
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), name: m.string(2),
+            description: m.string(3),
             type: TestType.read(m.enumValue(4), path.field("type"), &issues, required: false),
-            variants: m.readAll(5, at: path.field("variants"), &issues), trafficAllocation: m.read(6, at: path.field("traffic_allocation"), &issues),
-            successMetrics: m.readAll(7, at: path.field("success_metrics"), &issues), startDate: m.date(8), endDate: m.date(9),
+            variants: m.readAll(5, at: path.field("variants"), &issues),
+            trafficAllocation: m.read(6, at: path.field("traffic_allocation"), &issues),
+            successMetrics: m.readAll(7, at: path.field("success_metrics"), &issues), startDate: m.date(8),
+            endDate: m.date(9),
             engine: StatisticalEngine.read(m.enumValue(10), path.field("engine"), &issues, required: false))
     }
 
@@ -132,13 +140,17 @@ extension ABTestDefinition: WireMapped {
 extension ABTest: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: issues.requiredUUID(m.string(1), at: path.field("id")), campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
             name: m.string(3), description: m.string(4), type: .required(m.enumValue(5), path.field("type"), &issues),
-            variants: m.readAll(6, at: path.field("variants"), &issues), trafficAllocation: m.read(7, at: path.field("traffic_allocation"), &issues),
+            variants: m.readAll(6, at: path.field("variants"), &issues),
+            trafficAllocation: m.read(7, at: path.field("traffic_allocation"), &issues),
             successMetrics: m.readAll(8, at: path.field("success_metrics"), &issues),
-            status: .required(m.enumValue(9), path.field("status"), &issues), startDate: m.date(10), endDate: m.date(11),
+            status: .required(m.enumValue(9), path.field("status"), &issues), startDate: m.date(10),
+            endDate: m.date(11),
             results: m.read(12, at: path.field("results"), &issues),
-            statisticalSignificance: m.read(13, at: path.field("statistical_significance"), &issues), winner: m.string(14),
+            statisticalSignificance: m.read(13, at: path.field("statistical_significance"), &issues),
+            winner: m.string(14),
             confidence: m.double(15), createdAt: m.requiredDate(16))
     }
 
@@ -165,7 +177,8 @@ extension ABTest: WireMapped {
 extension TestAnalysis: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            testID: issues.requiredUUID(m.string(1), at: path.field("test_id")), results: m.read(2, at: path.field("results"), &issues),
+            testID: issues.requiredUUID(m.string(1), at: path.field("test_id")),
+            results: m.read(2, at: path.field("results"), &issues),
             significance: m.read(3, at: path.field("significance"), &issues), recommendation: m.string(4))
     }
 
@@ -180,7 +193,8 @@ extension TestAnalysis: WireMapped {
 extension OptimizationRecommendation: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            testID: issues.optionalUUID(m.string(1), at: path.field("test_id")), recommendation: m.string(2), expectedLift: m.double(3))
+            testID: issues.optionalUUID(m.string(1), at: path.field("test_id")), recommendation: m.string(2),
+            expectedLift: m.double(3))
     }
 
     public func write(to b: MessageBuilder) {

@@ -5,9 +5,12 @@ import Foundation
 extension PersonalizationProfile: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), preferences: m.read(2, at: path.field("preferences"), &issues),
-            behavior: m.read(3, at: path.field("behavior"), &issues), demographics: m.read(4, at: path.field("demographics"), &issues),
-            engagement: m.read(5, at: path.field("engagement"), &issues), recommendations: m.read(6, at: path.field("recommendations"), &issues),
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")),
+            preferences: m.read(2, at: path.field("preferences"), &issues),
+            behavior: m.read(3, at: path.field("behavior"), &issues),
+            demographics: m.read(4, at: path.field("demographics"), &issues),
+            engagement: m.read(5, at: path.field("engagement"), &issues),
+            recommendations: m.read(6, at: path.field("recommendations"), &issues),
             sendTimeOptimization: m.read(7, at: path.field("send_time_optimization"), &issues),
             contentPreferences: m.read(8, at: path.field("content_preferences"), &issues), updatedAt: m.date(9))
     }
@@ -28,7 +31,8 @@ extension PersonalizationProfile: WireMapped {
 extension PersonalizationPreferences: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            preferredChannels: NotificationChannel.list(m.enumValues(1), path.field("preferred_channels"), &issues), language: m.string(2),
+            preferredChannels: NotificationChannel.list(m.enumValues(1), path.field("preferred_channels"), &issues),
+            language: m.string(2),
             categories: m.strings(3), maxMessagesPerDay: m.int32(4), quietHours: m.string(5))
     }
 
@@ -46,22 +50,33 @@ extension BehaviorProfile: WireMapped {
         var interactions: [Interaction] = []
         for (i, v) in m.messages(3).enumerated() {
             let at = path.field("interactions").index(i)
-            interactions.append(Interaction(
-                type: v.string(1), campaignID: issues.optionalUUID(v.string(2), at: at.field("campaign_id")),
-                channel: NotificationChannel.read(v.enumValue(3), at.field("channel"), &issues, required: false), at: v.date(4)))
+            interactions.append(
+                Interaction(
+                    type: v.string(1), campaignID: issues.optionalUUID(v.string(2), at: at.field("campaign_id")),
+                    channel: NotificationChannel.read(v.enumValue(3), at.field("channel"), &issues, required: false),
+                    at: v.date(4)))
         }
         self.init(
-            pageViews: m.map(1) { PageView(url: $0.string(1), title: $0.string(2), at: $0.date(3), durationMs: $0.int64(4)) },
+            pageViews: m.map(1) {
+                PageView(url: $0.string(1), title: $0.string(2), at: $0.date(3), durationMs: $0.int64(4))
+            },
             purchases: m.map(2) {
-                Purchase(orderID: $0.string(1), productIDs: $0.strings(2), amount: $0.double(3), currency: $0.string(4), at: $0.date(5))
+                Purchase(
+                    orderID: $0.string(1), productIDs: $0.strings(2), amount: $0.double(3), currency: $0.string(4),
+                    at: $0.date(5))
             },
             interactions: interactions,
-            deviceUsage: m.message(4).map { DeviceUsage(share: $0.dictionary(1) { $0.double(2) }, primaryDevice: $0.string(2)) },
+            deviceUsage: m.message(4).map {
+                DeviceUsage(share: $0.dictionary(1) { $0.double(2) }, primaryDevice: $0.string(2))
+            },
             locationData: m.message(5).map {
-                LocationData(lastKnown: $0.read(1, at: path.field("location_data.last_known"), &issues), frequentCities: $0.strings(2))
+                LocationData(
+                    lastKnown: $0.read(1, at: path.field("location_data.last_known"), &issues),
+                    frequentCities: $0.strings(2))
             },
             sessionData: m.message(6).map {
-                SessionData(sessionsLast30Days: $0.int64(1), averageSessionSeconds: $0.int64(2), lastSessionAt: $0.date(3))
+                SessionData(
+                    sessionsLast30Days: $0.int64(1), averageSessionSeconds: $0.int64(2), lastSessionAt: $0.date(3))
             })
     }
 
@@ -109,7 +124,9 @@ extension BehaviorProfile: WireMapped {
 
 extension Demographics: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(ageRange: m.string(1), gender: m.string(2), location: m.read(3, at: path.field("location"), &issues), occupation: m.string(4))
+        self.init(
+            ageRange: m.string(1), gender: m.string(2), location: m.read(3, at: path.field("location"), &issues),
+            occupation: m.string(4))
     }
 
     public func write(to b: MessageBuilder) {
@@ -123,7 +140,8 @@ extension Demographics: WireMapped {
 extension EngagementHistory: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            messagesReceived: m.int64(1), messagesOpened: m.int64(2), messagesClicked: m.int64(3), lastEngagedAt: m.date(4),
+            messagesReceived: m.int64(1), messagesOpened: m.int64(2), messagesClicked: m.int64(3),
+            lastEngagedAt: m.date(4),
             engagementScore: m.double(5))
     }
 
@@ -151,13 +169,15 @@ extension SendTimeProfile: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         var devices: [DevicePreference] = []
         for (i, d) in m.messages(3).enumerated() {
-            let channel = NotificationChannel.read(d.enumValue(2), path.field("device_preferences").index(i).field("channel"), &issues, required: false)
+            let channel = NotificationChannel.read(
+                d.enumValue(2), path.field("device_preferences").index(i).field("channel"), &issues, required: false)
             devices.append(DevicePreference(device: d.string(1), channel: channel, score: d.double(3)))
         }
         self.init(
             optimalTimes: m.map(1) { OptimalTime(dayOfWeek: $0.int32(1), hour: $0.int32(2), score: $0.double(3)) },
             timezonePreference: m.string(2), devicePreferences: devices,
-            engagementPatterns: m.map(4) { EngagementPattern(pattern: $0.string(1), strength: $0.double(2)) }, confidence: m.double(5))
+            engagementPatterns: m.map(4) { EngagementPattern(pattern: $0.string(1), strength: $0.double(2)) },
+            confidence: m.double(5))
     }
 
     public func write(to b: MessageBuilder) {
@@ -195,7 +215,8 @@ extension ContentPreferences: WireMapped {
 extension ContentTemplate: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: m.string(1), channel: NotificationChannel.read(m.enumValue(2), path.field("channel"), &issues, required: false),
+            id: m.string(1),
+            channel: NotificationChannel.read(m.enumValue(2), path.field("channel"), &issues, required: false),
             subject: m.string(3), body: m.string(4), defaults: m.dictionary(5) { $0.string(2) })
     }
 
@@ -211,7 +232,8 @@ extension ContentTemplate: WireMapped {
 extension PersonalizedContent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), templateID: m.string(2), subject: m.string(3),
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), templateID: m.string(2),
+            subject: m.string(3),
             body: m.string(4), usedDefaults: m.strings(5))
     }
 
@@ -254,7 +276,8 @@ extension Recommendation: WireMapped {
 extension OptimalSendTime: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), sendAt: m.date(2), timezone: m.string(3),
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), sendAt: m.date(2),
+            timezone: m.string(3),
             confidence: m.double(4))
     }
 
@@ -268,7 +291,9 @@ extension OptimalSendTime: WireMapped {
 
 extension UserContext: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(device: m.string(1), location: m.read(2, at: path.field("location"), &issues), localTime: m.date(3), attributes: m.object(4))
+        self.init(
+            device: m.string(1), location: m.read(2, at: path.field("location"), &issues), localTime: m.date(3),
+            attributes: m.object(4))
     }
 
     public func write(to b: MessageBuilder) {
@@ -282,7 +307,8 @@ extension UserContext: WireMapped {
 extension AdaptedContent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), blocks: m.dictionary(2) { $0.string(2) },
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")),
+            blocks: m.dictionary(2) { $0.string(2) },
             appliedRules: m.strings(3))
     }
 

@@ -5,9 +5,11 @@ import Foundation
 extension SegmentCondition: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            field: m.string(1), operator: ConditionOperator.read(m.enumValue(2), path.field("operator"), &issues, required: false),
+            field: m.string(1),
+            operator: ConditionOperator.read(m.enumValue(2), path.field("operator"), &issues, required: false),
             value: m.message(3).map(WellKnownWire.value),
-            logicalOperator: LogicalOperator.read(m.enumValue(4), path.field("logical_operator"), &issues, required: false))
+            logicalOperator: LogicalOperator.read(
+                m.enumValue(4), path.field("logical_operator"), &issues, required: false))
     }
 
     public func write(to b: MessageBuilder) {
@@ -21,7 +23,8 @@ extension SegmentCondition: WireMapped {
 extension SegmentPerformance: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            engagementRate: m.double(1), conversionRate: m.double(2), averageOrderValue: m.double(3), lifetimeValue: m.double(4),
+            engagementRate: m.double(1), conversionRate: m.double(2), averageOrderValue: m.double(3),
+            lifetimeValue: m.double(4),
             churnRate: m.double(5), growthRate: m.double(6))
     }
 
@@ -38,7 +41,8 @@ extension SegmentPerformance: WireMapped {
 extension SegmentDefinition: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            name: m.string(1), description: m.string(2), type: SegmentType.read(m.enumValue(3), path.field("type"), &issues, required: false),
+            name: m.string(1), description: m.string(2),
+            type: SegmentType.read(m.enumValue(3), path.field("type"), &issues, required: false),
             conditions: m.readAll(4, at: path.field("conditions"), &issues), tags: m.strings(5),
             userIDs: issues.uuids(m.strings(6), at: path.field("user_ids")))
     }
@@ -57,10 +61,13 @@ extension Segment: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
             id: issues.requiredUUID(m.string(1), at: path.field("id")), name: m.string(2), description: m.string(3),
-            type: .required(m.enumValue(4), path.field("type"), &issues), conditions: m.readAll(5, at: path.field("conditions"), &issues),
-            size: m.int64(6), lastUpdated: m.date(7), performance: m.read(8, at: path.field("performance"), &issues), tags: m.strings(9),
+            type: .required(m.enumValue(4), path.field("type"), &issues),
+            conditions: m.readAll(5, at: path.field("conditions"), &issues),
+            size: m.int64(6), lastUpdated: m.date(7), performance: m.read(8, at: path.field("performance"), &issues),
+            tags: m.strings(9),
             createdAt: m.requiredDate(10), createdBy: issues.requiredUUID(m.string(11), at: path.field("created_by")),
-            sourceSegmentID: issues.optionalUUID(m.string(12), at: path.field("source_segment_id")), similarity: m.double(13))
+            sourceSegmentID: issues.optionalUUID(m.string(12), at: path.field("source_segment_id")),
+            similarity: m.double(13))
     }
 
     public func write(to b: MessageBuilder) {
@@ -100,13 +107,19 @@ extension SegmentOverlapAnalysis: WireMapped {
         }
         var overlaps: [SegmentOverlap] = []
         for (i, overlap) in m.messages(2).enumerated() {
-            overlaps.append(SegmentOverlap(segmentIDs: issues.uuids(overlap.strings(1), at: path.field("overlaps").index(i).field("segment_ids")), size: overlap.int64(2)))
+            overlaps.append(
+                SegmentOverlap(
+                    segmentIDs: issues.uuids(
+                        overlap.strings(1), at: path.field("overlaps").index(i).field("segment_ids")),
+                    size: overlap.int64(2)))
         }
         self.init(sizes: sizes, overlaps: overlaps, unionSize: m.int64(3))
     }
 
     public func write(to b: MessageBuilder) {
-        b.set(1, dictionary: Dictionary(uniqueKeysWithValues: sizes.map { ($0.key.lowercased, $0.value) })) { $1.set(2, $0) }
+        b.set(1, dictionary: Dictionary(uniqueKeysWithValues: sizes.map { ($0.key.lowercased, $0.value) })) {
+            $1.set(2, $0)
+        }
         b.messages(2, count: overlaps.count) { i, o in
             o.set(1, ids: overlaps[i].segmentIDs)
             o.set(2, overlaps[i].size)

@@ -29,7 +29,9 @@ extension EventCondition: WireMapped {
 
 extension TriggerAction: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), delay: m.timeSpan(2), parameters: m.object(3))
+        self.init(
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), delay: m.timeSpan(2),
+            parameters: m.object(3))
     }
 
     public func write(to b: MessageBuilder) {
@@ -63,9 +65,12 @@ extension TriggerDefinition: WireMapped {
     /// Reads a definition from a `TriggerDefinition` message (or, with `.trigger`, from a `Trigger`).
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues, fields f: TriggerDefinitionFields) {
         self.init(
-            name: m.string(f.name), description: m.string(f.description), conditions: m.readAll(f.conditions, at: path.field("conditions"), &issues),
+            name: m.string(f.name), description: m.string(f.description),
+            conditions: m.readAll(f.conditions, at: path.field("conditions"), &issues),
             actions: m.readAll(f.actions, at: path.field("actions"), &issues),
-            frequencyCap: m.message(f.frequencyCap).map { FrequencyCap(maxPerPeriod: $0.int32(1), period: $0.timeSpan(2)) },
+            frequencyCap: m.message(f.frequencyCap).map {
+                FrequencyCap(maxPerPeriod: $0.int32(1), period: $0.timeSpan(2))
+            },
             cooldownPeriod: m.timeSpan(f.cooldownPeriod), priority: m.int32(f.priority))
     }
 
@@ -91,8 +96,10 @@ extension TriggerDefinition: WireMapped {
 extension Trigger: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: issues.requiredUUID(m.string(1), at: path.field("id")), definition: TriggerDefinition(wire: m, at: path, &issues, fields: .trigger),
-            status: .required(m.enumValue(9), path.field("status"), &issues), performance: m.read(10, at: path.field("performance"), &issues),
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            definition: TriggerDefinition(wire: m, at: path, &issues, fields: .trigger),
+            status: .required(m.enumValue(9), path.field("status"), &issues),
+            performance: m.read(10, at: path.field("performance"), &issues),
             createdAt: m.requiredDate(11), createdBy: issues.requiredUUID(m.string(12), at: path.field("created_by")))
     }
 
@@ -136,7 +143,8 @@ extension TriggeredCampaign: WireMapped {
 extension TriggerAnalytics: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            triggerID: issues.requiredUUID(m.string(1), at: path.field("trigger_id")), performance: m.read(2, at: path.field("performance"), &issues),
+            triggerID: issues.requiredUUID(m.string(1), at: path.field("trigger_id")),
+            performance: m.read(2, at: path.field("performance"), &issues),
             fireRate: m.double(3), conversionRate: m.double(4))
     }
 
@@ -151,7 +159,8 @@ extension TriggerAnalytics: WireMapped {
 extension FrequencyStatus: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), triggerID: issues.requiredUUID(m.string(2), at: path.field("trigger_id")),
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")),
+            triggerID: issues.requiredUUID(m.string(2), at: path.field("trigger_id")),
             firedInPeriod: m.int32(3), maxPerPeriod: m.int32(4), cooldownUntil: m.date(5), canFire: m.bool(6))
     }
 

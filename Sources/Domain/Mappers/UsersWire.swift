@@ -5,8 +5,10 @@ import Foundation
 extension UserProfile: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: issues.optionalUUID(m.string(1), at: path.field("id")), externalID: m.string(2), email: m.string(3), phone: m.string(4),
-            displayName: m.string(5), locale: m.string(6), timezone: m.string(7), attributes: m.object(8), deviceTokens: m.strings(9),
+            id: issues.optionalUUID(m.string(1), at: path.field("id")), externalID: m.string(2), email: m.string(3),
+            phone: m.string(4),
+            displayName: m.string(5), locale: m.string(6), timezone: m.string(7), attributes: m.object(8),
+            deviceTokens: m.strings(9),
             createdAt: m.date(10), updatedAt: m.date(11))
     }
 
@@ -28,7 +30,8 @@ extension UserProfile: WireMapped {
 extension UserPreferences: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            preferredChannels: NotificationChannel.list(m.enumValues(1), path.field("preferred_channels"), &issues), language: m.string(2),
+            preferredChannels: NotificationChannel.list(m.enumValues(1), path.field("preferred_channels"), &issues),
+            language: m.string(2),
             topics: m.strings(3), maxMessagesPerDay: m.int32(4), quietHours: m.string(5))
     }
 
@@ -60,7 +63,8 @@ extension SegmentData: WireMapped {
 extension ChannelConsent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            channel: NotificationChannel.read(m.enumValue(1), path.field("channel"), &issues, required: false), granted: m.bool(2),
+            channel: NotificationChannel.read(m.enumValue(1), path.field("channel"), &issues, required: false),
+            granted: m.bool(2),
             updatedAt: m.date(3), source: m.string(4))
     }
 
@@ -75,7 +79,8 @@ extension ChannelConsent: WireMapped {
 extension ConsentStatus: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")), channels: m.readAll(2, at: path.field("channels"), &issues),
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")),
+            channels: m.readAll(2, at: path.field("channels"), &issues),
             marketing: m.bool(3), analytics: m.bool(4), updatedAt: m.date(5))
     }
 

@@ -24,7 +24,10 @@ public enum WellKnownWire {
 
     /// A Struct as a JSON object, members in key order (a key that occurs again replaces its value, as in any map).
     public static func object(_ m: MessageView) -> JSONValue {
-        .object(JSONValue.uniqueMembers(m.map(1) { ($0.string(1), $0.message(2).map(value) ?? .null) }).sorted { $0.0 < $1.0 })
+        .object(
+            JSONValue.uniqueMembers(m.map(1) { ($0.string(1), $0.message(2).map(value) ?? .null) }).sorted {
+                $0.0 < $1.0
+            })
     }
 
     /// A Value as JSON.
@@ -55,7 +58,8 @@ public enum WellKnownWire {
         case .string(let text): b.set(3, text)
         case .bool(let flag): b.set(4, flag)
         case .object: b.message(5) { writeObject(json, to: $0) }
-        case .array(let items): b.message(6) { list in list.messages(1, count: items.count) { writeValue(items[$0], to: $1) } }
+        case .array(let items):
+            b.message(6) { list in list.messages(1, count: items.count) { writeValue(items[$0], to: $1) } }
         }
     }
 }

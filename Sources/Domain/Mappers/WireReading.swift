@@ -77,7 +77,9 @@ extension MessageView {
     public func readAll<T: WireReadable>(_ number: Int32, at path: String, _ issues: inout FieldIssues) -> [T] {
         var values: [T] = []
         values.reserveCapacity(count(number))
-        for (i, element) in messages(number).enumerated() { values.append(T(wire: element, at: path.index(i), &issues)) }
+        for (i, element) in messages(number).enumerated() {
+            values.append(T(wire: element, at: path.index(i), &issues))
+        }
         return values
     }
 

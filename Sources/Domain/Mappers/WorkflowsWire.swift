@@ -9,8 +9,13 @@ extension WorkflowDefinition {
         }
         self.init(
             id: m.string(1), nodes: nodes,
-            edges: m.map(3) { WorkflowEdge(id: $0.string(1), source: $0.string(2), target: $0.string(3), label: $0.string(4)) },
-            variables: m.map(4) { WorkflowVariable(name: $0.string(1), type: $0.string(2), defaultValue: $0.message(3).map(WellKnownWire.value)) },
+            edges: m.map(3) {
+                WorkflowEdge(id: $0.string(1), source: $0.string(2), target: $0.string(3), label: $0.string(4))
+            },
+            variables: m.map(4) {
+                WorkflowVariable(
+                    name: $0.string(1), type: $0.string(2), defaultValue: $0.message(3).map(WellKnownWire.value))
+            },
             settings: m.message(5).map {
                 WorkflowSettings(
                     maxExecutionTime: $0.timeSpan(1), retryAttempts: $0.int32(2), retryDelay: $0.timeSpan(3),
@@ -51,25 +56,31 @@ extension WorkflowNode {
             switch c.oneofCase("kind") {
             case 1:
                 let message = c.message(1)!
-                config = .message(MessageNodeConfig(
-                    channel: NotificationChannel.read(message.enumValue(1), configPath.field("message.channel"), &issues, required: false),
-                    content: message.message(2).map {
-                        MessageContent(subject: $0.string(1), body: $0.string(2), templateID: $0.string(3), extras: $0.object(4))
-                    }))
+                config = .message(
+                    MessageNodeConfig(
+                        channel: NotificationChannel.read(
+                            message.enumValue(1), configPath.field("message.channel"), &issues, required: false),
+                        content: message.message(2).map {
+                            MessageContent(
+                                subject: $0.string(1), body: $0.string(2), templateID: $0.string(3),
+                                extras: $0.object(4))
+                        }))
             case 2:
                 let delay = c.message(2)!
                 config = .delay(DelayNodeConfig(duration: delay.timeSpan(1), untilTimeOfDay: delay.string(2)))
             case 3:
                 config = .condition(expression: c.message(3)!.string(1))
             case 4:
-                config = .split(branches: c.message(4)!.map(1) { SplitBranch(label: $0.string(1), weight: $0.int32(2)) })
+                config = .split(
+                    branches: c.message(4)!.map(1) { SplitBranch(label: $0.string(1), weight: $0.int32(2)) })
             default:
                 config = nil
             }
         }
         self.init(
             id: m.string(1), type: NodeType.read(m.enumValue(2), path.field("type"), &issues, required: false),
-            position: m.message(3).map { Position(x: $0.double(1), y: $0.double(2)) }, data: m.object(4), config: config)
+            position: m.message(3).map { Position(x: $0.double(1), y: $0.double(2)) }, data: m.object(4), config: config
+        )
     }
 
     func write(to b: MessageBuilder) {
@@ -121,9 +132,11 @@ extension WorkflowDefinition: WireMapped {}
 extension Workflow: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: issues.requiredUUID(m.string(1), at: path.field("id")), campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
             definition: m.read(3, at: path.field("definition"), &issues) ?? WorkflowDefinition(), version: m.int64(4),
-            createdAt: m.requiredDate(5), updatedAt: m.requiredDate(6), createdBy: issues.requiredUUID(m.string(7), at: path.field("created_by")))
+            createdAt: m.requiredDate(5), updatedAt: m.requiredDate(6),
+            createdBy: issues.requiredUUID(m.string(7), at: path.field("created_by")))
     }
 
     public func write(to b: MessageBuilder) {
@@ -142,7 +155,8 @@ extension WorkflowContext: WireMapped {
         self.init(
             campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")),
             campaignExecutionID: issues.optionalUUID(m.string(2), at: path.field("campaign_execution_id")),
-            userIDs: issues.uuids(m.strings(3), at: path.field("user_ids")), variables: m.object(4), triggeredBy: m.string(5))
+            userIDs: issues.uuids(m.strings(3), at: path.field("user_ids")), variables: m.object(4),
+            triggeredBy: m.string(5))
     }
 
     public func write(to b: MessageBuilder) {
@@ -157,9 +171,11 @@ extension WorkflowContext: WireMapped {
 extension WorkflowExecution: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            id: issues.requiredUUID(m.string(1), at: path.field("id")), workflowID: issues.requiredUUID(m.string(2), at: path.field("workflow_id")),
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            workflowID: issues.requiredUUID(m.string(2), at: path.field("workflow_id")),
             context: m.read(3, at: path.field("context"), &issues),
-            status: .required(m.enumValue(4), path.field("status"), &issues), startedAt: m.date(5), completedAt: m.date(6))
+            status: .required(m.enumValue(4), path.field("status"), &issues), startedAt: m.date(5),
+            completedAt: m.date(6))
     }
 
     public func write(to b: MessageBuilder) {
@@ -176,7 +192,8 @@ extension WorkflowStatus: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
             executionID: issues.requiredUUID(m.string(1), at: path.field("execution_id")),
-            status: .required(m.enumValue(2), path.field("status"), &issues), usersTotal: m.int64(3), usersActive: m.int64(4),
+            status: .required(m.enumValue(2), path.field("status"), &issues), usersTotal: m.int64(3),
+            usersActive: m.int64(4),
             usersCompleted: m.int64(5), usersFailed: m.int64(6), usersAtNode: m.dictionary(7) { $0.int64(2) },
             messagesSent: m.dictionary(8) { $0.int64(2) }, updatedAt: m.date(9), errors: m.strings(10))
     }
@@ -199,7 +216,9 @@ extension WorkflowOptimization: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
             workflowID: issues.requiredUUID(m.string(1), at: path.field("workflow_id")),
-            suggestions: m.map(2) { OptimizationSuggestion(nodeID: $0.string(1), suggestion: $0.string(2), expectedLift: $0.double(3)) },
+            suggestions: m.map(2) {
+                OptimizationSuggestion(nodeID: $0.string(1), suggestion: $0.string(2), expectedLift: $0.double(3))
+            },
             executionsAnalyzed: m.int64(3))
     }
 

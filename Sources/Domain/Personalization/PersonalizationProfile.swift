@@ -14,8 +14,10 @@ public struct PersonalizationProfile: Equatable, Sendable {
     public var updatedAt: Date?
 
     public init(
-        userID: UUID, preferences: PersonalizationPreferences? = nil, behavior: BehaviorProfile? = nil, demographics: Demographics? = nil,
-        engagement: EngagementHistory? = nil, recommendations: RecommendationProfile? = nil, sendTimeOptimization: SendTimeProfile? = nil,
+        userID: UUID, preferences: PersonalizationPreferences? = nil, behavior: BehaviorProfile? = nil,
+        demographics: Demographics? = nil,
+        engagement: EngagementHistory? = nil, recommendations: RecommendationProfile? = nil,
+        sendTimeOptimization: SendTimeProfile? = nil,
         contentPreferences: ContentPreferences? = nil, updatedAt: Date? = nil
     ) {
         self.userID = userID
@@ -42,7 +44,8 @@ public struct PersonalizationPreferences: Codable, Equatable, Sendable {
     public var quietHours: String
 
     public init(
-        preferredChannels: [NotificationChannel] = [], language: String = "", categories: [String] = [], maxMessagesPerDay: Int32 = 0,
+        preferredChannels: [NotificationChannel] = [], language: String = "", categories: [String] = [],
+        maxMessagesPerDay: Int32 = 0,
         quietHours: String = ""
     ) {
         self.preferredChannels = preferredChannels
@@ -75,7 +78,8 @@ public struct Purchase: Codable, Equatable, Sendable {
     public var currency: String
     public var at: Date?
 
-    public init(orderID: String, productIDs: [String] = [], amount: Double = 0, currency: String = "", at: Date? = nil) {
+    public init(orderID: String, productIDs: [String] = [], amount: Double = 0, currency: String = "", at: Date? = nil)
+    {
         self.orderID = orderID
         self.productIDs = productIDs
         self.amount = amount
@@ -141,7 +145,8 @@ public struct BehaviorProfile: Codable, Equatable, Sendable {
     public var sessionData: SessionData?
 
     public init(
-        pageViews: [PageView] = [], purchases: [Purchase] = [], interactions: [Interaction] = [], deviceUsage: DeviceUsage? = nil,
+        pageViews: [PageView] = [], purchases: [Purchase] = [], interactions: [Interaction] = [],
+        deviceUsage: DeviceUsage? = nil,
         locationData: LocationData? = nil, sessionData: SessionData? = nil
     ) {
         self.pageViews = pageViews

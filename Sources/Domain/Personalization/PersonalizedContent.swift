@@ -9,7 +9,10 @@ public struct ContentTemplate: Equatable, Sendable {
     public var body: String
     public var defaults: [String: String]
 
-    public init(id: String = "", channel: NotificationChannel? = nil, subject: String = "", body: String, defaults: [String: String] = [:]) {
+    public init(
+        id: String = "", channel: NotificationChannel? = nil, subject: String = "", body: String,
+        defaults: [String: String] = [:]
+    ) {
         self.id = id
         self.channel = channel
         self.subject = subject
@@ -84,7 +87,8 @@ public struct UserContext: Equatable, Sendable {
     public var localTime: Date?
     public var attributes: JSONValue?
 
-    public init(device: String = "", location: GeoLocation? = nil, localTime: Date? = nil, attributes: JSONValue? = nil) {
+    public init(device: String = "", location: GeoLocation? = nil, localTime: Date? = nil, attributes: JSONValue? = nil)
+    {
         self.device = device
         self.location = location
         self.localTime = localTime

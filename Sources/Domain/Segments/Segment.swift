@@ -10,7 +10,8 @@ public enum SegmentType: String, WireEnum {
 public enum ConditionOperator: String, WireEnum {
     public static let wirePrefix = "CONDITION_OPERATOR_"
     case equals, contains
-    case greaterThan = "greater_than", lessThan = "less_than"
+    case greaterThan = "greater_than"
+    case lessThan = "less_than"
     case `in`
     case notIn = "not_in"
 }
@@ -30,7 +31,9 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
     /// How this condition joins the ones before it (AND when unspecified).
     public var logicalOperator: LogicalOperator?
 
-    public init(field: String, operator: ConditionOperator?, value: JSONValue? = nil, logicalOperator: LogicalOperator? = nil) {
+    public init(
+        field: String, operator: ConditionOperator?, value: JSONValue? = nil, logicalOperator: LogicalOperator? = nil
+    ) {
         self.field = field
         self.operator = `operator`
         self.value = value
@@ -48,7 +51,8 @@ public struct SegmentPerformance: Codable, Equatable, Sendable {
     public var growthRate: Double
 
     public init(
-        engagementRate: Double = 0, conversionRate: Double = 0, averageOrderValue: Double = 0, lifetimeValue: Double = 0,
+        engagementRate: Double = 0, conversionRate: Double = 0, averageOrderValue: Double = 0,
+        lifetimeValue: Double = 0,
         churnRate: Double = 0, growthRate: Double = 0
     ) {
         self.engagementRate = engagementRate
@@ -72,7 +76,8 @@ public struct SegmentDefinition: Equatable, Sendable {
     public var userIDs: [UUID]
 
     public init(
-        name: String, description: String = "", type: SegmentType?, conditions: [SegmentCondition] = [], tags: [String] = [],
+        name: String, description: String = "", type: SegmentType?, conditions: [SegmentCondition] = [],
+        tags: [String] = [],
         userIDs: [UUID] = []
     ) {
         self.name = name
@@ -103,8 +108,10 @@ public struct Segment: Equatable, Sendable {
     public var similarity: Double
 
     public init(
-        id: UUID, name: String, description: String = "", type: SegmentType, conditions: [SegmentCondition] = [], size: Int64 = 0,
-        lastUpdated: Date? = nil, performance: SegmentPerformance? = nil, tags: [String] = [], createdAt: Date, createdBy: UUID,
+        id: UUID, name: String, description: String = "", type: SegmentType, conditions: [SegmentCondition] = [],
+        size: Int64 = 0,
+        lastUpdated: Date? = nil, performance: SegmentPerformance? = nil, tags: [String] = [], createdAt: Date,
+        createdBy: UUID,
         sourceSegmentID: UUID? = nil, similarity: Double = 0
     ) {
         self.id = id

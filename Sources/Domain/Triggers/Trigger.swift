@@ -57,7 +57,10 @@ public struct TriggerPerformance: Codable, Equatable, Sendable {
     public var suppressedByCooldown: Int64
     public var conversions: Int64
 
-    public init(evaluations: Int64 = 0, fired: Int64 = 0, suppressedByCap: Int64 = 0, suppressedByCooldown: Int64 = 0, conversions: Int64 = 0) {
+    public init(
+        evaluations: Int64 = 0, fired: Int64 = 0, suppressedByCap: Int64 = 0, suppressedByCooldown: Int64 = 0,
+        conversions: Int64 = 0
+    ) {
         self.evaluations = evaluations
         self.fired = fired
         self.suppressedByCap = suppressedByCap
@@ -79,7 +82,8 @@ public struct TriggerDefinition: Equatable, Sendable {
     public var priority: Int32
 
     public init(
-        name: String, description: String = "", conditions: [EventCondition], actions: [TriggerAction], frequencyCap: FrequencyCap? = nil,
+        name: String, description: String = "", conditions: [EventCondition], actions: [TriggerAction],
+        frequencyCap: FrequencyCap? = nil,
         cooldownPeriod: TimeSpan? = nil, priority: Int32 = 0
     ) {
         self.name = name
@@ -101,7 +105,10 @@ public struct Trigger: Equatable, Sendable {
     public var createdAt: Date
     public var createdBy: UUID
 
-    public init(id: UUID, definition: TriggerDefinition, status: TriggerStatus, performance: TriggerPerformance? = nil, createdAt: Date, createdBy: UUID) {
+    public init(
+        id: UUID, definition: TriggerDefinition, status: TriggerStatus, performance: TriggerPerformance? = nil,
+        createdAt: Date, createdBy: UUID
+    ) {
         self.id = id
         self.definition = definition
         self.status = status
@@ -164,7 +171,10 @@ public struct FrequencyStatus: Equatable, Sendable {
     public var cooldownUntil: Date?
     public var canFire: Bool
 
-    public init(userID: UUID, triggerID: UUID, firedInPeriod: Int32, maxPerPeriod: Int32, cooldownUntil: Date? = nil, canFire: Bool) {
+    public init(
+        userID: UUID, triggerID: UUID, firedInPeriod: Int32, maxPerPeriod: Int32, cooldownUntil: Date? = nil,
+        canFire: Bool
+    ) {
         self.userID = userID
         self.triggerID = triggerID
         self.firedInPeriod = firedInPeriod

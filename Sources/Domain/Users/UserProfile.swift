@@ -22,8 +22,10 @@ public struct UserProfile: Equatable, Sendable {
     public var updatedAt: Date?
 
     public init(
-        id: UUID? = nil, externalID: String = "", email: String = "", phone: String = "", displayName: String = "", locale: String = "",
-        timezone: String = "", attributes: JSONValue? = nil, deviceTokens: [String] = [], createdAt: Date? = nil, updatedAt: Date? = nil
+        id: UUID? = nil, externalID: String = "", email: String = "", phone: String = "", displayName: String = "",
+        locale: String = "",
+        timezone: String = "", attributes: JSONValue? = nil, deviceTokens: [String] = [], createdAt: Date? = nil,
+        updatedAt: Date? = nil
     ) {
         self.id = id
         self.externalID = externalID
@@ -49,7 +51,8 @@ public struct UserPreferences: Equatable, Sendable {
     public var quietHours: String
 
     public init(
-        preferredChannels: [NotificationChannel] = [], language: String = "", topics: [String] = [], maxMessagesPerDay: Int32 = 0,
+        preferredChannels: [NotificationChannel] = [], language: String = "", topics: [String] = [],
+        maxMessagesPerDay: Int32 = 0,
         quietHours: String = ""
     ) {
         self.preferredChannels = preferredChannels
@@ -69,7 +72,10 @@ public struct SegmentData: Equatable, Sendable {
     public var lastActiveAt: Date?
     public var lifetimeValue: Double
 
-    public init(userID: UUID, attributes: JSONValue? = nil, eventCounts: [String: Int64] = [:], lastActiveAt: Date? = nil, lifetimeValue: Double = 0) {
+    public init(
+        userID: UUID, attributes: JSONValue? = nil, eventCounts: [String: Int64] = [:], lastActiveAt: Date? = nil,
+        lifetimeValue: Double = 0
+    ) {
         self.userID = userID
         self.attributes = attributes
         self.eventCounts = eventCounts
@@ -101,7 +107,10 @@ public struct ConsentStatus: Equatable, Sendable {
     public var analytics: Bool
     public var updatedAt: Date?
 
-    public init(userID: UUID, channels: [ChannelConsent] = [], marketing: Bool = false, analytics: Bool = false, updatedAt: Date? = nil) {
+    public init(
+        userID: UUID, channels: [ChannelConsent] = [], marketing: Bool = false, analytics: Bool = false,
+        updatedAt: Date? = nil
+    ) {
         self.userID = userID
         self.channels = channels
         self.marketing = marketing

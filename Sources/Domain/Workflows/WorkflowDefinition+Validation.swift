@@ -71,8 +71,10 @@ extension WorkflowDefinition {
             issues.add(path.field("nodes").index(i), "node \"\(nodes[i].id)\" is not reachable from the start node")
         }
         if let cycle = cycleWithoutDelay(successors) {
-            issues.add(path.field("edges"),
-                "cycle without a delay node: " + (cycle + [cycle[0]]).map { "\"\(nodes[$0].id)\"" }.joined(separator: " -> "))
+            issues.add(
+                path.field("edges"),
+                "cycle without a delay node: "
+                    + (cycle + [cycle[0]]).map { "\"\(nodes[$0].id)\"" }.joined(separator: " -> "))
         }
     }
 
@@ -102,7 +104,9 @@ extension WorkflowDefinition {
     }
 
     /// Condition nodes branch on "true"/"false"; split nodes on their branch labels.
-    func validateBranches(of node: WorkflowNode, _ outgoing: [WorkflowEdge], at path: String, into issues: inout FieldIssues) {
+    func validateBranches(
+        of node: WorkflowNode, _ outgoing: [WorkflowEdge], at path: String, into issues: inout FieldIssues
+    ) {
         switch node.config {
         case .condition:
             let labels = Set(outgoing.map(\.label))
@@ -112,7 +116,8 @@ extension WorkflowDefinition {
         case .split(let branches):
             let names = Set(branches.map(\.label))
             for edge in outgoing where !names.contains(edge.label) {
-                issues.add(path, "edge \"\(edge.id)\" out of split node \"\(node.id)\" names no branch (\"\(edge.label)\")")
+                issues.add(
+                    path, "edge \"\(edge.id)\" out of split node \"\(node.id)\" names no branch (\"\(edge.label)\")")
             }
         default:
             break
@@ -135,7 +140,9 @@ extension WorkflowNode {
         case (_, nil):
             issues.add(configPath, "required for a \(type.rawValue) node")
         case (_, .some(let config)) where config.nodeType != type:
-            issues.add(configPath, "a \(type.rawValue) node needs \(type.rawValue) configuration, not \(config.nodeType.rawValue)")
+            issues.add(
+                configPath,
+                "a \(type.rawValue) node needs \(type.rawValue) configuration, not \(config.nodeType.rawValue)")
         case (_, .message(let message)):
             let messagePath = configPath.field("message")
             issues.check(message.channel != nil, messagePath.field("channel"), "required")
@@ -148,7 +155,8 @@ extension WorkflowNode {
             }
         case (_, .delay(let delay)):
             let delayPath = configPath.field("delay")
-            issues.check(delay.duration?.isPositive ?? false, delayPath.field("duration"), "a positive duration is required")
+            issues.check(
+                delay.duration?.isPositive ?? false, delayPath.field("duration"), "a positive duration is required")
             if !delay.untilTimeOfDay.isEmpty && ClockTime(delay.untilTimeOfDay) == nil {
                 issues.add(delayPath.field("until_time_of_day"), "expected HH:MM, got \"\(delay.untilTimeOfDay)\"")
             }
@@ -164,7 +172,8 @@ extension WorkflowNode {
                 if branch.label.isEmpty || !labels.insert(branch.label).inserted {
                     issues.add(splitPath.index(i).field("label"), "a unique, non-empty label is required")
                 }
-                issues.check(branch.weight > 0, splitPath.index(i).field("weight"), "must be positive, got \(branch.weight)")
+                issues.check(
+                    branch.weight > 0, splitPath.index(i).field("weight"), "must be positive, got \(branch.weight)")
             }
             let total = branches.reduce(0) { $0 + Int($1.weight) }
             issues.check(total == 100, splitPath, "weights must sum to 100, got \(total)")

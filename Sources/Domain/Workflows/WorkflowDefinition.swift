@@ -44,7 +44,9 @@ public struct WorkflowNode: Codable, Equatable, Sendable {
     public var data: JSONValue?
     public var config: NodeConfig?
 
-    public init(id: String, type: NodeType?, position: Position? = nil, data: JSONValue? = nil, config: NodeConfig? = nil) {
+    public init(
+        id: String, type: NodeType?, position: Position? = nil, data: JSONValue? = nil, config: NodeConfig? = nil
+    ) {
         self.id = id
         self.type = type
         self.position = position
@@ -145,7 +147,10 @@ public struct WorkflowSettings: Codable, Equatable, Sendable {
     public var retryAttempts: Int32
     public var retryDelay: TimeSpan?
     public var parallelExecutionLimit: Int32
-    public init(maxExecutionTime: TimeSpan? = nil, retryAttempts: Int32 = 0, retryDelay: TimeSpan? = nil, parallelExecutionLimit: Int32 = 0) {
+    public init(
+        maxExecutionTime: TimeSpan? = nil, retryAttempts: Int32 = 0, retryDelay: TimeSpan? = nil,
+        parallelExecutionLimit: Int32 = 0
+    ) {
         self.maxExecutionTime = maxExecutionTime
         self.retryAttempts = retryAttempts
         self.retryDelay = retryDelay

@@ -18,7 +18,8 @@ public struct Workflow: Equatable, Sendable {
     public var createdBy: UUID
 
     public init(
-        id: UUID, campaignID: UUID, definition: WorkflowDefinition, version: Int64, createdAt: Date, updatedAt: Date, createdBy: UUID
+        id: UUID, campaignID: UUID, definition: WorkflowDefinition, version: Int64, createdAt: Date, updatedAt: Date,
+        createdBy: UUID
     ) {
         self.id = id
         self.campaignID = campaignID
@@ -42,7 +43,8 @@ public struct WorkflowContext: Equatable, Sendable {
     public var triggeredBy: String
 
     public init(
-        campaignID: UUID, campaignExecutionID: UUID? = nil, userIDs: [UUID] = [], variables: JSONValue? = nil, triggeredBy: String = ""
+        campaignID: UUID, campaignExecutionID: UUID? = nil, userIDs: [UUID] = [], variables: JSONValue? = nil,
+        triggeredBy: String = ""
     ) {
         self.campaignID = campaignID
         self.campaignExecutionID = campaignExecutionID
@@ -90,8 +92,10 @@ public struct WorkflowStatus: Equatable, Sendable {
     public var errors: [String]
 
     public init(
-        executionID: UUID, status: WorkflowExecutionStatus, usersTotal: Int64 = 0, usersActive: Int64 = 0, usersCompleted: Int64 = 0,
-        usersFailed: Int64 = 0, usersAtNode: [String: Int64] = [:], messagesSent: [String: Int64] = [:], updatedAt: Date? = nil,
+        executionID: UUID, status: WorkflowExecutionStatus, usersTotal: Int64 = 0, usersActive: Int64 = 0,
+        usersCompleted: Int64 = 0,
+        usersFailed: Int64 = 0, usersAtNode: [String: Int64] = [:], messagesSent: [String: Int64] = [:],
+        updatedAt: Date? = nil,
         errors: [String] = []
     ) {
         self.executionID = executionID

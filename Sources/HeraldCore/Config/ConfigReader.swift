@@ -17,8 +17,10 @@ public struct ConfigReader {
         if let env, let value = source.environment[env] { return (value, "environment variable \(env)") }
         switch source.entries[key]?.value {
         case .scalar(let text): return (text, source.entries[key]!.origin)
-        case .list: 
-            problems.append(.init(key: key, origin: source.entries[key]!.origin, value: nil, expected: "a single value, not a list"))
+        case .list:
+            problems.append(
+                .init(key: key, origin: source.entries[key]!.origin, value: nil, expected: "a single value, not a list")
+            )
             return nil
         case nil: return nil
         }
@@ -42,8 +44,11 @@ public struct ConfigReader {
         value(key, env: env, default: nil, expected: "a string") { Optional($0) }
     }
 
-    public mutating func int(_ key: String, env: String? = nil, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
-        value(key, env: env, default: defaultValue, expected: "an integer in \(range.lowerBound)...\(range.upperBound)") {
+    public mutating func int(_ key: String, env: String? = nil, default defaultValue: Int, range: ClosedRange<Int>)
+        -> Int
+    {
+        value(key, env: env, default: defaultValue, expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
+        {
             Int($0).flatMap { range.contains($0) ? $0 : nil }
         }
     }
@@ -54,7 +59,9 @@ public struct ConfigReader {
         }
     }
 
-    public mutating func double(_ key: String, env: String? = nil, default defaultValue: Double, range: ClosedRange<Double>)
+    public mutating func double(
+        _ key: String, env: String? = nil, default defaultValue: Double, range: ClosedRange<Double>
+    )
         -> Double
     {
         value(key, env: env, default: defaultValue, expected: "a number in \(range.lowerBound)...\(range.upperBound)") {
@@ -101,14 +108,18 @@ public struct ConfigReader {
 
     /// Records a problem found by a cross-field check.
     public mutating func fail(_ key: String, value: String?, expected: String) {
-        problems.append(.init(key: key, origin: source.entries[key]?.origin ?? "configuration", value: value, expected: expected))
+        problems.append(
+            .init(key: key, origin: source.entries[key]?.origin ?? "configuration", value: value, expected: expected))
     }
 
     /// Throws every problem found, including keys in the file that no reader asked for.
     public func finish() throws {
         var all = problems
         for key in source.entries.keys.sorted() where !used.contains(key) {
-            all.append(.init(key: key, origin: source.entries[key]!.origin, value: nil, expected: "a known key (this one is not used by Herald)"))
+            all.append(
+                .init(
+                    key: key, origin: source.entries[key]!.origin, value: nil,
+                    expected: "a known key (this one is not used by Herald)"))
         }
         if !all.isEmpty { throw ConfigError(problems: all) }
     }

@@ -48,7 +48,8 @@ public struct ConfigSource: Sendable {
         return try ConfigSource(yaml: text, fileName: path, environment: environment)
     }
 
-    private mutating func flatten(_ node: Node, prefix: String, fileName: String, problems: inout [ConfigError.Problem]) {
+    private mutating func flatten(_ node: Node, prefix: String, fileName: String, problems: inout [ConfigError.Problem])
+    {
         let origin = "\(fileName):\((node.mark?.line ?? 0))"
         switch node {
         case .mapping(let mapping):

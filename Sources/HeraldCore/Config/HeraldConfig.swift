@@ -118,15 +118,20 @@ public struct HeraldConfig: Sendable {
         let databaseURL = r.string("database.url", env: "HERALD_DATABASE_URL", default: "postgresql:///herald")
         database = Database(
             url: databaseURL,
-            poolMaxConnections: r.int("database.pool.maxConnections", env: "HERALD_DATABASE_POOL_SIZE", default: 10, range: 1...1000),
-            acquireTimeout: .milliseconds(r.int("database.pool.acquireTimeoutMs", default: 30_000, range: 1...3_600_000)),
+            poolMaxConnections: r.int(
+                "database.pool.maxConnections", env: "HERALD_DATABASE_POOL_SIZE", default: 10, range: 1...1000),
+            acquireTimeout: .milliseconds(
+                r.int("database.pool.acquireTimeoutMs", default: 30_000, range: 1...3_600_000)),
             connectTimeout: .milliseconds(r.int("database.connectTimeoutMs", default: 10_000, range: 1...600_000)),
-            statementTimeout: .milliseconds(r.int("database.statementTimeoutMs", default: 30_000, range: 0...86_400_000)))
+            statementTimeout: .milliseconds(
+                r.int("database.statementTimeoutMs", default: 30_000, range: 0...86_400_000)))
 
         var services: [String: Service] = [:]
         let known = Set(Self.knownServices.map(\.name))
         for name in r.children(of: "services") where !known.contains(name) {
-            r.fail("services.\(name)", value: nil, expected: "one of \(Self.knownServices.map(\.name).joined(separator: ", "))")
+            r.fail(
+                "services.\(name)", value: nil,
+                expected: "one of \(Self.knownServices.map(\.name).joined(separator: ", "))")
         }
         for entry in Self.knownServices {
             let key = "services.\(entry.name)"
@@ -140,7 +145,9 @@ public struct HeraldConfig: Sendable {
         for service in services.values.sorted(by: { $0.name < $1.name }) {
             for (port, what) in [(service.port, "port"), (service.adminPort, "adminPort")] {
                 if let other = ports[port] {
-                    r.fail("services.\(service.name).\(what)", value: String(port), expected: "a port not already used by \(other)")
+                    r.fail(
+                        "services.\(service.name).\(what)", value: String(port),
+                        expected: "a port not already used by \(other)")
                 }
                 ports[port] = "\(service.name).\(what)"
             }
@@ -151,47 +158,71 @@ public struct HeraldConfig: Sendable {
         let key = r.optionalString("tls.keyFile", env: "HERALD_TLS_KEY_FILE")
         let clientCA = r.optionalString("tls.clientCAFile", env: "HERALD_TLS_CLIENT_CA_FILE")
         let ca = r.optionalString("tls.caFile", env: "HERALD_TLS_CA_FILE")
-        for (key, file) in [("tls.certFile", certificate), ("tls.keyFile", key), ("tls.clientCAFile", clientCA), ("tls.caFile", ca)] {
-            if let file, !FileManager.default.isReadableFile(atPath: file) { r.fail(key, value: file, expected: "a readable PEM file") }
+        for (key, file) in [
+            ("tls.certFile", certificate), ("tls.keyFile", key), ("tls.clientCAFile", clientCA), ("tls.caFile", ca),
+        ] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) {
+                r.fail(key, value: file, expected: "a readable PEM file")
+            }
         }
         if (certificate == nil) != (key == nil) {
-            r.fail("tls.keyFile", value: key, expected: "tls.certFile and tls.keyFile together (or neither, for cleartext)")
+            r.fail(
+                "tls.keyFile", value: key, expected: "tls.certFile and tls.keyFile together (or neither, for cleartext)"
+            )
         }
         tls = certificate.flatMap { certificate in
             key.map { TLS(certificateFile: certificate, keyFile: $0, clientCAFile: clientCA, caFile: ca) }
         }
 
         workflow = Workflow(
-            executionTimeoutSeconds: r.int("workflow.executionTimeout", env: "WORKFLOW_EXECUTION_TIMEOUT", default: 3600, range: 1...604_800),
-            maxParallelExecutions: r.int("workflow.maxParallelExecutions", env: "WORKFLOW_MAX_PARALLEL_EXECUTIONS", default: 1000, range: 1...1_000_000),
+            executionTimeoutSeconds: r.int(
+                "workflow.executionTimeout", env: "WORKFLOW_EXECUTION_TIMEOUT", default: 3600, range: 1...604_800),
+            maxParallelExecutions: r.int(
+                "workflow.maxParallelExecutions", env: "WORKFLOW_MAX_PARALLEL_EXECUTIONS", default: 1000,
+                range: 1...1_000_000),
             retryAttempts: r.int("workflow.retryAttempts", env: "WORKFLOW_RETRY_ATTEMPTS", default: 3, range: 0...100),
-            retryDelayMilliseconds: r.int("workflow.retryDelay", env: "WORKFLOW_RETRY_DELAY", default: 5000, range: 0...3_600_000),
+            retryDelayMilliseconds: r.int(
+                "workflow.retryDelay", env: "WORKFLOW_RETRY_DELAY", default: 5000, range: 0...3_600_000),
             maxNodes: r.int("workflow.maxNodes", default: 100, range: 2...10_000))
         campaigns = Campaigns(
-            cacheEntries: r.int("campaigns.cacheEntries", env: "CAMPAIGN_CACHE_ENTRIES", default: 10_000, range: 0...10_000_000))
+            cacheEntries: r.int(
+                "campaigns.cacheEntries", env: "CAMPAIGN_CACHE_ENTRIES", default: 10_000, range: 0...10_000_000))
         segmentation = Segmentation(
-            cacheTTLSeconds: r.int("segmentation.cacheTTL", env: "SEGMENTATION_CACHE_TTL", default: 300, range: 0...86_400),
-            batchSize: r.int("segmentation.batchSize", env: "SEGMENTATION_BATCH_SIZE", default: 10_000, range: 1...1_000_000),
+            cacheTTLSeconds: r.int(
+                "segmentation.cacheTTL", env: "SEGMENTATION_CACHE_TTL", default: 300, range: 0...86_400),
+            batchSize: r.int(
+                "segmentation.batchSize", env: "SEGMENTATION_BATCH_SIZE", default: 10_000, range: 1...1_000_000),
             maxSegmentSize: r.int("segmentation.maxSegmentSize", default: 10_000_000, range: 1...1_000_000_000))
         personalization = Personalization(
-            cacheTTLSeconds: r.int("personalization.cacheTTL", env: "PERSONALIZATION_CACHE_TTL", default: 600, range: 0...86_400),
-            recommendationLimit: r.int("personalization.recommendationLimit", env: "PERSONALIZATION_RECOMMENDATION_LIMIT", default: 50, range: 1...10_000))
+            cacheTTLSeconds: r.int(
+                "personalization.cacheTTL", env: "PERSONALIZATION_CACHE_TTL", default: 600, range: 0...86_400),
+            recommendationLimit: r.int(
+                "personalization.recommendationLimit", env: "PERSONALIZATION_RECOMMENDATION_LIMIT", default: 50,
+                range: 1...10_000))
         abTesting = ABTesting(
-            minSampleSize: r.int("abTesting.minSampleSize", env: "AB_TESTING_MIN_SAMPLE_SIZE", default: 1000, range: 1...100_000_000),
-            confidenceLevel: r.double("abTesting.confidenceLevel", env: "AB_TESTING_CONFIDENCE_LEVEL", default: 0.95, range: 0.5...0.9999),
-            maxTestDurationDays: r.int("abTesting.maxTestDuration", env: "AB_TESTING_MAX_TEST_DURATION", default: 30, range: 1...365),
-            statisticalEngine: r.value("abTesting.statisticalEngine", default: "bayesian", expected: "bayesian or frequentist") {
+            minSampleSize: r.int(
+                "abTesting.minSampleSize", env: "AB_TESTING_MIN_SAMPLE_SIZE", default: 1000, range: 1...100_000_000),
+            confidenceLevel: r.double(
+                "abTesting.confidenceLevel", env: "AB_TESTING_CONFIDENCE_LEVEL", default: 0.95, range: 0.5...0.9999),
+            maxTestDurationDays: r.int(
+                "abTesting.maxTestDuration", env: "AB_TESTING_MAX_TEST_DURATION", default: 30, range: 1...365),
+            statisticalEngine: r.value(
+                "abTesting.statisticalEngine", default: "bayesian", expected: "bayesian or frequentist"
+            ) {
                 ["bayesian", "frequentist"].contains($0) ? $0 : nil
             })
         analytics = Analytics(
             batchSize: r.int("analytics.batchSize", env: "ANALYTICS_BATCH_SIZE", default: 10_000, range: 1...1_000_000),
-            aggregationIntervalSeconds: r.int("analytics.aggregationInterval", env: "ANALYTICS_AGGREGATION_INTERVAL", default: 300, range: 1...86_400),
-            retentionDays: r.int("analytics.retentionDays", env: "ANALYTICS_RETENTION_DAYS", default: 365, range: 1...36_500))
+            aggregationIntervalSeconds: r.int(
+                "analytics.aggregationInterval", env: "ANALYTICS_AGGREGATION_INTERVAL", default: 300, range: 1...86_400),
+            retentionDays: r.int(
+                "analytics.retentionDays", env: "ANALYTICS_RETENTION_DAYS", default: 365, range: 1...36_500))
         security = Security(
             jwtSecret: r.optionalString("security.jwtSecret", env: "JWT_SECRET"),
             encryptionKey: r.optionalString("security.encryptionKey", env: "ENCRYPTION_KEY"),
             apiRateLimit: r.int("security.apiRateLimit", env: "API_RATE_LIMIT", default: 1000, range: 1...100_000_000),
-            apiRateWindowSeconds: r.int("security.apiRateWindow", env: "API_RATE_WINDOW", default: 3600, range: 1...86_400))
+            apiRateWindowSeconds: r.int(
+                "security.apiRateWindow", env: "API_RATE_WINDOW", default: 3600, range: 1...86_400))
         try r.finish()
     }
 

@@ -49,7 +49,9 @@ public final class Metrics: Sendable {
             for name in Set(entries.keys.map(\.name)).sorted() {
                 if let help = snapshot.help[name] { out += "# HELP \(name) \(Self.escapeHelp(help))\n" }
                 out += "# TYPE \(name) \(type)\n"
-                for (key, value) in entries.filter({ $0.key.name == name }).sorted(by: { Self.labelText($0.key.labels) < Self.labelText($1.key.labels) }) {
+                for (key, value) in entries.filter({ $0.key.name == name }).sorted(by: {
+                    Self.labelText($0.key.labels) < Self.labelText($1.key.labels)
+                }) {
                     out += "\(name)\(Self.labelText(key.labels)) \(Self.number(value))\n"
                 }
             }
@@ -61,7 +63,9 @@ public final class Metrics: Sendable {
 
     static func labelText(_ labels: [String: String]) -> String {
         guard !labels.isEmpty else { return "" }
-        return "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(escapeLabel($0.value))\"" }.joined(separator: ",") + "}"
+        return "{"
+            + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(escapeLabel($0.value))\"" }.joined(separator: ",")
+            + "}"
     }
 
     static func escapeLabel(_ value: String) -> String {

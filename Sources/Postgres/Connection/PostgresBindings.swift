@@ -6,7 +6,8 @@ struct PostgresBindings {
     /// Encodes each parameter's text. A NUL byte cannot travel in a C string, so it is an error naming `$n`.
     init(_ parameters: [any PostgresEncodable]) throws {
         guard parameters.count <= 65535 else {
-            throw PostgresError(kind: .encoding, message: "\(parameters.count) parameters; PostgreSQL takes at most 65535")
+            throw PostgresError(
+                kind: .encoding, message: "\(parameters.count) parameters; PostgreSQL takes at most 65535")
         }
         offsets.reserveCapacity(parameters.count)
         for (index, parameter) in parameters.enumerated() {
@@ -17,7 +18,8 @@ struct PostgresBindings {
             try text.withUTF8 { bytes in
                 if bytes.contains(0) {
                     throw PostgresError(
-                        kind: .encoding, message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot hold")
+                        kind: .encoding,
+                        message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot hold")
                 }
                 offsets.append(storage.count)
                 storage.append(contentsOf: bytes)

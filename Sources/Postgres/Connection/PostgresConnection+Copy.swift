@@ -20,10 +20,18 @@ public struct PostgresCopyRow {
         text.withUTF8 { bytes in
             for byte in bytes {
                 switch byte {
-                case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
-                case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
-                case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
-                case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
+                case 0x5C:
+                    buffer.append(0x5C)
+                    buffer.append(0x5C)
+                case 0x09:
+                    buffer.append(0x5C)
+                    buffer.append(UInt8(ascii: "t"))
+                case 0x0A:
+                    buffer.append(0x5C)
+                    buffer.append(UInt8(ascii: "n"))
+                case 0x0D:
+                    buffer.append(0x5C)
+                    buffer.append(UInt8(ascii: "r"))
                 case 0x00: if error == nil { error = "field \(fields) contains a NUL byte" }
                 default: buffer.append(byte)
                 }
@@ -87,7 +95,8 @@ extension PostgresConnection {
         }
         let startStatus = PQresultStatus(start)
         if startStatus != PGRES_COPY_IN {
-            let error = startStatus == PGRES_FATAL_ERROR
+            let error =
+                startStatus == PGRES_FATAL_ERROR
                 ? PostgresError.server(start, query: sql)
                 : PostgresError(kind: .encoding, message: "statement is not COPY ... FROM STDIN", query: sql)
             PQclear(start)
@@ -112,7 +121,8 @@ extension PostgresConnection {
             if row.buffer.count >= chunkSize {
                 try await send(row.buffer)
                 row.buffer.removeAll(keepingCapacity: true)
-                try await giveLoopATurn()  // the rows are encoded on the loop: its other connections get a turn per chunk
+                // the rows are encoded on the loop: its other connections get a turn per chunk
+                try await giveLoopATurn()
             }
         }
         if abort == nil, !row.buffer.isEmpty { try await send(row.buffer) }

@@ -25,7 +25,9 @@ extension PostgresConnection {
         }
         let commit = try await query("COMMIT")
         if commit.commandTag == "ROLLBACK" {
-            throw PostgresError(kind: .server, message: "transaction was aborted by an earlier error and has been rolled back", sqlState: "25P02")
+            throw PostgresError(
+                kind: .server, message: "transaction was aborted by an earlier error and has been rolled back",
+                sqlState: "25P02")
         }
         return value
     }

@@ -1,6 +1,6 @@
 import CLibpq
-import Foundation
 import EventLoop
+import Foundation
 import HeraldCore
 import Logging
 import Synchronization
@@ -95,12 +95,13 @@ public actor PostgresConnection {
         // credentials on every connect (files, and on a host with Kerberos configured possibly the network), which
         // would run on the event loop; Herald's connections encrypt with TLS (sslmode) when they encrypt.
         let pairs = [
-            ("gssencmode", "disable"), ("dbname", configuration.conninfo), ("application_name", configuration.applicationName),
+            ("gssencmode", "disable"), ("dbname", configuration.conninfo),
+            ("application_name", configuration.applicationName),
             ("client_encoding", "UTF8"), ("options", options),
         ]
         let keys = pairs.map { strdup($0.0) }
         let values = pairs.map { strdup($0.1) }
-        defer { (keys + values).forEach { free($0) } }
+        defer { for item in keys + values { free(item) } }
         let keyPointers = keys.map { UnsafePointer($0) } + [nil]
         let valuePointers = values.map { UnsafePointer($0) } + [nil]
         guard let handle = PQconnectStartParams(keyPointers, valuePointers, 1) else {
@@ -111,10 +112,12 @@ public actor PostgresConnection {
             PQfinish(handle)
             throw error
         }
-        PQsetNoticeProcessor(handle, { _, message in
-            guard let message else { return }
-            noticeLogger.debug("\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))")
-        }, nil)
+        PQsetNoticeProcessor(
+            handle,
+            { _, message in
+                guard let message else { return }
+                noticeLogger.debug("\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))")
+            }, nil)
         self.handle = handle
     }
 
@@ -295,7 +298,8 @@ public actor PostgresConnection {
                 let status = String(cString: PQresStatus(PQresultStatus(result)))
                 PQclear(result)
                 if error == nil {
-                    error = PostgresError(kind: .protocolViolation, message: "unexpected result \(status)", query: query)
+                    error = PostgresError(
+                        kind: .protocolViolation, message: "unexpected result \(status)", query: query)
                 }
             }
         }

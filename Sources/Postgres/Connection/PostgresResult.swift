@@ -5,7 +5,8 @@ import Foundation
 ///
 /// A `PGresult` is immutable once libpq has handed it over and belongs to no connection, so it may be read
 /// from any thread.
-public final class PostgresResult: @unchecked Sendable, Sequence {  // unchecked: PGresult is immutable and connection-independent
+// unchecked: PGresult is immutable and connection-independent
+public final class PostgresResult: @unchecked Sendable, Sequence {
     private let result: OpaquePointer
     /// Number of rows returned.
     public let rowCount: Int
@@ -59,7 +60,9 @@ public final class PostgresResult: @unchecked Sendable, Sequence {  // unchecked
     func cell(row: Int, column: Int) -> PostgresCell {
         let name = columnName(column)
         let type = UInt32(PQftype(result, Int32(column)))
-        if PQgetisnull(result, Int32(row), Int32(column)) != 0 { return PostgresCell(bytes: nil, type: type, column: name) }
+        if PQgetisnull(result, Int32(row), Int32(column)) != 0 {
+            return PostgresCell(bytes: nil, type: type, column: name)
+        }
         let length = Int(PQgetlength(result, Int32(row), Int32(column)))
         let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, Int32(row), Int32(column)), count: length)
         return PostgresCell(bytes: bytes, type: type, column: name)
@@ -80,7 +83,8 @@ public struct PostgresRow: Sendable {
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         guard let position = result.columnIndex(column) else {
             throw PostgresError(
-                kind: .decoding, message: "no column \"\(column)\" in result (has \(result.columns.joined(separator: ", ")))",
+                kind: .decoding,
+                message: "no column \"\(column)\" in result (has \(result.columns.joined(separator: ", ")))",
                 column: column)
         }
         return try decode(position, as: type)
@@ -89,7 +93,8 @@ public struct PostgresRow: Sendable {
     /// Decodes the column at `position` (from 0) as `T`.
     public func decode<T: PostgresDecodable>(_ position: Int, as type: T.Type = T.self) throws -> T {
         guard position >= 0, position < result.columnCount else {
-            throw PostgresError(kind: .decoding, message: "column index \(position) out of range 0..<\(result.columnCount)")
+            throw PostgresError(
+                kind: .decoding, message: "column index \(position) out of range 0..<\(result.columnCount)")
         }
         return try result.withCell(row: index, column: position) { cell in
             cell.bytes == nil ? try T.decodeNull(column: cell.column) : try T.decode(from: cell)

@@ -37,7 +37,10 @@ public final class NotificationHub: Sendable {
     }
 
     /// Listens on `channels` (plain identifiers) from now until `stop()`.
-    public init(channels: [String], configuration: PostgresConnection.Configuration, logger: Logger = Logger(label: "herald.postgres.hub")) throws {
+    public init(
+        channels: [String], configuration: PostgresConnection.Configuration,
+        logger: Logger = Logger(label: "herald.postgres.hub")
+    ) throws {
         self.channels = channels
         listener = try PostgresListener(channels: channels, configuration: configuration, logger: logger)
         let events = listener.events

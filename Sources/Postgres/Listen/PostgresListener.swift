@@ -24,7 +24,8 @@ public final class PostgresListener: Sendable {
     /// Starts listening. Channel names must be plain identifiers (`[a-z_][a-z0-9_]*`), since `LISTEN` takes no
     /// parameters.
     public init(
-        channels: [String], configuration: PostgresConnection.Configuration, loop: EventLoop = EventLoopGroup.shared.next(),
+        channels: [String], configuration: PostgresConnection.Configuration,
+        loop: EventLoop = EventLoopGroup.shared.next(),
         logger: Logger = Logger(label: "herald.postgres.listener")
     ) throws {
         for channel in channels where !Self.isIdentifier(channel) {
@@ -65,7 +66,8 @@ public final class PostgresListener: Sendable {
     }
 
     static func isIdentifier(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first), name.count <= 63 else {
+        guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first), name.count <= 63
+        else {
             return false
         }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }

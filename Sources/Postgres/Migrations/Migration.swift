@@ -37,13 +37,16 @@ public struct Migration: Sendable, Equatable {
                 throw MigrationError("\(directory)/\(fileName): expected a name like 0001_snake_case.sql")
             }
             let path = "\(directory)/\(fileName)"
-            guard let data = FileManager.default.contents(atPath: path), let sql = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: path), let sql = String(data: data, encoding: .utf8)
+            else {
                 throw MigrationError("\(path): cannot read it as UTF-8")
             }
             if let previous = migrations.last, previous.version == version {
                 throw MigrationError("\(previous.fileName) and \(fileName) have the same version \(version)")
             }
-            migrations.append(Migration(version: version, name: String(parts[1]), fileName: fileName, sql: sql, checksum: sha256(data)))
+            migrations.append(
+                Migration(
+                    version: version, name: String(parts[1]), fileName: fileName, sql: sql, checksum: sha256(data)))
         }
         return migrations
     }

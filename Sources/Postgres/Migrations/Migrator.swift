@@ -34,8 +34,10 @@ public struct Migrator: Sendable {
                         let elapsed = ContinuousClock.now - started
                         try await connection.query(
                             "INSERT INTO public.herald_migrations (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
-                            [migration.version, migration.name, migration.checksum,
-                             Int(elapsed.milliseconds)])
+                            [
+                                migration.version, migration.name, migration.checksum,
+                                Int(elapsed.milliseconds),
+                            ])
                     }
                 } catch let error as PostgresError {
                     throw MigrationError("\(migration.fileName) failed and was rolled back: \(error)")
@@ -49,22 +51,26 @@ public struct Migrator: Sendable {
     public func status(_ connection: PostgresConnection) async throws -> [Status] {
         try await withLock(connection) {
             let applied = try await appliedVersions(connection)
-            return migrations.map { Status(version: $0.version, fileName: $0.fileName, appliedAt: applied[$0.version]?.appliedAt) }
+            return migrations.map {
+                Status(version: $0.version, fileName: $0.fileName, appliedAt: applied[$0.version]?.appliedAt)
+            }
         }
     }
 
-    private func withLock<T: Sendable>(_ connection: PostgresConnection, _ body: () async throws -> T) async throws -> T {
+    private func withLock<T: Sendable>(_ connection: PostgresConnection, _ body: () async throws -> T) async throws -> T
+    {
         try await connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
         do {
-            try await connection.execute(script: """
-                CREATE TABLE IF NOT EXISTS public.herald_migrations (
-                    version INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    checksum TEXT NOT NULL,
-                    applied_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
-                    duration_ms INTEGER NOT NULL DEFAULT 0
-                )
-                """)
+            try await connection.execute(
+                script: """
+                    CREATE TABLE IF NOT EXISTS public.herald_migrations (
+                        version INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        checksum TEXT NOT NULL,
+                        applied_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+                        duration_ms INTEGER NOT NULL DEFAULT 0
+                    )
+                    """)
             let value = try await body()
             try await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
             return value
@@ -78,8 +84,12 @@ public struct Migrator: Sendable {
         -> [Int: (name: String, checksum: String, appliedAt: Date)]
     {
         var applied: [Int: (String, String, Date)] = [:]
-        for row in try await connection.query("SELECT version, name, checksum, applied_at FROM public.herald_migrations") {
-            applied[try row.decode("version")] = (try row.decode("name"), try row.decode("checksum"), try row.decode("applied_at"))
+        for row in try await connection.query(
+            "SELECT version, name, checksum, applied_at FROM public.herald_migrations")
+        {
+            applied[try row.decode("version")] = (
+                try row.decode("name"), try row.decode("checksum"), try row.decode("applied_at")
+            )
         }
         return applied
     }
@@ -91,7 +101,8 @@ public struct Migrator: Sendable {
         for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
             guard let file = byVersion[version] else {
                 throw MigrationError(
-                    "migration \(String(format: "%04d", version))_\(record.name).sql was applied but is missing from the migrations directory")
+                    "migration \(String(format: "%04d", version))_\(record.name).sql was applied but is missing from the migrations directory"
+                )
             }
             if file.checksum != record.checksum {
                 throw MigrationError(

@@ -39,7 +39,9 @@ struct PoolStateMachine<Connection: AnyObject, Waiter> {
 
     /// An idle connection (preferring one for which `prefer` is true), else capacity to open one, else a place
     /// in the queue for `waiter` under `id`, until `deadline` (nil: no deadline).
-    mutating func acquire(id: Int, waiter: Waiter, deadline: ContinuousClock.Instant? = nil, prefer: (Connection) -> Bool)
+    mutating func acquire(
+        id: Int, waiter: Waiter, deadline: ContinuousClock.Instant? = nil, prefer: (Connection) -> Bool
+    )
         -> AcquireAction
     {
         if let lease = tryAcquire(prefer: prefer) { return .lease(lease) }

@@ -24,7 +24,8 @@ public final class PostgresPool: Sendable {
         public var maxReconnectDelay: Duration
 
         public init(
-            connection: PostgresConnection.Configuration, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(30),
+            connection: PostgresConnection.Configuration, maxConnections: Int = 10,
+            acquireTimeout: Duration = .seconds(30),
             reconnectDelay: Duration = .milliseconds(50), maxReconnectDelay: Duration = .seconds(2)
         ) {
             self.connection = connection
@@ -39,7 +40,8 @@ public final class PostgresPool: Sendable {
             let database = config.database
             self.init(
                 connection: .init(
-                    conninfo: config.services[service]?.databaseURL ?? database.url, connectTimeout: database.connectTimeout,
+                    conninfo: config.services[service]?.databaseURL ?? database.url,
+                    connectTimeout: database.connectTimeout,
                     statementTimeout: database.statementTimeout == .zero ? nil : database.statementTimeout,
                     applicationName: service),
                 maxConnections: database.poolMaxConnections, acquireTimeout: database.acquireTimeout)
@@ -59,7 +61,10 @@ public final class PostgresPool: Sendable {
     /// The last connect failure while the database is unreachable, so that waiters who time out learn why.
     private let lastConnectError = Mutex<PostgresError?>(nil)
 
-    public init(_ configuration: Configuration, group: EventLoopGroup = .shared, logger: Logger = Logger(label: "herald.postgres")) {
+    public init(
+        _ configuration: Configuration, group: EventLoopGroup = .shared,
+        logger: Logger = Logger(label: "herald.postgres")
+    ) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
@@ -104,7 +109,8 @@ public final class PostgresPool: Sendable {
     /// backoff) when it fails with a serialization failure (40001) or a deadlock (40P01).
     @discardableResult
     public func withRetryingTransaction<T>(
-        _ level: PostgresIsolationLevel = .serializable, maxAttempts: Int = 5, isolation: isolated (any Actor)? = #isolation,
+        _ level: PostgresIsolationLevel = .serializable, maxAttempts: Int = 5,
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         var attempt = 1
@@ -133,7 +139,9 @@ public final class PostgresPool: Sendable {
             let id = waiterIDs.add(1, ordering: .relaxed).oldValue
             let lease = try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: Waiter) in
-                    let action = state.withLock { $0.acquire(id: id, waiter: continuation, deadline: deadline, prefer: prefer) }
+                    let action = state.withLock {
+                        $0.acquire(id: id, waiter: continuation, deadline: deadline, prefer: prefer)
+                    }
                     switch action {
                     case .lease(let lease): continuation.resume(returning: lease)
                     case .fail(let error): continuation.resume(throwing: error)
@@ -172,7 +180,9 @@ public final class PostgresPool: Sendable {
     /// Closes idle connections and fails waiters; connections in use are closed when they come back.
     public func close() {
         let (_, waiters) = state.withLock { $0.close() }
-        for waiter in waiters { waiter.resume(throwing: PostgresError(kind: .poolClosed, message: "connection pool is closed")) }
+        for waiter in waiters {
+            waiter.resume(throwing: PostgresError(kind: .poolClosed, message: "connection pool is closed"))
+        }
     }
 
     // MARK: Internals
@@ -204,7 +214,8 @@ public final class PostgresPool: Sendable {
             return (state.expireWaiters(at: .now), state.nextDeadline)
         }
         if !expired.isEmpty {
-            var error = PostgresError(kind: .timeout, message: "no database connection free within \(configuration.acquireTimeout)")
+            var error = PostgresError(
+                kind: .timeout, message: "no database connection free within \(configuration.acquireTimeout)")
             if let cause = lastConnectError.withLock({ $0 }) {
                 error.message += "; the database is unreachable: \(cause.message)"
             }

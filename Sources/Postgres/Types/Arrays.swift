@@ -41,10 +41,12 @@ extension Array: PostgresDecodable where Element: PostgresArrayElement {
         let elementType = Element.elementType(forArray: cell.type)
         return try items.map { item in
             guard let item else {
-                throw PostgresError(kind: .decoding, message: "column \"\(cell.column)\" has a NULL array element", column: cell.column)
+                throw PostgresError(
+                    kind: .decoding, message: "column \"\(cell.column)\" has a NULL array element", column: cell.column)
             }
             return try item.utf8.withContiguousStorageIfAvailable { buffer in
-                try Element.decode(from: PostgresCell(bytes: UnsafeRawBufferPointer(buffer), type: elementType, column: cell.column))
+                try Element.decode(
+                    from: PostgresCell(bytes: UnsafeRawBufferPointer(buffer), type: elementType, column: cell.column))
             } ?? Element.decode(from: PostgresCell(bytes: nil, type: elementType, column: cell.column))
         }
     }

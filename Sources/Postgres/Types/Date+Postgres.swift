@@ -1,5 +1,5 @@
-import HeraldCore
 import Foundation
+import HeraldCore
 
 extension Date: PostgresDecodable, PostgresEncodable {
     /// `timestamptz` (and `timestamp`, read as UTC). Connections run with `DateStyle=ISO` and `TimeZone=UTC`,
@@ -66,7 +66,9 @@ extension Date: PostgresDecodable, PostgresEncodable {
 }
 
 /// A calendar date without time or zone (`date`).
-public struct PostgresDate: Hashable, Sendable, Comparable, CustomStringConvertible, PostgresDecodable, PostgresEncodable {
+public struct PostgresDate: Hashable, Sendable, Comparable, CustomStringConvertible, PostgresDecodable,
+    PostgresEncodable
+{
     public var year: Int
     public var month: Int
     public var day: Int

@@ -80,7 +80,8 @@ final class JSONTextWriter {
 
     func double(_ value: Double, _ path: [any CodingKey]) throws {
         guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: "\(value) is not a JSON number"))
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: path, debugDescription: "\(value) is not a JSON number"))
         }
         if value.rounded() == value, abs(value) < 1e15 { raw(String(Int64(value))) } else { raw(value.description) }
     }
@@ -141,21 +142,66 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         writer.key(key.stringValue)
     }
 
-    mutating func encodeNil(forKey key: Key) throws { begin(key); writer.raw("null") }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { begin(key); writer.raw(value ? "true" : "false") }
-    mutating func encode(_ value: String, forKey key: Key) throws { begin(key); writer.string(value) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { begin(key); try writer.double(value, codingPath + [key]) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { begin(key); try writer.float(value, codingPath + [key]) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { begin(key); writer.raw(String(value)) }
+    mutating func encodeNil(forKey key: Key) throws {
+        begin(key)
+        writer.raw("null")
+    }
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        begin(key)
+        writer.raw(value ? "true" : "false")
+    }
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        begin(key)
+        writer.string(value)
+    }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        begin(key)
+        try writer.double(value, codingPath + [key])
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        begin(key)
+        try writer.float(value, codingPath + [key])
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int8, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int16, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int32, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int64, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws {
+        begin(key)
+        writer.raw(String(value))
+    }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         begin(key)
         try writer.value(value, depth: depth, path: codingPath)
@@ -204,27 +250,74 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         count += 1
     }
 
-    mutating func encodeNil() throws { begin(); writer.raw("null") }
-    mutating func encode(_ value: Bool) throws { begin(); writer.raw(value ? "true" : "false") }
-    mutating func encode(_ value: String) throws { begin(); writer.string(value) }
-    mutating func encode(_ value: Double) throws { begin(); try writer.double(value, codingPath) }
-    mutating func encode(_ value: Float) throws { begin(); try writer.float(value, codingPath) }
-    mutating func encode(_ value: Int) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: Int8) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: Int16) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: Int32) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: Int64) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt8) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt16) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt32) throws { begin(); writer.raw(String(value)) }
-    mutating func encode(_ value: UInt64) throws { begin(); writer.raw(String(value)) }
+    mutating func encodeNil() throws {
+        begin()
+        writer.raw("null")
+    }
+    mutating func encode(_ value: Bool) throws {
+        begin()
+        writer.raw(value ? "true" : "false")
+    }
+    mutating func encode(_ value: String) throws {
+        begin()
+        writer.string(value)
+    }
+    mutating func encode(_ value: Double) throws {
+        begin()
+        try writer.double(value, codingPath)
+    }
+    mutating func encode(_ value: Float) throws {
+        begin()
+        try writer.float(value, codingPath)
+    }
+    mutating func encode(_ value: Int) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int8) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int16) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int32) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: Int64) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt8) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt16) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt32) throws {
+        begin()
+        writer.raw(String(value))
+    }
+    mutating func encode(_ value: UInt64) throws {
+        begin()
+        writer.raw(String(value))
+    }
     mutating func encode<T: Encodable>(_ value: T) throws {
         begin()
         try writer.value(value, depth: depth, path: codingPath)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         begin()
         let inner = writer.openContainer(UInt8(ascii: "{"), UInt8(ascii: "}"))
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(writer: writer, depth: inner, codingPath: codingPath))

@@ -15,13 +15,15 @@ public struct PostgresCell {
     /// An error that names the column and says what was expected.
     public func mismatch(_ expected: String) -> PostgresError {
         PostgresError(
-            kind: .decoding, message: "column \"\(column)\" has type \(PostgresTypeOID.name(type)); expected \(expected)",
+            kind: .decoding,
+            message: "column \"\(column)\" has type \(PostgresTypeOID.name(type)); expected \(expected)",
             column: column)
     }
 
     /// An error for text that the type's parser could not read.
     public func malformed(_ what: String) -> PostgresError {
-        PostgresError(kind: .decoding, message: "column \"\(column)\": cannot read \"\(text)\" as \(what)", column: column)
+        PostgresError(
+            kind: .decoding, message: "column \"\(column)\": cannot read \"\(text)\" as \(what)", column: column)
     }
 
     func expect(_ types: UInt32..., as expected: String) throws {
@@ -39,7 +41,8 @@ public protocol PostgresDecodable {
 
 extension PostgresDecodable {
     public static func decodeNull(column: String) throws -> Self {
-        throw PostgresError(kind: .decoding, message: "column \"\(column)\" is NULL; expected \(Self.self)", column: column)
+        throw PostgresError(
+            kind: .decoding, message: "column \"\(column)\" is NULL; expected \(Self.self)", column: column)
     }
 }
 

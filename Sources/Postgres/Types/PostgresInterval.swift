@@ -1,4 +1,5 @@
 import HeraldCore
+
 /// An `interval` as PostgreSQL stores it: months, days and microseconds, which do not convert into each other
 /// (a month is not a fixed number of days).
 public struct PostgresInterval: Hashable, Sendable, CustomStringConvertible, PostgresDecodable, PostgresEncodable {

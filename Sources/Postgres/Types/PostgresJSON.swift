@@ -19,7 +19,8 @@ public struct PostgresJSON: Hashable, Sendable, PostgresDecodable, PostgresEncod
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = Date.parseTimestamp(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a timestamp: \(text)"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "not a timestamp: \(text)"))
             }
             return date
         }

@@ -46,7 +46,9 @@ private func parseInteger(_ cell: PostgresCell) -> Int? {
 
 extension Int: PostgresDecodable, PostgresEncodable {
     public static func decode(from cell: PostgresCell) throws -> Int {
-        try cell.expect(PostgresTypeOID.int2, PostgresTypeOID.int4, PostgresTypeOID.int8, PostgresTypeOID.oid, as: "an integer (int2, int4, int8)")
+        try cell.expect(
+            PostgresTypeOID.int2, PostgresTypeOID.int4, PostgresTypeOID.int8, PostgresTypeOID.oid,
+            as: "an integer (int2, int4, int8)")
         guard let value = parseInteger(cell) else { throw cell.malformed("an integer") }
         return value
     }
@@ -105,7 +107,8 @@ extension Double: PostgresDecodable, PostgresEncodable {
 extension Decimal: PostgresDecodable, PostgresEncodable {
     /// `numeric` decodes exactly (Foundation's Decimal keeps 38 significant digits).
     public static func decode(from cell: PostgresCell) throws -> Decimal {
-        try cell.expect(PostgresTypeOID.numeric, PostgresTypeOID.int2, PostgresTypeOID.int4, PostgresTypeOID.int8, as: "numeric")
+        try cell.expect(
+            PostgresTypeOID.numeric, PostgresTypeOID.int2, PostgresTypeOID.int4, PostgresTypeOID.int8, as: "numeric")
         guard let value = Decimal(string: cell.text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else {
             throw cell.malformed("numeric")
         }

@@ -5,7 +5,8 @@ import HTTP2
 import HeraldCore
 
 /// One call's state on the client's loop.
-final class ClientCall: @unchecked Sendable {  // unchecked: created off the loop, then touched only on the client's loop
+// unchecked: created off the loop, then touched only on the client's loop
+final class ClientCall: @unchecked Sendable {
     let path: String
     let request: [UInt8]
     let metadata: [(String, String)]
@@ -51,9 +52,11 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
         self.continuation = nil
         let statusSource = trailers.isEmpty ? (headers ?? []) : trailers
         guard var error = RPCError(status: statusSource) else {
-            let reason = errorCode == 0x7
+            let reason =
+                errorCode == 0x7
                 ? "the server refused the call before processing it (HTTP/2 REFUSED_STREAM, already retried once): safe to retry"
-                : errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"
+                : errorCode != 0
+                    ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"
             continuation.resume(throwing: RPCError(errorCode == 0x7 ? .unavailable : .internal, reason))
             return
         }
@@ -64,13 +67,15 @@ final class ClientCall: @unchecked Sendable {  // unchecked: created off the loo
             return
         }
         guard messages.count == 1 else {
-            continuation.resume(throwing: RPCError(.internal, "a unary response needs one message, got \(messages.count)"))
+            continuation.resume(
+                throwing: RPCError(.internal, "a unary response needs one message, got \(messages.count)"))
             return
         }
         let user = { (list: [(name: String, value: String)]) in
             list.filter { !$0.name.hasPrefix(":") && !$0.name.hasPrefix("grpc-") && $0.name != "content-type" }
         }
-        continuation.resume(returning: GRPCClient.Response(
-            message: messages[0], initialMetadata: user(headers ?? []), trailingMetadata: user(trailers)))
+        continuation.resume(
+            returning: GRPCClient.Response(
+                message: messages[0], initialMetadata: user(headers ?? []), trailingMetadata: user(trailers)))
     }
 }

@@ -46,9 +46,11 @@ final class ClientConnection: HTTP2SessionDelegate {
         descriptor = try address.connectNonBlocking()
         session.delegate = self
         let context = Unmanaged.passUnretained(self).toOpaque()
-        connectEvent = event_new(loop.base, descriptor, HERALD_EV_WRITE, { _, _, context in
-            Unmanaged<ClientConnection>.fromOpaque(context!).takeUnretainedValue().connectFinished()
-        }, context)
+        connectEvent = event_new(
+            loop.base, descriptor, HERALD_EV_WRITE,
+            { _, _, context in
+                Unmanaged<ClientConnection>.fromOpaque(context!).takeUnretainedValue().connectFinished()
+            }, context)
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
         event_add(connectEvent, &timeout)
     }
@@ -68,7 +70,8 @@ final class ClientConnection: HTTP2SessionDelegate {
             return
         }
         connected = true
-        let transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
+        let transport = SocketTransport(
+            loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         transport.onClose = { [unowned self] in
             isClosed = true
             keepaliveTimer?.cancel()
@@ -97,7 +100,10 @@ final class ClientConnection: HTTP2SessionDelegate {
 
     private func open(_ stream: ClientStream) {
         guard !stream.ended else { return }
-        guard let id = request(path: stream.path, timeout: stream.timeout, metadata: stream.metadata, compressed: stream.compressRequests)
+        guard
+            let id = request(
+                path: stream.path, timeout: stream.timeout, metadata: stream.metadata,
+                compressed: stream.compressRequests)
         else {
             stream.end(refusesNewStreams)
             return
@@ -140,7 +146,8 @@ final class ClientConnection: HTTP2SessionDelegate {
             ("user-agent", "herald-grpc/0.1"),
         ]
         if let timeout {
-            let micros = max(1, timeout.components.seconds * 1_000_000 + timeout.components.attoseconds / 1_000_000_000_000)
+            let micros = max(
+                1, timeout.components.seconds * 1_000_000 + timeout.components.attoseconds / 1_000_000_000_000)
             headers.append(("grpc-timeout", micros < 100_000_000 ? "\(micros)u" : "\(micros / 1_000_000)S"))
         }
         return headers + metadata
@@ -160,7 +167,9 @@ final class ClientConnection: HTTP2SessionDelegate {
     private func submit(_ call: ClientCall) {
         guard call.continuation != nil else { return }  // failed (deadline, cancellation) while waiting
         let remaining = call.deadline.map { max(.microseconds(1), $0 - ContinuousClock.now) }
-        guard let id = request(path: call.path, timeout: remaining, metadata: call.metadata, compressed: call.compressed) else {
+        guard
+            let id = request(path: call.path, timeout: remaining, metadata: call.metadata, compressed: call.compressed)
+        else {
             call.fail(refusesNewStreams)
             return
         }
@@ -210,7 +219,9 @@ final class ClientConnection: HTTP2SessionDelegate {
     }
 
     private func closeIfIdle() {
-        if closesWhenIdle, !isClosed, calls.isEmpty, streams.isEmpty, waiting.isEmpty, waitingStreams.isEmpty { close() }
+        if closesWhenIdle, !isClosed, calls.isEmpty, streams.isEmpty, waiting.isEmpty, waitingStreams.isEmpty {
+            close()
+        }
     }
 
     // MARK: HTTP2SessionDelegate
@@ -263,7 +274,11 @@ final class ClientConnection: HTTP2SessionDelegate {
             transport?.flush()
             keepaliveTimer = LoopTimer(loop: loop, after: keepalive.timeout) { [weak self] in
                 guard let self, awaitingPingAck else { return }
-                failAll(RPCError(.unavailable, "the connection to \(name) was closed: its keepalive PING was not acknowledged within \(keepalive.timeout)"))
+                failAll(
+                    RPCError(
+                        .unavailable,
+                        "the connection to \(name) was closed: its keepalive PING was not acknowledged within \(keepalive.timeout)"
+                    ))
                 close()
             }
         }

@@ -81,9 +81,13 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     public func initialMetadata() async -> [(name: String, value: String)] {
         await withCheckedContinuation { continuation in
             loop.execute { [self] in
-                if let headers { continuation.resume(returning: userMetadata(headers)) } else if ended {
+                if let headers {
+                    continuation.resume(returning: userMetadata(headers))
+                } else if ended {
                     continuation.resume(returning: [])
-                } else { headerWaiters.append(continuation) }
+                } else {
+                    headerWaiters.append(continuation)
+                }
             }
         }
     }
@@ -138,8 +142,12 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     func closed(errorCode: UInt32) {
         let source = trailers.isEmpty ? (headers ?? []) : trailers
         guard let status = RPCError(status: source) else {
-            end(RPCError(errorCode == 0x7 ? .unavailable : .internal,
-                         errorCode != 0 ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status"))
+            end(
+                RPCError(
+                    errorCode == 0x7 ? .unavailable : .internal,
+                    errorCode != 0
+                        ? "the server reset the stream (HTTP/2 error \(errorCode))" : "the response had no grpc-status")
+            )
             return
         }
         end(status.code == .ok ? nil : status)

@@ -62,7 +62,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
 
     /// A client of a server listening on a Unix socket.
     public init(
-        unixSocketPath path: String, connections: Int = 1, keepalive: Keepalive? = nil, loop: EventLoop = EventLoopGroup.shared.next()
+        unixSocketPath path: String, connections: Int = 1, keepalive: Keepalive? = nil,
+        loop: EventLoop = EventLoopGroup.shared.next()
     ) {
         precondition(connections >= 1, "a channel has at least one connection")
         host = path
@@ -88,7 +89,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
         compressed: Bool = false
     ) async throws -> Response {
         let timeout = try Self.effectiveTimeout(timeout)
-        let call = ClientCall(path: path, request: request, metadata: metadata, timeout: timeout, compressed: compressed)
+        let call = ClientCall(
+            path: path, request: request, metadata: metadata, timeout: timeout, compressed: compressed)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response, any Error>) in
                 call.continuation = continuation
@@ -102,18 +104,23 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
     /// The shorter of `timeout` and the time left of the call being handled (`CallContext`), if any.
     static func effectiveTimeout(_ timeout: Duration?) throws -> Duration? {
         guard let remaining = CallContext.remaining else { return timeout }
-        guard remaining > .zero else { throw RPCError(.deadlineExceeded, "the deadline of the call being handled has passed") }
+        guard remaining > .zero else {
+            throw RPCError(.deadlineExceeded, "the deadline of the call being handled has passed")
+        }
         return timeout.map { min($0, remaining) } ?? remaining
     }
 
     /// Opens a streaming call (client, server or bidirectional streaming). `compressed` gzips the requests. Inside a
     /// handler the call's deadline is at most the handler's own (`CallContext`).
-    public func stream(_ path: String, metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false)
+    public func stream(
+        _ path: String, metadata: [(String, String)] = [], timeout: Duration? = nil, compressed: Bool = false
+    )
         -> ClientStream
     {
         let remaining = CallContext.remaining
         let timeout = remaining.map { left in timeout.map { min($0, left) } ?? max(left, .zero) } ?? timeout
-        let stream = ClientStream(loop: loop, path: path, metadata: metadata, timeout: timeout, compressRequests: compressed)
+        let stream = ClientStream(
+            loop: loop, path: path, metadata: metadata, timeout: timeout, compressRequests: compressed)
         loop.execute { [self] in
             do {
                 try openConnection().start(stream)
@@ -136,7 +143,8 @@ public final class GRPCClient: @unchecked Sendable {  // unchecked: mutable stat
             current.closeWhenIdle()
         }
         let opened = try ClientConnection(
-            address: try address.get(), loop: loop, readBuffer: readBuffer, tls: try tls.map(TLSConnection.init), keepalive: keepalive)
+            address: try address.get(), loop: loop, readBuffer: readBuffer, tls: try tls.map(TLSConnection.init),
+            keepalive: keepalive)
         // gRFC A6 transparent retry: a call the server refused before its application saw it (REFUSED_STREAM, or
         // above a GOAWAY's last stream) is sent once more, on a fresh connection, within its original deadline.
         opened.onRefused = { [unowned self] call in start(call) }

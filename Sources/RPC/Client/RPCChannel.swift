@@ -13,7 +13,9 @@ extension RPCChannel {
         try await unary(path, request, metadata: metadata, timeout: timeout, compressed: false)
     }
 
-    public func unary(_ path: String, _ request: [UInt8], timeout: Duration?, compressed: Bool) async throws -> GRPCClient.Response {
+    public func unary(_ path: String, _ request: [UInt8], timeout: Duration?, compressed: Bool) async throws
+        -> GRPCClient.Response
+    {
         try await unary(path, request, metadata: [], timeout: timeout, compressed: compressed)
     }
 

@@ -8,7 +8,9 @@ public enum CallContext {
 
     /// Runs `body` with `deadline` as the current call's (no task-local is pushed for a call without one, the common
     /// case of benchmarks and health checks).
-    static func with(_ deadline: ContinuousClock.Instant?, isolation: isolated (any Actor)? = #isolation, _ body: () async -> Void) async {
+    static func with(
+        _ deadline: ContinuousClock.Instant?, isolation: isolated (any Actor)? = #isolation, _ body: () async -> Void
+    ) async {
         if let deadline {
             await $deadline.withValue(deadline) { await body() }
         } else {

@@ -27,7 +27,9 @@ enum Gzip {
     /// Decompresses, refusing output larger than `limit` (a small message may inflate enormously).
     static func decompress(_ input: [UInt8], limit: Int) throws -> [UInt8] {
         var stream = z_stream()
-        guard herald_inflate_init_gzip(&stream) == Z_OK else { throw RPCError(.internal, "gzip: cannot start decompressing") }
+        guard herald_inflate_init_gzip(&stream) == Z_OK else {
+            throw RPCError(.internal, "gzip: cannot start decompressing")
+        }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

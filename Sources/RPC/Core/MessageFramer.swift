@@ -18,7 +18,8 @@ struct MessageDeframer {
         var messages: [[UInt8]] = []
         while buffer.count - consumed >= 5 {
             let flag = buffer[consumed]
-            let length = Int(buffer[consumed + 1]) << 24 | Int(buffer[consumed + 2]) << 16 | Int(buffer[consumed + 3]) << 8
+            let length =
+                Int(buffer[consumed + 1]) << 24 | Int(buffer[consumed + 2]) << 16 | Int(buffer[consumed + 3]) << 8
                 | Int(buffer[consumed + 4])
             guard length <= maxMessageBytes else {
                 throw RPCError(.resourceExhausted, "message of \(length) bytes exceeds the limit of \(maxMessageBytes)")
@@ -64,7 +65,8 @@ enum MessageFramer {
 /// `grpc-timeout`: at most 8 digits and a unit (H, M, S, m, u, n).
 enum GRPCTimeout {
     static func parse(_ text: String) -> Duration? {
-        guard let unit = text.last, text.count >= 2, text.count <= 9, let value = Int64(text.dropLast()), value >= 0 else { return nil }
+        guard let unit = text.last, text.count >= 2, text.count <= 9, let value = Int64(text.dropLast()), value >= 0
+        else { return nil }
         switch unit {
         case "H": return .seconds(value * 3600)
         case "M": return .seconds(value * 60)

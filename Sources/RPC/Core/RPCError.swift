@@ -26,9 +26,12 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, Sta
     /// The status a response's headers or trailers carry (`grpc-status`, `grpc-message`, `grpc-status-details-bin`):
     /// nil when they carry none; code OK for a success.
     init?(status fields: [(name: String, value: String)]) {
-        guard let code = fields.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else { return nil }
+        guard let code = fields.first(where: { $0.name == "grpc-status" }).flatMap({ Int($0.value) }) else {
+            return nil
+        }
         self.init(
-            StatusCode(rawValue: code), fields.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? "",
+            StatusCode(rawValue: code),
+            fields.first { $0.name == "grpc-message" }.map { StatusMessage.decode($0.value) } ?? "",
             details: fields.first { $0.name == "grpc-status-details-bin" }.flatMap { BinaryHeader.decode($0.value) })
     }
 
@@ -49,7 +52,9 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, Sta
         case let error as RPCError: return error
         case let error as StatusConvertibleError:
             let violations = error.fieldViolations
-            guard violations.isEmpty else { return RPCError(error.statusCode, violations: violations, total: error.violationCount) }
+            guard violations.isEmpty else {
+                return RPCError(error.statusCode, violations: violations, total: error.violationCount)
+            }
             return RPCError(error.statusCode, error.statusMessage, details: error.statusDetails, cause: error)
         case is CancellationError: return RPCError(.cancelled, "the call was cancelled", cause: error)
         default: return RPCError(.unknown, "internal error", cause: error)
@@ -122,5 +127,7 @@ enum StatusMessage {
 }
 
 extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

@@ -61,14 +61,17 @@ public enum SocketAddress: Sendable, CustomStringConvertible {
     }
 
     private static func socket(_ family: Int32) throws -> Int32 {
-        let descriptor = Foundation.socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let descriptor = Foundation.socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw RPCError(.unavailable, "socket: \(String(cString: strerror(errno)))") }
         return descriptor
     }
 
     private static func connect<Address>(_ descriptor: Int32, _ address: inout Address, name: String) throws -> Int32 {
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(descriptor, $0, socklen_t(MemoryLayout<Address>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Foundation.connect(descriptor, $0, socklen_t(MemoryLayout<Address>.size))
+            }
         }
         guard result == 0 || errno == EINPROGRESS || errno == EAGAIN else {
             let reason = String(cString: strerror(errno))

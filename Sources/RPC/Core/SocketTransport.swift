@@ -25,19 +25,26 @@ final class SocketTransport {
     private let tls: TLSConnection?
     private var plaintext: [UInt8] = []
 
-    init(loop: EventLoop, descriptor: Int32, session: HTTP2Session, readBuffer: UnsafeMutableRawBufferPointer, tls: TLSConnection? = nil) {
+    init(
+        loop: EventLoop, descriptor: Int32, session: HTTP2Session, readBuffer: UnsafeMutableRawBufferPointer,
+        tls: TLSConnection? = nil
+    ) {
         self.loop = loop
         self.descriptor = descriptor
         self.session = session
         self.readBuffer = readBuffer
         self.tls = tls
         let context = Unmanaged.passUnretained(self).toOpaque()
-        readEvent = event_new(loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST, { _, _, context in
-            Unmanaged<SocketTransport>.fromOpaque(context!).takeUnretainedValue().readable()
-        }, context)
-        writeEvent = event_new(loop.base, descriptor, HERALD_EV_WRITE, { _, _, context in
-            Unmanaged<SocketTransport>.fromOpaque(context!).takeUnretainedValue().flush()
-        }, context)
+        readEvent = event_new(
+            loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST,
+            { _, _, context in
+                Unmanaged<SocketTransport>.fromOpaque(context!).takeUnretainedValue().readable()
+            }, context)
+        writeEvent = event_new(
+            loop.base, descriptor, HERALD_EV_WRITE,
+            { _, _, context in
+                Unmanaged<SocketTransport>.fromOpaque(context!).takeUnretainedValue().flush()
+            }, context)
         event_add(readEvent, nil)
     }
 

@@ -36,11 +36,15 @@ extension RPCError {
             let cut = FieldViolation(
                 field: violation.field.truncatedUTF8(StatusLimits.violationTextBytes),
                 description: violation.description.truncatedUTF8(StatusLimits.violationTextBytes))
-            let line = (message.isEmpty ? "" : "; ") + (cut.field.isEmpty ? cut.description : cut.field + ": " + cut.description)
+            let line =
+                (message.isEmpty ? "" : "; ")
+                + (cut.field.isEmpty ? cut.description : cut.field + ": " + cut.description)
             let lineBytes = StatusMessage.encodedCount(line)
             let size = Self.encodedSize(cut)
             let more = shown.count + 1 < total ? reserve : 0
-            guard messageBytes + lineBytes + more <= StatusLimits.messageBytes, violationBytes + size + more <= violationBudget else {
+            guard messageBytes + lineBytes + more <= StatusLimits.messageBytes,
+                violationBytes + size + more <= violationBudget
+            else {
                 break
             }
             message += line
@@ -51,7 +55,9 @@ extension RPCError {
         if shown.count < total {
             let rest = total - shown.count
             message += (message.isEmpty ? "" : "; ") + "and \(rest) more"
-            shown.append(FieldViolation(field: "", description: "\(rest) more invalid \(rest == 1 ? "field" : "fields") not listed"))
+            shown.append(
+                FieldViolation(
+                    field: "", description: "\(rest) more invalid \(rest == 1 ? "field" : "fields") not listed"))
         }
         self.init(code, message, details: Self.badRequestDetails(code: code, message: message, violations: shown))
     }
@@ -82,9 +88,14 @@ extension RPCError {
     public var fieldViolations: [FieldViolation] {
         guard let details else { return [] }
         let badRequestURL = WellKnownTypes.typeURL(GoogleRPCTypes.badRequest)
-        let packed = (try? StatusTypes.status.decode(details) { $0.map(3) { any in any.string(1) == badRequestURL ? any.bytes(2) : nil } }) ?? []
+        let packed =
+            (try? StatusTypes.status.decode(details) {
+                $0.map(3) { any in any.string(1) == badRequestURL ? any.bytes(2) : nil }
+            }) ?? []
         return packed.compactMap { $0 }.flatMap { bytes in
-            (try? StatusTypes.badRequest.decode(bytes) { $0.map(1) { FieldViolation(field: $0.string(1), description: $0.string(2)) } }) ?? []
+            (try? StatusTypes.badRequest.decode(bytes) {
+                $0.map(1) { FieldViolation(field: $0.string(1), description: $0.string(2)) }
+            }) ?? []
         }
     }
 
@@ -92,7 +103,8 @@ extension RPCError {
     public var report: String {
         let violations = fieldViolations
         guard !violations.isEmpty else { return "\(code): \(message)" }
-        return "\(code):" + violations.map { "\n  \($0.field.isEmpty ? "" : $0.field + ": ")\($0.description)" }.joined()
+        return "\(code):"
+            + violations.map { "\n  \($0.field.isEmpty ? "" : $0.field + ": ")\($0.description)" }.joined()
     }
 
     /// Bytes of one `FieldViolation` inside a `BadRequest` (tag, length, and its two strings with theirs).
@@ -117,7 +129,8 @@ extension RPCError {
 enum StatusTypes {
     static let registry: SchemaRegistry = {
         do {
-            return try SchemaRegistry(messages: WellKnownTypes.messages + GoogleRPCSchemas.messages, enums: WellKnownTypes.enums)
+            return try SchemaRegistry(
+                messages: WellKnownTypes.messages + GoogleRPCSchemas.messages, enums: WellKnownTypes.enums)
         } catch {
             fatalError("google.rpc schemas are inconsistent: \(error)")
         }

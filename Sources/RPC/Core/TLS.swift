@@ -39,7 +39,8 @@ public final class TLSContext: @unchecked Sendable {  // unchecked: the SSL_CTX 
         return SSL_new(context)
     }
 
-    private static func serverContext(_ certificateChainFile: String, _ privateKeyFile: String, _ clientCAFile: String?) throws
+    private static func serverContext(_ certificateChainFile: String, _ privateKeyFile: String, _ clientCAFile: String?)
+        throws
         -> OpaquePointer
     {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw TLSError.openSSL("SSL_CTX_new") }
@@ -49,8 +50,11 @@ public final class TLSContext: @unchecked Sendable {  // unchecked: the SSL_CTX 
         guard SSL_CTX_use_certificate_chain_file(context, certificateChainFile) == 1 else {
             throw TLSError.openSSL("cannot load the certificate chain \(certificateChainFile)")
         }
-        guard SSL_CTX_use_PrivateKey_file(context, privateKeyFile, SSL_FILETYPE_PEM) == 1, SSL_CTX_check_private_key(context) == 1 else {
-            throw TLSError.openSSL("cannot load the private key \(privateKeyFile) (or it does not match the certificate)")
+        guard SSL_CTX_use_PrivateKey_file(context, privateKeyFile, SSL_FILETYPE_PEM) == 1,
+            SSL_CTX_check_private_key(context) == 1
+        else {
+            throw TLSError.openSSL(
+                "cannot load the private key \(privateKeyFile) (or it does not match the certificate)")
         }
         if let clientCAFile {
             guard SSL_CTX_load_verify_locations(context, clientCAFile, nil) == 1 else {
@@ -65,14 +69,18 @@ public final class TLSContext: @unchecked Sendable {  // unchecked: the SSL_CTX 
 
     /// A client: trusts `caFile` and verifies that the server's certificate names `serverName`; with a certificate
     /// and key, presents them (mutual TLS).
-    public init(caFile: String, serverName: String, certificateChainFile: String? = nil, privateKeyFile: String? = nil) throws {
+    public init(caFile: String, serverName: String, certificateChainFile: String? = nil, privateKeyFile: String? = nil)
+        throws
+    {
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw TLSError.openSSL("SSL_CTX_new") }
         self.context = context
         isServer = false
         self.serverName = serverName
         serverFiles = nil
         _ = herald_ssl_ctx_set_min_proto_version(context, TLS1_2_VERSION)
-        guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else { throw TLSError.openSSL("cannot load the CA \(caFile)") }
+        guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else {
+            throw TLSError.openSSL("cannot load the CA \(caFile)")
+        }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         if let certificateChainFile, let privateKeyFile {
             guard SSL_CTX_use_certificate_chain_file(context, certificateChainFile) == 1,
@@ -164,14 +172,18 @@ final class TLSConnection {
                 }
             } else {
                 let error = SSL_get_error(ssl, result)
-                guard error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE else { throw TLSError.openSSL("TLS handshake failed") }
+                guard error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE else {
+                    throw TLSError.openSSL("TLS handshake failed")
+                }
                 return
             }
         }
         while true {
             let count = plaintextBuffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
             if count > 0 {
-                try plaintextBuffer.withUnsafeBytes { try plaintext(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)])) }
+                try plaintextBuffer.withUnsafeBytes {
+                    try plaintext(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)]))
+                }
                 continue
             }
             let error = SSL_get_error(ssl, count)
@@ -202,7 +214,9 @@ final class TLSConnection {
         }
         var offset = 0
         while offset < plaintext.count {
-            let written = plaintext.withUnsafeBytes { SSL_write(ssl, $0.baseAddress! + offset, Int32(plaintext.count - offset)) }
+            let written = plaintext.withUnsafeBytes {
+                SSL_write(ssl, $0.baseAddress! + offset, Int32(plaintext.count - offset))
+            }
             guard written > 0 else { throw TLSError.openSSL("TLS write failed") }
             offset += Int(written)
         }

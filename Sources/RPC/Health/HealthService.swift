@@ -6,7 +6,10 @@ import Synchronization
 /// and then every change until the client cancels. Every Herald server registers it.
 public final class HealthService: Sendable {
     public enum Status: Int32, Sendable {
-        case unknown = 0, serving = 1, notServing = 2, serviceUnknown = 3
+        case unknown = 0
+        case serving = 1
+        case notServing = 2
+        case serviceUnknown = 3
     }
 
     private struct State {

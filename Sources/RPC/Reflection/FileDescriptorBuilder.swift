@@ -19,17 +19,22 @@ struct FileDescriptorBuilder {
     private let messageNames: Set<String>
 
     static let wellKnownFiles: [String: String] = [
-        "google.protobuf.Timestamp": "google/protobuf/timestamp.proto", "google.protobuf.Duration": "google/protobuf/duration.proto",
-        "google.protobuf.Empty": "google/protobuf/empty.proto", "google.protobuf.Struct": "google/protobuf/struct.proto",
-        "google.protobuf.Struct.FieldsEntry": "google/protobuf/struct.proto", "google.protobuf.Value": "google/protobuf/struct.proto",
-        "google.protobuf.ListValue": "google/protobuf/struct.proto", "google.protobuf.NullValue": "google/protobuf/struct.proto",
+        "google.protobuf.Timestamp": "google/protobuf/timestamp.proto",
+        "google.protobuf.Duration": "google/protobuf/duration.proto",
+        "google.protobuf.Empty": "google/protobuf/empty.proto",
+        "google.protobuf.Struct": "google/protobuf/struct.proto",
+        "google.protobuf.Struct.FieldsEntry": "google/protobuf/struct.proto",
+        "google.protobuf.Value": "google/protobuf/struct.proto",
+        "google.protobuf.ListValue": "google/protobuf/struct.proto",
+        "google.protobuf.NullValue": "google/protobuf/struct.proto",
     ]
 
     static func fileName(for typeName: String, package: String) -> String {
         if let known = wellKnownFiles[typeName] { return known }
         if package == "google.protobuf" { return "google/protobuf/wrappers.proto" }
         let parts = package.split(separator: ".").map(String.init)
-        let stem = parts.count >= 2 && parts.last!.first == "v" && parts.last!.dropFirst().first?.isNumber == true
+        let stem =
+            parts.count >= 2 && parts.last!.first == "v" && parts.last!.dropFirst().first?.isNumber == true
             ? parts[parts.count - 2] : parts.last ?? "root"
         return parts.joined(separator: "/") + "/\(stem).proto"
     }
@@ -69,12 +74,15 @@ struct FileDescriptorBuilder {
         }
         for (name, file) in files {
             var dependencies = Set<String>()
-            let referenced = file.messages.flatMap { $0.fields.compactMap { field -> String? in
-                switch field.type {
-                case .message(let type), .enumeration(let type): return type
-                default: return nil
-                }
-            } } + file.services.flatMap { $0.methods.flatMap { [$0.input, $0.output] } }
+            let referenced =
+                file.messages.flatMap {
+                    $0.fields.compactMap { field -> String? in
+                        switch field.type {
+                        case .message(let type), .enumeration(let type): return type
+                        default: return nil
+                        }
+                    }
+                } + file.services.flatMap { $0.methods.flatMap { [$0.input, $0.output] } }
             for type in referenced { if let other = symbols[type], other != name { dependencies.insert(other) } }
             files[name]!.dependencies = dependencies
         }

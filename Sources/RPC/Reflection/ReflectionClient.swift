@@ -14,7 +14,9 @@ public enum ReflectionClient {
 
     /// Asks `grpc.reflection.v1` (then `v1alpha`, for older servers) for the file containing `symbol` and its
     /// imports. Imports of `google/protobuf/` the server does not serve are left to the caller's well-known types.
-    public static func describe(_ symbol: String, using client: GRPCClient, timeout: Duration = .seconds(10)) async throws -> DescriptorReader {
+    public static func describe(_ symbol: String, using client: GRPCClient, timeout: Duration = .seconds(10))
+        async throws -> DescriptorReader
+    {
         do {
             return try await describe(symbol, package: "grpc.reflection.v1", client, timeout)
         } catch let error as RPCError where error.code == .unimplemented {
@@ -22,7 +24,9 @@ public enum ReflectionClient {
         }
     }
 
-    private static func describe(_ symbol: String, package: String, _ client: GRPCClient, _ timeout: Duration) async throws -> DescriptorReader {
+    private static func describe(_ symbol: String, package: String, _ client: GRPCClient, _ timeout: Duration)
+        async throws -> DescriptorReader
+    {
         let requestType = registry.message(package + ".ServerReflectionRequest")!
         let responseType = registry.message(package + ".ServerReflectionResponse")!
         let call = client.stream("/\(package).ServerReflection/ServerReflectionInfo", timeout: timeout)

@@ -14,10 +14,15 @@ public struct ReflectionService: Sendable {
         self.registry = registry
         // Of Google's own types, only the well-known ones the APIs use: the rest (the descriptor types, Any,
         // google.rpc's status details) are in no method's messages, and clients have them from their protobuf.
-        let described = messages.filter { !$0.fullName.hasPrefix("google.") || FileDescriptorBuilder.wellKnownFiles[$0.fullName] != nil
-            || WellKnownTypes.wrappers[$0.fullName] != nil }
-        let describedEnums = enums.filter { !$0.fullName.hasPrefix("google.protobuf.") || $0.fullName == WellKnownTypes.nullValue }
-        files = FileDescriptorBuilder(messages: described, enums: describedEnums, services: services, registry: registry)
+        let described = messages.filter {
+            !$0.fullName.hasPrefix("google.") || FileDescriptorBuilder.wellKnownFiles[$0.fullName] != nil
+                || WellKnownTypes.wrappers[$0.fullName] != nil
+        }
+        let describedEnums = enums.filter {
+            !$0.fullName.hasPrefix("google.protobuf.") || $0.fullName == WellKnownTypes.nullValue
+        }
+        files = FileDescriptorBuilder(
+            messages: described, enums: describedEnums, services: services, registry: registry)
         serviceNames = services.map(\.fullName).sorted()
     }
 
@@ -25,7 +30,8 @@ public struct ReflectionService: Sendable {
     public func register(in services: inout ServiceRegistry) {
         for version in ["v1", "v1alpha"] {
             let package = "grpc.reflection.\(version)."
-            services.register("/grpc.reflection.\(version).ServerReflection/ServerReflectionInfo") { requests, writer, _ in
+            services.register("/grpc.reflection.\(version).ServerReflection/ServerReflectionInfo") {
+                requests, writer, _ in
                 for try await request in requests { await writer.send(try answer(request, package: package)) }
             }
         }
@@ -49,9 +55,15 @@ public struct ReflectionService: Sendable {
         }
         return try responseType.encode { r in
             r.set(1, host)
-            r.message(2) { original in original.fill(from: (try? requestType.decodeDynamic(request)) ?? DynamicMessage(typeName: p + "ServerReflectionRequest")) }
+            r.message(2) { original in
+                original.fill(
+                    from: (try? requestType.decodeDynamic(request))
+                        ?? DynamicMessage(typeName: p + "ServerReflectionRequest"))
+            }
             if listing {
-                r.message(6) { list in list.messages(1, count: serviceNames.count) { index, s in s.set(1, serviceNames[index]) } }
+                r.message(6) { list in
+                    list.messages(1, count: serviceNames.count) { index, s in s.set(1, serviceNames[index]) }
+                }
                 return
             }
             switch result {

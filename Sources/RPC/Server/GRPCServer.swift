@@ -1,13 +1,14 @@
 import CLibevent
 import EventLoop
 import Foundation
-import Synchronization
 import HeraldCore
 import Logging
+import Synchronization
 
 /// A gRPC server over HTTP/2, cleartext (prior knowledge) or TLS (ALPN h2): one listening socket per event loop (SO_REUSEPORT,
 /// so the kernel spreads connections), every connection served on the loop that accepted it.
-public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners and connections are confined to their loops; `port` is set before start returns
+// unchecked: listeners and connections are confined to their loops; `port` is set before start returns
+public final class GRPCServer: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var host = "127.0.0.1"
         /// 0 picks a free port (see `port` after `start`).
@@ -113,7 +114,8 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
             let descriptor = try Self.listen(host: configuration.host, port: port)
             if port == 0 { port = Self.boundPort(descriptor) }
             let listener = Listener(
-                loop: loop, descriptor: descriptor, registry: registry, maxMessageBytes: configuration.maxReceiveMessageBytes,
+                loop: loop, descriptor: descriptor, registry: registry,
+                maxMessageBytes: configuration.maxReceiveMessageBytes,
                 limits: configuration.limits, counts: counts, tls: configuration.tls)
             listeners.append(listener)
             loop.execute { listener.start() }
@@ -147,7 +149,9 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw RPCError(.invalidArgument, "bad IPv4 address \(host)") }
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            throw RPCError(.invalidArgument, "bad IPv4 address \(host)")
+        }
         return try listen(family: AF_INET, address, name: "\(host):\(port)") { descriptor in
             var one: Int32 = 1
             setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -159,11 +163,14 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
     private static func listen<Address>(
         family: Int32, _ address: Address, name: String, configure: (Int32) -> Void = { _ in }
     ) throws -> Int32 {
-        let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let descriptor = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw RPCError(.unavailable, "socket: \(String(cString: strerror(errno)))") }
         configure(descriptor)
         let bound = withUnsafePointer(to: address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<Address>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<Address>.size))
+            }
         }
         guard bound == 0, Glibc.listen(descriptor, 1024) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -175,12 +182,14 @@ public final class GRPCServer: @unchecked Sendable {  // unchecked: listeners an
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now (for a process about to be started on it).
     public static func freeLoopbackPort() throws -> Int {
-        let descriptor = try listen(family: AF_INET, { () -> sockaddr_in in
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            return address
-        }(), name: "127.0.0.1:0")
+        let descriptor = try listen(
+            family: AF_INET,
+            { () -> sockaddr_in in
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                return address
+            }(), name: "127.0.0.1:0")
         defer { close(descriptor) }
         return boundPort(descriptor)
     }
@@ -208,8 +217,11 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
     let counts: ConnectionCounts
     let tls: TLSContext?
 
-    init(loop: EventLoop, descriptor: Int32, registry: ServiceRegistry, maxMessageBytes: Int, limits: GRPCServer.ConnectionLimits,
-         counts: ConnectionCounts, tls: TLSContext? = nil) {
+    init(
+        loop: EventLoop, descriptor: Int32, registry: ServiceRegistry, maxMessageBytes: Int,
+        limits: GRPCServer.ConnectionLimits,
+        counts: ConnectionCounts, tls: TLSContext? = nil
+    ) {
         self.tls = tls
         self.loop = loop
         self.descriptor = descriptor
@@ -260,9 +272,11 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
 
     func start() {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        event = event_new(loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST, { _, _, context in
-            Unmanaged<Listener>.fromOpaque(context!).takeUnretainedValue().accept()
-        }, context)
+        event = event_new(
+            loop.base, descriptor, HERALD_EV_READ | HERALD_EV_PERSIST,
+            { _, _, context in
+                Unmanaged<Listener>.fromOpaque(context!).takeUnretainedValue().accept()
+            }, context)
         event_add(event, nil)
     }
 
@@ -288,7 +302,8 @@ final class Listener: @unchecked Sendable {  // unchecked: used only on `loop` a
                         var text = [CChar](repeating: 0, count: 64)
                         var ip = inet.pointee.sin_addr
                         inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
-                        let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                        let host = String(
+                            decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                         peerHost = host
                         return "\(host):\(UInt16(bigEndian: inet.pointee.sin_port))"
                     }

@@ -47,7 +47,8 @@ public struct ServerContext: Sendable {
 public typealias RequestMessages = AsyncThrowingStream<[UInt8], any Error>
 
 /// Sends response messages and metadata; the call's status is the handler's outcome (return: OK, throw: the error).
-public final class ResponseWriter: @unchecked Sendable {  // unchecked: every use hops to the stream's loop, which owns the state
+// unchecked: every use hops to the stream's loop, which owns the state
+public final class ResponseWriter: @unchecked Sendable {
     let loop: EventLoop
     weak var stream: ServerStream?
 
@@ -143,7 +144,9 @@ public struct ServiceRegistry: Sendable {
         try await run(interceptors[...], context, body)
     }
 
-    private func run(_ remaining: ArraySlice<ServerInterceptor>, _ context: ServerContext, _ body: () async throws -> Void)
+    private func run(
+        _ remaining: ArraySlice<ServerInterceptor>, _ context: ServerContext, _ body: () async throws -> Void
+    )
         async throws
     {
         guard let first = remaining.first else { return try await body() }

@@ -81,7 +81,8 @@ extension ServerConnection {
     func peerError() {
         let now = ContinuousClock.now
         let elapsed = now - errorTokensAt
-        errorTokens = min(Double(limits.peerErrorBurst), errorTokens + elapsed.seconds * Double(limits.peerErrorsPerSecond))
+        errorTokens = min(
+            Double(limits.peerErrorBurst), errorTokens + elapsed.seconds * Double(limits.peerErrorsPerSecond))
         errorTokensAt = now
         errorTokens -= 1
         guard errorTokens < 0 else { return }

@@ -17,9 +17,11 @@ final class ServerConnection: HTTP2SessionDelegate {
     private let maxMessageBytes: Int
     var streams: [Int32: ServerStream] = [:]
 
-    init(loop: EventLoop, descriptor: Int32, peer: String, registry: ServiceRegistry, maxMessageBytes: Int,
-         readBuffer: UnsafeMutableRawBufferPointer, limits: GRPCServer.ConnectionLimits, tls: TLSConnection? = nil,
-         onClose: @escaping (ServerConnection) -> Void) throws {
+    init(
+        loop: EventLoop, descriptor: Int32, peer: String, registry: ServiceRegistry, maxMessageBytes: Int,
+        readBuffer: UnsafeMutableRawBufferPointer, limits: GRPCServer.ConnectionLimits, tls: TLSConnection? = nil,
+        onClose: @escaping (ServerConnection) -> Void
+    ) throws {
         self.loop = loop
         self.peer = peer
         self.registry = registry
@@ -28,10 +30,13 @@ final class ServerConnection: HTTP2SessionDelegate {
         errorTokens = Double(limits.peerErrorBurst)
         session = try HTTP2Session(role: .server)
         self.tls = tls
-        transport = SocketTransport(loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
+        transport = SocketTransport(
+            loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
         session.delegate = self
         transport.onClose = { [unowned self] in
-            for timer in [firstStreamTimer, idleTimer, ageTimer, keepaliveTimer, setupTimer, headerTimer] { timer?.cancel() }
+            for timer in [firstStreamTimer, idleTimer, ageTimer, keepaliveTimer, setupTimer, headerTimer] {
+                timer?.cancel()
+            }
             for stream in streams.values { stream.cancel() }
             streams.removeAll()
             onClose(self)
@@ -47,7 +52,6 @@ final class ServerConnection: HTTP2SessionDelegate {
         }
         scheduleKeepalive()
     }
-
 
     // MARK: State of the limits and policing (driven by ServerConnection+Limits)
 
@@ -87,13 +91,19 @@ final class ServerConnection: HTTP2SessionDelegate {
     /// starts at once, here on the loop thread (inside nghttp2's callback: the handler only submits to the session,
     /// which nghttp2 allows there), and continues on this loop after each suspension. A handler that never suspends
     /// (an echo, a cache hit) answers without a trip through the loop's mailbox.
-    private func startHandler(_ stream: ServerStream, deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async -> Void) {
+    private func startHandler(
+        _ stream: ServerStream, deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable () async -> Void
+    ) {
         runningHandlers += 1
         let me = LoopBound(self, on: loop)
         let loop = self.loop
         stream.task = Task.immediate(executorPreference: loop) {
             await CallContext.with(deadline) { await body() }
-            if loop.inEventLoop { me.value.runningHandlers -= 1 } else { loop.execute { me.value.runningHandlers -= 1 } }
+            if loop.inEventLoop {
+                me.value.runningHandlers -= 1
+            } else {
+                loop.execute { me.value.runningHandlers -= 1 }
+            }
         }
     }
 
@@ -156,7 +166,8 @@ final class ServerConnection: HTTP2SessionDelegate {
         let accepted = headers.first { $0.name == "grpc-accept-encoding" }?.value ?? ""
         stream.peerAcceptsGzip = Self.headerList(accepted, contains: "gzip")
         let deadline = timeout.map { ContinuousClock.now + $0 }
-        var identified = ServerContext(path: path, metadata: metadata, deadline: deadline, peer: peer, requestEncoding: encoding)
+        var identified = ServerContext(
+            path: path, metadata: metadata, deadline: deadline, peer: peer, requestEncoding: encoding)
         identified.peerIdentity = tls?.peerSubject
         let context = identified
         let writer = ResponseWriter(loop: loop, stream: stream)
@@ -189,7 +200,8 @@ final class ServerConnection: HTTP2SessionDelegate {
     /// showed in profiles of the request path).
     static func headerList(_ value: String, contains token: String) -> Bool {
         value.split(separator: ",").contains { item in
-            item.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed().elementsEqual(token)
+            item.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed().elementsEqual(
+                token)
         }
     }
 
@@ -215,7 +227,10 @@ final class ServerConnection: HTTP2SessionDelegate {
         }
         if let (handler, context, writer) = stream.unary {
             guard stream.unaryRequests.count == 1 else {
-                stream.finish(RPCError(.unimplemented, "a unary call needs exactly one request message, got \(stream.unaryRequests.count)"))
+                stream.finish(
+                    RPCError(
+                        .unimplemented,
+                        "a unary call needs exactly one request message, got \(stream.unaryRequests.count)"))
                 return
             }
             let request = stream.unaryRequests.removeFirst()
@@ -225,7 +240,9 @@ final class ServerConnection: HTTP2SessionDelegate {
                     if registry.interceptors.isEmpty {
                         writer.sendFinal(try await handler(request, context))
                     } else {
-                        try await registry.intercepted(context) { writer.sendFinal(try await handler(request, context)) }
+                        try await registry.intercepted(context) {
+                            writer.sendFinal(try await handler(request, context))
+                        }
                     }
                 } catch {
                     writer.finish(context.status(of: error))
@@ -249,7 +266,9 @@ final class ServerConnection: HTTP2SessionDelegate {
     /// A call that could not be answered with a status and was reset instead: logged and counted, since its client
     /// sees only INTERNAL.
     func streamAbandoned(_ streamID: Int32, reason: String) {
-        Self.logger.error("call reset: its status could not be sent", metadata: ["peer": "\(peer)", "stream": "\(streamID)", "reason": "\(reason)"])
+        Self.logger.error(
+            "call reset: its status could not be sent",
+            metadata: ["peer": "\(peer)", "stream": "\(streamID)", "reason": "\(reason)"])
         Metrics.shared.increment("herald_rpc_server_calls_reset_total")
     }
 

@@ -106,7 +106,9 @@ final class ServerStream {
 
     /// The status header fields of `error` (OK when nil) and the handler's `metadata`, within `peerLimit` bytes of
     /// header list (as HTTP/2 counts them: name, value and 32 per field).
-    static func status(_ error: RPCError?, then metadata: [(String, String)], within peerLimit: Int) -> [(String, String)] {
+    static func status(_ error: RPCError?, then metadata: [(String, String)], within peerLimit: Int) -> [(
+        String, String
+    )] {
         var status = [("grpc-status", String(error?.code.rawValue ?? 0))]
         if let error, !error.message.isEmpty {
             status.append(("grpc-message", StatusMessage.encode(error.message, limit: StatusLimits.messageBytes)))
@@ -115,11 +117,15 @@ final class ServerStream {
         if let bytes = error?.details, bytes.count <= StatusLimits.detailsBytes {
             details = ("grpc-status-details-bin", BinaryHeader.encode(bytes))
         }
-        func size(_ fields: [(String, String)]) -> Int { fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 32 } }
+        func size(_ fields: [(String, String)]) -> Int {
+            fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 32 }
+        }
         // The response headers of a Trailers-Only response come first and take their share too.
         // gRPC core refuses more than 8 KiB of metadata by default, below what it advertises.
         let budget = min(peerLimit, 8 << 10) - 512
-        if size(status + (details.map { [$0] } ?? []) + metadata) <= budget { return status + (details.map { [$0] } ?? []) + metadata }
+        if size(status + (details.map { [$0] } ?? []) + metadata) <= budget {
+            return status + (details.map { [$0] } ?? []) + metadata
+        }
         if let details, size(status + [details]) <= budget { return status + [details] }
         return status
     }

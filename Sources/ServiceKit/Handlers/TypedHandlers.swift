@@ -22,7 +22,9 @@ extension ServiceRegistry {
         _ method: RPCMethod<Request, Response>, validate: (@Sendable (Request, inout FieldIssues) -> Void)? = nil,
         encoded handler: @escaping @Sendable (Request, ServerContext) async throws -> [UInt8]
     ) {
-        unary(method.path) { bytes, context in try await handler(try method.decodeRequest(bytes, validate: validate), context) }
+        unary(method.path) { bytes, context in
+            try await handler(try method.decodeRequest(bytes, validate: validate), context)
+        }
     }
 
     /// A server-streaming method: one request, then as many responses as the handler sends.

@@ -1,10 +1,10 @@
 import API
 import ArgumentParser
-import TypedClients
 import Codec
 import Foundation
 import HeraldCore
 import RPC
+import TypedClients
 import Yams
 
 /// CampaignManager calls with proto3 JSON in and out.

@@ -1,18 +1,20 @@
 import API
 import ArgumentParser
-import TypedClients
 import Codec
 import Foundation
 import HeraldCore
 import RPC
+import TypedClients
 import Yams
 
 /// `heraldctl campaign ...`: the CampaignManager API from the command line, as readable tables or `--json`.
 struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "campaign", abstract: "Create, change, run and watch campaigns (herald.campaigns.v1.CampaignManager).",
+        commandName: "campaign",
+        abstract: "Create, change, run and watch campaigns (herald.campaigns.v1.CampaignManager).",
         subcommands: [
-            Create.self, List.self, Get.self, Update.self, Execute.self, Pause.self, Resume.self, Terminate.self, Archive.self,
+            Create.self, List.self, Get.self, Update.self, Execute.self, Pause.self, Resume.self, Terminate.self,
+            Archive.self,
             Versions.self, Rollback.self, StatusCommand.self, Watch.self,
         ])
 
@@ -54,11 +56,14 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a draft campaign from a YAML or JSON CampaignDefinition.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a draft campaign from a YAML or JSON CampaignDefinition.")
         @OptionGroup var options: Options
         @Option(name: .shortAndLong, help: "The definition (YAML or proto3 JSON); - for stdin.") var file: String
         func run() async throws {
-            let request: JSONValue = ["campaign": try DefinitionFile.load(file), "createdBy": .string(try options.actor())]
+            let request: JSONValue = [
+                "campaign": try DefinitionFile.load(file), "createdBy": .string(try options.actor()),
+            ]
             try await options.run("CreateCampaign", request) { Show.campaign($0["campaign"]) }
         }
     }
@@ -74,19 +79,30 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             var filter: [(String, JSONValue)] = []
             if let status {
-                filter.append(("statuses", .array(status.split(separator: ",").map { .string("CAMPAIGN_STATUS_" + $0.uppercased()) })))
+                filter.append(
+                    (
+                        "statuses",
+                        .array(status.split(separator: ",").map { .string("CAMPAIGN_STATUS_" + $0.uppercased()) })
+                    ))
             }
             if let tag { filter.append(("tags", .array(tag.split(separator: ",").map { .string(String($0)) }))) }
             if let name { filter.append(("nameContains", .string(name))) }
-            let request: JSONValue = ["filter": .object(filter), "page": ["pageSize": .number(String(limit)), "pageToken": .string(page)]]
+            let request: JSONValue = [
+                "filter": .object(filter), "page": ["pageSize": .number(String(limit)), "pageToken": .string(page)],
+            ]
             try await options.run("ListCampaigns", request) { response in
                 Show.table(
                     ["ID", "NAME", "TYPE", "STATUS", "VERSION", "CHANNELS", "UPDATED"],
                     response["campaigns"].items.map { c in
-                        [c["id"].text, c["name"].text, Show.short(c["type"]), Show.short(c["status"]), c["version"].text,
-                         c["channels"].items.map(Show.short).joined(separator: ","), c["updatedAt"].text]
+                        [
+                            c["id"].text, c["name"].text, Show.short(c["type"]), Show.short(c["status"]),
+                            c["version"].text,
+                            c["channels"].items.map(Show.short).joined(separator: ","), c["updatedAt"].text,
+                        ]
                     })
-                if let next = response["page"]["nextPageToken"].string, !next.isEmpty { print("next page: --page \(next)") }
+                if let next = response["page"]["nextPageToken"].string, !next.isEmpty {
+                    print("next page: --page \(next)")
+                }
             }
         }
     }
@@ -110,7 +126,8 @@ struct CampaignCommand: AsyncParsableCommand {
             var version = expectedVersion ?? 0
             if expectedVersion == nil { version = try await options.currentVersion(id) }
             let request: JSONValue = [
-                "campaignId": .string(id), "campaign": try DefinitionFile.load(file), "expectedVersion": .string(String(version)),
+                "campaignId": .string(id), "campaign": try DefinitionFile.load(file),
+                "expectedVersion": .string(String(version)),
                 "updatedBy": .string(try options.actor()),
             ]
             try await options.run("UpdateCampaign", request) { Show.campaign($0["campaign"]) }
@@ -118,11 +135,14 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Execute: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a campaign (active now, or scheduled for its start date).")
+        static let configuration = CommandConfiguration(
+            abstract: "Run a campaign (active now, or scheduled for its start date).")
         @OptionGroup var options: Options
         @Argument(help: "Campaign id.") var id: String
         func run() async throws {
-            try await options.run("ExecuteCampaign", ["campaignId": .string(id), "requestedBy": .string(try options.actor())]) { r in
+            try await options.run(
+                "ExecuteCampaign", ["campaignId": .string(id), "requestedBy": .string(try options.actor())]
+            ) { r in
                 print("execution \(r["execution"]["id"].text) \(Show.short(r["execution"]["status"]))")
             }
         }
@@ -147,7 +167,9 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
         @Argument(help: "Campaign id.") var id: String
         @Option(help: "Why, for the audit trail.") var reason = ""
-        func run() async throws { try await options.transition("TerminateCampaign", id, extra: [("reason", .string(reason))]) }
+        func run() async throws {
+            try await options.transition("TerminateCampaign", id, extra: [("reason", .string(reason))])
+        }
     }
 
     struct Archive: AsyncParsableCommand {
@@ -162,10 +184,17 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
         @Argument(help: "Campaign id.") var id: String
         func run() async throws {
-            try await options.run("ListCampaignVersions", ["campaignId": .string(id), "page": ["pageSize": .number("500")]]) { r in
+            try await options.run(
+                "ListCampaignVersions", ["campaignId": .string(id), "page": ["pageSize": .number("500")]]
+            ) { r in
                 Show.table(
                     ["VERSION", "CHANGE", "NAME", "AT", "BY"],
-                    r["versions"].items.map { [$0["version"].text, $0["change"].text, $0["campaign"]["name"].text, $0["createdAt"].text, $0["createdBy"].text] })
+                    r["versions"].items.map {
+                        [
+                            $0["version"].text, $0["change"].text, $0["campaign"]["name"].text, $0["createdAt"].text,
+                            $0["createdBy"].text,
+                        ]
+                    })
             }
         }
     }
@@ -180,7 +209,8 @@ struct CampaignCommand: AsyncParsableCommand {
             var version = expectedVersion ?? 0
             if expectedVersion == nil { version = try await options.currentVersion(id) }
             let request: JSONValue = [
-                "campaignId": .string(id), "toVersion": .string(String(to)), "expectedVersion": .string(String(version)),
+                "campaignId": .string(id), "toVersion": .string(String(to)),
+                "expectedVersion": .string(String(version)),
                 "requestedBy": .string(try options.actor()),
             ]
             try await options.run("RollbackCampaign", request) { Show.campaign($0["campaign"]) }
@@ -188,16 +218,20 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct StatusCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show where a campaign stands and its latest execution.")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Show where a campaign stands and its latest execution.")
         @OptionGroup var options: Options
         @Argument(help: "Campaign id.") var id: String
         func run() async throws {
-            try await options.run("GetCampaignStatus", ["campaignId": .string(id)]) { print(Show.statusLine($0["status"])) }
+            try await options.run("GetCampaignStatus", ["campaignId": .string(id)]) {
+                print(Show.statusLine($0["status"]))
+            }
         }
     }
 
     struct Watch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a campaign's status, then a line per change, until Ctrl-C.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a campaign's status, then a line per change, until Ctrl-C.")
         @OptionGroup var options: Options
         @Argument(help: "Campaign id.") var id: String
         @Option(help: "Stop after this many seconds (default: never).") var seconds: Double?

@@ -1,10 +1,10 @@
 import API
 import ArgumentParser
-import TypedClients
 import Codec
 import Foundation
 import HeraldCore
 import RPC
+import TypedClients
 import Yams
 
 /// A CampaignDefinition file: YAML (scalars typed as JSON would type them, quoted ones always strings) or JSON.
@@ -12,8 +12,10 @@ enum DefinitionFile {
     static func load(_ path: String) throws -> JSONValue {
         let text: String
         do {
-            text = path == "-"
-                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : try String(contentsOfFile: path, encoding: .utf8)
+            text =
+                path == "-"
+                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                : try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ValidationError("cannot read \(path): \(error.localizedDescription)")
         }

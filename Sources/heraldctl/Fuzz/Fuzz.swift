@@ -1,16 +1,17 @@
 import API
 import ArgumentParser
-import TypedClients
 import Codec
 import Foundation
 import HeraldCore
 import RPC
 import Synchronization
+import TypedClients
 
 /// `heraldctl fuzz HOST:PORT --seeds FILE`: mutation fuzzing of a running service over gRPC.
 struct Fuzz: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Send mutated requests to a running service; fail on a crash, an unanswered call, UNKNOWN, INTERNAL or UNIMPLEMENTED.",
+        abstract:
+            "Send mutated requests to a running service; fail on a crash, an unanswered call, UNKNOWN, INTERNAL or UNIMPLEMENTED.",
         discussion: """
             The seeds file holds valid requests, one JSON object per line: {"method": "pkg.Service/Method", "request": \
             {proto3 JSON}, "save": {"NAME": "response.path"}, "expect": "CODE"}. They are sent first, in order, and \
@@ -40,23 +41,31 @@ struct Fuzz: AsyncParsableCommand {
         defer { client.close() }
         var variables: [String: String] = [:]
         for assignment in `var` {
-            guard let equals = assignment.firstIndex(of: "=") else { throw ValidationError("--var expects NAME=VALUE, got \(assignment)") }
+            guard let equals = assignment.firstIndex(of: "=") else {
+                throw ValidationError("--var expects NAME=VALUE, got \(assignment)")
+            }
             variables[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
         }
         let requests = try await FuzzSeeds.load(seeds, variables: variables, client: client, timeout: timeout * 10)
         let target = FuzzTarget(client: client, timeout: timeout, pid: pid)
         let started = ContinuousClock.now
         let range = only.map { $0..<($0 + 1) } ?? 0..<mutants
-        let outcome = await target.run(range, requests: requests, seed: seed, concurrency: concurrency, maxFailures: maxFailures)
+        let outcome = await target.run(
+            range, requests: requests, seed: seed, concurrency: concurrency, maxFailures: maxFailures)
         let seconds = (ContinuousClock.now - started).seconds
         let methods = Set(requests.map(\.method.path)).count
         let codes = outcome.codes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print(
             "fuzz \(endpoint.host):\(endpoint.port): \(outcome.sent) mutants of \(requests.count) seeds (\(methods) methods), seed \(seed), "
-                + "in \(String(format: "%.1f", seconds)) s (\(Int(Double(outcome.sent) / max(seconds, 0.001)))/s): \(codes)")
-        if outcome.slow > 0 { print("fuzz: \(outcome.slow) calls answered only on their retry (a loaded machine, not a hang)") }
+                + "in \(String(format: "%.1f", seconds)) s (\(Int(Double(outcome.sent) / max(seconds, 0.001)))/s): \(codes)"
+        )
+        if outcome.slow > 0 {
+            print("fuzz: \(outcome.slow) calls answered only on their retry (a loaded machine, not a hang)")
+        }
         for slow in outcome.slowest where slow.seconds > timeout / 4 {
-            print("slow: mutant \(slow.index) of \(slow.method) took \(String(format: "%.2f", slow.seconds)) s: \(slow.steps.joined(separator: "; "))")
+            print(
+                "slow: mutant \(slow.index) of \(slow.method) took \(String(format: "%.2f", slow.seconds)) s: \(slow.steps.joined(separator: "; "))"
+            )
         }
         for failure in outcome.failures {
             print(
@@ -87,7 +96,9 @@ struct APIMethodPath: Sendable {
 enum FuzzSeeds {
     /// Reads the seeds file, sends each seed in order (they must succeed, or end with their `expect`), and returns
     /// their encodings with every $NAME replaced.
-    static func load(_ file: String, variables initial: [String: String], client: GRPCClient, timeout: Double) async throws -> [FuzzRequest] {
+    static func load(_ file: String, variables initial: [String: String], client: GRPCClient, timeout: Double)
+        async throws -> [FuzzRequest]
+    {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             printError("heraldctl fuzz: cannot read \(file)")
             throw ExitCode.failure
@@ -108,7 +119,8 @@ enum FuzzSeeds {
                 throw ExitCode.failure
             }
             guard case .string(let name) = entry.member("method"), let request = entry.member("request") else {
-                printError("heraldctl fuzz: \(place): expected {\"method\": \"pkg.Service/Method\", \"request\": {...}}")
+                printError(
+                    "heraldctl fuzz: \(place): expected {\"method\": \"pkg.Service/Method\", \"request\": {...}}")
                 throw ExitCode.failure
             }
             let method = try APIMethod.named(name, command: "fuzz")
@@ -119,10 +131,17 @@ enum FuzzSeeds {
                 printError("heraldctl fuzz: \(place): bad request JSON: \(error)")
                 throw ExitCode.failure
             }
-            let expected = entry.member("expect").flatMap { if case .string(let code) = $0 { StatusCode(name: code) } else { nil } } ?? .ok
-            let outcome = await FuzzTarget.call(client, APIMethodPath(path: method.path, serverStreaming: method.serverStreaming), bytes, timeout: timeout)
+            let expected =
+                entry.member("expect").flatMap {
+                    if case .string(let code) = $0 { StatusCode(name: code) } else { nil }
+                } ?? .ok
+            let outcome = await FuzzTarget.call(
+                client, APIMethodPath(path: method.path, serverStreaming: method.serverStreaming), bytes,
+                timeout: timeout)
             guard outcome.code == expected else {
-                printError("heraldctl fuzz: \(place): the seed \(name) must end with \(expected), got \(outcome.code): \(outcome.message)")
+                printError(
+                    "heraldctl fuzz: \(place): the seed \(name) must end with \(expected), got \(outcome.code): \(outcome.message)"
+                )
                 throw ExitCode.failure
             }
             if case .object(let saves) = entry.member("save") ?? .null, let response = outcome.response {
@@ -135,7 +154,9 @@ enum FuzzSeeds {
                     variables[variable] = value
                 }
             }
-            requests.append(FuzzRequest(method: APIMethodPath(path: method.path, serverStreaming: method.serverStreaming), bytes: bytes))
+            requests.append(
+                FuzzRequest(
+                    method: APIMethodPath(path: method.path, serverStreaming: method.serverStreaming), bytes: bytes))
         }
         guard !requests.isEmpty else {
             printError("heraldctl fuzz: \(file) holds no seed")
@@ -188,7 +209,9 @@ struct FuzzTarget: Sendable {
         init(from start: Int) { next = Mutex(start) }
     }
 
-    func run(_ range: Range<Int>, requests: [FuzzRequest], seed: UInt64, concurrency: Int, maxFailures: Int) async -> Outcome {
+    func run(_ range: Range<Int>, requests: [FuzzRequest], seed: UInt64, concurrency: Int, maxFailures: Int) async
+        -> Outcome
+    {
         let progress = Progress(from: range.lowerBound)
         let donors = requests.map(\.bytes)
         await withTaskGroup(of: Void.self) { group in
@@ -202,7 +225,8 @@ struct FuzzTarget: Sendable {
                             return value
                         }
                         guard let index else { return }
-                        var mutator = Mutator(random: SeededRandom(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
+                        var mutator = Mutator(
+                            random: SeededRandom(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
                         let seedIndex = Int(mutator.random.next() % UInt64(requests.count))
                         let request = requests[seedIndex]
                         let (bytes, steps) = mutator.mutate(request.bytes, donors: donors)
@@ -225,7 +249,8 @@ struct FuzzTarget: Sendable {
                         progress.state.withLock { s in
                             s.sent += 1
                             if s.slowest.count < 5 || seconds > s.slowest[s.slowest.count - 1].seconds {
-                                s.slowest.append(Slow(index: index, method: request.method.path, seconds: seconds, steps: steps))
+                                s.slowest.append(
+                                    Slow(index: index, method: request.method.path, seconds: seconds, steps: steps))
                                 s.slowest.sort { $0.seconds > $1.seconds }
                                 if s.slowest.count > 5 { s.slowest.removeLast() }
                             }
@@ -234,7 +259,9 @@ struct FuzzTarget: Sendable {
                             if outcome.code == .unavailable && !isAlive { s.crashed = true }
                             if let problem {
                                 s.failures.append(
-                                    Failure(index: index, seedIndex: seedIndex, method: request.method.path, steps: steps, bytes: bytes, problem: problem))
+                                    Failure(
+                                        index: index, seedIndex: seedIndex, method: request.method.path, steps: steps,
+                                        bytes: bytes, problem: problem))
                             }
                         }
                     }
@@ -256,7 +283,9 @@ struct FuzzTarget: Sendable {
     }
 
     /// One call: a unary call, or a server-streaming call until its first message (then cancelled).
-    static func call(_ client: GRPCClient, _ method: APIMethodPath, _ bytes: [UInt8], timeout: Double) async -> CallOutcome {
+    static func call(_ client: GRPCClient, _ method: APIMethodPath, _ bytes: [UInt8], timeout: Double) async
+        -> CallOutcome
+    {
         let deadline = Duration.milliseconds(Int(timeout * 1000))
         do {
             if !method.serverStreaming {

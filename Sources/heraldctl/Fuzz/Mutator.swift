@@ -68,7 +68,9 @@ struct Mutator {
             bytes[position] = UInt8(value)
             return (bytes, "set byte \(position) to 0x\(String(value, radix: 16))")
         case 2:
-            let inserted = (0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let inserted = (0..<Int.random(in: 1...8, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             bytes.insert(contentsOf: inserted, at: position)
             return (bytes, "insert \(inserted.count) bytes at \(position)")
         case 3 where !bytes.isEmpty:
@@ -88,7 +90,7 @@ struct Mutator {
     private mutating func structural(_ tree: inout [Node], at path: [Int], donors: [[UInt8]], size: Int) -> String {
         let fieldSize = max(1, Self.node(at: path, in: tree).map { Self.serialize([$0]).count } ?? 1)
         let room = max(0, Self.maxBytes - size)
-        let where_ = "field at \(path.map(String.init).joined(separator: "."))"
+        let location = "field at \(path.map(String.init).joined(separator: "."))"
         switch Int.random(in: 0..<8, using: &random) {
         case 0:
             // A field repeated: a few times, or hundreds (a packed enum of many bad values, a list at its limit).
@@ -100,63 +102,82 @@ struct Mutator {
                 default: Int.random(in: 1...3, using: &random)
                 }
             let copies = max(1, min(wanted, room / fieldSize))
-            Self.edit(&tree, path) { nodes, index in nodes.insert(contentsOf: repeatElement(nodes[index], count: copies), at: index + 1) }
-            return "repeat \(where_) \(copies) more times"
+            Self.edit(&tree, path) { nodes, index in
+                nodes.insert(contentsOf: repeatElement(nodes[index], count: copies), at: index + 1)
+            }
+            return "repeat \(location) \(copies) more times"
         case 1:
             Self.edit(&tree, path) { nodes, index in nodes.remove(at: index) }
-            return "drop \(where_)"
+            return "drop \(location)"
         case 2:
             let (number, wireType) = nextTag()
             Self.edit(&tree, path) { nodes, index in
                 if case .field(_, _, let value, let declared) = nodes[index] {
-                    nodes[index] = .field(tag: Self.varint(UInt64(number) << 3 | UInt64(wireType)), wireType: wireType, value: value, declaredLength: declared)
+                    nodes[index] = .field(
+                        tag: Self.varint(UInt64(number) << 3 | UInt64(wireType)), wireType: wireType, value: value,
+                        declaredLength: declared)
                 }
             }
-            return "change the tag of \(where_) to field \(number), wire type \(wireType)"
+            return "change the tag of \(location) to field \(number), wire type \(wireType)"
         case 3:
             let value = interestingVarint()
             Self.edit(&tree, path) { nodes, index in
-                nodes[index] = .field(tag: Self.tag(of: nodes[index], wireType: 0), wireType: 0, value: .scalar(value), declaredLength: nil)
+                nodes[index] = .field(
+                    tag: Self.tag(of: nodes[index], wireType: 0), wireType: 0, value: .scalar(value),
+                    declaredLength: nil)
             }
-            return "replace the value of \(where_) with varint \(value.map { String($0, radix: 16) }.joined(separator: " "))"
+            return
+                "replace the value of \(location) with varint \(value.map { String($0, radix: 16) }.joined(separator: " "))"
         case 4:
             let delta = [-1, 1, -2, 7, 1 << 20, Int(UInt32.max)].randomElement(using: &random)!
             Self.edit(&tree, path) { nodes, index in
                 if case .field(let tag, 2, let value, _) = nodes[index] {
                     let length = UInt64(Self.serializedValue(value).count)
-                    nodes[index] = .field(tag: tag, wireType: 2, value: value, declaredLength: UInt64(max(0, Int(length) + delta)))
+                    nodes[index] = .field(
+                        tag: tag, wireType: 2, value: value, declaredLength: UInt64(max(0, Int(length) + delta)))
                 }
             }
-            return "make the length of \(where_) wrong by \(delta)"
+            return "make the length of \(location) wrong by \(delta)"
         case 5:
             let donor = donors.isEmpty ? [] : donors[Int.random(in: 0..<donors.count, using: &random)]
             let start = donor.isEmpty ? 0 : Int.random(in: 0..<donor.count, using: &random)
             let end = donor.isEmpty ? 0 : Int.random(in: start...donor.count, using: &random)
             Self.edit(&tree, path) { nodes, index in
-                nodes[index] = .field(tag: Self.tag(of: nodes[index], wireType: 2), wireType: 2, value: .bytes(Array(donor[start..<end])), declaredLength: nil)
+                nodes[index] = .field(
+                    tag: Self.tag(of: nodes[index], wireType: 2), wireType: 2, value: .bytes(Array(donor[start..<end])),
+                    declaredLength: nil)
             }
-            return "replace the value of \(where_) with \(end - start) bytes of another request"
+            return "replace the value of \(location) with \(end - start) bytes of another request"
         case 6:
             let times = max(2, min(Int.random(in: 2...200, using: &random), room / fieldSize + 1))
             Self.edit(&tree, path) { nodes, index in
                 if case .field(let tag, 2, let value, _) = nodes[index] {
                     let payload = Self.serializedValue(value)
-                    nodes[index] = .field(tag: tag, wireType: 2, value: .bytes(Array(repeatElement(payload, count: times).joined())), declaredLength: nil)
+                    nodes[index] = .field(
+                        tag: tag, wireType: 2, value: .bytes(Array(repeatElement(payload, count: times).joined())),
+                        declaredLength: nil)
                 }
             }
-            return "repeat the payload of \(where_) \(times) times"
+            return "repeat the payload of \(location) \(times) times"
         default:
-            let text = ["", "\u{0}", String(repeating: "A", count: 70_000), "é\u{FFFF}😈", "not-a-uuid", "-1", "99999999999999999999"]
-                .randomElement(using: &random)!
+            let text = [
+                "", "\u{0}", String(repeating: "A", count: 70_000), "é\u{FFFF}😈", "not-a-uuid", "-1",
+                "99999999999999999999",
+            ]
+            .randomElement(using: &random)!
             Self.edit(&tree, path) { nodes, index in
-                nodes[index] = .field(tag: Self.tag(of: nodes[index], wireType: 2), wireType: 2, value: .bytes(Array(text.utf8)), declaredLength: nil)
+                nodes[index] = .field(
+                    tag: Self.tag(of: nodes[index], wireType: 2), wireType: 2, value: .bytes(Array(text.utf8)),
+                    declaredLength: nil)
             }
-            return "replace the value of \(where_) with a \(text.utf8.count)-byte string"
+            return "replace the value of \(location) with a \(text.utf8.count)-byte string"
         }
     }
 
     private mutating func nextTag() -> (Int, Int) {
-        let number = Int.random(in: 0..<4, using: &random) == 0 ? Int.random(in: 1...536_870_911, using: &random) : Int.random(in: 1...40, using: &random)
+        let number =
+            Int.random(in: 0..<4, using: &random) == 0
+            ? Int.random(in: 1...536_870_911, using: &random) : Int.random(in: 1...40, using: &random)
         return (number, [0, 1, 2, 5, 3].randomElement(using: &random)!)
     }
 
@@ -185,22 +206,40 @@ struct Mutator {
             switch wireType {
             case 0:
                 let valueStart = position
-                guard readVarint(bytes, &position) != nil else { position = start; break }
-                nodes.append(.field(tag: tagBytes, wireType: 0, value: .scalar(Array(bytes[valueStart..<position])), declaredLength: nil))
+                guard readVarint(bytes, &position) != nil else {
+                    position = start
+                    break
+                }
+                nodes.append(
+                    .field(
+                        tag: tagBytes, wireType: 0, value: .scalar(Array(bytes[valueStart..<position])),
+                        declaredLength: nil))
                 continue
             case 1, 5:
                 let size = wireType == 1 ? 8 : 4
-                guard bytes.endIndex - position >= size else { position = start; break }
-                nodes.append(.field(tag: tagBytes, wireType: wireType, value: .scalar(Array(bytes[position..<(position + size)])), declaredLength: nil))
+                guard bytes.endIndex - position >= size else {
+                    position = start
+                    break
+                }
+                nodes.append(
+                    .field(
+                        tag: tagBytes, wireType: wireType, value: .scalar(Array(bytes[position..<(position + size)])),
+                        declaredLength: nil))
                 position += size
                 continue
             case 2:
-                guard let length = readVarint(bytes, &position), length <= UInt64(bytes.endIndex - position) else { position = start; break }
+                guard let length = readVarint(bytes, &position), length <= UInt64(bytes.endIndex - position) else {
+                    position = start
+                    break
+                }
                 let payload = bytes[position..<(position + Int(length))]
                 position += Int(length)
                 let children = depth < 20 && !payload.isEmpty ? parse(payload, depth: depth + 1) : []
                 let isMessage = !children.isEmpty && children.allSatisfy { if case .field = $0 { true } else { false } }
-                nodes.append(.field(tag: tagBytes, wireType: 2, value: isMessage ? .message(children) : .bytes(Array(payload)), declaredLength: nil))
+                nodes.append(
+                    .field(
+                        tag: tagBytes, wireType: 2, value: isMessage ? .message(children) : .bytes(Array(payload)),
+                        declaredLength: nil))
                 continue
             default:
                 position = start
