@@ -16,6 +16,7 @@ public enum HeraldAPI {
         WellKnownTypes.enums + DescriptorSchemas.enums + HealthSchemas.enums + InteropTestingSchemas.enums
         + CommonSchemas.enums + WorkflowSchemas.enums + CampaignSchemas.enums + SegmentSchemas.enums
         + ExperimentSchemas.enums + AnalyticsSchemas.enums + TriggerSchemas.enums + DeliverySchemas.enums
+        + UserSchemas.enums
 
     public static let services: [ServiceSchema] =
         HealthSchemas.services + ReflectionSchemas.services + InteropTestingSchemas.services + BenchSchemas.services

@@ -147,7 +147,7 @@ struct ServiceCalls: Sendable {
     }
 
     /// Runs `read`, turning what the response lacked into INTERNAL (the server broke its own contract).
-    private func readResponse<T>(_ method: String, _ read: () throws -> T) throws -> T {
+    func readResponse<T>(_ method: String, _ read: () throws -> T) throws -> T {
         do {
             return try read()
         } catch let error as ValidationError {

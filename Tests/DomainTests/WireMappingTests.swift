@@ -73,6 +73,17 @@ struct WireMappingTests {
         MappingCase(u + "SegmentData", F.segmentData),
         MappingCase(u + "ConsentStatus", F.consent), MappingCase(u + "ConsentUpdate", F.consentUpdate),
         MappingCase(u + "UserActivity", F.activity),
+        MappingCase(u + "Device", F.device), MappingCase(u + "PurposeConsent", F.purposeConsent),
+        MappingCase(u + "ConsentChange", F.consentChange),
+        MappingCase(
+            u + "ConsentChange",
+            ConsentChange(
+                at: F.time, subject: .channel(.sms), granted: true, source: "source", legalBasis: "legal_basis"),
+            "ConsentChange (channel)"),
+        MappingCase(u + "UserFilter", F.userFilter), MappingCase(u + "UserContact", F.userContact),
+        MappingCase(u + "ImportRow", F.importRow),
+        MappingCase(u + "ImportRowError", F.importRowError), MappingCase(u + "DataSubjectStep", F.dataSubjectStep),
+        MappingCase(u + "DataSubjectRequest", F.dataSubjectRequest),
     ]
 
     @Test("every field survives domain -> protobuf -> domain, written at its own number", arguments: cases)

@@ -288,20 +288,52 @@ public enum WireFixtures {
 
     // MARK: herald.users.v1
 
+    public static let device = Device(token: "token", platform: .fcm, appID: "app_id", registeredAt: time)
     public static let user = UserProfile(
         id: id(5), externalID: "external_id", email: "email", phone: "phone", displayName: "display_name",
         locale: "locale",
-        timezone: "timezone", attributes: object, deviceTokens: ["device_tokens"], createdAt: time, updatedAt: time)
+        timezone: "timezone", attributes: object, deviceTokens: ["device_tokens"], createdAt: time, updatedAt: time,
+        version: 12, devices: [device])
     public static let userPreferences = UserPreferences(
         preferredChannels: [.sms, .inApp], language: "language", topics: ["topics"], maxMessagesPerDay: 4,
-        quietHours: "quiet_hours")
+        quietHours: "quiet_hours",
+        unsubscribedTopics: ["unsubscribed_topics"])
     public static let segmentData = SegmentData(
-        userID: id(5), attributes: object, eventCounts: ["key": 2], lastActiveAt: time, lifetimeValue: 5)
-    public static let channelConsent = ChannelConsent(channel: .email, granted: true, updatedAt: time, source: "source")
+        userID: id(5), attributes: object, eventCounts: ["key": 2], lastActiveAt: time, lifetimeValue: 5,
+        computedTraits: object,
+        lifetimeEventCounts: ["key": 2], firstSeenAt: time)
+    public static let channelConsent = ChannelConsent(
+        channel: .email, granted: true, updatedAt: time, source: "source", legalBasis: "legal_basis")
+    public static let purposeConsent = PurposeConsent(
+        purpose: .analytics, granted: true, updatedAt: time, source: "source", legalBasis: "legal_basis")
+    public static let consentChange = ConsentChange(
+        at: time, subject: .purpose(.personalization), granted: true, source: "source", legalBasis: "legal_basis")
     public static let consent = ConsentStatus(
-        userID: id(5), channels: [channelConsent], marketing: true, analytics: true, updatedAt: time)
+        userID: id(5), channels: [channelConsent], marketing: true, analytics: true, updatedAt: time,
+        purposes: [purposeConsent],
+        history: [consentChange])
     /// `false` set explicitly: proto3 `optional` keeps it apart from "leave as it is".
     public static let consentUpdate = ConsentUpdate(
-        channels: [channelConsent], marketing: false, analytics: true, source: "source")
-    public static let activity = UserActivity(id: "id", type: "type", at: time, properties: object)
+        channels: [channelConsent], marketing: false, analytics: true, source: "source", purposes: [purposeConsent],
+        legalBasis: "legal_basis")
+    public static let activity = UserActivity(
+        id: "id", type: "type", at: time, properties: object, channel: .push, campaignID: id(2))
+    public static let userFilter = UserFilter(
+        attributes: object, createdFrom: time, createdBefore: time.addingTimeInterval(1), consentedTo: .marketing,
+        reachableOn: .email,
+        externalIDPrefix: "external_id_prefix")
+    public static let userContact = UserContact(
+        userID: id(5), email: "email", phone: "phone", devices: [device], locale: "locale", timezone: "timezone",
+        preferences: userPreferences,
+        consent: consent, displayName: "display_name", attributes: object)
+    public static let importRow = ImportRow(user: user, consent: consentUpdate)
+    public static let importRowError = ImportRowError(row: 1, field: "field", description: "description")
+    public static let importResult = ImportResult(
+        rows: 1, created: 2, updated: 3, errors: [importRowError], rejected: 5)
+    public static let dataSubjectStep = DataSubjectStep(
+        service: "service", done: true, attempts: 3, lastError: "last_error", completedAt: time)
+    public static let dataSubjectRequest = DataSubjectRequest(
+        id: id(17), userID: id(5), kind: .erasure, state: .running, requestedBy: "requested_by", requestedAt: time,
+        completedAt: time,
+        steps: [dataSubjectStep])
 }

@@ -31,7 +31,12 @@ final class ScriptedService: Sendable {
                 received.requests.withLock { $0[method.name] = request }
                 if let failure { throw failure }
             }
-            if method.serverStreaming {
+            if method.clientStreaming {
+                services.register(schema.path(method)) { requests, writer, _ in
+                    for try await request in requests { try record(request) }
+                    await writer.send(response)
+                }
+            } else if method.serverStreaming {
                 services.serverStreaming(schema.path(method)) { request, writer, _ in
                     try record(request)
                     await writer.send(response)

@@ -27,7 +27,8 @@ struct TypedClientsTests {
         let client = scripted.client
         defer { client.close() }
         try await body(makeClient(client))
-        #expect(try scripted.problems() == [])
+        let problems = try scripted.problems()
+        #expect(problems == [], "\(problems)")
     }
 
     /// A page response: `item` twice in field 1, "next" as the next page's token in field 2.
@@ -272,21 +273,44 @@ struct TypedClientsTests {
                 "CreateUser": Self.field1(F.user), "GetUserProfile": Self.field1(F.user),
                 "UpdateUserProfile": Self.field1(F.user),
                 "ListUsers": Self.page(F.user), "GetUserPreferences": Self.field1(F.userPreferences),
-                "GetUserSegmentData": Self.field1(F.segmentData),
-                "GetUserConsent": Self.field1(F.consent),
+                "GetUserSegmentData": Self.field1(F.segmentData), "GetUserConsent": Self.field1(F.consent),
+                "TrackUserActivities": { $0.set(1, Int32(3)) }, "ImportUsers": { F.importResult.write(to: $0) },
+                "ExportUsers": { $0.set(1, each: [F.user, F.user]) },
+                "LookupUsers": { $0.set(1, each: [F.userContact]) },
+                "RegisterDevice": Self.field1(F.user),
+                "ExportUserData": {
+                    ExportUserDataResponse(data: F.object, request: F.dataSubjectRequest).write(to: $0)
+                },
+                "EraseUser": Self.field1(F.dataSubjectRequest),
+                "GetDataSubjectRequest": Self.field1(F.dataSubjectRequest),
             ]
         ) { c in
             #expect(try await c.create(F.user) == F.user)
             #expect(try await c.profile(of: F.id(5)) == F.user)
-            #expect(try await c.update(F.user) == F.user)
+            #expect(
+                try await c.update(F.user, mask: ["update_mask#1", "update_mask#2"], expectedVersion: 3, by: F.id(6))
+                    == F.user)
             try await c.delete(F.id(5), erase: true)
-            #expect(try await c.list(pageSize: 1, pageToken: "page_token").items == [F.user, F.user])
+            #expect(
+                try await c.list(F.userFilter, page: PageRequest(size: 1, token: "page_token")).items == [
+                    F.user, F.user,
+                ])
             #expect(try await c.preferences(of: F.id(5)) == F.userPreferences)
             try await c.updatePreferences(of: F.id(5), to: F.userPreferences)
             #expect(try await c.segmentData(of: F.id(5)) == F.segmentData)
-            #expect(try await c.consent(of: F.id(5)) == F.consent)
+            #expect(try await c.consent(of: F.id(5), includeHistory: true) == F.consent)
             try await c.updateConsent(of: F.id(5), F.consentUpdate)
             try await c.trackActivity(of: F.id(5), F.activity)
+            #expect(try await c.trackActivities([TrackedActivity(F.id(5), F.activity)]) == 3)
+            #expect(try await c.importUsers([F.importRow, F.importRow, F.importRow], chunk: 2) == F.importResult)
+            #expect(
+                try await Self.collect(c.export(F.userFilter)).map(\.values) == [[F.user, F.user], [F.user, F.user]])
+            #expect(try await c.lookup([F.id(5), F.id(6)]) == [F.userContact])
+            #expect(try await c.register(F.device, for: F.id(5)) == F.user)
+            try await c.unregister(token: "token", of: F.id(5))
+            #expect(try await c.exportData(of: F.id(5), requestedBy: "requested_by").request == F.dataSubjectRequest)
+            #expect(try await c.erase(F.id(5), requestedBy: "requested_by") == F.dataSubjectRequest)
+            #expect(try await c.dataSubjectRequest(F.id(17)) == F.dataSubjectRequest)
         }
     }
 

@@ -36,6 +36,17 @@ extension ProtoJSON {
             return .string("\(negative ? "-" : "")\(seconds.magnitude)\(Self.fraction(Int32(nanos.magnitude)))s")
         case WellKnownTypes.empty:
             return .object([])
+        case WellKnownTypes.fieldMask:
+            // One string: the paths joined by commas, each in lowerCamelCase (update_mask: "displayName,attributes").
+            var paths: [String] = []
+            for case .string(let path) in message.fields[1] ?? [] {
+                guard let camel = FieldMaskPath.camelCase(path) else {
+                    throw CodecError(
+                        path: path, "field mask path \"\(path)\" has no JSON form (a '_' before a digit or capital)")
+                }
+                paths.append(camel)
+            }
+            return .string(paths.joined(separator: ","))
         case WellKnownTypes.any:
             return try encodeAny(message, path: path)
         case WellKnownTypes.structType:
@@ -83,7 +94,7 @@ extension ProtoJSON {
         [
             WellKnownTypes.timestamp, WellKnownTypes.duration, WellKnownTypes.structType, WellKnownTypes.value,
             WellKnownTypes.listValue,
-            WellKnownTypes.any,
+            WellKnownTypes.any, WellKnownTypes.fieldMask,
         ].contains(name) || WellKnownTypes.wrappers[name] != nil
     }
 
@@ -207,6 +218,17 @@ extension ProtoJSON {
             if nanos != 0 { message[2] = .int32(nanos) }
         case WellKnownTypes.empty:
             guard case .object(let members) = json, members.isEmpty else { throw CodecError(path: path, "expected {}") }
+        case WellKnownTypes.fieldMask:
+            guard case .string(let text) = json else {
+                throw CodecError(path: path, "expected a field mask like \"displayName,attributes\"")
+            }
+            let paths =
+                text.isEmpty
+                ? []
+                : text.split(separator: ",", omittingEmptySubsequences: false).map {
+                    FieldMaskPath.snakeCase(String($0))
+                }
+            if !paths.isEmpty { message.fields[1] = paths.map { .string($0) } }
         case WellKnownTypes.any:
             return try decodeAny(json, path: path)
         case WellKnownTypes.structType:
@@ -346,5 +368,41 @@ extension ProtoJSON {
             nanos = Int32(fraction + String(repeating: "0", count: 9 - fraction.count))!
         }
         return negative ? (-seconds, -nanos) : (seconds, nanos)
+    }
+}
+
+/// FieldMask paths between their proto form (`display_name.first`) and their JSON form (`displayName.first`).
+enum FieldMaskPath {
+    /// nil when the path cannot round-trip (protobuf's rule: no '_' followed by anything but a lower-case letter).
+    static func camelCase(_ path: String) -> String? {
+        var out = ""
+        var upper = false
+        for character in path {
+            if character == "_" {
+                upper = true
+                continue
+            }
+            if upper {
+                guard character.isLowercase else { return nil }
+                out += character.uppercased()
+                upper = false
+            } else {
+                if character.isUppercase { return nil }
+                out.append(character)
+            }
+        }
+        return upper ? nil : out
+    }
+
+    static func snakeCase(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            if character.isUppercase {
+                out += "_" + character.lowercased()
+            } else {
+                out.append(character)
+            }
+        }
+        return out
     }
 }

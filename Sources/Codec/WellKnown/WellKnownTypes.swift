@@ -10,6 +10,7 @@ public enum WellKnownTypes {
     public static let listValue = "google.protobuf.ListValue"
     public static let nullValue = "google.protobuf.NullValue"
     public static let any = "google.protobuf.Any"
+    public static let fieldMask = "google.protobuf.FieldMask"
 
     /// The `type_url` of a packed message: `type.googleapis.com/` and its full name.
     public static func typeURL(_ fullName: String) -> String { "type.googleapis.com/" + fullName }
@@ -47,6 +48,7 @@ public enum WellKnownTypes {
                 ]),
             MessageSchema(listValue, [.init(1, "values", .message(value), .repeated)]),
             MessageSchema(any, [.init(1, "type_url", .string), .init(2, "value", .bytes)]),
+            MessageSchema(fieldMask, [.init(1, "paths", .string, .repeated)]),
         ] + wrappers.keys.sorted().map { MessageSchema($0, [.init(1, "value", wrappers[$0]!)]) }
 
     public static let enums: [EnumSchema] = [EnumSchema(nullValue, [("NULL_VALUE", 0)])]

@@ -8,11 +8,22 @@ public struct PageRequest: Sendable, Equatable {
     public static let maxSize = 500
 
     public let size: Int
+    /// Where the previous page ended (a service reads it from `token`).
     public let cursor: PageCursor?
+    /// The previous page's `next_page_token`, as the service returned it (a client passes it on unread).
+    public let token: String
 
     public init(size: Int = PageRequest.defaultSize, cursor: PageCursor? = nil) {
         self.size = size
         self.cursor = cursor
+        token = cursor?.token ?? ""
+    }
+
+    /// The page after the one whose `next_page_token` was `token` (the first page when empty).
+    public init(size: Int = PageRequest.defaultSize, token: String) {
+        self.size = size
+        self.token = token
+        cursor = token.isEmpty ? nil : PageCursor(token: token)
     }
 
     /// Reads a `herald.common.v1.PageRequest` (absent: the first page of the default size).
@@ -23,12 +34,9 @@ public struct PageRequest: Sendable, Equatable {
             issues.add(path.field("page_size"), "must be between 1 and \(Self.maxSize), got \(requested)")
             size = Self.defaultSize
         }
-        var cursor: PageCursor?
-        if let token = m?.string(2), !token.isEmpty {
-            cursor = PageCursor(token: token)
-            if cursor == nil { issues.add(path.field("page_token"), "not a token this service returned") }
-        }
-        self.init(size: size, cursor: cursor)
+        let token = m?.string(2) ?? ""
+        self.init(size: size, token: token)
+        if !token.isEmpty, cursor == nil { issues.add(path.field("page_token"), "not a token this service returned") }
     }
 }
 
@@ -40,7 +48,7 @@ extension PageRequest: WireMapped {
     /// Writes a `herald.common.v1.PageRequest`.
     public func write(to b: MessageBuilder) {
         b.set(1, Int32(size))
-        if let cursor { b.set(2, cursor.token) }
+        b.set(2, token)
     }
 }
 

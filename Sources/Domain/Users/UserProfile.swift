@@ -5,8 +5,9 @@ import Foundation
 public struct UserProfile: Equatable, Sendable {
     /// nil in a create request: the directory assigns it.
     public var id: UUID?
-    /// The id in the customer's own systems.
+    /// The id in the customer's own systems; unique.
     public var externalID: String
+    /// Lower case, its domain in IDNA.
     public var email: String
     /// E.164.
     public var phone: String
@@ -17,15 +18,19 @@ public struct UserProfile: Equatable, Sendable {
     public var timezone: String
     /// Custom attributes segments and templates use (a JSON object).
     public var attributes: JSONValue?
+    /// The tokens of `devices` (read-only on the wire).
     public var deviceTokens: [String]
     public var createdAt: Date?
     public var updatedAt: Date?
+    /// Increases with every change (optimistic concurrency).
+    public var version: Int64
+    public var devices: [Device]
 
     public init(
         id: UUID? = nil, externalID: String = "", email: String = "", phone: String = "", displayName: String = "",
-        locale: String = "",
-        timezone: String = "", attributes: JSONValue? = nil, deviceTokens: [String] = [], createdAt: Date? = nil,
-        updatedAt: Date? = nil
+        locale: String = "", timezone: String = "", attributes: JSONValue? = nil, deviceTokens: [String] = [],
+        createdAt: Date? = nil,
+        updatedAt: Date? = nil, version: Int64 = 0, devices: [Device] = []
     ) {
         self.id = id
         self.externalID = externalID
@@ -38,114 +43,112 @@ public struct UserProfile: Equatable, Sendable {
         self.deviceTokens = deviceTokens
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.version = version
+        self.devices = devices
+    }
+}
+
+/// Where push notifications reach a user (`herald.users.v1.DevicePlatform`).
+public enum DevicePlatform: String, WireEnum {
+    public static let wirePrefix = "DEVICE_PLATFORM_"
+    case apns, fcm
+}
+
+/// A registered push device.
+public struct Device: Equatable, Sendable, Hashable {
+    public var token: String
+    public var platform: DevicePlatform?
+    /// The app's bundle id (APNs topic) or Firebase app id.
+    public var appID: String
+    public var registeredAt: Date?
+
+    public init(token: String, platform: DevicePlatform?, appID: String = "", registeredAt: Date? = nil) {
+        self.token = token
+        self.platform = platform
+        self.appID = appID
+        self.registeredAt = registeredAt
     }
 }
 
 /// A user's own notification preferences (`herald.users.v1.UserPreferences`).
 public struct UserPreferences: Equatable, Sendable {
+    /// Channels the user wants (empty: every channel).
     public var preferredChannels: [NotificationChannel]
     public var language: String
+    /// Topics subscribed to.
     public var topics: [String]
+    /// At most this many messages a day (0: no preference).
     public var maxMessagesPerDay: Int32
     /// "HH:MM-HH:MM" in the user's time zone, or empty.
     public var quietHours: String
+    /// Topics unsubscribed from: never sent.
+    public var unsubscribedTopics: [String]
 
     public init(
         preferredChannels: [NotificationChannel] = [], language: String = "", topics: [String] = [],
         maxMessagesPerDay: Int32 = 0,
-        quietHours: String = ""
+        quietHours: String = "", unsubscribedTopics: [String] = []
     ) {
         self.preferredChannels = preferredChannels
         self.language = language
         self.topics = topics
         self.maxMessagesPerDay = maxMessagesPerDay
         self.quietHours = quietHours
+        self.unsubscribedTopics = unsubscribedTopics
     }
 }
 
-/// What segmentation evaluates for one user: attributes, event counts, activity, value.
+/// What segmentation evaluates for one user: attributes, computed traits, event counts, activity, value.
 public struct SegmentData: Equatable, Sendable {
     public var userID: UUID
     public var attributes: JSONValue?
-    /// Events by name, over the user's lifetime.
+    /// Events by name over the last 30 days.
     public var eventCounts: [String: Int64]
     public var lastActiveAt: Date?
     public var lifetimeValue: Double
+    /// days_since_signup, days_since_active, events_30d, channels_reachable.
+    public var computedTraits: JSONValue?
+    /// Events by name over what is kept of the user's history.
+    public var lifetimeEventCounts: [String: Int64]
+    public var firstSeenAt: Date?
 
     public init(
         userID: UUID, attributes: JSONValue? = nil, eventCounts: [String: Int64] = [:], lastActiveAt: Date? = nil,
-        lifetimeValue: Double = 0
+        lifetimeValue: Double = 0,
+        computedTraits: JSONValue? = nil, lifetimeEventCounts: [String: Int64] = [:], firstSeenAt: Date? = nil
     ) {
         self.userID = userID
         self.attributes = attributes
         self.eventCounts = eventCounts
         self.lastActiveAt = lastActiveAt
         self.lifetimeValue = lifetimeValue
-    }
-}
-
-public struct ChannelConsent: Equatable, Sendable {
-    public var channel: NotificationChannel?
-    public var granted: Bool
-    public var updatedAt: Date?
-    /// Where the consent was given or withdrawn: "signup_form", "unsubscribe_link", ...
-    public var source: String
-
-    public init(channel: NotificationChannel?, granted: Bool, updatedAt: Date? = nil, source: String = "") {
-        self.channel = channel
-        self.granted = granted
-        self.updatedAt = updatedAt
-        self.source = source
-    }
-}
-
-/// What a user has agreed to: each channel, marketing, analytics.
-public struct ConsentStatus: Equatable, Sendable {
-    public var userID: UUID
-    public var channels: [ChannelConsent]
-    public var marketing: Bool
-    public var analytics: Bool
-    public var updatedAt: Date?
-
-    public init(
-        userID: UUID, channels: [ChannelConsent] = [], marketing: Bool = false, analytics: Bool = false,
-        updatedAt: Date? = nil
-    ) {
-        self.userID = userID
-        self.channels = channels
-        self.marketing = marketing
-        self.analytics = analytics
-        self.updatedAt = updatedAt
-    }
-}
-
-/// A change of consent: the channels listed, and marketing/analytics only when set (nil leaves them as they are).
-public struct ConsentUpdate: Equatable, Sendable {
-    public var channels: [ChannelConsent]
-    public var marketing: Bool?
-    public var analytics: Bool?
-    public var source: String
-
-    public init(channels: [ChannelConsent] = [], marketing: Bool? = nil, analytics: Bool? = nil, source: String = "") {
-        self.channels = channels
-        self.marketing = marketing
-        self.analytics = analytics
-        self.source = source
+        self.computedTraits = computedTraits
+        self.lifetimeEventCounts = lifetimeEventCounts
+        self.firstSeenAt = firstSeenAt
     }
 }
 
 /// Something a user did, recorded for segmentation and personalization.
 public struct UserActivity: Equatable, Sendable {
+    /// Unique per activity: recording it twice stores it once.
     public var id: String
-    /// "page_view", "purchase", "login", ...
+    /// The event's name: "page_view", "purchase", "login", ...
     public var type: String
     public var at: Date?
     public var properties: JSONValue?
+    public var channel: NotificationChannel?
+    /// The campaign the activity answers, if any.
+    public var campaignID: UUID?
 
-    public init(id: String = "", type: String, at: Date? = nil, properties: JSONValue? = nil) {
+    public init(
+        id: String, type: String, at: Date? = nil, properties: JSONValue? = nil, channel: NotificationChannel? = nil,
+        campaignID: UUID? = nil
+    ) {
         self.id = id
         self.type = type
         self.at = at
         self.properties = properties
+        self.channel = channel
+        self.campaignID = campaignID
     }
 }

@@ -42,7 +42,7 @@ from google.protobuf import descriptor_pb2  # noqa: E402
 from google.protobuf import descriptor_pool  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 from google.protobuf import message_factory  # noqa: E402
-from google.protobuf import duration_pb2, empty_pb2, struct_pb2, timestamp_pb2, wrappers_pb2  # noqa: E402,F401  (load the well-known files into the default pool)
+from google.protobuf import duration_pb2, empty_pb2, field_mask_pb2, struct_pb2, timestamp_pb2, wrappers_pb2  # noqa: E402,F401  (load the well-known files into the default pool)
 
 
 def message_classes():
@@ -126,6 +126,13 @@ def fill(rng, message, depth):
     if name == "google.protobuf.Timestamp":
         message.seconds = rng.randint(-62135596800, 253402300799)
         message.nanos = rng.choice([0, 1_000_000, 123_456_000, rng.randint(0, 999_999_999)])
+        return
+    if name == "google.protobuf.FieldMask":
+        # Paths of lower-case words joined by '_' and '.', the only ones whose JSON form (lowerCamelCase) round-trips.
+        def word():
+            return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(1, 6)))
+        for _ in range(rng.randint(0, 4)):
+            message.paths.append(".".join("_".join(word() for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 3))))
         return
     if name == "google.protobuf.Duration":
         seconds = rng.randint(-10**9, 10**9)

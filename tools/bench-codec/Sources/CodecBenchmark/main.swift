@@ -10,44 +10,79 @@ import SwiftProtobufGenerated
 
 @inline(never) func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
 
-struct Measurement {
-    let nanoseconds: Double
-    let mallocs: Double
-}
+/// One implementation of one operation: `run(n)` does it `n` times and returns nanoseconds per operation.
+struct Contender {
+    let name: String
+    let run: (Int) throws -> Double
 
-/// Median of three timed runs of `iterations` calls, with the mallocs of the last run.
-func measure(_ iterations: Int, _ body: () throws -> Void) rethrows -> Measurement {
-    for _ in 0..<(iterations / 10) { try body() }
-    var times: [Double] = []
-    var mallocs = 0.0
-    for _ in 0..<3 {
-        let before = malloc_counter_read()
-        let start = ContinuousClock.now
-        for _ in 0..<iterations { try body() }
-        let elapsed = ContinuousClock.now - start
-        mallocs = Double(malloc_counter_read() - before) / Double(iterations)
-        times.append((Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(iterations))
+    /// A Swift body, timed here.
+    init(_ name: String, swift body: @escaping () throws -> Void) {
+        self.name = name
+        run = { n in
+            let start = ContinuousClock.now
+            for _ in 0..<n { try body() }
+            let elapsed = ContinuousClock.now - start
+            return (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(n)
+        }
     }
-    return Measurement(nanoseconds: times.sorted()[1], mallocs: mallocs)
-}
 
-func cMeasure(_ iterations: Int, _ run: (Int) -> Double) -> Measurement {
-    _ = run(iterations / 10)
-    var times: [Double] = []
-    var mallocs = 0.0
-    for _ in 0..<3 {
-        let before = malloc_counter_read()
-        times.append(run(iterations))
-        mallocs = Double(malloc_counter_read() - before) / Double(iterations)
+    /// A C loop that times itself.
+    init(_ name: String, c run: @escaping (Int) -> Double) {
+        self.name = name
+        self.run = run
     }
-    return Measurement(nanoseconds: times.sorted()[1], mallocs: mallocs)
 }
 
-func report(_ label: String, _ rows: [(String, Measurement)]) {
+/// What the rounds measured of one operation: each contender's ns/op per round, and its mallocs per operation.
+struct Rounds {
+    let names: [String]
+    /// `times[i]`: the ns/op of contender i in each round.
+    let times: [[Double]]
+    let mallocs: [Double]
+
+    func median(_ i: Int) -> Double { Self.median(times[i]) }
+
+    /// How many times faster contender `a` is than `b`: the median of the per-round ratios, and their range.
+    func ratio(_ a: Int, over b: Int) -> (median: Double, low: Double, high: Double) {
+        let ratios = zip(times[a], times[b]).map { $1 / $0 }.sorted()
+        return (Self.median(ratios), ratios.first!, ratios.last!)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
+
+/// Runs every contender once per round, in an order that rotates from round to round, so that what the machine
+/// does meanwhile (another process, frequency changes) falls on all of them alike; a ratio is taken within each
+/// round. Single runs on a shared 2-core machine swing by a third; the median of the rounds holds still.
+func interleave(_ contenders: [Contender], iterations: Int, rounds: Int) throws -> Rounds {
+    var mallocs: [Double] = []
+    for contender in contenders {  // warm-up, and the allocation count
+        _ = try contender.run(iterations / 10)
+        let before = malloc_counter_read()
+        _ = try contender.run(iterations / 10)
+        mallocs.append(Double(malloc_counter_read() - before) / Double(iterations / 10))
+    }
+    var times = [[Double]](repeating: [], count: contenders.count)
+    for round in 0..<rounds {
+        for k in 0..<contenders.count {
+            let i = (k + round) % contenders.count
+            times[i].append(try contenders[i].run(iterations))
+        }
+    }
+    return Rounds(names: contenders.map(\.name), times: times, mallocs: mallocs)
+}
+
+func report(_ label: String, _ rounds: Rounds) {
     print("\n\(label)")
-    print("  " + "implementation".padding(toLength: 44, withPad: " ", startingAt: 0) + "     ns/op   mallocs/op")
-    for (name, m) in rows {
-        print("  " + name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.0f %12.1f", m.nanoseconds, m.mallocs))
+    print("  " + "implementation".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median ns/op   range ns/op   mallocs/op")
+    for i in rounds.names.indices {
+        let sorted = rounds.times[i].sorted()
+        print(
+            "  " + rounds.names[i].padding(toLength: 44, withPad: " ", startingAt: 0)
+                + String(format: "%14.0f  %6.0f-%-6.0f %10.1f", rounds.median(i), sorted.first!, sorted.last!, rounds.mallocs[i]))
     }
 }
 
@@ -56,11 +91,13 @@ let campaignType = registry.message("herald.campaigns.v1.Campaign")!
 let eventType = registry.message("herald.analytics.v1.CampaignEvent")!
 let iterationScale = Int(ProcessInfo.processInfo.environment["BENCH_SCALE"] ?? "1") ?? 1
 
+let rounds = Int(ProcessInfo.processInfo.environment["BENCH_ROUNDS"] ?? "9") ?? 9
+
 func run<Value, Generated: SwiftProtobuf.Message>(
     name: String, type: MessageType, value: Value, iterations: Int, generated: Generated.Type,
     descriptor: UnsafePointer<ProtobufCMessageDescriptor>, write: @escaping (Value, MessageBuilder) -> Void,
     read: @escaping (MessageView) -> Value
-) throws -> (encode: [(String, Measurement)], decode: [(String, Measurement)], size: Int) {
+) throws -> (encode: Rounds, decode: Rounds, size: Int) {
     let bytes = try type.encode { write(value, $0) }
     let prebuilt = try Generated(serializedBytes: bytes)
     let theirs: [UInt8] = try prebuilt.serializedBytes()
@@ -68,21 +105,23 @@ func run<Value, Generated: SwiftProtobuf.Message>(
     guard theirs.count == bytes.count else {
         fatalError("\(name): swift-protobuf encodes \(theirs.count) bytes, Herald \(bytes.count)")
     }
-    let encode = [
-        ("herald: Swift values -> bytes", try measure(iterations) { blackHole(try type.encode { write(value, $0) }) }),
-        ("swift-protobuf: generated struct -> bytes", try measure(iterations) { blackHole(try prebuilt.serializedBytes() as [UInt8]) }),
-        ("protobuf-c generated C: C struct -> bytes", cMeasure(iterations) { n in
-            bytes.withUnsafeBufferPointer { cgen_encode_ns(descriptor, $0.baseAddress, $0.count, n) }
-        }),
-    ]
-    let decode = [
-        ("herald: bytes -> Swift values", try measure(iterations) { blackHole(try type.decode(bytes) { read($0) }) }),
-        ("herald: bytes -> view (validated C struct)", try measure(iterations) { blackHole(try type.decode(bytes) { $0.has(1) }) }),
-        ("swift-protobuf: bytes -> generated struct", try measure(iterations) { blackHole(try Generated(serializedBytes: bytes)) }),
-        ("protobuf-c generated C: bytes -> C struct", cMeasure(iterations) { n in
-            bytes.withUnsafeBufferPointer { cgen_decode_ns(descriptor, $0.baseAddress, $0.count, n) }
-        }),
-    ]
+    let encode = try interleave(
+        [
+            Contender("herald: Swift values -> bytes", swift: { blackHole(try type.encode { write(value, $0) }) }),
+            Contender("swift-protobuf: generated struct -> bytes", swift: { blackHole(try prebuilt.serializedBytes() as [UInt8]) }),
+            Contender("protobuf-c generated C: C struct -> bytes", c: { n in
+                bytes.withUnsafeBufferPointer { cgen_encode_ns(descriptor, $0.baseAddress, $0.count, n) }
+            }),
+        ], iterations: iterations, rounds: rounds)
+    let decode = try interleave(
+        [
+            Contender("herald: bytes -> Swift values", swift: { blackHole(try type.decode(bytes) { read($0) }) }),
+            Contender("herald: bytes -> view (validated C struct)", swift: { blackHole(try type.decode(bytes) { $0.has(1) }) }),
+            Contender("swift-protobuf: bytes -> generated struct", swift: { blackHole(try Generated(serializedBytes: bytes)) }),
+            Contender("protobuf-c generated C: bytes -> C struct", c: { n in
+                bytes.withUnsafeBufferPointer { cgen_decode_ns(descriptor, $0.baseAddress, $0.count, n) }
+            }),
+        ], iterations: iterations, rounds: rounds)
     return (encode, decode, bytes.count)
 }
 
@@ -115,12 +154,26 @@ report("Campaign: decode", campaign.decode)
 report("CampaignEvent (\(event.size) bytes): encode", event.encode)
 report("CampaignEvent: decode", event.decode)
 
-func ratio(_ rows: [(String, Measurement)], _ a: Int, _ b: Int) -> String {
-    String(format: "%.2f", rows[b].1.nanoseconds / rows[a].1.nanoseconds)
+/// The spread line of a ratio, and its `ratio` line for the end of the run.
+func ratio(_ what: String, _ value: (median: Double, low: Double, high: Double), atLeast target: Double) -> String {
+    print(String(format: "  %@: %.2f (median of %d rounds, %.2f-%.2f)", what, value.median, rounds, value.low, value.high))
+    return String(format: "ratio %@: %.2f (target >= %g)", what, value.median, target)
 }
-print("\nratios (how many times faster herald is; below 1 means slower)")
+
+/// Herald's time over C's (lower is better), median and range of the rounds.
+func overC(_ what: String, _ value: (median: Double, low: Double, high: Double), atMost target: Double) -> String {
+    let (median, low, high) = (1 / value.median, 1 / value.high, 1 / value.low)
+    print(String(format: "  %@: %.2f (median of %d rounds, %.2f-%.2f)", what, median, rounds, low, high))
+    return String(format: "ratio %@: %.2f (target <= %g)", what, median, target)
+}
+
+print("\nhow many times faster Herald is (swift-protobuf), and Herald's time over protobuf-c's C, per round")
+var lines: [String] = []
 for (label, result) in [("Campaign", campaign), ("CampaignEvent", event)] {
-    print("  \(label) encode vs swift-protobuf: \(ratio(result.encode, 0, 1))   vs protobuf-c C: \(ratio(result.encode, 0, 2))")
-    print("  \(label) decode to Swift values vs swift-protobuf: \(ratio(result.decode, 0, 2))   vs protobuf-c C: \(ratio(result.decode, 0, 3))")
-    print("  \(label) decode to view vs protobuf-c C: \(ratio(result.decode, 1, 3))")
+    lines.append(ratio("\(label) encode vs swift-protobuf", result.encode.ratio(0, over: 1), atLeast: 2))
+    lines.append(overC("\(label) encode / protobuf-c", result.encode.ratio(0, over: 2), atMost: 1.5))
+    lines.append(ratio("\(label) decode to Swift values vs swift-protobuf", result.decode.ratio(0, over: 2), atLeast: 2))
+    lines.append(overC("\(label) decode to a validated view / protobuf-c", result.decode.ratio(1, over: 3), atMost: 1.5))
 }
+print("")
+for line in lines { print(line) }
