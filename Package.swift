@@ -69,6 +69,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Cryptography over OpenSSL: AES-256-GCM, HMAC-SHA256, secure random (PII at rest, blind indexes, signing).
+        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+
         // Layer 3: the RPC platform.
         .target(
             name: "RPC",
@@ -191,6 +194,7 @@ let package = Package(
             ],
             exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(

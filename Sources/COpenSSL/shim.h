@@ -5,6 +5,9 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
+#include <openssl/rand.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 /* SSL_CTX_set_* helpers that are macros over SSL_CTX_ctrl in OpenSSL 3. */
 static inline long herald_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int version) {

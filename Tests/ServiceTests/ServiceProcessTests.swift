@@ -15,7 +15,7 @@ struct ServiceProcessTests {
         let database = try await TestDatabase.migratedDatabase()
         let connection = try await PostgresConnection.connect(TestDatabase.configuration(url: database.url))
         let user = try await connection.query(
-            "INSERT INTO users.users (display_name) VALUES ('Process tests') RETURNING id::text AS id")[0]
+            "INSERT INTO users.users DEFAULT VALUES RETURNING id::text AS id")[0]
             .decode("id", as: String.self)
         return (database.name, database.url, user)
     }

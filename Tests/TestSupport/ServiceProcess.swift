@@ -59,7 +59,7 @@ extension TestDatabase {
         let database = try await migratedDatabase()
         let connection = try await PostgresConnection.connect(configuration(url: database.url))
         let user = try await connection.query(
-            "INSERT INTO users.users (display_name) VALUES ('Test user') RETURNING id::text AS id")[0]
+            "INSERT INTO users.users DEFAULT VALUES RETURNING id::text AS id")[0]
             .decode("id", as: String.self)
         return (database.name, database.url, user)
     }
