@@ -73,6 +73,10 @@ struct ValidationTests {
             "campaign.workflow.nodes[3].config.delay.duration: a positive duration"
         ),
         (
+            "node drawn at no finite position", { $0.workflow.nodes[1].position = .init(x: .nan, y: -.infinity) },
+            "campaign.workflow.nodes[1].position.y: must be a finite number"
+        ),
+        (
             "condition without expression", { $0.workflow.nodes[1].config = .condition(expression: " ") },
             "config.condition.expression: an expression is required"
         ),

@@ -179,6 +179,33 @@ struct MalformedInputTests {
         #expect(decodeError(try encoded(2, seconds: -315_576_000_000, nanos: -999_999_999), type: wellknown) == nil)
     }
 
+    @Test("a Value holding NaN or infinity is refused at its path, in a Struct or a list; finite extremes are accepted")
+    func valueNumbers() throws {
+        let wellknown = try #require(Fixture.registry.message("herald.test.v1.Wellknown"))
+        func structHolding(_ number: Double) throws -> [UInt8] {
+            try wellknown.encode { b in
+                b.message(3) { s in
+                    s.messages(1, count: 1) { _, entry in
+                        entry.set(1, "weights")
+                        entry.message(2) { v in
+                            v.message(6) { list in list.messages(1, count: 1) { $1.set(2, number) } }
+                        }
+                    }
+                }
+            }
+        }
+        for number in [Double.nan, .infinity, -.infinity] {
+            let error = decodeError(try structHolding(number), type: wellknown)
+            #expect(error?.message.contains("cannot hold") == true, "\(number): \(String(describing: error))")
+            #expect(error?.path.hasPrefix("metadata") == true, "\(number): \(String(describing: error))")
+            let single = decodeError(try wellknown.encode { $0.message(4) { $0.set(2, number) } }, type: wellknown)
+            #expect(single?.path == "anything", "\(number): \(String(describing: single))")
+        }
+        for number: Double in [.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude, 0, -0.0] {
+            #expect(decodeError(try structHolding(number), type: wellknown) == nil)
+        }
+    }
+
     @Test("unknown fields are skipped; packed and unpacked repeated fields are both accepted; unknown enum values kept")
     func tolerance() throws {
         let bytes: [UInt8] = [

@@ -47,7 +47,7 @@ public final class MessageType: @unchecked Sendable {
             to: TypeTable(
                 fields: Self.allocate(info), fieldCount: fields.count, dense: Self.allocate(dense), children: children,
                 repeatedSlots: Self.allocate(slots), repeatedCount: repeatedCount, size: size,
-                time: TimeKind(schema.fullName),
+                ranged: RangedKind(schema.fullName),
                 descriptor: UnsafePointer(descriptor), owner: .passUnretained(self)))
     }
 

@@ -18,8 +18,8 @@ struct TypeTable {
     let repeatedCount: Int
     /// `sizeof` of the C structure.
     let size: Int
-    /// google.protobuf.Timestamp or Duration, whose values the validator checks against protobuf's ranges.
-    let time: TimeKind
+    /// google.protobuf.Timestamp, Duration or Value, whose values the validator checks against their ranges.
+    let ranged: RangedKind
     let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
     /// The type this table belongs to (unowned: the registry keeps every type alive).
     let owner: Unmanaged<MessageType>
@@ -48,14 +48,17 @@ struct TypeTable {
     func child(_ index: Int) -> UnsafePointer<TypeTable> { children[index]! }
 }
 
-/// The well-known types whose values have a range of their own.
-enum TimeKind: UInt8 {
-    case none, timestamp, duration
+/// The well-known types whose values have a range of their own: Timestamp's and Duration's documented ranges,
+/// and Value's number, which must be finite because a Value is JSON (the proto3 JSON mapping has no NaN or
+/// infinity for it, and every service stores Struct fields as JSON).
+enum RangedKind: UInt8 {
+    case none, timestamp, duration, value
 
     init(_ fullName: String) {
         switch fullName {
         case "google.protobuf.Timestamp": self = .timestamp
         case "google.protobuf.Duration": self = .duration
+        case "google.protobuf.Value": self = .value
         default: self = .none
         }
     }

@@ -3,8 +3,9 @@
 /// truncated varints, wrong wire types, lengths past the end, invalid UTF-8 (or NUL, which protobuf-c's C
 /// strings cannot hold) in strings, nesting deeper than the limit, too many repeated elements, and input whose
 /// decoded form would take more memory than `CodecLimits.maxDecodedBytes` (protobuf-c allocates a C structure per
-/// submessage and per unknown field: two bytes of input can cost hundreds), and Timestamps and Durations outside
-/// the ranges protobuf defines for them (a year beyond 9999 is no date any service can store).
+/// submessage and per unknown field: two bytes of input can cost hundreds), Timestamps and Durations outside
+/// the ranges protobuf defines for them (a year beyond 9999 is no date any service can store), and Values holding
+/// NaN or infinity (a Value is JSON, and JSON has neither).
 struct WireValidator {
     let limits: CodecLimits
 
@@ -41,7 +42,7 @@ struct WireValidator {
         walk: inout Walk
     ) throws {
         guard depth <= limits.maxDepth else { throw error("messages nested deeper than \(limits.maxDepth)", in: frame) }
-        if table.pointee.time != .none { try checkTime(bytes, table.pointee.time, in: frame) }
+        if table.pointee.ranged != .none { try checkRange(bytes, table.pointee.ranged, in: frame) }
         let slots = table.pointee.repeatedCount
         guard slots > 0 else {
             return try scan(
@@ -56,18 +57,24 @@ struct WireValidator {
 
     /// Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z; Duration: ±10,000 years, nanos of the
     /// seconds' sign (google/protobuf/timestamp.proto and duration.proto).
-    private func checkTime(_ bytes: UnsafeRawBufferPointer, _ kind: TimeKind, in frame: UnsafePointer<PathFrame>?)
+    private func checkRange(_ bytes: UnsafeRawBufferPointer, _ kind: RangedKind, in frame: UnsafePointer<PathFrame>?)
         throws
     {
         var seconds: Int64 = 0
         var nanos: Int64 = 0
+        var number = 0.0
         var position = 0
         while position < bytes.count {
             let tag = try varint(bytes, &position, what: "field tag", in: frame)
-            switch tag {
-            case 1 << 3: seconds = Int64(bitPattern: try varint(bytes, &position, what: "seconds", in: frame))
-            case 2 << 3:
+            switch (kind, tag) {
+            case (.timestamp, 1 << 3), (.duration, 1 << 3):
+                seconds = Int64(bitPattern: try varint(bytes, &position, what: "seconds", in: frame))
+            case (.timestamp, 2 << 3), (.duration, 2 << 3):
                 nanos = Int64(Int32(truncatingIfNeeded: try varint(bytes, &position, what: "nanos", in: frame)))
+            case (.value, 2 << 3 | 1) where bytes.count - position >= 8:
+                number = Double(
+                    bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)))
+                position += 8
             default: try skip(bytes, &position, wireType: Int(tag & 7), number: tag >> 3, in: frame)
             }
         }
@@ -85,6 +92,10 @@ struct WireValidator {
                 throw error(
                     "duration of \(seconds) s and \(nanos) ns is out of range (±315,576,000,000 s, nanos of the same sign)",
                     in: frame)
+            }
+        case .value:
+            guard number.isFinite else {
+                throw error("google.protobuf.Value cannot hold \(number) (JSON has no NaN or infinity)", in: frame)
             }
         case .none:
             break

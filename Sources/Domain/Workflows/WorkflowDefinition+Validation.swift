@@ -27,6 +27,10 @@ extension WorkflowDefinition {
             } else {
                 indexByID[node.id] = i
             }
+            if let position = node.position {
+                issues.check(position.x.isFinite, nodePath.field("position").field("x"), "must be a finite number")
+                issues.check(position.y.isFinite, nodePath.field("position").field("y"), "must be a finite number")
+            }
             node.validateConfig(at: nodePath, into: &issues)
         }
         let starts = nodes.indices.filter { nodes[$0].type == .start }
