@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "heraldctl", targets: ["heraldctl"]),
         .executable(name: "campaign-manager", targets: ["campaign-manager"]),
+        .executable(name: "user-directory", targets: ["user-directory"]),
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
@@ -111,6 +112,15 @@ let package = Package(
         .target(
             name: "ServiceKit", dependencies: ["Domain", "Postgres", "RPC", "Codec", "HeraldCore"],
             swiftSettings: strict),
+        // The one synthetic-data generator: users, devices, consent, activity, with planted structure.
+        .target(name: "Synthetic", dependencies: ["Domain", "Codec", "HeraldCore"], swiftSettings: strict),
+        .target(
+            name: "UserDirectory",
+            dependencies: [
+                "ServiceKit", "Domain", "Crypto", "Postgres", "RPC", "Codec", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "CampaignManager",
             dependencies: [
@@ -128,6 +138,9 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "campaign-manager", dependencies: ["CampaignManager", "ServiceRuntime", "RPC"], swiftSettings: strict),
+        .executableTarget(
+            name: "user-directory", dependencies: ["UserDirectory", "ServiceRuntime", "RPC", "HeraldCore"],
+            swiftSettings: strict),
 
         // The interop and benchmark services, and their server.
         .target(name: "Interop", dependencies: ["RPC", "API", "Codec", "HeraldCore"], swiftSettings: strict),
@@ -195,6 +208,12 @@ let package = Package(
             exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(
+            name: "UserDirectoryTests",
+            dependencies: [
+                "UserDirectory", "TypedClients", "ServiceClients", "Synthetic", "Domain", "Codec", "Postgres", "RPC",
+                "HeraldCore", "TestSupport",
+            ], swiftSettings: strict),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(

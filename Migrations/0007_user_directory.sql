@@ -31,6 +31,7 @@ CREATE TABLE users.devices (
     user_id UUID NOT NULL REFERENCES users.users (id),
     token_index BYTEA NOT NULL,
     token_enc BYTEA NOT NULL,
+    key_id TEXT NOT NULL,
     platform TEXT NOT NULL CHECK (platform IN ('apns', 'fcm')),
     app_id TEXT NOT NULL DEFAULT '',
     registered_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
@@ -39,6 +40,7 @@ CREATE TABLE users.devices (
 -- A token belongs to one user at a time (RegisterDevice moves it): the one per-user key not led by user_id, since a
 -- push token is global by nature.
 CREATE UNIQUE INDEX idx_devices_token ON users.devices (token_index);
+CREATE INDEX idx_devices_key ON users.devices (key_id);
 
 -- Consent now, per channel ('channel:email') and purpose ('purpose:marketing'), and every change for ever.
 CREATE TABLE users.consent (
@@ -62,7 +64,7 @@ CREATE TABLE users.consent_history (
 );
 
 -- What users do, partitioned by month (the service creates partitions ahead and drops those past retention). An
--- activity is stored once per (user, id, time): a retry carries the same id and time.
+-- activity is stored once: the same id of the same user within a day of its time is a retry (user-directory checks).
 CREATE TABLE users.activity (
     user_id UUID NOT NULL,
     id TEXT NOT NULL,

@@ -24,12 +24,22 @@ public enum ServiceHost {
         public let logger: Logger
     }
 
-    /// A service's handlers, and what to do before the process exits.
+    /// A service's handlers, what it checks and starts once the database answers, and what to do before the
+    /// process exits.
     public struct Served: Sendable {
         public let services: ServiceRegistry
+        /// Runs once the database answers, before the service says it is ready: checks of stored state (a
+        /// `ConfigError` stops the process with status 78, saying why; any other error is retried) and background
+        /// work to start.
+        public let whenReady: @Sendable () async throws -> Void
         public let shutdown: @Sendable () async -> Void
-        public init(_ services: ServiceRegistry, shutdown: @escaping @Sendable () async -> Void = {}) {
+
+        public init(
+            _ services: ServiceRegistry, whenReady: @escaping @Sendable () async throws -> Void = {},
+            shutdown: @escaping @Sendable () async -> Void = {}
+        ) {
             self.services = services
+            self.whenReady = whenReady
             self.shutdown = shutdown
         }
     }
@@ -55,6 +65,8 @@ public enum ServiceHost {
         let served: Served
         do {
             served = try setup(Context(config: config, pool: pool, logger: logger))
+        } catch let error as ConfigError {
+            fail(name, "\(error)", code: 78)
         } catch {
             fail(name, "\(error)")
         }
@@ -71,7 +83,7 @@ public enum ServiceHost {
         // Both ports accept connections before anyone is told where they are.
         FileHandle.standardOutput.write(Data("\(name) listening on \(flags.host):\(server.port)\n".utf8))
         if let admin { FileHandle.standardOutput.write(Data("\(name) admin on \(flags.host):\(admin.port)\n".utf8)) }
-        becomeReady(when: pool, answers: health, serviceName, logger: logger)
+        becomeReady(when: pool, answers: health, serviceName, then: served.whenReady, name: name, logger: logger)
 
         let group = ServiceGroup()
         if let tls = server.configuration.tls {
@@ -191,21 +203,27 @@ public enum ServiceHost {
         return admin
     }
 
-    /// Ready once the database answers; until then health says NOT_SERVING and callers go elsewhere.
+    /// Ready once the database answers and the service's own checks pass; until then health says NOT_SERVING and
+    /// callers go elsewhere. A configuration the checks refuse stops the process (status 78).
     static func becomeReady(
-        when pool: PostgresPool, answers health: HealthService, _ serviceName: String, logger: Logger
+        when pool: PostgresPool, answers health: HealthService, _ serviceName: String,
+        then check: @escaping @Sendable () async throws -> Void, name: String, logger: Logger
     ) {
         Task {
             var delay = 100
             while true {
                 do {
                     try await pool.query("SELECT 1")
+                    try await check()
                     health.setStatus(.serving)
                     health.setStatus(.serving, for: serviceName)
                     logger.info("serving")
                     return
+                } catch let error as ConfigError {
+                    logger.critical("refusing to serve", metadata: ["error": "\(error)"])
+                    fail(name, "\(error)", code: 78)
                 } catch {
-                    logger.warning("database not reachable yet", metadata: ["error": "\(error)"])
+                    logger.warning("not ready yet", metadata: ["error": "\(error)"])
                     try? await Task.sleep(for: .milliseconds(delay))
                     delay = min(delay * 2, 5000)
                 }

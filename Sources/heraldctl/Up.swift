@@ -41,6 +41,9 @@ struct Up: AsyncParsableCommand {
         let url = databaseURL ?? cluster!.url
         var environment = ProcessInfo.processInfo.environment
         environment["HERALD_DATABASE_URL"] = url
+        if try options.load(environment: environment).security.encryptionKey == nil {
+            environment["ENCRYPTION_KEY"] = try Self.localEncryptionKey(state.stateDir)
+        }
         config = try options.load(environment: environment)
         say("database \(url)")
         do {
@@ -162,6 +165,27 @@ struct Up: AsyncParsableCommand {
             executable, arguments, environment: ProcessInfo.processInfo.environment, output: .inherit)
         if case .exited(let status) = await process.wait() { return status }
         return -1
+    }
+
+    /// The key the local platform seals personal data with when none is configured: made once, kept beside the
+    /// cluster (owner-only), since the data cannot be read without it.
+    static func localEncryptionKey(_ stateDir: String) throws -> String {
+        let file = stateDir + "/encryption-key"
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var key = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for i in key.indices { key[i] = generator.next() }
+        let text = Data(key).base64EncodedString()
+        guard
+            FileManager.default.createFile(
+                atPath: file, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw ValidationError("cannot write \(file)")
+        }
+        say("personal data encryption key made: \(file) (keep it with the cluster: the data cannot be read without it)")
+        return text
     }
 
     /// The pid in `file` if that process is alive.

@@ -25,8 +25,8 @@ public final class ServiceProcess: Sendable {
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
-    /// Starts service `name` on `databaseURL` and waits until it listens (logs at `warning` unless `environment`
-    /// says otherwise).
+    /// Starts service `name` on `databaseURL` and waits until it listens (logs at `warning` and personal data sealed
+    /// with `TestEnvironment.encryptionKey` unless `environment` says otherwise).
     public static func start(_ name: String, databaseURL: String, environment: [String: String] = [:]) async throws
         -> ServiceProcess
     {
@@ -36,7 +36,10 @@ public final class ServiceProcess: Sendable {
         let adminPort = try GRPCServer.freeLoopbackPort()
         let process = try RunningProcess(
             executable, ["--port", "0", "--admin_port", "\(adminPort)"],
-            environment: ["LOG_LEVEL": "warning", "HERALD_DATABASE_URL": databaseURL].merging(environment) { $1 })
+            environment: [
+                "LOG_LEVEL": "warning", "HERALD_DATABASE_URL": databaseURL,
+                "ENCRYPTION_KEY": TestEnvironment.encryptionKey,
+            ].merging(environment) { $1 })
         let line = try await runBlocking { process.firstLine() }
         guard let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             process.stop()

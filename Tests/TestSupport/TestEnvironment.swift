@@ -8,6 +8,9 @@ public enum TestEnvironment {
         .deletingLastPathComponent()
 
     /// The folder of the built executables (`swift build --show-bin-path`).
+    /// The key tests seal personal data with (`ENCRYPTION_KEY`, base64 of 32 bytes); never a real one.
+    public static let encryptionKey = "dGVzdHMgb25seTogbm90IGEgcmVhbCBrZXkgISEhISE="
+
     public static var binDirectory: String {
         ProcessInfo.processInfo.environment["HERALD_BIN_DIR"] ?? root.appendingPathComponent(".build/debug").path
     }

@@ -26,15 +26,15 @@ public struct RPCMethod<Request: WireMapped & Sendable, Response: WireMapped & S
         serverStreaming = method.serverStreaming
     }
 
-    /// Reads a request, every problem at its field path; `validate` adds the service's own rules, so that one
-    /// INVALID_ARGUMENT names every bad field, read or validated.
-    public func decodeRequest(_ bytes: [UInt8], validate: ((Request, inout FieldIssues) -> Void)? = nil) throws
+    /// Reads a request, every problem at its field path; `validate` adds the service's own rules (and may normalize
+    /// the request: an email lower-cased, say), so that one INVALID_ARGUMENT names every bad field, read or validated.
+    public func decodeRequest(_ bytes: [UInt8], validate: ((inout Request, inout FieldIssues) -> Void)? = nil) throws
         -> Request
     {
         try requestType.decode(bytes) { m in
             var issues = FieldIssues()
-            let request = Request(wire: m, at: "", &issues)
-            validate?(request, &issues)
+            var request = Request(wire: m, at: "", &issues)
+            validate?(&request, &issues)
             try issues.throwIfAny()
             return request
         }

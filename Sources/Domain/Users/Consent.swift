@@ -132,7 +132,8 @@ public struct ConsentUpdate: Equatable, Sendable {
         self.legalBasis = legalBasis
     }
 
-    /// Every change the update makes, purposes marketing and analytics included, each with its legal basis.
+    /// Every change the update makes, purposes marketing and analytics included, each with its legal basis; a
+    /// subject named twice counts once, as its last mention says.
     public var changes: [(subject: ConsentChange.Subject, granted: Bool, legalBasis: String)] {
         var changes: [(subject: ConsentChange.Subject, granted: Bool, legalBasis: String)] = []
         for c in channels {
@@ -151,6 +152,7 @@ public struct ConsentUpdate: Equatable, Sendable {
         if let analytics, !purposes.contains(where: { $0.purpose == .analytics }) {
             changes.append((.purpose(.analytics), analytics, legalBasis))
         }
-        return changes
+        var seen = Set<ConsentChange.Subject>()
+        return changes.reversed().filter { seen.insert($0.subject).inserted }.reversed()
     }
 }

@@ -6,9 +6,19 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
         public let origin: String
         public let value: String?
         public let expected: String
+
+        /// `value` is shown in the message: leave it out for secrets.
+        public init(key: String, origin: String, value: String? = nil, expected: String) {
+            self.key = key
+            self.origin = origin
+            self.value = value
+            self.expected = expected
+        }
     }
 
     public let problems: [Problem]
+
+    public init(problems: [Problem]) { self.problems = problems }
 
     public var description: String {
         problems.map { problem in

@@ -61,6 +61,18 @@ public struct HeraldConfig: Sendable {
         public let retentionDays: Int
     }
 
+    public struct Users: Sendable, Equatable {
+        /// Days of activity kept (older monthly partitions are dropped).
+        public let activityRetentionDays: Int
+        /// A grace period before an erasure request starts.
+        public let erasureDelayMilliseconds: Int
+
+        public init(activityRetentionDays: Int = 730, erasureDelayMilliseconds: Int = 0) {
+            self.activityRetentionDays = activityRetentionDays
+            self.erasureDelayMilliseconds = erasureDelayMilliseconds
+        }
+    }
+
     public struct Security: Sendable, Equatable {
         public let jwtSecret: String?
         public let encryptionKey: String?
@@ -77,6 +89,7 @@ public struct HeraldConfig: Sendable {
     public let personalization: Personalization
     public let abTesting: ABTesting
     public let analytics: Analytics
+    public let users: Users
     public let security: Security
     /// How each service is called by the others, by service name (see `ClientConfig.swift`).
     public let clients: [String: Client]
@@ -217,6 +230,11 @@ public struct HeraldConfig: Sendable {
                 "analytics.aggregationInterval", env: "ANALYTICS_AGGREGATION_INTERVAL", default: 300, range: 1...86_400),
             retentionDays: r.int(
                 "analytics.retentionDays", env: "ANALYTICS_RETENTION_DAYS", default: 365, range: 1...36_500))
+        users = Users(
+            activityRetentionDays: r.int(
+                "users.activityRetentionDays", env: "USER_ACTIVITY_RETENTION_DAYS", default: 730, range: 30...36_500),
+            erasureDelayMilliseconds: r.int(
+                "users.erasureDelayMs", env: "USER_ERASURE_DELAY_MS", default: 0, range: 0...2_592_000_000))
         security = Security(
             jwtSecret: r.optionalString("security.jwtSecret", env: "JWT_SECRET"),
             encryptionKey: r.optionalString("security.encryptionKey", env: "ENCRYPTION_KEY"),

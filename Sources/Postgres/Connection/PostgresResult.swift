@@ -47,6 +47,7 @@ public final class PostgresResult: @unchecked Sendable, Sequence {
 
     /// The first row, if any.
     public var first: PostgresRow? { rowCount > 0 ? self[0] : nil }
+    public var isEmpty: Bool { rowCount == 0 }
 
     public func makeIterator() -> AnyIterator<PostgresRow> {
         var next = 0

@@ -13,7 +13,8 @@ extension ServiceRegistry {
     /// no duplicate lines. Subscribing comes before the first read, so no change between the two is missed.
     public mutating func watch<Request, Response: Equatable>(
         _ method: RPCMethod<Request, Response>, hub: NotificationHub, channel: String, resync: Duration = .seconds(10),
-        validate: (@Sendable (Request, inout FieldIssues) -> Void)? = nil, key: @escaping @Sendable (Request) -> String,
+        validate: (@Sendable (inout Request, inout FieldIssues) -> Void)? = nil,
+        key: @escaping @Sendable (Request) -> String,
         read: @escaping @Sendable (Request) async throws -> Response
     ) {
         serverStreaming(method, validate: validate) { request, responses, _ in

@@ -18,12 +18,16 @@ public struct QueryConditions {
         clauses.append(clause("$\(parameters.count)"))
     }
 
-    /// For lists newest first by (`createdAt`, `id`): only rows after the cursor's key.
-    public mutating func after(_ cursor: PageCursor?, createdAt: String, id: String) {
+    /// Adds a condition that takes no value.
+    public mutating func add(_ clause: String) { clauses.append(clause) }
+
+    /// For lists by (`createdAt`, `id`), newest first unless `oldestFirst`: only rows after the cursor's key.
+    public mutating func after(_ cursor: PageCursor?, createdAt: String, id: String, oldestFirst: Bool = false) {
         guard let cursor, let time = cursor.createdAt, let key = cursor.id else { return }
         parameters.append(time)
         parameters.append(key)
-        clauses.append("(\(createdAt), \(id)) < ($\(parameters.count - 1), $\(parameters.count))")
+        clauses.append(
+            "(\(createdAt), \(id)) \(oldestFirst ? ">" : "<") ($\(parameters.count - 1), $\(parameters.count))")
     }
 
     /// `WHERE …`, or nothing without conditions.

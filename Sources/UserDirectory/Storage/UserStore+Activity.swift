@@ -1,0 +1,136 @@
+import Codec
+import Domain
+import Foundation
+import Postgres
+import ServiceKit
+import Synchronization
+
+/// Activity: batched COPY into the month's partition, each activity stored once (the same id of the same user within
+/// a day is a retry); none kept for a user who withdrew analytics consent.
+extension UserStore {
+    /// Records activities; how many were stored now. A user who does not exist (or was deleted or erased) is NOT_FOUND
+    /// when `strict` (one activity), else their activities are left out; so are those of users who withdrew analytics
+    /// consent. Times outside the kept window (retention, and a day ahead for clock skew) are INVALID_ARGUMENT.
+    func track(_ activities: [TrackedActivity], strict: Bool, at path: (Int) -> String, now: Date = Date()) async throws
+        -> Int
+    {
+        guard !activities.isEmpty else { return 0 }
+        var issues = FieldIssues()
+        let oldest = now.addingTimeInterval(-activityRetention.seconds)
+        let latest = now.addingTimeInterval(86_400)
+        let times = activities.map { $0.activity.at ?? now }
+        for (i, time) in times.enumerated() where time < oldest || time > latest {
+            issues.add(
+                path(i).field("activity").field("at"),
+                "must be within the last \(Int(activityRetention.seconds / 86_400)) days and at most a day ahead")
+        }
+        try issues.throwIfAny()
+        let ids = Array(Set(activities.map(\.userID)))
+        let known = try await pool.query(
+            """
+            SELECT u.id, EXISTS (SELECT 1 FROM users.consent c WHERE c.user_id = u.id AND c.subject = 'purpose:analytics' AND NOT c.granted) AS withdrawn
+            FROM users.users u WHERE u.id = ANY($1::uuid[]) AND u.deleted_at IS NULL AND u.erased_at IS NULL
+            """, [ids])
+        var keep: [UUID: Bool] = [:]
+        for row in known { keep[try row.decode("id")] = !(try row.decode("withdrawn", as: Bool.self)) }
+        if strict, let missing = ids.first(where: { keep[$0] == nil }) { throw Self.notFound(missing) }
+        let kept = activities.indices.filter { keep[activities[$0].userID] == true }
+        guard !kept.isEmpty else { return 0 }
+        try await partitions.ensure(kept.map { times[$0] }, pool: pool)
+        return try await pool.withTransaction { db in
+            try await db.query(
+                """
+                CREATE TEMP TABLE IF NOT EXISTS activity_staging (
+                    user_id UUID, id TEXT, at TIMESTAMPTZ, type TEXT, properties JSONB, channel common.notification_channel, campaign_id UUID
+                ) ON COMMIT DELETE ROWS
+                """)
+            _ = try await db.copyFrom(
+                "COPY activity_staging (user_id, id, at, type, properties, channel, campaign_id) FROM STDIN", rows: kept
+            ) { i, row in
+                let tracked = activities[i]
+                row.append(tracked.userID)
+                row.append(tracked.activity.id)
+                row.append(times[i])
+                row.append(tracked.activity.type)
+                if let properties = tracked.activity.properties {
+                    row.append(properties.text())
+                } else {
+                    row.appendNull()
+                }
+                if let channel = tracked.activity.channel { row.append(channel.rawValue) } else { row.appendNull() }
+                if let campaign = tracked.activity.campaignID { row.append(campaign) } else { row.appendNull() }
+            }
+            // A retry that left the time to the server has another time: the same id of the same user within a day
+            // of it is the same activity.
+            return try await db.query(
+                """
+                INSERT INTO users.activity
+                SELECT DISTINCT ON (s.user_id, s.id) s.* FROM activity_staging s
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM users.activity a WHERE a.user_id = s.user_id AND a.id = s.id
+                    AND a.at > s.at - interval '1 day' AND a.at < s.at + interval '1 day')
+                ORDER BY s.user_id, s.id, s.at
+                ON CONFLICT DO NOTHING
+                """
+            ).affectedRows
+        }
+    }
+}
+
+/// The months users.activity has a partition for, so that ingestion creates a month's partition once, before the
+/// first COPY that needs it; and the upkeep that creates months ahead and drops those past retention.
+final class ActivityPartitions: Sendable {
+    private let months = Mutex<Set<Int>>([])
+
+    /// Year × 12 + month (UTC) of a time.
+    static func month(_ date: Date) -> Int {
+        let parts = Self.calendar.dateComponents([.year, .month], from: date)
+        return parts.year! * 12 + parts.month! - 1
+    }
+
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    static func firstDay(_ month: Int) -> Date {
+        calendar.date(from: DateComponents(year: month / 12, month: month % 12 + 1, day: 1))!
+    }
+
+    /// Creates the partitions the times fall in, if this process has not seen them yet.
+    func ensure(_ times: [Date], pool: PostgresPool) async throws {
+        let needed = Set(times.map(Self.month)).subtracting(months.withLock { $0 })
+        for month in needed.sorted() {
+            try await pool.query(
+                "SELECT users.create_activity_partitions($1::date, 1)", [PostgresDate(Self.firstDay(month))])
+            _ = months.withLock { $0.insert(month) }
+        }
+    }
+
+    /// Creates this month's partition and the next two, and drops the partitions whose month ended before
+    /// `now - retention` (dropping a partition, never deleting row by row). Returns the partitions dropped.
+    func maintain(pool: PostgresPool, retention: Duration, now: Date = Date()) async throws -> [String] {
+        let current = Self.month(now)
+        try await pool.query(
+            "SELECT users.create_activity_partitions($1::date, 3)", [PostgresDate(Self.firstDay(current))])
+        months.withLock { $0.formUnion(current...(current + 2)) }
+        let cutoff = Self.month(now.addingTimeInterval(-retention.seconds))
+        let existing = try await pool.query(
+            """
+            SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'users.activity'::regclass
+            """)
+        var dropped: [String] = []
+        for row in existing {
+            let name: String = try row.decode("name")
+            let parts = name.dropFirst("activity_".count).split(separator: "_")
+            guard parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), year * 12 + month - 1 < cutoff
+            else { continue }
+            try await pool.query("DROP TABLE users.\(name)")
+            dropped.append(name)
+            _ = months.withLock { $0.remove(year * 12 + month - 1) }
+        }
+        return dropped
+    }
+}
