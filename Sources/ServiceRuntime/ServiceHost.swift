@@ -34,9 +34,10 @@ public enum ServiceHost {
         public let whenReady: @Sendable () async throws -> Void
         public let shutdown: @Sendable () async -> Void
 
+        /// (`shutdown` comes first, so that a trailing closure is the shutdown, as it always was.)
         public init(
-            _ services: ServiceRegistry, whenReady: @escaping @Sendable () async throws -> Void = {},
-            shutdown: @escaping @Sendable () async -> Void = {}
+            _ services: ServiceRegistry, shutdown: @escaping @Sendable () async -> Void = {},
+            whenReady: @escaping @Sendable () async throws -> Void = {}
         ) {
             self.services = services
             self.whenReady = whenReady

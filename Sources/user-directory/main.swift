@@ -12,5 +12,5 @@ ServiceHost.run("user-directory") { context in
     var services = ServiceRegistry()
     let users = UserDirectoryService(pool: context.pool, ring: ring, config: context.config.users)
     users.register(in: &services)
-    return .init(services, whenReady: { try await users.whenReady() }, shutdown: { users.shutdown() })
+    return .init(services, shutdown: { users.shutdown() }, whenReady: { try await users.whenReady() })
 }

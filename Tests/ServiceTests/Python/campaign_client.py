@@ -4,66 +4,22 @@ calls every method, the error cases included, and checks what a Python user woul
   campaign_client.py --protos DIR --target HOST:PORT --user USER_ID
 Prints "ok: N checks" and exits 0, or names the failed check and exits 1.
 """
-import argparse
-import os
-import sys
-import tempfile
-
 import grpc
-import grpc_tools
-from grpc_tools import protoc
+
+from polyglot import arguments, check, done, fails, field_violations, generate
 
 FILES = ["herald/common/v1/common.proto", "herald/workflows/v1/workflows.proto", "herald/campaigns/v1/campaigns.proto"]
-checks = 0
-
-
-def check(condition, what):
-    global checks
-    if not condition:
-        sys.exit(f"FAILED: {what}")
-    checks += 1
-
-
-def generate(protos):
-    out = tempfile.mkdtemp()
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    if protoc.main(["protoc", f"-I{protos}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}"] + FILES) != 0:
-        sys.exit("protoc failed")
-    sys.path.insert(0, out)
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--protos", required=True)
-    parser.add_argument("--target", required=True)
-    parser.add_argument("--user", required=True)
-    args = parser.parse_args()
-    generate(args.protos)
+    args = arguments()
+    generate(args.protos, FILES)
     from herald.campaigns.v1 import campaigns_pb2 as pb, campaigns_pb2_grpc as rpc
     from herald.common.v1 import common_pb2 as common
     from herald.workflows.v1 import workflows_pb2 as wf
 
     stub = rpc.CampaignManagerStub(grpc.insecure_channel(args.target))
     user = args.user
-
-    def fails(call, request, code, fragment):
-        try:
-            call(request, timeout=10)
-        except grpc.RpcError as error:
-            check(error.code() == code, f"{call._method}: {error.code()} != {code}: {error.details()}")
-            check(fragment in error.details(), f"{call._method}: {fragment!r} not in {error.details()!r}")
-            return error
-        sys.exit(f"FAILED: {call._method} succeeded, expected {code}")
-
-    def field_violations(error):
-        """The google.rpc.BadRequest of an INVALID_ARGUMENT, read the way any grpcio user would."""
-        from grpc_status import rpc_status
-        from google.rpc import error_details_pb2
-        status = rpc_status.from_call(error)  # also checks that its code and message are the call's
-        check(status is not None, f"{error.details()!r} came without grpc-status-details-bin")
-        bad_request = error_details_pb2.BadRequest()
-        check(len(status.details) == 1 and status.details[0].Unpack(bad_request), f"a BadRequest in {status.details}")
-        return {v.field: v.description for v in bad_request.field_violations}
 
     def definition(name="Polyglot welcome"):
         d = pb.CampaignDefinition(name=name, type=pb.CAMPAIGN_TYPE_ONE_TIME, channels=[common.NOTIFICATION_CHANNEL_PUSH],
@@ -159,7 +115,7 @@ def main():
           "page.page_size: must be between 1 and 500")
     fails(stub.CreateCampaign, pb.CreateCampaignRequest(campaign=definition(), created_by="00000000-0000-4000-8000-000000000000"),
           grpc.StatusCode.INVALID_ARGUMENT, "created_by: no user")
-    print(f"ok: {checks} checks")
+    done()
 
 
 if __name__ == "__main__":
