@@ -41,11 +41,11 @@ struct Up: AsyncParsableCommand {
         let url = databaseURL ?? cluster!.url
         var environment = ProcessInfo.processInfo.environment
         environment["HERALD_DATABASE_URL"] = url
+        say("database \(url)")
         if try options.load(environment: environment).security.encryptionKey == nil {
             environment["ENCRYPTION_KEY"] = try Self.localEncryptionKey(state.stateDir)
         }
         config = try options.load(environment: environment)
-        say("database \(url)")
         do {
             let connection = try await PostgresConnection.connect(
                 .init(conninfo: url, connectTimeout: .seconds(10), applicationName: "heraldctl up"))

@@ -83,7 +83,9 @@ struct ServiceProcessTests {
         let port = try GRPCServer.freeLoopbackPort()
         let up = try RunningProcess(
             "\(TestEnvironment.binDirectory)/heraldctl", ["up", "--state-dir", state, "--database-url", db.url],
-            environment: Self.quiet.merging(["CAMPAIGN_SERVICE_PORT": "\(port)"]) { $1 })
+            environment: Self.quiet.merging([
+                "CAMPAIGN_SERVICE_PORT": "\(port)", "USER_DIRECTORY_PORT": "\(try GRPCServer.freeLoopbackPort())",
+            ]) { $1 })
         defer { up.stop() }
         #expect(try await runBlocking { up.firstLine() }.contains("database"))
         let client = GRPCClient(host: "127.0.0.1", port: port)
