@@ -155,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "heraldctl",
             dependencies: [
-                "Postgres", "HeraldCore", "API", "Codec", "RPC", "TypedClients",
+                "Postgres", "HeraldCore", "API", "Codec", "RPC", "TypedClients", "Domain", "Synthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -39,6 +39,8 @@ public final class HTTP2Session {
 
     private var session: OpaquePointer?
     public let role: Role
+    /// See `Settings.streamFlowControlByReader`.
+    let streamFlowControlByReader: Bool
     public weak var delegate: (any HTTP2SessionDelegate)?
     private var pendingHeaders: [Int32: [(name: String, value: String)]] = [:]
     /// Header-list bytes received so far per stream (name + value + 32 per field, as SETTINGS_MAX_HEADER_LIST_SIZE
@@ -88,11 +90,16 @@ public final class HTTP2Session {
         public var maxOutboundAcks = 1000
         /// Entries allowed in one SETTINGS frame.
         public var maxSettingsEntries = 32
+        /// Stream windows reopen only as the application reads (`consumeStream`), so a peer sending faster than
+        /// a stream's reader is held by flow control; the connection window reopens as data arrives, so one slow
+        /// reader holds only its own stream. Off: nghttp2 reopens both as data arrives.
+        public var streamFlowControlByReader = false
         public init() {}
     }
 
     public init(role: Role, settings: Settings = Settings()) throws {
         self.role = role
+        streamFlowControlByReader = settings.streamFlowControlByReader
         maxHeaderListSize = Int(settings.maxHeaderListSize)
         var callbacks: OpaquePointer?
         nghttp2_session_callbacks_new(&callbacks)
@@ -157,8 +164,13 @@ public final class HTTP2Session {
             Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue().delegate?.peerError()
             return 0
         }
-        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, context in
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) {
+            session, _, streamID, data, length, context in
             let me = Unmanaged<HTTP2Session>.fromOpaque(context!).takeUnretainedValue()
+            if me.streamFlowControlByReader {
+                HTTP2Session.mustSucceed(
+                    nghttp2_session_consume_connection(session, length), "returning connection window")
+            }
             me.delegate?.streamReceived(streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
             return 0
         }
@@ -184,6 +196,8 @@ public final class HTTP2Session {
         nghttp2_option_new(&option)
         defer { nghttp2_option_del(option) }
         nghttp2_option_set_no_closed_streams(option, 1)
+        // DATA nghttp2 ignores (closed streams, padding) it counts as consumed itself.
+        if settings.streamFlowControlByReader { nghttp2_option_set_no_auto_window_update(option, 1) }
         nghttp2_option_set_max_outbound_ack(option, settings.maxOutboundAcks)
         nghttp2_option_set_max_settings(option, settings.maxSettingsEntries)
         if let setResetRate = Self.setStreamResetRateLimit {
@@ -361,6 +375,14 @@ public final class HTTP2Session {
 
     /// Body bytes queued on a stream and not yet taken by nghttp2 (held back by flow control or not yet written).
     public func bufferedBytes(_ streamID: Int32) -> Int { outbound[streamID]?.buffered ?? 0 }
+
+    /// Reopens `bytes` of a stream's receive window (with `Settings.streamFlowControlByReader`): its reader took
+    /// them. The WINDOW_UPDATE goes out with the next write.
+    public func consumeStream(_ streamID: Int32, _ bytes: Int) {
+        guard streamFlowControlByReader, bytes > 0 else { return }
+        // A stream nghttp2 no longer knows (closed, reset) has no window left to reopen.
+        _ = nghttp2_session_consume_stream(session, streamID, bytes)
+    }
 
     /// Calls `action` once the stream's queued body is at most `threshold` bytes (at once if it already is, or if the
     /// stream is gone). A stream closed before draining drops the callback; owners handle closing themselves.

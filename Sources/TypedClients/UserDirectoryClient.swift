@@ -86,11 +86,11 @@ public struct UserDirectoryClient: Sendable {
         for row in rows {
             batch.append(row)
             if batch.count == chunk {
-                call.send(try method.encodeRequest(ImportChunk(batch)))
+                await call.write(try method.encodeRequest(ImportChunk(batch)))
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        if !batch.isEmpty { call.send(try method.encodeRequest(ImportChunk(batch))) }
+        if !batch.isEmpty { await call.write(try method.encodeRequest(ImportChunk(batch))) }
         call.finishSending()
         var result: ImportResult?
         for try await message in call.responses {

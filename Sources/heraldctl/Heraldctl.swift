@@ -9,7 +9,8 @@ struct Heraldctl: AsyncParsableCommand {
         commandName: "heraldctl",
         abstract: "Run, migrate and inspect the Herald platform.",
         subcommands: [
-            Up.self, Down.self, Status.self, CampaignCommand.self, Bench.self, Fuzz.self, FuzzHTTP.self, Migrate.self,
+            Up.self, Down.self, Status.self, CampaignCommand.self, UsersCommand.self, Bench.self, Fuzz.self,
+            FuzzHTTP.self, Migrate.self,
             ConfigCheck.self, Proto.self,
             Health.self, Call.self,
         ])

@@ -373,6 +373,43 @@ struct StreamingTests {
         }
     }
 
+    @Test("ClientStream.write holds a client that streams faster than the server reads; every message still arrives")
+    func clientBackpressure() async throws {
+        let written = Atomic<Int>(0)
+        let (reading, startReading) = AsyncStream<Void>.makeStream()
+        var services = ServiceRegistry()
+        services.register("/t.S/Upload") { requests, writer, _ in
+            for await _ in reading { break }  // not reading yet: the client must wait
+            var count = 0
+            for try await request in requests where request.count == 64 << 10 { count += 1 }
+            await writer.send(Array("\(count)".utf8))
+        }
+        let server = GRPCServer(.init(host: "127.0.0.1", port: 0), services: services)
+        try server.start()
+        defer { server.stop() }
+        let client = GRPCClient(host: "127.0.0.1", port: server.port)
+        defer { client.close() }
+        let call = client.stream("/t.S/Upload", timeout: .seconds(30))
+        let writer = Task {
+            for _ in 0..<400 {  // 25 MiB
+                await call.write([UInt8](repeating: 7, count: 64 << 10))
+                written.add(1, ordering: .relaxed)
+            }
+            call.finishSending()
+        }
+        // Until the server reads, the writer stops after what the flow-control windows and the high-water mark hold.
+        var last = -1
+        while written.load(ordering: .relaxed) != last {
+            last = written.load(ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(last < 400 && last * (64 << 10) < 20 << 20, "\(last) messages written before the server read any")
+        startReading.yield()
+        await writer.value
+        var responses = call.responses.makeAsyncIterator()
+        #expect(try await responses.next() == Array("400".utf8))
+    }
+
     @Test("a streaming call's error status ends the responses with that error")
     func errorStatus() async throws {
         var services = ServiceRegistry()

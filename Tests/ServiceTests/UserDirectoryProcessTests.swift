@@ -1,3 +1,4 @@
+import Codec
 import Foundation
 import HeraldCore
 import Postgres
@@ -90,6 +91,65 @@ struct UserDirectoryProcessTests {
         let wrong = try await run(Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
         #expect(wrong.status == 78, "\(wrong.status) \(wrong.stderr)")
         #expect(wrong.stderr.contains("does not open users.users"), "\(wrong.stderr)")
+    }
+}
+
+extension UserDirectoryProcessTests {
+    @Test(
+        "heraldctl users: generate and import a file with a bad row, list, get, consent, GDPR export, erase and status")
+    func cli() async throws {
+        let database = try await TestDatabase.migratedDatabaseWithUser()
+        defer { Task { try? await TestDatabase.dropDatabase(database.name) } }
+        let service = try await ServiceProcess.start("user-directory", databaseURL: database.url)
+        defer { service.stop() }
+        let heraldctl = "\(TestEnvironment.binDirectory)/heraldctl"
+        func ctl(_ arguments: [String]) async throws -> ProcessOutput {
+            try await runBlocking {
+                try runProcess(heraldctl, ["users"] + arguments + ["--server", "127.0.0.1:\(service.port)"])
+            }
+        }
+        let generated = try await runBlocking {
+            try runProcess(heraldctl, ["users", "generate", "--count", "200", "--seed", "3"])
+        }
+        #expect(generated.status == 0)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("users-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var lines = generated.stdoutText.split(separator: "\n").map(String.init)
+        lines[5] = lines[5].replacingOccurrences(of: "@example.com", with: "")  // row 5: an email without a domain
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+
+        let imported = try await ctl(["import", file.path])
+        #expect(imported.status == 3, "\(imported.stdoutText)\(imported.stderr)")
+        #expect(imported.stdoutText.contains("199 created, 0 updated, 1 refused"), "\(imported.stdoutText)")
+        #expect(imported.stdoutText.contains("row 5: user.email: expected an address"), "\(imported.stdoutText)")
+
+        let list = try await ctl(["list", "--attr", "country=DE", "--prefix", "synthetic-", "--limit", "500"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let listed = list.stdoutText.split(separator: "\n")
+        #expect(!listed.isEmpty && listed.allSatisfy { $0.contains("synthetic-") }, "\(list.stdoutText)")
+        let id = String(try #require(listed.first?.prefix(36)))
+        let got = try await ctl(["get", id])
+        #expect(got.stdoutText.contains("external id  synthetic-"), "\(got.stdoutText)")
+        let consent = try await ctl([
+            "consent", id, "--set", "marketing=false,channel:sms=false", "--source", "cli", "--history",
+        ])
+        #expect(consent.status == 0, "\(consent.stderr)")
+        #expect(consent.stdoutText.contains("marketing          withdrawn  cli"), "\(consent.stdoutText)")
+        let noSource = try await ctl(["consent", id, "--set", "marketing=true"])
+        #expect(noSource.status != 0 && noSource.stderr.contains("consent.source: required"), "\(noSource.stderr)")
+
+        let document = try await ctl(["gdpr", "export", id, "--by", "dpo@example.com"])
+        #expect(try JSONValue.parse(document.stdoutText)["user-directory"]["profile"]["id"] == .string(id))
+        let erased = try await ctl(["gdpr", "erase", id, "--by", "dpo@example.com"])
+        let request = try #require(erased.stdoutText.firstMatch(of: /erasure request ([0-9a-f-]{36})/)?.1).description
+        var status = ""
+        for _ in 0..<50 where !status.contains(": completed") {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try await ctl(["gdpr", "status", request]).stdoutText
+        }
+        #expect(status.contains(": completed") && status.contains("user-directory"), "\(status)")
+        let gone = try await ctl(["get", id])
+        #expect(gone.status != 0 && gone.stderr.contains("NOT_FOUND"), "\(gone.stderr)")
     }
 }
 

@@ -57,6 +57,18 @@ extension JSONValue: Codable {
         return "\(value)"
     }
 
+    /// A member of an object (null when absent, or when this is not an object).
+    public subscript(_ key: String) -> JSONValue { members.first { $0.0 == key }?.1 ?? .null }
+
+    /// The elements of an array; empty for anything else.
+    public var items: [JSONValue] { if case .array(let items) = self { items } else { [] } }
+
+    /// The text of a string; nil for anything else.
+    public var string: String? { if case .string(let text) = self { text } else { nil } }
+
+    /// A number's value; nil for anything else.
+    public var number: Double? { if case .number(let text) = self { Double(text) } else { nil } }
+
     /// The members of an object; empty for anything else.
     public var members: [(String, JSONValue)] {
         if case .object(let members) = self { return members }

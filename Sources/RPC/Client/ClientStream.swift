@@ -33,6 +33,10 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
     var transparentlyRetried = false
     static let replayLimit = 1 << 20
     private var headerWaiters: [CheckedContinuation<[(name: String, value: String)], Never>] = []
+    /// Writers waiting for the queued requests to drain (`write`).
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Request bytes queued for the stream above which `write` suspends.
+    static let highWater = 1 << 20
 
     init(loop: EventLoop, path: String, metadata: [(String, String)], timeout: Duration?, compressRequests: Bool) {
         self.loop = loop
@@ -57,6 +61,35 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
             }
             connection.send(streamID, message, compressed: compressRequests)
         }
+    }
+
+    /// Sends one request message, then suspends while more than a megabyte of requests is queued for the stream,
+    /// until the server has read enough of them (or the call ends): a client streaming millions of rows holds its
+    /// producer instead of its memory.
+    public func write(_ message: [UInt8]) async {
+        send(message)
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            loop.execute { [self] in
+                guard !ended, let streamID, let connection,
+                    connection.session.bufferedBytes(streamID) > Self.highWater
+                else {
+                    waiter.resume()
+                    return
+                }
+                drainWaiters.append(waiter)
+                if drainWaiters.count == 1 {
+                    connection.session.whenDrained(streamID, below: Self.highWater / 2) { [weak self] in
+                        self?.releaseWriters()
+                    }
+                }
+            }
+        }
+    }
+
+    private func releaseWriters() {
+        let waiters = drainWaiters
+        drainWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Half-closes: no more requests.
@@ -135,6 +168,7 @@ public final class ClientStream: @unchecked Sendable {  // unchecked: call state
         if let streamID, let connection, error != nil { connection.abandon(streamID) }
         for waiter in headerWaiters { waiter.resume(returning: []) }
         headerWaiters = []
+        releaseWriters()
         if let error { continuation.finish(throwing: error) } else { continuation.finish() }
     }
 

@@ -9,6 +9,8 @@ struct MessageDeframer {
     var gzipAllowed = false
     private var buffer: [UInt8] = []
     private var consumed = 0
+    /// The size on the wire (prefix included) of each message the last `append` returned, in order.
+    private(set) var frameSizes: [Int] = []
 
     init(maxMessageBytes: Int) { self.maxMessageBytes = maxMessageBytes }
 
@@ -16,6 +18,7 @@ struct MessageDeframer {
     mutating func append(_ bytes: UnsafeRawBufferPointer) throws -> [[UInt8]] {
         buffer.append(contentsOf: bytes)
         var messages: [[UInt8]] = []
+        frameSizes.removeAll(keepingCapacity: true)
         while buffer.count - consumed >= 5 {
             let flag = buffer[consumed]
             let length =
@@ -30,6 +33,7 @@ struct MessageDeframer {
             guard buffer.count - consumed - 5 >= length else { break }
             let body = Array(buffer[(consumed + 5)..<(consumed + 5 + length)])
             messages.append(flag == 1 ? try Gzip.decompress(body, limit: maxMessageBytes) : body)
+            frameSizes.append(5 + length)
             consumed += 5 + length
         }
         if consumed > 0 && consumed == buffer.count {

@@ -43,8 +43,30 @@ public struct ServerContext: Sendable {
     }
 }
 
-/// The request messages of a call, as they arrive; ends when the client half-closes.
-public typealias RequestMessages = AsyncThrowingStream<[UInt8], any Error>
+/// The request messages of a streaming call, as they arrive; ends when the client half-closes. Reading a message
+/// reopens the client's flow-control window by its size: a client that sends faster than the handler reads is held by
+/// HTTP/2 once about a window of messages waits unread, instead of filling the server's memory.
+public struct RequestMessages: AsyncSequence, Sendable {
+    public typealias Element = [UInt8]
+    typealias Arrivals = AsyncThrowingStream<(message: [UInt8], wireBytes: Int), any Error>
+
+    let arrivals: Arrivals
+    /// Called with a message's size on the wire once the handler has taken it.
+    let taken: @Sendable (Int) -> Void
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Arrivals.AsyncIterator
+        let taken: @Sendable (Int) -> Void
+
+        public mutating func next() async throws -> [UInt8]? {
+            guard let arrival = try await base.next() else { return nil }
+            taken(arrival.wireBytes)
+            return arrival.message
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: arrivals.makeAsyncIterator(), taken: taken) }
+}
 
 /// Sends response messages and metadata; the call's status is the handler's outcome (return: OK, throw: the error).
 // unchecked: every use hops to the stream's loop, which owns the state
@@ -95,6 +117,14 @@ public final class ResponseWriter: @unchecked Sendable {
     /// Ends the call with `error`'s status, or OK (a no-op once the call has ended).
     func finish(_ error: RPCError?) {
         onLoop { $0.finish(error) }
+    }
+
+    /// The handler took a request message of `wireBytes`: the client's window reopens by it.
+    func requestTaken(_ wireBytes: Int) {
+        onLoop { stream in
+            stream.unreadBytes -= wireBytes
+            stream.returnWindow()
+        }
     }
 
     private func onLoop(_ work: @escaping @Sendable (ServerStream) -> Void) {

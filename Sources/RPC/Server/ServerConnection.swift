@@ -28,7 +28,9 @@ final class ServerConnection: HTTP2SessionDelegate {
         self.maxMessageBytes = maxMessageBytes
         self.limits = limits
         errorTokens = Double(limits.peerErrorBurst)
-        session = try HTTP2Session(role: .server)
+        var settings = HTTP2Session.Settings()
+        settings.streamFlowControlByReader = true
+        session = try HTTP2Session(role: .server, settings: settings)
         self.tls = tls
         transport = SocketTransport(
             loop: loop, descriptor: descriptor, session: session, readBuffer: readBuffer, tls: tls)
@@ -175,8 +177,9 @@ final class ServerConnection: HTTP2SessionDelegate {
         case .unary(let unary):
             stream.unary = (unary, context, writer)
         case .streaming(let streaming):
-            let (requests, continuation) = RequestMessages.makeStream()
+            let (arrivals, continuation) = RequestMessages.Arrivals.makeStream()
             stream.requests = continuation
+            let requests = RequestMessages(arrivals: arrivals) { writer.requestTaken($0) }
             let registry = self.registry
             startHandler(stream, deadline: context.deadline) {
                 do {
@@ -206,11 +209,22 @@ final class ServerConnection: HTTP2SessionDelegate {
     }
 
     func streamReceived(_ streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = streams[streamID], !stream.finished else { return }
+        guard let stream = streams[streamID], !stream.finished else {
+            session.consumeStream(streamID, bytes.count)
+            return
+        }
+        stream.receivedBytes += bytes.count
         do {
-            for message in try stream.deframer.append(bytes) {
-                if stream.unary != nil { stream.unaryRequests.append(message) } else { stream.requests?.yield(message) }
+            let messages = try stream.deframer.append(bytes)
+            for (message, size) in zip(messages, stream.deframer.frameSizes) {
+                if stream.unary != nil {
+                    stream.unaryRequests.append(message)
+                } else {
+                    stream.unreadBytes += size
+                    stream.requests?.yield((message, size))
+                }
             }
+            stream.returnWindow()
         } catch {
             // The status goes out with END_STREAM; the rest of the request is dropped unread as it arrives (a reset
             // here could overtake the status and leave the client with CANCELLED instead).

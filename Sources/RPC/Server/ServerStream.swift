@@ -9,7 +9,12 @@ final class ServerStream {
     let id: Int32
     unowned let connection: ServerConnection
     var deframer: MessageDeframer
-    var requests: RequestMessages.Continuation?
+    var requests: RequestMessages.Arrivals.Continuation?
+    /// Request bytes received, and those of complete messages the handler has not taken yet: the stream's window
+    /// reopens by what is received less what waits unread (`returnWindow`).
+    var receivedBytes = 0
+    var unreadBytes = 0
+    private var returnedBytes = 0
     /// For unary methods: the handler, and the request messages received so far (exactly one is expected).
     var unary: (handler: UnaryHandler, context: ServerContext, writer: ResponseWriter)?
     var unaryRequests: [[UInt8]] = []
@@ -30,6 +35,16 @@ final class ServerStream {
         self.id = id
         self.connection = connection
         deframer = MessageDeframer(maxMessageBytes: maxMessageBytes)
+    }
+
+    /// Reopens the client's window by what arrived and is no longer waiting for the handler (partial messages count
+    /// as taken, so a message larger than the window can still complete).
+    func returnWindow() {
+        let taken = receivedBytes - unreadBytes
+        guard taken > returnedBytes else { return }
+        connection.session.consumeStream(id, taken - returnedBytes)
+        returnedBytes = taken
+        connection.scheduleFlush()
     }
 
     private var responseHeaders: [(String, String)] {

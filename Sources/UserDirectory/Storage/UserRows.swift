@@ -68,11 +68,3 @@ enum UserRows {
         ])
     }
 }
-
-extension JSONValue {
-    /// A member of an object (null when absent or not an object).
-    subscript(_ key: String) -> JSONValue { members.first { $0.0 == key }?.1 ?? .null }
-    var items: [JSONValue] { if case .array(let items) = self { items } else { [] } }
-    var string: String? { if case .string(let text) = self { text } else { nil } }
-    var number: Double? { if case .number(let text) = self { Double(text) } else { nil } }
-}

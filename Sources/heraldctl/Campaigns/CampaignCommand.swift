@@ -29,10 +29,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Configuration file (for the default port).")
         var config: String?
 
-        func client() throws -> CampaignClient {
-            if let server { return CampaignClient(host: server.host, port: server.port) }
-            let loaded = try? HeraldConfig.load(path: config)
-            return CampaignClient(host: "127.0.0.1", port: loaded?.services["campaign-manager"]?.port ?? 8080)
+        func client() -> ServiceCommandClient {
+            ServiceCommandClient(process: "campaign-manager", command: "campaign", server: server, config: config)
         }
 
         /// The acting user: `--as`, else $HERALD_USER, else a usage error.
@@ -43,15 +41,9 @@ struct CampaignCommand: AsyncParsableCommand {
 
         /// Calls `method`, then prints the response with `present` (or as JSON with --json).
         func run(_ method: String, _ request: JSONValue, present: (JSONValue) -> Void) async throws {
-            let client = try client()
+            let client = client()
             defer { client.close() }
-            do {
-                let response = try await client.call(method, request)
-                if json { print(response.text(indent: 2)) } else { present(response) }
-            } catch let error as RPCError {
-                printError("heraldctl campaign: \(error.report)")
-                throw ExitCode.failure
-            }
+            try await client.run(method, request, json: json, present: present)
         }
     }
 
@@ -236,10 +228,13 @@ struct CampaignCommand: AsyncParsableCommand {
         @Argument(help: "Campaign id.") var id: String
         @Option(help: "Stop after this many seconds (default: never).") var seconds: Double?
         func run() async throws {
-            let client = try options.client()
+            let client = options.client()
             defer { client.close() }
             do {
-                for try await report in client.watch(id, timeout: seconds.map { .milliseconds(Int($0 * 1000)) }) {
+                for try await report in client.watch(
+                    "WatchCampaignStatus", ["campaignId": .string(id)],
+                    timeout: seconds.map { .milliseconds(Int($0 * 1000)) })
+                {
                     if options.json { print(report.text()) } else { print(Show.statusLine(report["status"])) }
                 }
             } catch let error as RPCError where error.code == .deadlineExceeded && seconds != nil {
@@ -259,7 +254,7 @@ extension CampaignCommand.Options {
     }
 
     func currentVersion(_ id: String) async throws -> Int64 {
-        let client = try client()
+        let client = client()
         defer { client.close() }
         let response = try await client.call("GetCampaign", ["campaignId": .string(id)])
         return Int64(response["campaign"]["version"].text) ?? 0

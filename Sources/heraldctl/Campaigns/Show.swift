@@ -50,9 +50,6 @@ enum Show {
 }
 
 extension JSONValue {
-    subscript(_ key: String) -> JSONValue { members.first { $0.0 == key }?.1 ?? .null }
-    var items: [JSONValue] { if case .array(let items) = self { items } else { [] } }
-    var string: String? { if case .string(let text) = self { text } else { nil } }
     /// A scalar as text ("" for null, 0 for an omitted zero number is the caller's business).
     var text: String {
         switch self {

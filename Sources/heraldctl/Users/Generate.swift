@@ -1,0 +1,95 @@
+import ArgumentParser
+import Codec
+import Domain
+import Foundation
+import Synthetic
+
+extension UsersCommand {
+    /// `heraldctl users generate`: the synthetic population (`SyntheticPopulation`) as an import file, so that the
+    /// demo, the benchmarks and anyone trying Herald load the same seeded users.
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print seeded synthetic users as an import file (CSV or JSON lines), or as COPY rows of users.users.",
+            discussion: """
+                The same seed gives the same users. --format copy prints PostgreSQL COPY text rows of users.users \
+                (external_id, email_enc, phone_enc, display_name_enc, locale, timezone, attributes) with the personal \
+                fields unencrypted: a baseline for load benchmarks, not for a real directory.
+                """)
+        @Option(help: "How many users.") var count = 1000
+        @Option(help: "The population's seed.") var seed: UInt64 = 42
+        @Option(help: "The first user's number.") var first = 0
+        @Option(help: "csv, jsonl or copy.") var format = "csv"
+
+        static let attributeNames = [
+            "age", "country", "interests", "last_order_at", "lifetime_value", "newsletter", "plan", "score",
+            "signup_days",
+            "vip",
+        ]
+
+        func run() async throws {
+            guard ["csv", "jsonl", "copy"].contains(format) else {
+                throw ValidationError("--format: csv, jsonl or copy")
+            }
+            let population = SyntheticPopulation(seed: seed, count: first + count)
+            var out = ""
+            if format == "csv" {
+                out =
+                    (["external_id", "email", "phone", "display_name", "locale", "timezone", "marketing", "analytics"]
+                    + Self.attributeNames).joined(separator: ",") + "\n"
+            }
+            for i in first..<(first + count) {
+                let user = population.user(i)
+                switch format {
+                case "csv": out += Self.csv(user)
+                case "jsonl": out += Self.jsonLine(user)
+                default: out += Self.copyRow(user)
+                }
+                if out.utf8.count > 1 << 20 {
+                    FileHandle.standardOutput.write(Data(out.utf8))
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+
+        static func csv(_ user: SyntheticUser) -> String {
+            let p = user.profile
+            var fields = [p.externalID, p.email, p.phone, p.displayName, p.locale, p.timezone]
+            fields += [user.consent.marketing.map(String.init) ?? "", user.consent.analytics.map(String.init) ?? ""]
+            for name in attributeNames {
+                let value = p.attributes?[name] ?? .null
+                fields.append(value.string ?? (value == .null ? "" : value.text()))
+            }
+            return fields.map(CSV.quote).joined(separator: ",") + "\n"
+        }
+
+        static func jsonLine(_ user: SyntheticUser) -> String {
+            let p = user.profile
+            var profile: [(String, JSONValue)] = [
+                ("externalId", .string(p.externalID)), ("email", .string(p.email)), ("phone", .string(p.phone)),
+                ("displayName", .string(p.displayName)), ("locale", .string(p.locale)),
+                ("timezone", .string(p.timezone)),
+            ]
+            if let attributes = p.attributes { profile.append(("attributes", attributes)) }
+            var consent: [(String, JSONValue)] = [("source", .string(user.consent.source))]
+            if let marketing = user.consent.marketing { consent.append(("marketing", .bool(marketing))) }
+            if let analytics = user.consent.analytics { consent.append(("analytics", .bool(analytics))) }
+            return JSONValue.object([("user", .object(profile)), ("consent", .object(consent))]).text() + "\n"
+        }
+
+        /// A COPY text row: tabs between columns, bytea in hex, backslashes escaped.
+        static func copyRow(_ user: SyntheticUser) -> String {
+            let p = user.profile
+            func hex(_ text: String) -> String { "\\\\x" + text.utf8.map { String(format: "%02x", $0) }.joined() }
+            func escaped(_ text: String) -> String {
+                text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+                    .replacingOccurrences(of: "\n", with: "\\n")
+            }
+            return [
+                escaped(p.externalID), hex(p.email), hex(p.phone), hex(p.displayName), escaped(p.locale),
+                escaped(p.timezone), escaped((p.attributes ?? .object([])).text()),
+            ].joined(separator: "\t") + "\n"
+        }
+    }
+}
