@@ -28,6 +28,33 @@ struct BulkTests {
         #expect(try summary.decode("seven", as: String.self) == "name 7\twith\\tab\nand ✉️")
     }
 
+    @Test("COPY rows with fields encoded ahead of time and bytea written straight: stored exactly")
+    func copyFieldsEncodedAhead() async throws {
+        let connection = try await TestDatabase.connect()
+        let table = TestDatabase.uniqueName("copyahead")
+        try await connection.query("CREATE TEMP TABLE \(table) (id int8, b bytea, note text, tail text)")
+        let payloads: [[UInt8]] = [[], [0, 1, 0x5C, 0x0A, 0xFF], Array(0...255)]
+        let ahead: [[UInt8]] = payloads.map { bytes in
+            var fields = PostgresCopyRow()
+            fields.append(bytea: bytes)
+            fields.append("tab\there")
+            return fields.fields
+        }
+        let count = try await connection.copyFrom("COPY \(table) (id, b, note, tail) FROM STDIN", rows: 0..<3) {
+            n, row in
+            row.append(n)
+            row.append(fields: ahead[n])
+            row.append("end \(n)")
+        }
+        #expect(count == 3)
+        let rows = try await connection.query("SELECT id, b, note, tail FROM \(table) ORDER BY id")
+        for (n, row) in rows.enumerated() {
+            #expect(try row.decode("b", as: Data.self) == Data(payloads[n]))
+            #expect(try row.decode("note", as: String.self) == "tab\there")
+            #expect(try row.decode("tail", as: String.self) == "end \(n)")
+        }
+    }
+
     @Test("a bulk COPY does not hold its event loop: a timer on the same loop keeps firing while the rows are encoded")
     func copyLetsTheLoopTurn() async throws {
         let loop = EventLoop(name: "copy-turns")  // its own loop: only this COPY runs on it

@@ -71,6 +71,24 @@ struct BulkTests {
         }
     }
 
+    @Test("an external id named twice in one import is one user, as its last row says, across chunks too")
+    func repeatedRows() async throws {
+        try await Harness.with { h in
+            let rows = [
+                ImportRow(user: UserProfile(externalID: "twice", email: "first@example.com", displayName: "First")),
+                ImportRow(user: UserProfile(externalID: "once", email: "once@example.com")),
+                ImportRow(user: UserProfile(externalID: "twice", email: "second@example.com")),
+            ]
+            let result = try await h.users.importUsers(rows, chunk: 2)
+            #expect(result.created == 2 && result.rows == 3 && result.rejected == 0, "\(result)")
+            let id = try await h.pool.query("SELECT id FROM users.users WHERE external_id = 'twice'")[0].decode(
+                "id", as: UUID.self)
+            let twice = try await h.users.profile(of: id)
+            #expect(twice.email == "second@example.com" && twice.displayName == "First")
+            #expect(try await h.count("users.users WHERE external_id IN ('twice', 'once')") == 2)
+        }
+    }
+
     @Test("an import the client abandons mid-stream leaves nothing behind")
     func abandonedImport() async throws {
         try await Harness.with { h in

@@ -195,3 +195,39 @@ struct ProfileTests {
         }
     }
 }
+
+/// The validators' fast paths agree with the full rules.
+@Suite("user-directory validation")
+struct ValidationTests {
+    @Test("ASCII emails: the fast path gives what the IDNA path gives, or leaves the address to it")
+    func asciiEmails() {
+        for address in [
+            "Ada@Example.COM", "a.b-c_d+e@mail.example.co.uk", "x@y.z", "a..b@example.com", ".a@example.com",
+            "a.@example.com", "a@-example.com", "a@example", "a@1.2", "a@b@c.d", "a b@example.com", "a@exa_mple.com",
+            "\(String(repeating: "a", count: 65))@example.com", "a@\(String(repeating: "b", count: 64)).com",
+        ] {
+            let full = UserValidator.email(address)
+            if let fast = UserValidator.asciiEmail(address) {
+                #expect((try? full.get()) == fast, "\(address): fast \(fast), full \(full)")
+            }
+        }
+        #expect(UserValidator.asciiEmail("Ada@Example.COM") == "ada@example.com")
+    }
+
+    @Test("RFC 3339 timestamps are told from other strings")
+    func timestamps() {
+        for text in [
+            "2026-12-06T10:00:00Z", "2026-12-06t10:00:00z", "2024-02-29T23:59:60.123456789+05:30",
+            "0001-01-01T00:00:00-00:00",
+        ] {
+            #expect(AttributeSchema.isTimestamp(text), "\(text)")
+        }
+        for text in [
+            "2026-12-06", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-12-06T24:00:00Z", "2026-12-06T10:00:00",
+            "2026-12-06T10:00:00.Z", "2026-12-06T10:00:00+0530", "2026-12-06 10:00:00Z",
+            "later than 2026-12-06T10:00:00Z",
+        ] {
+            #expect(!AttributeSchema.isTimestamp(text), "\(text)")
+        }
+    }
+}

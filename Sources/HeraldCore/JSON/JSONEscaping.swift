@@ -4,6 +4,15 @@ public enum JSONEscaping {
     /// U+2028/U+2029 too, so the output is also safe inside JavaScript.
     public static func appendQuoted(_ text: String, to out: inout String) {
         out += "\""
+        // Most text needs no escape: appended whole rather than scalar by scalar. (U+2028 and U+2029 start with
+        // 0xE2, so any byte of 0xE2 takes the careful path.)
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2
+        }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -3,14 +3,29 @@ import CLibpq
 /// One row being written for `COPY ... FROM STDIN` in PostgreSQL's text format.
 public struct PostgresCopyRow {
     var buffer: [UInt8]
-    private var fields = 0
+    private var fieldCount = 0
     var error: String?
 
     init(buffer: [UInt8]) { self.buffer = buffer }
 
+    /// A row (or a run of fields) to write ahead of the COPY, on another thread, and splice in with `append(fields:)`.
+    public init() { buffer = [] }
+
+    /// The fields written so far, tab-separated: a fragment for `append(fields:)`.
+    public var fields: [UInt8] { buffer }
+
+    /// Why a field could not be written (a NUL byte), if one could not.
+    public var encodingError: String? { error }
+
+    /// Appends fields encoded ahead (`fields` of another row), as they are.
+    public mutating func append(fields fragment: [UInt8]) {
+        separator()
+        buffer.append(contentsOf: fragment)
+    }
+
     private mutating func separator() {
-        if fields > 0 { buffer.append(9) }
-        fields += 1
+        if fieldCount > 0 { buffer.append(9) }
+        fieldCount += 1
     }
 
     /// Appends text, escaping backslash, tab, newline and carriage return. A NUL byte is an error.
@@ -18,6 +33,11 @@ public struct PostgresCopyRow {
         separator()
         var text = text
         text.withUTF8 { bytes in
+            // Most text has nothing to escape: appended whole.
+            if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x00 }) {
+                buffer.append(contentsOf: bytes)
+                return
+            }
             for byte in bytes {
                 switch byte {
                 case 0x5C:
@@ -32,7 +52,7 @@ public struct PostgresCopyRow {
                 case 0x0D:
                     buffer.append(0x5C)
                     buffer.append(UInt8(ascii: "r"))
-                case 0x00: if error == nil { error = "field \(fields) contains a NUL byte" }
+                case 0x00: if error == nil { error = "field \(fieldCount) contains a NUL byte" }
                 default: buffer.append(byte)
                 }
             }
@@ -65,6 +85,20 @@ public struct PostgresCopyRow {
         append(text)
     }
 
+    /// Appends bytes as a bytea field (hex format, written straight into the row).
+    public mutating func append(bytea bytes: [UInt8]) {
+        separator()
+        let digits: StaticString = "0123456789abcdef"
+        buffer.reserveCapacity(buffer.count + 3 + bytes.count * 2)
+        buffer.append(0x5C)  // COPY's escape for the backslash of \x
+        buffer.append(0x5C)
+        buffer.append(UInt8(ascii: "x"))
+        for byte in bytes {
+            buffer.append(digits.utf8Start[Int(byte >> 4)])
+            buffer.append(digits.utf8Start[Int(byte & 0xF)])
+        }
+    }
+
     public mutating func appendNull() {
         separator()
         buffer.append(0x5C)
@@ -73,7 +107,7 @@ public struct PostgresCopyRow {
 
     mutating func finish() {
         buffer.append(0x0A)
-        fields = 0
+        fieldCount = 0
     }
 }
 

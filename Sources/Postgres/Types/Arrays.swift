@@ -63,9 +63,13 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
                 continue
             }
             text += "\""
-            for scalar in item.unicodeScalars {
-                if scalar == "\"" || scalar == "\\" { text += "\\" }
-                text.unicodeScalars.append(scalar)
+            if item.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                for scalar in item.unicodeScalars {
+                    if scalar == "\"" || scalar == "\\" { text += "\\" }
+                    text.unicodeScalars.append(scalar)
+                }
+            } else {
+                text += item  // most elements (ids, numbers, words) need no escaping: appended whole
             }
             text += "\""
         }

@@ -23,4 +23,15 @@ extension PostgresRow {
             throw PostgresError(kind: .decoding, message: "column \(column): stored JSON is not a \(T.self): \(error)")
         }
     }
+
+    /// A JSON column as JSON; nil for SQL NULL. Read by Codec's own parser (a tenth of what `JSONDecoder` costs
+    /// building the same value through Codable, which showed in profiles of reads of many rows).
+    public func json(_ column: String, as type: JSONValue.Type = JSONValue.self) throws -> JSONValue? {
+        guard let text = try decode(column, as: PostgresJSON?.self) else { return nil }
+        do {
+            return try JSONValue.parse(text.text)
+        } catch {
+            throw PostgresError(kind: .decoding, message: "column \(column): stored JSON is not JSON: \(error)")
+        }
+    }
 }

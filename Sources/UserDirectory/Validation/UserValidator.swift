@@ -1,6 +1,7 @@
 import Codec
 import Domain
 import Foundation
+import Synchronization
 
 /// The directory's rules for what it stores, each problem reported at its field path: addresses normalized
 /// (emails lower case with an IDNA domain, phones E.164), time zones and locales that exist, attributes of one type
@@ -26,7 +27,7 @@ enum UserValidator {
             }
         }
         issues.check(user.displayName.count <= 255, path.field("display_name"), "at most 255 characters")
-        if !user.timezone.isEmpty, TimeZone(identifier: user.timezone) == nil {
+        if !user.timezone.isEmpty, !isTimeZone(user.timezone) {
             issues.add(path.field("timezone"), "unknown IANA time zone \"\(user.timezone.prefix(64))\"")
         }
         if !user.locale.isEmpty {
@@ -51,6 +52,7 @@ enum UserValidator {
     /// The stored form of an email address: lower case, its domain in IDNA (RFC 5891), checked against RFC 5321's
     /// lengths.
     static func email(_ text: String) -> Result<String, Problem> {
+        if let address = asciiEmail(text) { return .success(address) }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let at = trimmed.lastIndex(of: "@") else {
             return .failure(Problem(message: "expected an address like ada@example.com"))
@@ -88,9 +90,56 @@ enum UserValidator {
         return .success(address)
     }
 
+    /// The common case without Unicode or IDNA work: an address of ASCII letters, digits and the usual punctuation,
+    /// lower-cased; nil when the full rules (`email`) have to decide.
+    static func asciiEmail(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { b -> String? in
+            guard (3...254).contains(b.count) else { return nil }
+            var at = -1
+            for (i, c) in b.enumerated() {
+                switch c {
+                case 64:  // @
+                    guard at < 0 else { return nil }
+                    at = i
+                case 97...122, 48...57, 45, 95, 43: break  // a-z 0-9 - _ +
+                case 65...90: break  // A-Z: lowered below
+                case 46:  // a dot: not first, last, doubled, or beside the @
+                    guard i > 0, i < b.count - 1, b[i - 1] != 46, b[i - 1] != 64, b[i + 1] != 64 else { return nil }
+                default: return nil
+                }
+            }
+            guard at > 0, at <= 64, at < b.count - 1 else { return nil }
+            // The domain: labels of 1-63 letters, digits and inner hyphens, at least two, the last not all digits.
+            var labelStart = at + 1
+            var labels = 0
+            var lastAllDigits = true
+            for i in (at + 1)...b.count {
+                guard i == b.count || b[i] == 46 else { continue }
+                let length = i - labelStart
+                guard (1...63).contains(length), b[labelStart] != 45, b[i - 1] != 45 else { return nil }
+                lastAllDigits = (labelStart..<i).allSatisfy { (48...57).contains(b[$0]) }
+                for j in labelStart..<i where b[j] == 95 || b[j] == 43 { return nil }
+                labels += 1
+                labelStart = i + 1
+            }
+            guard labels >= 2, !lastAllDigits else { return nil }
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                for (i, c) in b.enumerated() { out[i] = (65...90).contains(c) ? c + 32 : c }
+                return b.count
+            }
+        }
+    }
+
     /// The E.164 form of a phone number: `+`, a country code, at most 15 digits in all. Spaces, dots, dashes and
     /// brackets are dropped; a leading `00` is `+`.
     static func phone(_ text: String) -> Result<String, Problem> {
+        // Already E.164 (the common case of an import): checked byte by byte.
+        if text.utf8.first == UInt8(ascii: "+"), (9...16).contains(text.utf8.count),
+            text.utf8.dropFirst().allSatisfy({ (48...57).contains($0) }), text.utf8.dropFirst().first != 48
+        {
+            return .success(text)
+        }
         var digits = text.filter { !" .-()/".contains($0) }
         if digits.hasPrefix("00") { digits = "+" + digits.dropFirst(2) }
         guard digits.hasPrefix("+") else {
@@ -105,7 +154,21 @@ enum UserValidator {
     }
 
     /// A BCP 47 tag in its usual case (language lower, script title, region upper), or nil.
+    /// IANA time zones the system knows (looked up in a set; other names, such as aliases, through `TimeZone`).
+    static let timeZones = Set(TimeZone.knownTimeZoneIdentifiers)
+    static func isTimeZone(_ name: String) -> Bool { timeZones.contains(name) || TimeZone(identifier: name) != nil }
+
+    /// Tags already normalized (imports repeat a few locales a million times).
+    private static let locales = Mutex<[String: String]>([:])
+
     static func locale(_ text: String) -> String? {
+        if let known = locales.withLock({ $0[text] }) { return known }
+        guard let normalized = normalizedLocale(text) else { return nil }
+        locales.withLock { if $0.count < 10_000 { $0[text] = normalized } }
+        return normalized
+    }
+
+    private static func normalizedLocale(_ text: String) -> String? {
         let parts = text.replacingOccurrences(of: "_", with: "-").split(
             separator: "-", omittingEmptySubsequences: false
         ).map(String.init)
@@ -135,7 +198,7 @@ enum UserValidator {
         }
         issues.check(members.count <= maxAttributes, path, "\(members.count) attributes; at most \(maxAttributes)")
         issues.check(
-            attributes.text().utf8.count <= maxAttributeBytes, path, "more than \(maxAttributeBytes) bytes of JSON")
+            Self.jsonBytes(attributes) <= maxAttributeBytes, path, "more than \(maxAttributeBytes) bytes of JSON")
         for (name, _) in members.prefix(maxAttributes + 1) where !isAttributeName(name) {
             issues.add(
                 path.key(String(name.prefix(64))),
@@ -169,7 +232,7 @@ enum UserValidator {
         issues.check(activity.type.count <= 128, path.field("type"), "at most 128 characters")
         if let properties = activity.properties {
             issues.check(
-                properties.text().utf8.count <= maxAttributeBytes, path.field("properties"),
+                Self.jsonBytes(properties) <= maxAttributeBytes, path.field("properties"),
                 "more than \(maxAttributeBytes) bytes of JSON")
         }
     }
@@ -185,9 +248,24 @@ enum UserValidator {
         issues.check(filter.externalIDPrefix.count <= 255, path.field("external_id_prefix"), "at most 255 characters")
     }
 
+    /// About the size of `value` as JSON text, without writing it (escapes not counted).
+    static func jsonBytes(_ value: JSONValue) -> Int {
+        switch value {
+        case .null: 4
+        case .bool(let flag): flag ? 4 : 5
+        case .number(let text): text.utf8.count
+        case .string(let text): text.utf8.count + 2
+        case .array(let items): items.reduce(2) { $0 + jsonBytes($1) + 1 }
+        case .object(let members): members.reduce(2) { $0 + $1.0.utf8.count + 4 + jsonBytes($1.1) }
+        }
+    }
+
     static func isAttributeName(_ name: String) -> Bool {
-        guard let first = name.first, first.isLetter || first == "_", name.count <= 64 else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+        let bytes = name.utf8
+        guard let first = bytes.first, bytes.count <= 64 else { return false }
+        func letter(_ c: UInt8) -> Bool { (65...90).contains(c) || (97...122).contains(c) }
+        guard letter(first) || first == UInt8(ascii: "_") else { return false }
+        return bytes.allSatisfy { letter($0) || (48...57).contains($0) || $0 == 95 || $0 == 46 || $0 == 45 }
     }
 
     /// Preferences: known channels, topics of 1 to 64 characters, 0 to 1,000 messages a day, quiet hours as

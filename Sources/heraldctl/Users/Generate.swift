@@ -20,6 +20,7 @@ extension UsersCommand {
         @Option(help: "The population's seed.") var seed: UInt64 = 42
         @Option(help: "The first user's number.") var first = 0
         @Option(help: "csv, jsonl or copy.") var format = "csv"
+        @Flag(help: "Leave consent out (profiles and attributes only).") var withoutConsent = false
 
         static let attributeNames = [
             "age", "country", "interests", "last_order_at", "lifetime_value", "newsletter", "plan", "score",
@@ -34,15 +35,16 @@ extension UsersCommand {
             let population = SyntheticPopulation(seed: seed, count: first + count)
             var out = ""
             if format == "csv" {
+                let consent = withoutConsent ? [] : ["marketing", "analytics"]
                 out =
-                    (["external_id", "email", "phone", "display_name", "locale", "timezone", "marketing", "analytics"]
+                    (["external_id", "email", "phone", "display_name", "locale", "timezone"] + consent
                     + Self.attributeNames).joined(separator: ",") + "\n"
             }
             for i in first..<(first + count) {
                 let user = population.user(i)
                 switch format {
-                case "csv": out += Self.csv(user)
-                case "jsonl": out += Self.jsonLine(user)
+                case "csv": out += Self.csv(user, consent: !withoutConsent)
+                case "jsonl": out += Self.jsonLine(user, consent: !withoutConsent)
                 default: out += Self.copyRow(user)
                 }
                 if out.utf8.count > 1 << 20 {
@@ -53,10 +55,14 @@ extension UsersCommand {
             FileHandle.standardOutput.write(Data(out.utf8))
         }
 
-        static func csv(_ user: SyntheticUser) -> String {
+        static func csv(_ user: SyntheticUser, consent: Bool) -> String {
             let p = user.profile
             var fields = [p.externalID, p.email, p.phone, p.displayName, p.locale, p.timezone]
-            fields += [user.consent.marketing.map(String.init) ?? "", user.consent.analytics.map(String.init) ?? ""]
+            if consent {
+                fields += [
+                    user.consent.marketing.map(String.init) ?? "", user.consent.analytics.map(String.init) ?? "",
+                ]
+            }
             for name in attributeNames {
                 let value = p.attributes?[name] ?? .null
                 fields.append(value.string ?? (value == .null ? "" : value.text()))
@@ -64,7 +70,7 @@ extension UsersCommand {
             return fields.map(CSV.quote).joined(separator: ",") + "\n"
         }
 
-        static func jsonLine(_ user: SyntheticUser) -> String {
+        static func jsonLine(_ user: SyntheticUser, consent withConsent: Bool) -> String {
             let p = user.profile
             var profile: [(String, JSONValue)] = [
                 ("externalId", .string(p.externalID)), ("email", .string(p.email)), ("phone", .string(p.phone)),
@@ -75,7 +81,8 @@ extension UsersCommand {
             var consent: [(String, JSONValue)] = [("source", .string(user.consent.source))]
             if let marketing = user.consent.marketing { consent.append(("marketing", .bool(marketing))) }
             if let analytics = user.consent.analytics { consent.append(("analytics", .bool(analytics))) }
-            return JSONValue.object([("user", .object(profile)), ("consent", .object(consent))]).text() + "\n"
+            return JSONValue.object([("user", .object(profile))] + (withConsent ? [("consent", .object(consent))] : []))
+                .text() + "\n"
         }
 
         /// A COPY text row: tabs between columns, bytea in hex, backslashes escaped.

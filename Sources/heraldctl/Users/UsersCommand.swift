@@ -12,7 +12,8 @@ struct UsersCommand: AsyncParsableCommand {
         abstract:
             "Import, read, export and manage users, their consent and GDPR requests (herald.users.v1.UserDirectory).",
         subcommands: [
-            ImportUsers.self, Generate.self, Get.self, List.self, Export.self, Consent.self, GDPR.self,
+            ImportUsers.self, Generate.self, TrackSynthetic.self, Get.self, List.self, Export.self, Consent.self,
+            GDPR.self,
         ])
 
     /// What every users subcommand takes.
