@@ -64,7 +64,7 @@ CREATE TABLE users.consent_history (
 );
 
 -- What users do, partitioned by month (the service creates partitions ahead and drops those past retention). An
--- activity is stored once: the same id of the same user within a day of its time is a retry (user-directory checks).
+-- activity is stored once: the same id and time, or (when user-directory gave the time) the same id within a day, is a retry.
 CREATE TABLE users.activity (
     user_id UUID NOT NULL,
     id TEXT NOT NULL,
@@ -73,9 +73,9 @@ CREATE TABLE users.activity (
     properties JSONB,
     channel common.notification_channel,
     campaign_id UUID,
+    -- (led by user_id: a user's activity, for segment data, exports and erasure, is found by it too)
     PRIMARY KEY (user_id, id, at)
 ) PARTITION BY RANGE (at);
-CREATE INDEX idx_activity_user_at ON users.activity (user_id, at);
 
 -- users.activity_YYYY_MM for `months` months from the month of `start`; returns how many it created.
 CREATE FUNCTION users.create_activity_partitions(start DATE, months INT) RETURNS INT LANGUAGE plpgsql AS $$

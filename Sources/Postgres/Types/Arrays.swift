@@ -53,27 +53,28 @@ extension Array: PostgresDecodable where Element: PostgresArrayElement {
 }
 
 extension Array: PostgresEncodable where Element: PostgresEncodable {
-    /// Every element quoted, so commas, braces, quotes and spaces survive.
+    /// Every element quoted, so commas, braces, quotes and spaces survive (written as bytes: arrays of thousands of
+    /// JSON documents are parameters of bulk inserts).
     public var postgresText: String? {
-        var text = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (index, element) in enumerated() {
-            if index > 0 { text += "," }
-            guard let item = element.postgresText else {
-                text += "NULL"
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard var item = element.postgresText else {
+                bytes.append(contentsOf: "NULL".utf8)
                 continue
             }
-            text += "\""
-            if item.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                for scalar in item.unicodeScalars {
-                    if scalar == "\"" || scalar == "\\" { text += "\\" }
-                    text.unicodeScalars.append(scalar)
+            bytes.append(UInt8(ascii: "\""))
+            item.withUTF8 { utf8 in
+                bytes.reserveCapacity(bytes.count + utf8.count + 2)
+                for byte in utf8 {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                    bytes.append(byte)
                 }
-            } else {
-                text += item  // most elements (ids, numbers, words) need no escaping: appended whole
             }
-            text += "\""
+            bytes.append(UInt8(ascii: "\""))
         }
-        return text + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -5,8 +5,9 @@ import Postgres
 import ServiceKit
 import Synchronization
 
-/// Activity: batched COPY into the month's partition, each activity stored once (the same id of the same user within
-/// a day is a retry); none kept for a user who withdrew analytics consent.
+/// Activity: batches inserted into the month's partition, each activity stored once (the same id and time, or, when
+/// the server gave the time, the same id within a day, is a retry); none kept for a user who withdrew analytics
+/// consent.
 extension UserStore {
     /// Records activities; how many were stored now. A user who does not exist (or was deleted or erased) is NOT_FOUND
     /// when `strict` (one activity), else their activities are left out; so are those of users who withdrew analytics
@@ -37,43 +38,30 @@ extension UserStore {
         let kept = activities.indices.filter { keep[activities[$0].userID] == true }
         guard !kept.isEmpty else { return 0 }
         try await partitions.ensure(kept.map { times[$0] }, pool: pool)
-        return try await pool.withTransaction { db in
-            try await db.query(
-                """
-                CREATE TEMP TABLE IF NOT EXISTS activity_staging (
-                    user_id UUID, id TEXT, at TIMESTAMPTZ, type TEXT, properties JSONB, channel common.notification_channel, campaign_id UUID
-                ) ON COMMIT DELETE ROWS
-                """)
-            _ = try await db.copyFrom(
-                "COPY activity_staging (user_id, id, at, type, properties, channel, campaign_id) FROM STDIN", rows: kept
-            ) { i, row in
-                let tracked = activities[i]
-                row.append(tracked.userID)
-                row.append(tracked.activity.id)
-                row.append(times[i])
-                row.append(tracked.activity.type)
-                if let properties = tracked.activity.properties {
-                    row.append(properties.text())
-                } else {
-                    row.appendNull()
-                }
-                if let channel = tracked.activity.channel { row.append(channel.rawValue) } else { row.appendNull() }
-                if let campaign = tracked.activity.campaignID { row.append(campaign) } else { row.appendNull() }
-            }
-            // A retry that left the time to the server has another time: the same id of the same user within a day
-            // of it is the same activity.
-            return try await db.query(
-                """
-                INSERT INTO users.activity
-                SELECT DISTINCT ON (s.user_id, s.id) s.* FROM activity_staging s
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM users.activity a WHERE a.user_id = s.user_id AND a.id = s.id
-                    AND a.at > s.at - interval '1 day' AND a.at < s.at + interval '1 day')
-                ORDER BY s.user_id, s.id, s.at
-                ON CONFLICT DO NOTHING
-                """
-            ).affectedRows
-        }
+        // One statement, the rows as arrays (no staging table: creating and emptying one cost more than the rows).
+        // A retry carries the same id and time (the key); one that left the time to the server has another time,
+        // so for those the same id of the same user within a day of it is the same activity.
+        return try await pool.query(
+            """
+            INSERT INTO users.activity (user_id, id, at, type, properties, channel, campaign_id)
+            SELECT DISTINCT ON (s.user_id, s.id) s.user_id, s.id, s.at, s.type, s.properties, s.channel::common.notification_channel,
+                s.campaign_id
+            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[], $6::text[], $7::uuid[], $8::bool[])
+                AS s(user_id, id, at, type, properties, channel, campaign_id, timed_here)
+            WHERE CASE WHEN s.timed_here THEN NOT EXISTS (
+                SELECT 1 FROM users.activity a WHERE a.user_id = s.user_id AND a.id = s.id
+                AND a.at > s.at - interval '1 day' AND a.at < s.at + interval '1 day') ELSE true END
+            ORDER BY s.user_id, s.id, s.at
+            ON CONFLICT DO NOTHING
+            """,
+            [
+                kept.map { activities[$0].userID }, kept.map { activities[$0].activity.id }, kept.map { times[$0] },
+                kept.map { activities[$0].activity.type },
+                kept.map { activities[$0].activity.properties.map { PostgresJSON(text: $0.text()) } },
+                kept.map { activities[$0].activity.channel?.rawValue }, kept.map { activities[$0].activity.campaignID },
+                kept.map { activities[$0].activity.at == nil },
+            ]
+        ).affectedRows
     }
 }
 
