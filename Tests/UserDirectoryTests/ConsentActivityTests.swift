@@ -124,23 +124,18 @@ struct ConsentActivityTests {
             let now = Date()
             let old = ActivityPartitions.firstDay(ActivityPartitions.month(now) - 6)
             try await h.pool.query("SELECT users.create_activity_partitions($1::date, 1)", [PostgresDate(old)])
-            let dropped = try await h.service.store.partitions.maintain(
+            // The upkeep the service started may get there first: either way the old month is gone.
+            _ = try await h.service.store.partitions.maintain(
                 pool: h.pool, retention: h.service.store.activityRetention, now: now)
-            let name =
-                "activity_"
-                + String(
-                    format: "%04d_%02d", ActivityPartitions.month(old) / 12, ActivityPartitions.month(old) % 12 + 1)
-            #expect(dropped.contains(name), "\(dropped)")
-            let ahead = ActivityPartitions.firstDay(ActivityPartitions.month(now) + 2)
-            let exists = try await h.pool.query(
-                "SELECT to_regclass($1) IS NOT NULL AS present",
-                [
-                    "users.activity_"
-                        + String(
-                            format: "%04d_%02d", ActivityPartitions.month(ahead) / 12,
-                            ActivityPartitions.month(ahead) % 12 + 1)
-                ])
-            #expect(try exists[0].decode("present", as: Bool.self))
+            func present(_ month: Date) async throws -> Bool {
+                let index = ActivityPartitions.month(month)
+                let name = "users.activity_" + String(format: "%04d_%02d", index / 12, index % 12 + 1)
+                return try await h.pool.query("SELECT to_regclass($1) IS NOT NULL AS present", [name])[0].decode(
+                    "present", as: Bool.self)
+            }
+            #expect(try await !present(old))
+            #expect(try await present(ActivityPartitions.firstDay(ActivityPartitions.month(now) + 2)))
+            #expect(try await present(now))
         }
     }
 }

@@ -115,7 +115,7 @@ final class ActivityPartitions: Sendable {
             let parts = name.dropFirst("activity_".count).split(separator: "_")
             guard parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), year * 12 + month - 1 < cutoff
             else { continue }
-            try await pool.query("DROP TABLE users.\(name)")
+            try await pool.query("DROP TABLE IF EXISTS users.\(name)")  // another process may drop it first
             dropped.append(name)
             _ = months.withLock { $0.remove(year * 12 + month - 1) }
         }
