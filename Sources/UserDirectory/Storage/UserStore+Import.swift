@@ -61,7 +61,7 @@ extension UserStore {
     /// Runs an import: `chunks` are read in turn, each row numbered from 1 across them.
     func importUsers(_ chunks: some AsyncSequence<ImportChunk, any Error>, actor: String) async throws -> ImportResult {
         let state = Import(cipher: try cipher())
-        return try await pool.withTransaction { db in
+        let result = try await pool.withTransaction { db in
             try await db.query(
                 """
                 CREATE TEMP TABLE import_users (
@@ -101,7 +101,14 @@ extension UserStore {
             state.result.rows = state.rows
             return state.result
         }
+        // A large import changes the table more than the planner knows until autovacuum gets to it: statistics now,
+        // so that the lookups that follow (a campaign to the imported users, say) are planned on them.
+        if result.created + result.updated >= Self.analyzeAfter { try await pool.query("ANALYZE users.users") }
+        return result
     }
+
+    /// Rows created or updated from which an import ends with ANALYZE.
+    static let analyzeAfter: Int64 = 10_000
 
     /// Checks, normalizes and seals a chunk's rows (no I/O).
     private func prepare(_ chunk: ImportChunk, _ state: Import) throws -> PreparedChunk {

@@ -137,7 +137,10 @@ struct UsersCommand: AsyncParsableCommand {
                     response in
                     let document = response["data"].text(indent: 2) + "\n"
                     if let output {
-                        FileManager.default.createFile(atPath: output, contents: Data(document.utf8))
+                        guard FileManager.default.createFile(atPath: output, contents: Data(document.utf8)) else {
+                            printError("heraldctl users gdpr export: cannot write \(output)")
+                            Foundation.exit(1)
+                        }
                         print("written to \(output); request \(response["request"]["id"].text)")
                     } else {
                         print(document, terminator: "")
