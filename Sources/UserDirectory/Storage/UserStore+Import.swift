@@ -62,6 +62,10 @@ extension UserStore {
     func importUsers(_ chunks: some AsyncSequence<ImportChunk, any Error>, actor: String) async throws -> ImportResult {
         let state = Import(cipher: try cipher())
         let result = try await pool.withTransaction { db in
+            // The users this import adds are not in the planner's statistics until it ends: a table that was empty
+            // (or unknown) when it began would have its existence checks planned as scans of every row, once per
+            // chunk (an import of 100,000 users into a truncated table stalled for minutes). Lookups by index here.
+            try await db.query("SET LOCAL enable_seqscan = off")
             try await db.query(
                 """
                 CREATE TEMP TABLE import_users (
