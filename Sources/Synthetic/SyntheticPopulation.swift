@@ -102,19 +102,10 @@ public struct SyntheticPopulation: Sendable {
     /// The population's "now": a fixed instant (2026-09-21), so that the same seed gives the same data any day.
     public static let epoch = Date(timeIntervalSince1970: 1_790_000_000)
 
-    /// RFC 3339 midnight UTC `daysAgo` days before `epoch` (a civil-from-days computation: formatters are slow
-    /// at a million users).
+    /// RFC 3339 midnight UTC `daysAgo` days before `epoch` (day arithmetic, not a formatter: it runs a million times).
     static func timestamp(daysAgo: Int) -> String {
-        let z = Int(epoch.timeIntervalSince1970) / 86_400 - daysAgo + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02dT00:00:00Z", year, month, day)
+        let (year, month, day) = Civil.date(days: Int(epoch.timeIntervalSince1970) / 86_400 - daysAgo)
+        return "\(Civil.pad(year, 4))-\(Civil.pad(month, 2))-\(Civil.pad(day, 2))T00:00:00Z"
     }
 }
 

@@ -7,7 +7,7 @@ import Testing
 
 /// campaign-manager in a `ServiceHarness`, with a campaign definition to create from.
 @dynamicMemberLookup
-struct Harness: Sendable {
+struct Harness: Sendable, ServiceHarnessWrapper {
     let base: ServiceHarness
     let service: CampaignService
 
@@ -24,17 +24,6 @@ struct Harness: Sendable {
     }
 
     subscript<T>(dynamicMember path: KeyPath<ServiceHarness, T>) -> T { base[keyPath: path] }
-
-    @discardableResult
-    func call(_ method: String, _ json: String) async throws -> SchemaJSON { try await base.call(method, json) }
-
-    func failure(_ method: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws
-        -> RPCError
-    {
-        try await base.failure(method, json, sourceLocation: sourceLocation)
-    }
-
-    func count(_ table: String) async throws -> Int { try await base.count(table) }
 
     /// A campaign definition as JSON, from the fixture with `changes` applied to its top-level members.
     func definition(_ changes: [String: String] = [:]) -> String {

@@ -10,16 +10,6 @@ import Testing
 /// supervised by `heraldctl up`, and driven by `heraldctl campaign`.
 @Suite("campaign-manager process")
 struct ServiceProcessTests {
-    /// A migrated database with one user in it.
-    static func database() async throws -> (name: String, url: String, user: String) {
-        let database = try await TestDatabase.migratedDatabase()
-        let connection = try await PostgresConnection.connect(TestDatabase.configuration(url: database.url))
-        let user = try await connection.query(
-            "INSERT INTO users.users DEFAULT VALUES RETURNING id::text AS id")[0]
-            .decode("id", as: String.self)
-        return (database.name, database.url, user)
-    }
-
     static let quiet = ["LOG_LEVEL": "warning"]
 
     static func port(from line: String) throws -> Int {
@@ -36,23 +26,12 @@ struct ServiceProcessTests {
 
     @Test("a Python grpcio client generated from Protos/ calls every method, error cases included")
     func polyglot() async throws {
-        let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
-        let db = try await Self.database()
+        let db = try await TestDatabase.migratedDatabaseWithUser()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
         let adminPort = try GRPCServer.freeLoopbackPort()
         let (server, port) = try await Self.startService(db.url, adminPort: adminPort)
         defer { server.stop() }
-        let result = try await runBlocking {
-            try runProcess(
-                python,
-                [
-                    TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/campaign_client.py").path,
-                    "--protos", TestEnvironment.root.appendingPathComponent("Protos").path, "--target",
-                    "127.0.0.1:\(port)", "--user", db.user,
-                ])
-        }
-        #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
-        #expect(result.stdoutText.hasPrefix("ok: "), "\(result.stdoutText)")
+        try await runPolyglotClient("campaign_client.py", port: port, user: db.user)
         // The admin port counted those calls by method and status, and says the service is ready.
         let metrics = try #require(try await runBlocking { httpGet(port: adminPort, path: "/metrics") })
         #expect(
@@ -75,7 +54,7 @@ struct ServiceProcessTests {
 
     @Test("under heraldctl up, a SIGKILLed campaign-manager is back within 2 s with every acknowledged write")
     func killAndRestart() async throws {
-        let db = try await Self.database()
+        let db = try await TestDatabase.migratedDatabaseWithUser()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent(
             "herald-up-\(UUID().uuidString.prefix(8))"
@@ -120,7 +99,7 @@ struct ServiceProcessTests {
         "heraldctl campaign: create from YAML, list, update, rollback, execute, illegal transition, a bad id's field violation"
     )
     func cli() async throws {
-        let db = try await Self.database()
+        let db = try await TestDatabase.migratedDatabaseWithUser()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
         let (server, port) = try await Self.startService(db.url)
         defer { server.stop() }
@@ -169,7 +148,7 @@ struct ServiceProcessTests {
         "TLS from the configuration: campaign-manager serves TLS; a service client made from the same configuration calls it, a cleartext one cannot"
     )
     func tlsFromConfiguration() async throws {
-        let db = try await Self.database()
+        let db = try await TestDatabase.migratedDatabaseWithUser()
         defer { Task { try? await TestDatabase.dropDatabase(db.name) } }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "herald-svc-tls-\(UUID().uuidString.prefix(8))")

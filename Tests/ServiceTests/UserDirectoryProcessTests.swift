@@ -13,22 +13,11 @@ import TypedClients
 struct UserDirectoryProcessTests {
     @Test("a Python grpcio client generated from Protos/ calls every method, streams and error cases included")
     func polyglot() async throws {
-        let python = try #require(TestEnvironment.python(), "tools/test prepares the Python environment")
         let database = try await TestDatabase.migratedDatabaseWithUser()
         defer { Task { try? await TestDatabase.dropDatabase(database.name) } }
         let service = try await ServiceProcess.start("user-directory", databaseURL: database.url)
         defer { service.stop() }
-        let result = try await runBlocking {
-            try runProcess(
-                python,
-                [
-                    TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/users_client.py").path,
-                    "--protos", TestEnvironment.root.appendingPathComponent("Protos").path, "--target",
-                    "127.0.0.1:\(service.port)", "--user", database.user,
-                ])
-        }
-        #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
-        #expect(result.stdoutText.hasPrefix("ok: "), "\(result.stdoutText)")
+        try await runPolyglotClient("users_client.py", port: service.port, user: database.user)
     }
 
     @Test("an erasure recorded before a kill -9 is carried out after the restart; the data stays until then")

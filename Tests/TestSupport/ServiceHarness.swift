@@ -122,3 +122,22 @@ public final class ServiceHarness: Sendable {
         try await pool.query("SELECT count(*)::int8 AS n FROM \(table)")[0].decode("n", as: Int.self)
     }
 }
+
+/// A service's own test harness around a `ServiceHarness` (its service, its fixtures): the harness's calls, as
+/// clients in any language make them, without writing them again.
+public protocol ServiceHarnessWrapper {
+    var base: ServiceHarness { get }
+}
+
+extension ServiceHarnessWrapper {
+    @discardableResult
+    public func call(_ method: String, _ json: String) async throws -> SchemaJSON { try await base.call(method, json) }
+
+    public func failure(_ method: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation)
+        async throws -> RPCError
+    {
+        try await base.failure(method, json, sourceLocation: sourceLocation)
+    }
+
+    public func count(_ table: String) async throws -> Int { try await base.count(table) }
+}

@@ -72,7 +72,7 @@ struct ConsentActivityTests {
         try await Harness.with { h in
             let id = try #require(try await h.create(#""externalId": "act""#)["id"].string)
             let track = { (json: String) in
-                try await h.call("TrackUserActivity", "{\"userId\": \"\(id)\", \"activity\": \(json)}")
+                _ = try await h.call("TrackUserActivity", "{\"userId\": \"\(id)\", \"activity\": \(json)}")
             }
             try await track(#"{"id": "e1", "type": "purchase", "properties": {"revenue": 12.5, "category": "audio"}}"#)
             try await track(#"{"id": "e1", "type": "purchase", "properties": {"revenue": 12.5, "category": "audio"}}"#)

@@ -12,7 +12,7 @@ import TypedClients
 /// user-directory in a `ServiceHarness` (ready: its keys checked and its background work started), called as
 /// clients in any language call it (proto3 JSON) and as other services do (`UserDirectoryClient`).
 @dynamicMemberLookup
-struct Harness: Sendable {
+struct Harness: Sendable, ServiceHarnessWrapper {
     let base: ServiceHarness
     let service: UserDirectoryService
     let users: UserDirectoryClient
@@ -44,17 +44,6 @@ struct Harness: Sendable {
     }
 
     subscript<T>(dynamicMember path: KeyPath<ServiceHarness, T>) -> T { base[keyPath: path] }
-
-    @discardableResult
-    func call(_ method: String, _ json: String) async throws -> SchemaJSON { try await base.call(method, json) }
-
-    func failure(_ method: String, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) async throws
-        -> RPCError
-    {
-        try await base.failure(method, json, sourceLocation: sourceLocation)
-    }
-
-    func count(_ table: String) async throws -> Int { try await base.count(table) }
 
     /// Creates a user from JSON members (`"externalId": "ada", ...`); the stored profile.
     func create(_ members: String) async throws -> SchemaJSON {
