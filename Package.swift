@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "heraldctl", targets: ["heraldctl"]),
         .executable(name: "campaign-manager", targets: ["campaign-manager"]),
         .executable(name: "user-directory", targets: ["user-directory"]),
+        .executable(name: "notification-gateway", targets: ["notification-gateway"]),
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
@@ -122,6 +123,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "NotificationGateway",
+            dependencies: [
+                "ServiceKit", "TypedClients", "Domain", "EventLoop", "Postgres", "RPC", "API", "Codec", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "CampaignManager",
             dependencies: [
                 "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
@@ -140,6 +148,12 @@ let package = Package(
             name: "campaign-manager", dependencies: ["CampaignManager", "ServiceRuntime", "RPC"], swiftSettings: strict),
         .executableTarget(
             name: "user-directory", dependencies: ["UserDirectory", "ServiceRuntime", "RPC", "HeraldCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "notification-gateway",
+            dependencies: [
+                "NotificationGateway", "TypedClients", "ServiceClients", "ServiceRuntime", "RPC", "HeraldCore",
+            ],
             swiftSettings: strict),
 
         // The interop and benchmark services, and their server.

@@ -4,6 +4,7 @@ import Codec
 enum DeliverySchemas {
     static let p = "herald.delivery.v1."
     static let ts = WellKnownTypes.timestamp
+    static let channel = FieldType.enumeration("herald.common.v1.NotificationChannel")
 
     static let model = [
         .mapEntry(p + "EmailContent.HeadersEntry", key: .string, value: .string),
@@ -29,7 +30,7 @@ enum DeliverySchemas {
             [
                 .init(1, "title", .string), .init(2, "body", .string), .init(3, "image_url", .string),
                 .init(4, "layout", .string),
-                .message(5, "expires_at", ts),
+                .message(5, "expires_at", ts), .message(6, "read_at", ts),
             ]),
         MessageSchema(
             p + "MessageKey",
@@ -67,6 +68,7 @@ enum DeliverySchemas {
                 .init(3, "sms", .message(p + "SMSContent"), oneof: "content"),
                 .init(4, "push", .message(p + "PushContent"), oneof: "content"),
                 .init(5, "in_app", .message(p + "InAppContent"), oneof: "content"),
+                .init(6, "purpose", UserSchemas.purpose),
             ]),
         MessageSchema(
             p + "BulkDeliveryResult",
@@ -81,7 +83,11 @@ enum DeliverySchemas {
     static func send(_ name: String, content: String) -> [MessageSchema] {
         [
             MessageSchema(
-                p + name + "Request", [.message(1, "key", p + "MessageKey"), .message(2, "content", p + content)]),
+                p + name + "Request",
+                [
+                    .message(1, "key", p + "MessageKey"), .message(2, "content", p + content),
+                    .init(3, "purpose", UserSchemas.purpose),
+                ]),
             MessageSchema(p + name + "Response", [.message(1, "result", p + "DeliveryResult")]),
         ]
     }
@@ -103,6 +109,28 @@ enum DeliverySchemas {
                 ]),
             MessageSchema(p + "WatchDeliveryStatusRequest", [.init(1, "message_id", .string)]),
             MessageSchema(p + "WatchDeliveryStatusResponse", [.message(1, "status", p + "DeliveryStatus")]),
+            MessageSchema(
+                p + "Suppression",
+                [
+                    .init(1, "channel", channel), .init(2, "address", .string), .init(3, "reason", .string),
+                    .message(4, "created_at", ts),
+                ]),
+            MessageSchema(p + "AddSuppressionRequest", [.message(1, "suppression", p + "Suppression")]),
+            MessageSchema(p + "AddSuppressionResponse", [.message(1, "suppression", p + "Suppression")]),
+            MessageSchema(
+                p + "RemoveSuppressionRequest", [.init(1, "channel", channel), .init(2, "address", .string)]),
+            MessageSchema(p + "RemoveSuppressionResponse", [.init(1, "removed", .bool)]),
+            MessageSchema(p + "ListSuppressionsRequest", [.init(1, "channel", channel), CommonSchemas.page(2)]),
+            MessageSchema(
+                p + "ListSuppressionsResponse",
+                [.message(1, "suppressions", p + "Suppression", .repeated), CommonSchemas.pageResponse(2)]),
+            MessageSchema(
+                p + "UpdateInAppMessageRequest",
+                [
+                    .init(1, "message_id", .string), .init(2, "user_id", .string),
+                    .init(3, "action", .enumeration(p + "InAppAction")),
+                ]),
+            MessageSchema(p + "UpdateInAppMessageResponse", []),
         ]
 
     static let messages = model + requests
@@ -114,7 +142,10 @@ enum DeliverySchemas {
                 ("DELIVERY_STATE_UNSPECIFIED", 0), ("DELIVERY_STATE_QUEUED", 1), ("DELIVERY_STATE_SENT", 2),
                 ("DELIVERY_STATE_DELIVERED", 3),
                 ("DELIVERY_STATE_BOUNCED", 4), ("DELIVERY_STATE_FAILED", 5), ("DELIVERY_STATE_SUPPRESSED", 6),
-            ])
+            ]),
+        EnumSchema(
+            p + "InAppAction",
+            [("IN_APP_ACTION_UNSPECIFIED", 0), ("IN_APP_ACTION_READ", 1), ("IN_APP_ACTION_DISMISS", 2)]),
     ]
 
     static let services = [
@@ -126,6 +157,7 @@ enum DeliverySchemas {
                     "SendEmail", "SendSMS", "SendPushNotification", "SendInAppMessage", "TrackDeliveryStatus",
                     "SendBulkMessages",
                     "ListInAppMessages",
-                ]) + [serverStream(p, "WatchDeliveryStatus")])
+                ]) + [serverStream(p, "WatchDeliveryStatus")]
+                + unary(p, ["AddSuppression", "RemoveSuppression", "ListSuppressions", "UpdateInAppMessage"]))
     ]
 }

@@ -106,6 +106,11 @@ public struct Page<Item: Sendable>: Sendable {
     public let items: [Item]
     public let nextToken: String
 
+    /// The same page of other items (each item's transform), with the same token.
+    public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
+        Page<T>(items: try items.map(transform), nextToken: nextToken)
+    }
+
     /// A page as a client receives it.
     public init(items: [Item], nextToken: String) {
         self.items = items

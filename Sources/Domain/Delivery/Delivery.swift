@@ -73,13 +73,19 @@ public struct InAppContent: Equatable, Sendable {
     /// "banner", "modal", "card".
     public var layout: String
     public var expiresAt: Date?
+    /// When the user read it (set by the gateway; ignored in a send).
+    public var readAt: Date?
 
-    public init(title: String, body: String, imageURL: String = "", layout: String = "", expiresAt: Date? = nil) {
+    public init(
+        title: String, body: String, imageURL: String = "", layout: String = "", expiresAt: Date? = nil,
+        readAt: Date? = nil
+    ) {
         self.title = title
         self.body = body
         self.imageURL = imageURL
         self.layout = layout
         self.expiresAt = expiresAt
+        self.readAt = readAt
     }
 }
 
@@ -118,7 +124,8 @@ public struct MessageKey: Hashable, Sendable {
 
 /// The gateway's answer to a send.
 public struct DeliveryResult: Equatable, Sendable {
-    public var messageID: UUID
+    /// Nil for a message of a bulk send that was refused (`error` says why) and not stored.
+    public var messageID: UUID?
     public var state: DeliveryState
     /// The key had been sent before: this is that message, not a new one.
     public var duplicate: Bool
@@ -128,7 +135,7 @@ public struct DeliveryResult: Equatable, Sendable {
     public var acceptedAt: Date?
 
     public init(
-        messageID: UUID, state: DeliveryState, duplicate: Bool = false, provider: String = "",
+        messageID: UUID?, state: DeliveryState, duplicate: Bool = false, provider: String = "",
         providerMessageID: String = "", error: String = "",
         acceptedAt: Date? = nil
     ) {
@@ -180,10 +187,13 @@ public struct DeliveryStatus: Equatable, Sendable {
 public struct BulkMessage: Equatable, Sendable {
     public var key: MessageKey
     public var content: DeliveryContent
+    /// What it is for: the user's consent to this purpose is checked before it is sent.
+    public var purpose: ConsentPurpose
 
-    public init(key: MessageKey, content: DeliveryContent) {
+    public init(key: MessageKey, content: DeliveryContent, purpose: ConsentPurpose = .marketing) {
         self.key = key
         self.content = content
+        self.purpose = purpose
     }
 }
 
@@ -211,4 +221,27 @@ public struct InAppMessage: Equatable, Sendable {
         self.status = status
         self.content = content
     }
+}
+
+/// An address the gateway never sends to on its channel.
+public struct Suppression: Equatable, Sendable {
+    public var channel: NotificationChannel
+    /// An email address, an E.164 number or a device token.
+    public var address: String
+    /// "hard_bounce", "complaint", "manual", ...
+    public var reason: String
+    public var createdAt: Date?
+
+    public init(channel: NotificationChannel, address: String, reason: String, createdAt: Date? = nil) {
+        self.channel = channel
+        self.address = address
+        self.reason = reason
+        self.createdAt = createdAt
+    }
+}
+
+/// What a user did with an in-app message (`herald.delivery.v1.InAppAction`).
+public enum InAppAction: String, WireEnum {
+    public static let wirePrefix = "IN_APP_ACTION_"
+    case read, dismiss
 }

@@ -53,7 +53,8 @@ extension PushContent: WireMapped {
 extension InAppContent: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            title: m.string(1), body: m.string(2), imageURL: m.string(3), layout: m.string(4), expiresAt: m.date(5))
+            title: m.string(1), body: m.string(2), imageURL: m.string(3), layout: m.string(4), expiresAt: m.date(5),
+            readAt: m.date(6))
     }
 
     public func write(to b: MessageBuilder) {
@@ -62,6 +63,7 @@ extension InAppContent: WireMapped {
         b.set(3, imageURL)
         b.set(4, layout)
         b.set(5, date: expiresAt)
+        b.set(6, date: readAt)
     }
 }
 
@@ -84,7 +86,7 @@ extension MessageKey: WireMapped {
 extension DeliveryResult: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         self.init(
-            messageID: issues.requiredUUID(m.string(1), at: path.field("message_id")),
+            messageID: issues.optionalUUID(m.string(1), at: path.field("message_id")),
             state: .required(m.enumValue(2), path.field("state"), &issues),
             duplicate: m.bool(3), provider: m.string(4), providerMessageID: m.string(5), error: m.string(6),
             acceptedAt: m.date(7))
@@ -146,7 +148,8 @@ extension BulkMessage: WireMapped {
         }
         self.init(
             key: key ?? MessageKey(campaignID: .placeholder, userID: .placeholder, executionID: "", nodeID: ""),
-            content: content)
+            content: content,
+            purpose: .read(m.enumValue(6), path.field("purpose"), &issues, required: false) ?? .marketing)
     }
 
     public func write(to b: MessageBuilder) {
@@ -157,6 +160,7 @@ extension BulkMessage: WireMapped {
         case .push(let push): b.set(4, push)
         case .inApp(let inApp): b.set(5, inApp)
         }
+        b.set(6, enum: purpose)
     }
 }
 
@@ -172,5 +176,20 @@ extension BulkDeliveryResult: WireMapped {
         b.set(2, accepted)
         b.set(3, duplicates)
         b.set(4, rejected)
+    }
+}
+
+extension Suppression: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            channel: .required(m.enumValue(1), path.field("channel"), &issues), address: m.string(2),
+            reason: m.string(3), createdAt: m.date(4))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, enum: channel)
+        b.set(2, address)
+        b.set(3, reason)
+        b.set(4, date: createdAt)
     }
 }

@@ -73,6 +73,66 @@ public struct HeraldConfig: Sendable {
         }
     }
 
+    /// notification-gateway: how its dispatchers work the outbox, and its providers.
+    public struct Delivery: Sendable, Equatable {
+        /// Messages one dispatcher claims at a time.
+        public var batchSize: Int
+        /// How long a claimed message is held before another dispatcher may take it (a crash in the provider call).
+        public var leaseMilliseconds: Int
+        /// Attempts before a transiently failing message is dead-lettered (FAILED with the last reply).
+        public var maxAttempts: Int
+        /// Backoff of the first retry, doubled each time (with jitter) up to `retryMaxMilliseconds`.
+        public var retryBaseMilliseconds: Int
+        public var retryMaxMilliseconds: Int
+        /// Email over SMTP; nil when no relay is configured (email messages then fail with that reason).
+        public var smtp: SMTP?
+
+        public struct SMTP: Sendable, Equatable {
+            public var host: String
+            public var port: Int
+            /// The name given in EHLO, and the domain of Message-IDs.
+            public var heloName: String
+            /// The From of a message that names none.
+            public var defaultFrom: String
+            /// Connections kept to the relay.
+            public var connections: Int
+            /// Messages a second at most (0: no limit).
+            public var ratePerSecond: Int
+            public var timeoutMilliseconds: Int
+            /// AUTH PLAIN credentials (SMTP_USERNAME, SMTP_PASSWORD); nil: no authentication.
+            public var username: String?
+            public var password: String?
+
+            public init(
+                host: String, port: Int, heloName: String = "herald.local",
+                defaultFrom: String = "Herald <noreply@herald.local>", connections: Int = 4, ratePerSecond: Int = 0,
+                timeoutMilliseconds: Int = 30_000, username: String? = nil, password: String? = nil
+            ) {
+                self.host = host
+                self.port = port
+                self.heloName = heloName
+                self.defaultFrom = defaultFrom
+                self.connections = connections
+                self.ratePerSecond = ratePerSecond
+                self.timeoutMilliseconds = timeoutMilliseconds
+                self.username = username
+                self.password = password
+            }
+        }
+
+        public init(
+            batchSize: Int = 500, leaseMilliseconds: Int = 60_000, maxAttempts: Int = 5,
+            retryBaseMilliseconds: Int = 1000, retryMaxMilliseconds: Int = 600_000, smtp: SMTP? = nil
+        ) {
+            self.batchSize = batchSize
+            self.leaseMilliseconds = leaseMilliseconds
+            self.maxAttempts = maxAttempts
+            self.retryBaseMilliseconds = retryBaseMilliseconds
+            self.retryMaxMilliseconds = retryMaxMilliseconds
+            self.smtp = smtp
+        }
+    }
+
     public struct Security: Sendable, Equatable {
         public let jwtSecret: String?
         public let encryptionKey: String?
@@ -90,6 +150,7 @@ public struct HeraldConfig: Sendable {
     public let abTesting: ABTesting
     public let analytics: Analytics
     public let users: Users
+    public let delivery: Delivery
     public let security: Security
     /// How each service is called by the others, by service name (see `ClientConfig.swift`).
     public let clients: [String: Client]
@@ -235,6 +296,25 @@ public struct HeraldConfig: Sendable {
                 "users.activityRetentionDays", env: "USER_ACTIVITY_RETENTION_DAYS", default: 730, range: 30...36_500),
             erasureDelayMilliseconds: r.int(
                 "users.erasureDelayMs", env: "USER_ERASURE_DELAY_MS", default: 0, range: 0...2_592_000_000))
+        let smtpHost = r.string("delivery.smtp.host", env: "SMTP_HOST", default: "")
+        let smtp = HeraldConfig.Delivery.SMTP(
+            host: smtpHost, port: r.int("delivery.smtp.port", env: "SMTP_PORT", default: 25, range: 1...65_535),
+            heloName: r.string("delivery.smtp.heloName", env: "SMTP_HELO_NAME", default: "herald.local"),
+            defaultFrom: r.string("delivery.smtp.from", env: "SMTP_FROM", default: "Herald <noreply@herald.local>"),
+            connections: r.int("delivery.smtp.connections", default: 4, range: 1...256),
+            ratePerSecond: r.int("delivery.smtp.ratePerSecond", default: 0, range: 0...1_000_000),
+            timeoutMilliseconds: r.int("delivery.smtp.timeoutMs", default: 30_000, range: 100...600_000),
+            username: r.optionalString("delivery.smtp.username", env: "SMTP_USERNAME"),
+            password: r.optionalString("delivery.smtp.password", env: "SMTP_PASSWORD"))
+        delivery = Delivery(
+            batchSize: r.int("delivery.batchSize", default: 500, range: 1...10_000),
+            leaseMilliseconds: r.int(
+                "delivery.leaseMs", env: "DELIVERY_LEASE_MS", default: 60_000, range: 100...3_600_000),
+            maxAttempts: r.int("delivery.maxAttempts", env: "DELIVERY_MAX_ATTEMPTS", default: 5, range: 1...100),
+            retryBaseMilliseconds: r.int(
+                "delivery.retryBaseMs", env: "DELIVERY_RETRY_BASE_MS", default: 1000, range: 1...3_600_000),
+            retryMaxMilliseconds: r.int("delivery.retryMaxMs", default: 600_000, range: 1...86_400_000),
+            smtp: smtpHost.isEmpty ? nil : smtp)
         security = Security(
             jwtSecret: r.optionalString("security.jwtSecret", env: "JWT_SECRET"),
             encryptionKey: r.optionalString("security.encryptionKey", env: "ENCRYPTION_KEY"),

@@ -1,0 +1,17 @@
+// notification-gateway: herald.delivery.v1.NotificationGateway on its port (8070 by default), see ServiceHost. It
+// calls user-directory (clients.user-directory) for consent, preferences and time zones before it sends.
+import HeraldCore
+import NotificationGateway
+import RPC
+import ServiceClients
+import ServiceRuntime
+import TypedClients
+
+ServiceHost.run("notification-gateway") { context in
+    let users = UserDirectoryClient(
+        ServiceClient(target: "user-directory", ServiceClientConfiguration(context.config, target: "user-directory")))
+    var services = ServiceRegistry()
+    let gateway = try NotificationGatewayService(pool: context.pool, users: users, config: context.config.delivery)
+    gateway.register(in: &services)
+    return .init(services, shutdown: { await gateway.shutdown() }, whenReady: { try await gateway.whenReady() })
+}
