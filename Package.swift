@@ -217,7 +217,8 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "API", "Codec", "RPC", "Postgres", "ServiceClients", "TypedClients", "HeraldCore", "TestSupport",
+                "API", "Codec", "RPC", "Postgres", "ServiceClients", "TypedClients", "Domain", "HeraldCore",
+                "TestSupport",
             ],
             exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),

@@ -69,6 +69,10 @@ struct WireMappingTests {
             d + "BulkMessage", BulkMessage(key: F.messageKey, content: .inApp(F.inApp)), "BulkMessage (in_app)"),
         MappingCase(d + "DeliveryResult", F.deliveryResult), MappingCase(d + "DeliveryStatus", F.deliveryStatus),
         MappingCase(d + "BulkDeliveryResult", F.bulkResult),
+        MappingCase(
+            d + "Suppression",
+            Suppression(
+                channel: .sms, address: "address", reason: "reason", createdAt: Date(timeIntervalSince1970: 1e9))),
         MappingCase(u + "UserProfile", F.user), MappingCase(u + "UserPreferences", F.userPreferences),
         MappingCase(u + "SegmentData", F.segmentData),
         MappingCase(u + "ConsentStatus", F.consent), MappingCase(u + "ConsentUpdate", F.consentUpdate),

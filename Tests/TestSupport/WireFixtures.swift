@@ -272,7 +272,7 @@ public enum WireFixtures {
     public static let push = PushContent(
         deviceTokens: ["device_tokens"], title: "title", body: "body", deepLink: "deep_link", data: object, badge: 6)
     public static let inApp = InAppContent(
-        title: "title", body: "body", imageURL: "image_url", layout: "layout", expiresAt: time)
+        title: "title", body: "body", imageURL: "image_url", layout: "layout", expiresAt: time, readAt: time)
     public static let messageKey = MessageKey(
         campaignID: id(2), userID: id(5), executionID: "execution_id", nodeID: "node_id")
     public static let deliveryResult = DeliveryResult(

@@ -243,6 +243,8 @@ struct TypedClientsTests {
                     b.set(3, nextPageToken: "next")
                 },
                 "WatchDeliveryStatus": Self.field1(F.deliveryStatus),
+                "AddSuppression": Self.field1(Self.suppression), "RemoveSuppression": { $0.set(1, true) },
+                "ListSuppressions": Self.page(Self.suppression), "UpdateInAppMessage": { _ in },
             ]
         ) { c in
             for content in [DeliveryContent.email(F.email), .sms(F.sms), .push(F.push), .inApp(F.inApp)] {
@@ -254,7 +256,14 @@ struct TypedClientsTests {
                 BulkMessage(key: F.messageKey, content: .push(F.push)),
             ]
             #expect(try await c.sendBulk(bulk) == F.bulkResult)
-            let page = try await c.inAppMessages(for: F.id(5), pageSize: 1, pageToken: "page_token")
+            #expect(try await c.suppress(Self.suppression) == Self.suppression)
+            #expect(try await c.unsuppress("address", on: .email))
+            #expect(
+                try await c.suppressions(on: .email, page: PageRequest(size: 1, token: "page_token")).items == [
+                    Self.suppression, Self.suppression,
+                ])
+            try await c.updateInAppMessage(F.id(15), of: F.id(5), .read)
+            let page = try await c.inAppMessages(for: F.id(5), page: PageRequest(size: 1, token: "page_token"))
             #expect(
                 page.items == [
                     InAppMessage(status: F.deliveryStatus, content: F.inApp),
@@ -264,6 +273,9 @@ struct TypedClientsTests {
             #expect(try await Self.collect(c.watchStatus(of: F.id(15))) == [F.deliveryStatus, F.deliveryStatus])
         }
     }
+
+    static let suppression = Suppression(
+        channel: .email, address: "address", reason: "reason", createdAt: Date(timeIntervalSince1970: 1_800_000_000))
 
     @Test("UserDirectoryClient")
     func users() async throws {

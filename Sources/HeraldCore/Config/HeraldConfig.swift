@@ -302,12 +302,13 @@ public struct HeraldConfig: Sendable {
             heloName: r.string("delivery.smtp.heloName", env: "SMTP_HELO_NAME", default: "herald.local"),
             defaultFrom: r.string("delivery.smtp.from", env: "SMTP_FROM", default: "Herald <noreply@herald.local>"),
             connections: r.int("delivery.smtp.connections", default: 4, range: 1...256),
-            ratePerSecond: r.int("delivery.smtp.ratePerSecond", default: 0, range: 0...1_000_000),
+            ratePerSecond: r.int(
+                "delivery.smtp.ratePerSecond", env: "SMTP_RATE_PER_SECOND", default: 0, range: 0...1_000_000),
             timeoutMilliseconds: r.int("delivery.smtp.timeoutMs", default: 30_000, range: 100...600_000),
             username: r.optionalString("delivery.smtp.username", env: "SMTP_USERNAME"),
             password: r.optionalString("delivery.smtp.password", env: "SMTP_PASSWORD"))
         delivery = Delivery(
-            batchSize: r.int("delivery.batchSize", default: 500, range: 1...10_000),
+            batchSize: r.int("delivery.batchSize", env: "DELIVERY_BATCH_SIZE", default: 500, range: 1...10_000),
             leaseMilliseconds: r.int(
                 "delivery.leaseMs", env: "DELIVERY_LEASE_MS", default: 60_000, range: 100...3_600_000),
             maxAttempts: r.int("delivery.maxAttempts", env: "DELIVERY_MAX_ATTEMPTS", default: 5, range: 1...100),

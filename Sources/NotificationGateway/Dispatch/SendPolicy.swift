@@ -32,7 +32,7 @@ enum SendPolicy {
             let sendable = quiet.sendable(at: now, in: zone)
             if sendable > now {
                 return .postpone(
-                    until: sendable, "quiet hours \(contact.preferences.quietHours) in \(zone.identifier)")
+                    until: sendable, "quiet hours \(contact.preferences.quietHours) in \(contact.timezone)")
             }
         }
         return .send
