@@ -75,6 +75,10 @@ public struct HeraldConfig: Sendable {
 
     /// notification-gateway: how its dispatchers work the outbox, and its providers.
     public struct Delivery: Sendable, Equatable {
+        /// False: this process accepts messages into the outbox but sends none (another process dispatches).
+        public var dispatch: Bool
+        /// Dispatchers working the outbox side by side, each on its own batch and its own provider connections.
+        public var dispatchers: Int
         /// Messages one dispatcher claims at a time.
         public var batchSize: Int
         /// How long a claimed message is held before another dispatcher may take it (a crash in the provider call).
@@ -121,9 +125,12 @@ public struct HeraldConfig: Sendable {
         }
 
         public init(
-            batchSize: Int = 500, leaseMilliseconds: Int = 60_000, maxAttempts: Int = 5,
+            dispatch: Bool = true, dispatchers: Int = 2, batchSize: Int = 500, leaseMilliseconds: Int = 60_000,
+            maxAttempts: Int = 5,
             retryBaseMilliseconds: Int = 1000, retryMaxMilliseconds: Int = 600_000, smtp: SMTP? = nil
         ) {
+            self.dispatch = dispatch
+            self.dispatchers = dispatchers
             self.batchSize = batchSize
             self.leaseMilliseconds = leaseMilliseconds
             self.maxAttempts = maxAttempts
@@ -308,6 +315,8 @@ public struct HeraldConfig: Sendable {
             username: r.optionalString("delivery.smtp.username", env: "SMTP_USERNAME"),
             password: r.optionalString("delivery.smtp.password", env: "SMTP_PASSWORD"))
         delivery = Delivery(
+            dispatch: r.bool("delivery.dispatch", env: "DELIVERY_DISPATCH", default: true),
+            dispatchers: r.int("delivery.dispatchers", env: "DELIVERY_DISPATCHERS", default: 2, range: 1...64),
             batchSize: r.int("delivery.batchSize", env: "DELIVERY_BATCH_SIZE", default: 500, range: 1...10_000),
             leaseMilliseconds: r.int(
                 "delivery.leaseMs", env: "DELIVERY_LEASE_MS", default: 60_000, range: 100...3_600_000),

@@ -17,13 +17,23 @@ struct Dispatcher: Sendable {
     let users: UserDirectoryClient?
     let email: SMTPProvider?
     let config: HeraldConfig.Delivery
+    /// Which of the `config.dispatchers` this is: it sends over its own share of the provider's connections.
+    let worker: Int
     let logger = Logger(label: "herald.notification-gateway.dispatch")
 
     /// One batch; true when there may be more due right away.
     func step() async throws -> Bool {
+        let clock = ContinuousClock()
+        var phases: [(String, Duration)] = []
+        var mark = clock.now
+        func lap(_ name: String) {
+            phases.append((name, clock.now - mark))
+            mark = clock.now
+        }
         let claimed = try await store.claim(
             limit: config.batchSize, lease: .milliseconds(config.leaseMilliseconds))
         guard !claimed.isEmpty else { return false }
+        lap("claim")
         var outcomes: [(id: UUID, outcome: DispatchOutcome)] = []
         var passed: [ClaimedMessage] = []
         let contacts: [UUID: UserContact]
@@ -34,6 +44,7 @@ struct Dispatcher: Sendable {
             try await store.finish(claimed.map { ($0.id, retryOrFail($0, reason)) })
             return false
         }
+        lap("lookup")
         let now = Date()
         for message in claimed {
             guard let contact = contacts[message.key.userID] else {
@@ -51,8 +62,17 @@ struct Dispatcher: Sendable {
             }
         }
         passed = try await applySuppressionList(passed, into: &outcomes)
+        lap("policy")
         outcomes += await deliver(passed)
+        lap("send")
         try await store.finish(outcomes)
+        lap("record")
+        logger.debug(
+            "batch dispatched",
+            metadata: [
+                "messages": "\(claimed.count)",
+                "ms": "\(phases.map { "\($0.0)=\($0.1.milliseconds)" }.joined(separator: " "))",
+            ])
         return claimed.count == config.batchSize
     }
 
@@ -110,7 +130,8 @@ struct Dispatcher: Sendable {
             return outcomes
                 + emails.map { ($0.0.id, .failed(error: "no email provider is configured (delivery.smtp.host)")) }
         }
-        let replies = await email.send(emails.map { (id: $0.0.id, email: $0.1) })
+        let replies = await email.send(
+            emails.map { (id: $0.0.id, email: $0.1) }, worker: worker, of: config.dispatchers)
         for ((message, _), reply) in zip(emails, replies) {
             switch reply {
             case .accepted(let providerMessageID, let text):

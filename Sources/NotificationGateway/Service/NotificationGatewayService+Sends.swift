@@ -26,7 +26,7 @@ extension NotificationGatewayService {
             }
         ) { request, _ in
             let result = try await store.accept([request.message])[0]
-            if !result.duplicate { dispatch.wake() }
+            if !result.duplicate { wakeDispatchers() }
             return Only(result)
         }
     }
@@ -51,7 +51,7 @@ extension NotificationGatewayService {
         let accepted = try await store.accept(valid.map(\.message))
         for ((i, _), result) in zip(valid, accepted) { results[i] = result }
         let duplicates = accepted.filter(\.duplicate).count
-        if duplicates < accepted.count { dispatch.wake() }
+        if duplicates < accepted.count { wakeDispatchers() }
         return BulkDeliveryResult(
             results: results.map { $0! }, accepted: Int64(accepted.count - duplicates), duplicates: Int64(duplicates),
             rejected: Int64(readings.count - valid.count))

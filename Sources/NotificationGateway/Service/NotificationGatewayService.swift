@@ -15,26 +15,35 @@ public struct NotificationGatewayService: Sendable {
 
     let store: OutboxStore
     let hub: NotificationHub
-    let dispatch: BackgroundWork
+    /// The dispatchers, side by side.
+    let dispatch: [BackgroundWork]
     let email: SMTPProvider?
+    let dispatches: Bool
 
     /// `users`: how the gateway reaches user-directory (consent, preferences, time zones).
     public init(pool: PostgresPool, users: UserDirectoryClient?, config: HeraldConfig.Delivery) throws {
         let store = OutboxStore(pool: pool)
         self.store = store
         hub = try NotificationHub(channels: [OutboxStore.statusChannel], configuration: pool.configuration.connection)
-        let email = try config.smtp.map { try SMTPProvider($0) }
+        let email = try config.smtp.map { try SMTPProvider($0, dispatchers: config.dispatchers) }
         self.email = email
-        let dispatcher = Dispatcher(store: store, users: users, email: email, config: config)
-        dispatch = BackgroundWork(
-            "dispatch", every: .milliseconds(500), logger: Logger(label: "herald.notification-gateway.dispatch"),
-            step: dispatcher.step)
+        dispatches = config.dispatch
+        dispatch = (0..<config.dispatchers).map { worker in
+            let dispatcher = Dispatcher(
+                store: store, users: users, email: email, config: config, worker: worker)
+            return BackgroundWork(
+                "dispatch", every: .milliseconds(500), logger: Logger(label: "herald.notification-gateway.dispatch"),
+                step: dispatcher.step)
+        }
     }
 
-    public func whenReady() async throws { dispatch.start() }
+    public func whenReady() async throws { if dispatches { for work in dispatch { work.start() } } }
+
+    /// New messages are due: the dispatchers look now rather than at their next interval.
+    func wakeDispatchers() { for work in dispatch { work.wake() } }
 
     public func shutdown() async {
-        dispatch.stop()
+        for work in dispatch { work.stop() }
         hub.stop()
         await email?.shutdown()
     }

@@ -21,7 +21,7 @@ public struct OutboxStore: Sendable {
     /// message QUEUED, or the message first stored under its key with `duplicate` set. One statement for the batch.
     func accept(_ messages: [BulkMessage]) async throws -> [DeliveryResult] {
         guard !messages.isEmpty else { return [] }
-        let ids = messages.map { _ in UUID() }
+        let ids = messages.map { _ in UUID.timeOrdered() }
         let contents = messages.map { Data(MessageEncoding.content($0.content)) }
         let expiries: [Date?] = messages.map {
             if case .inApp(let inApp) = $0.content { return inApp.expiresAt }

@@ -37,6 +37,8 @@ actor SMTPConnection {
     /// The EHLO keywords the server listed (upper case), e.g. PIPELINING, SMTPUTF8, AUTH.
     private(set) var extensions: Set<String> = []
     private(set) var broken = false
+    /// A transaction is under way (the actor is reentrant at its suspension points: a second one would interleave).
+    private var busy = false
 
     /// Connects to `address` and says EHLO as `heloName`; AUTH PLAIN with `credentials` when given.
     static func open(
@@ -101,6 +103,9 @@ actor SMTPConnection {
     /// refused transaction is reset (RSET), so the connection can carry the next one.
     func send(from sender: String, to recipient: String, message: [UInt8]) async throws -> SMTPReply {
         guard !broken else { throw SMTPConnectionError(description: "the connection is closed") }
+        precondition(!busy, "one SMTP transaction at a time on a connection")
+        busy = true
+        defer { busy = false }
         let utf8 = !sender.allSatisfy(\.isASCII) || !recipient.allSatisfy(\.isASCII)
         if utf8 && !extensions.contains("SMTPUTF8") {
             return SMTPReply(code: 553, text: "the relay does not offer SMTPUTF8 for a non-ASCII address")

@@ -16,7 +16,8 @@ enum ProviderReply: Sendable, Equatable {
 }
 
 /// Email over SMTP to one relay: `connections` connections kept open, each a lane that sends a batch's messages one
-/// after the other (pipelined envelopes), at most `ratePerSecond` messages a second in all. A message's Message-ID
+/// after the other (pipelined envelopes), at most `ratePerSecond` messages a second in all. Each dispatcher has its
+/// own lanes (a connection carries one transaction at a time), so there are at least as many as dispatchers. A message's Message-ID
 /// is its gateway id, the same on every attempt, so a receiver can recognise a message sent again after a crash.
 final class SMTPProvider: Sendable {
     static let name = "smtp"
@@ -34,7 +35,7 @@ final class SMTPProvider: Sendable {
         init(loop: EventLoop) { self.loop = loop }
     }
 
-    init(_ config: HeraldConfig.Delivery.SMTP) throws {
+    init(_ config: HeraldConfig.Delivery.SMTP, dispatchers: Int = 1) throws {
         self.config = config
         guard case .success(let from) = Mailbox.parse(config.defaultFrom) else {
             throw ConfigError(problems: [
@@ -44,15 +45,18 @@ final class SMTPProvider: Sendable {
             ])
         }
         defaultFrom = from
-        lanes = (0..<config.connections).map { _ in Lane(loop: EventLoopGroup.shared.next()) }
+        lanes = (0..<max(config.connections, dispatchers)).map { _ in Lane(loop: EventLoopGroup.shared.next()) }
         bucket = config.ratePerSecond > 0 ? TokenBucket(perSecond: Double(config.ratePerSecond)) : nil
     }
 
-    /// Sends `messages` over the lanes; what the relay said of each, in order.
-    func send(_ messages: [(id: UUID, email: EmailContent)]) async -> [ProviderReply] {
+    /// Sends `messages` over the lanes of dispatcher `worker` (of `workers`); what the relay said of each, in order.
+    func send(_ messages: [(id: UUID, email: EmailContent)], worker: Int = 0, of workers: Int = 1) async
+        -> [ProviderReply]
+    {
         let work = Work(count: messages.count)
+        let own = lanes.indices.filter { $0 % workers == worker }.map { lanes[$0] }
         await withTaskGroup(of: Void.self) { group in
-            for lane in lanes.prefix(messages.count) {
+            for lane in own.prefix(messages.count) {
                 group.addTask {
                     while true {
                         let i = work.next.add(1, ordering: .relaxed).oldValue
