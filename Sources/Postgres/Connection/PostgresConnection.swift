@@ -87,7 +87,11 @@ public actor PostgresConnection {
     private init(configuration: Configuration, loop: EventLoop) throws {
         self.loop = loop
         self.configuration = configuration
-        var options = "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3"
+        // jit off: Herald's statements are short, and LLVM compiling one costs more than running it; a plan whose
+        // costs are inflated (enable_seqscan off, as an import sets) crossed jit_above_cost and took 2 s to compile
+        // for a one-row import (found by tools/fuzz). A statement that gains from JIT can SET LOCAL jit = on.
+        var options =
+            "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c jit=off"
         if let timeout = configuration.statementTimeout {
             options += " -c statement_timeout=\(timeout.milliseconds)"
         }
