@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 
 /* SSL_CTX_set_* helpers that are macros over SSL_CTX_ctrl in OpenSSL 3. */
 static inline long herald_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int version) {

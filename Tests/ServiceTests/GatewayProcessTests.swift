@@ -24,7 +24,8 @@ struct GatewayProcessTests {
         let users: UserDirectoryClient
         let pool: PostgresPool
 
-        init() async throws {
+        /// `dkimRecord`: the DKIM TXT record the receiver verifies signatures against.
+        init(dkimRecord: String? = nil) async throws {
             database = try await TestDatabase.migratedDatabaseWithUser()
             directory = try await ServiceProcess.start("user-directory", databaseURL: database.url)
             record = NSTemporaryDirectory() + "herald-mail-\(UUID().uuidString).jsonl"
@@ -34,7 +35,7 @@ struct GatewayProcessTests {
                 [
                     TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/Python/smtp_receiver.py").path,
                     "--record", record,
-                ])
+                ] + (dkimRecord.map { ["--dkim-record", $0] } ?? []))
             let line = try await runBlocking { [receiver] in receiver.firstLine() }
             smtpPort = try #require(line.split(separator: ":").last.flatMap { Int($0) }, "receiver said: \(line)")
             users = UserDirectoryClient(Self.client("user-directory", port: directory.port))
@@ -111,9 +112,20 @@ struct GatewayProcessTests {
         "each message's fate: sent as MIME the receiver reads, once per key, suppressed by consent and the suppression list, deferred by quiet hours, retried on 4xx, dead-lettered on 5xx; bulk refusals by index; the in-app inbox"
     )
     func fates() async throws {
-        let platform = try await Platform()
+        // A DKIM key made by OpenSSL's command line; its public half is what the receiver's dkimpy checks against.
+        let keyFile = NSTemporaryDirectory() + "herald-dkim-\(UUID().uuidString).pem"
+        defer { try? FileManager.default.removeItem(atPath: keyFile) }
+        let publicKey = try runProcess(
+            "/bin/sh",
+            [
+                "-c",
+                "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out \(keyFile) 2>/dev/null && "
+                    + "openssl pkey -in \(keyFile) -pubout -outform DER | base64 -w0",
+            ])
+        try #require(publicKey.status == 0, "\(publicKey.stderr)")
+        let platform = try await Platform(dkimRecord: "v=DKIM1; k=rsa; p=\(publicKey.stdoutText)")
         defer { platform.stop() }
-        let process = try await platform.startGateway()
+        let process = try await platform.startGateway(["DKIM_DOMAIN": "example.com", "DKIM_KEY_FILE": keyFile])
         defer { process.stop() }
         let gateway = NotificationGatewayClient(Platform.client("notification-gateway", port: process.port))
 
@@ -139,6 +151,7 @@ struct GatewayProcessTests {
         #expect(mail["text"].string?.replacingOccurrences(of: "\r\n", with: "\n") == content.textBody + "\n")
         #expect(mail["html"].string?.replacingOccurrences(of: "\r\n", with: "\n") == content.htmlBody + "\n")
         #expect(mail["defects"] == .array([]))
+        #expect(mail["dkim_signed"] == .bool(true) && mail["dkim_verified"] == .bool(true), "\(mail)")
 
         // Consent and preferences.
         let bob = try await platform.user("bob@example.com", marketing: false)
@@ -173,6 +186,14 @@ struct GatewayProcessTests {
             gateway, try await gateway.send(Self.email("transient2@example.com"), key: Self.key(ada, "t")).messageID)
         #expect(retried.state == .sent && retried.attempts == 3, "\(retried)")
         #expect(retried.history.filter { $0.detail.hasPrefix("retry: 451") }.count == 2, "\(retried)")
+        // Watched: every change, then the call ends with the final state.
+        let watched = try #require(
+            try await gateway.send(Self.email("transient1@example.com"), key: Self.key(ada, "w")).messageID)
+        var states: [DeliveryState] = []
+        for try await status in try gateway.watchStatus(of: watched, timeout: .seconds(10)) {
+            states.append(status.state)
+        }
+        #expect(states.first == .queued && states.last == .sent, "\(states)")
         let rejected = try await Self.status(
             gateway, try await gateway.send(Self.email("reject@example.com"), key: Self.key(ada, "r")).messageID)
         #expect(rejected.state == .failed && rejected.history.last?.detail.hasPrefix("550") == true, "\(rejected)")

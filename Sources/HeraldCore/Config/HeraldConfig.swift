@@ -106,11 +106,17 @@ public struct HeraldConfig: Sendable {
             /// AUTH PLAIN credentials (SMTP_USERNAME, SMTP_PASSWORD); nil: no authentication.
             public var username: String?
             public var password: String?
+            /// DKIM signing: the signing domain (d=), the selector (s=) and the private key's PEM file (RSA: rsa-sha256,
+            /// Ed25519: ed25519-sha256); no domain, no signature.
+            public var dkimDomain: String?
+            public var dkimSelector: String
+            public var dkimKeyFile: String?
 
             public init(
                 host: String, port: Int, heloName: String = "herald.local",
                 defaultFrom: String = "Herald <noreply@herald.local>", connections: Int = 4, ratePerSecond: Int = 0,
-                timeoutMilliseconds: Int = 30_000, username: String? = nil, password: String? = nil
+                timeoutMilliseconds: Int = 30_000, username: String? = nil, password: String? = nil,
+                dkimDomain: String? = nil, dkimSelector: String = "herald", dkimKeyFile: String? = nil
             ) {
                 self.host = host
                 self.port = port
@@ -121,6 +127,9 @@ public struct HeraldConfig: Sendable {
                 self.timeoutMilliseconds = timeoutMilliseconds
                 self.username = username
                 self.password = password
+                self.dkimDomain = dkimDomain
+                self.dkimSelector = dkimSelector
+                self.dkimKeyFile = dkimKeyFile
             }
         }
 
@@ -313,7 +322,10 @@ public struct HeraldConfig: Sendable {
                 "delivery.smtp.ratePerSecond", env: "SMTP_RATE_PER_SECOND", default: 0, range: 0...1_000_000),
             timeoutMilliseconds: r.int("delivery.smtp.timeoutMs", default: 30_000, range: 100...600_000),
             username: r.optionalString("delivery.smtp.username", env: "SMTP_USERNAME"),
-            password: r.optionalString("delivery.smtp.password", env: "SMTP_PASSWORD"))
+            password: r.optionalString("delivery.smtp.password", env: "SMTP_PASSWORD"),
+            dkimDomain: r.optionalString("delivery.smtp.dkim.domain", env: "DKIM_DOMAIN"),
+            dkimSelector: r.string("delivery.smtp.dkim.selector", env: "DKIM_SELECTOR", default: "herald"),
+            dkimKeyFile: r.optionalString("delivery.smtp.dkim.keyFile", env: "DKIM_KEY_FILE"))
         delivery = Delivery(
             dispatch: r.bool("delivery.dispatch", env: "DELIVERY_DISPATCH", default: true),
             dispatchers: r.int("delivery.dispatchers", env: "DELIVERY_DISPATCHERS", default: 2, range: 1...64),

@@ -10,11 +10,13 @@ extension ServiceRegistry {
     /// `key(request)`, whenever the hub listens again after losing its connection, and every `resync` in any case
     /// (NOTIFY is a wake-up, not the record: a notification lost on the way costs at most `resync` of delay). A
     /// state equal to the last one sent is not sent again, so a burst of notifications costs one read each and
-    /// no duplicate lines. Subscribing comes before the first read, so no change between the two is missed.
+    /// no duplicate lines. Subscribing comes before the first read, so no change between the two is missed. The call
+    /// ends (OK) once a state sent is `final`.
     public mutating func watch<Request, Response: Equatable>(
         _ method: RPCMethod<Request, Response>, hub: NotificationHub, channel: String, resync: Duration = .seconds(10),
         validate: (@Sendable (inout Request, inout FieldIssues) -> Void)? = nil,
         key: @escaping @Sendable (Request) -> String,
+        final: @escaping @Sendable (Response) -> Bool = { _ in false },
         read: @escaping @Sendable (Request) async throws -> Response
     ) {
         serverStreaming(method, validate: validate) { request, responses, _ in
@@ -42,6 +44,7 @@ extension ServiceRegistry {
                     try await responses.send(state)
                     last = state
                 }
+                if final(state) { return }
             } while await iterator.next() != nil && !Task.isCancelled
         }
     }

@@ -2,7 +2,8 @@
 
 Prints "listening on 127.0.0.1:PORT" once it accepts connections, then appends one JSON line per message it takes
 to --record: the envelope, and what Python's email package reads from the message (Message-ID, From, To, the decoded
-Subject, the text and HTML parts, List-Unsubscribe).
+Subject, the text and HTML parts, List-Unsubscribe), and with --dkim-record whether dkimpy verifies its DKIM signature
+against that public key.
 
 Recipients steer its replies, so tests can make failures happen: a local part starting with
   "transientN"  is refused with 451 the first N times it is given (then taken),
@@ -20,13 +21,15 @@ import re
 import sys
 import threading
 
+import dkim
 from aiosmtpd.controller import Controller
 
 
 class Recorder:
-    def __init__(self, path):
+    def __init__(self, path, dkim_record=None):
         self.path = path
         self.refusals = collections.Counter()
+        self.dkim_record = dkim_record
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0]
@@ -58,7 +61,13 @@ class Recorder:
             "html": parts.get("html", ""),
             "list_unsubscribe": message["List-Unsubscribe"],
             "defects": [str(d) for p in message.walk() for d in p.defects],
+            "dkim_signed": message["DKIM-Signature"] is not None,
         }
+        if self.dkim_record is not None:
+            # dkimpy verifies the signature against the public key the test published (no DNS involved).
+            published = self.dkim_record
+            record["dkim_verified"] = dkim.verify(
+                envelope.content, dnsfunc=lambda name, timeout=5: published.encode())
         with open(self.path, "a") as out:
             out.write(json.dumps(record) + "\n")
         return "250 2.0.0 queued"
@@ -68,6 +77,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--record", required=True)
+    parser.add_argument("--dkim-record", help="the TXT record of the signing key, e.g. v=DKIM1; k=rsa; p=...")
     args = parser.parse_args()
     port = args.port
     if port == 0:
@@ -76,7 +86,7 @@ def main():
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-    controller = Controller(Recorder(args.record), hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
+    controller = Controller(Recorder(args.record, args.dkim_record), hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
     controller.start()
     print(f"listening on 127.0.0.1:{port}", flush=True)
     try:

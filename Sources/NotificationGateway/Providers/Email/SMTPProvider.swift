@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import EventLoop
 import Foundation
@@ -24,6 +25,7 @@ final class SMTPProvider: Sendable {
 
     let config: HeraldConfig.Delivery.SMTP
     let defaultFrom: Mailbox
+    let dkim: DKIMSigner?
     private let lanes: [Lane]
     private let address: Mutex<SocketAddress?> = Mutex(nil)
     private let bucket: TokenBucket?
@@ -45,6 +47,20 @@ final class SMTPProvider: Sendable {
             ])
         }
         defaultFrom = from
+        if let domain = config.dkimDomain {
+            guard let file = config.dkimKeyFile,
+                let pem = try? String(contentsOfFile: file, encoding: .utf8), let key = try? PrivateKey(pem: pem)
+            else {
+                throw ConfigError(problems: [
+                    .init(
+                        key: "delivery.smtp.dkim.keyFile", origin: "DKIM_KEY_FILE or Config/herald.yaml",
+                        value: config.dkimKeyFile, expected: "a readable PEM file of an RSA or Ed25519 private key")
+                ])
+            }
+            dkim = DKIMSigner(domain: domain, selector: config.dkimSelector, key: key)
+        } else {
+            dkim = nil
+        }
         lanes = (0..<max(config.connections, dispatchers)).map { _ in Lane(loop: EventLoopGroup.shared.next()) }
         bucket = config.ratePerSecond > 0 ? TokenBucket(perSecond: Double(config.ratePerSecond)) : nil
     }
@@ -91,8 +107,10 @@ final class SMTPProvider: Sendable {
             return .permanent("the sender \"\(email.from)\" is not a mailbox")
         }
         let messageID = messageID(id)
-        let data = MIMEMessage.render(email, from: from, messageID: messageID, date: Date())
+        let now = Date()
+        var data = MIMEMessage.render(email, from: from, messageID: messageID, date: now)
         do {
+            if let dkim { data = try dkim.sign(data, at: now) }
             let connection = try await connection(of: lane)
             let reply = try await connection.send(from: from.address, to: email.to, message: data)
             if reply.isPositive { return .accepted(providerMessageID: "<\(messageID)>", reply: reply.description) }
