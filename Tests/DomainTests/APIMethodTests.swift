@@ -40,7 +40,12 @@ struct MethodCase: Sendable, CustomTestStringConvertible {
         issuePaths = {
             do {
                 let decoded = try method.decodeRequest(try BadValues.message(of: method.requestType))
-                // An import reports each row's problems with the row instead of failing the whole call.
+                // An import and a bulk send report each row's problems with the row instead of failing the call.
+                if let bulk = decoded as? SendBulkMessagesRequest {
+                    return bulk.messages.enumerated().flatMap { i, reading in
+                        reading.issues.map { "messages[\(i)].\($0.path)" }
+                    }
+                }
                 guard let chunk = decoded as? ImportChunk else { return [] }
                 return chunk.rows.enumerated().flatMap { i, reading in reading.issues.map { "rows[\(i)].\($0.path)" } }
             } catch let error as ValidationError {
@@ -145,7 +150,41 @@ struct APIMethodTests {
         MethodCase(u.getDataSubjectRequest, DataSubjectRequestRef(F.id(17)), Only(F.dataSubjectRequest)),
     ]
 
-    static let allCases = cases + userCases
+    static let g = NotificationGatewayAPI.self
+    static let suppression = Suppression(channel: .email, address: "address", reason: "reason", createdAt: F.time)
+    static let gatewayCases: [MethodCase] = [
+        MethodCase(
+            g.sendEmail, SendRequest(key: F.messageKey, content: F.email, purpose: .analytics), Only(F.deliveryResult)),
+        MethodCase(
+            g.sendSMS, SendRequest(key: F.messageKey, content: F.sms, purpose: .analytics), Only(F.deliveryResult)),
+        MethodCase(
+            g.sendPushNotification, SendRequest(key: F.messageKey, content: F.push, purpose: .analytics),
+            Only(F.deliveryResult)),
+        MethodCase(
+            g.sendInAppMessage, SendRequest(key: F.messageKey, content: F.inApp, purpose: .analytics),
+            Only(F.deliveryResult)),
+        MethodCase(g.trackDeliveryStatus, MessageRef(F.id(15)), Only(F.deliveryStatus)),
+        MethodCase(
+            g.sendBulkMessages,
+            SendBulkMessagesRequest([BulkMessage(key: F.messageKey, content: .email(F.email), purpose: .analytics)]),
+            Only(F.bulkResult), exempt: ["request.messages.purpose"]),
+        MethodCase(
+            g.listInAppMessages, ListInAppMessagesRequest(F.id(5), page: F.page),
+            InAppPage(
+                Page(items: [InAppMessage(status: F.deliveryStatus, content: F.inApp)], nextToken: "next_page_token")),
+            exempt: ["request.page.page_token"]),
+        MethodCase(g.watchDeliveryStatus, MessageRef(F.id(15)), Only(F.deliveryStatus)),
+        MethodCase(g.addSuppression, Only(suppression), Only(suppression)),
+        MethodCase(g.removeSuppression, SuppressionRef(channel: .email, address: "address"), Removed(true)),
+        MethodCase(
+            g.listSuppressions, ListSuppressionsRequest(channel: .email, page: F.page),
+            Page(items: [suppression], nextToken: "next_page_token"), exempt: ["request.page.page_token"]),
+        MethodCase(
+            g.updateInAppMessage, UpdateInAppMessageRequest(messageID: F.id(15), userID: F.id(5), action: .dismiss),
+            NoContent()),
+    ]
+
+    static let allCases = cases + userCases + gatewayCases
 
     @Test(
         "every field of each request and response survives domain -> protobuf -> domain, written at its own number",
@@ -173,7 +212,7 @@ struct APIMethodTests {
     @Test("every method of every service with a method table has a case")
     func coverage() throws {
         let tested = Set(Self.allCases.map(\.path))
-        for service in [CampaignManagerAPI.service, UserDirectoryAPI.service] {
+        for service in [CampaignManagerAPI.service, UserDirectoryAPI.service, NotificationGatewayAPI.service] {
             let schema = try #require(HeraldAPI.service(service))
             for method in schema.methods {
                 #expect(tested.contains(schema.path(method)), "\(schema.path(method)) has no case")
