@@ -30,10 +30,24 @@ struct Dispatcher: Sendable {
             phases.append((name, clock.now - mark))
             mark = clock.now
         }
-        let claimed = try await store.claim(
-            limit: config.batchSize, lease: .milliseconds(config.leaseMilliseconds))
+        let lease = Duration.milliseconds(config.leaseMilliseconds)
+        let claimed = try await store.claim(limit: config.batchSize, lease: lease)
         guard !claimed.isEmpty else { return false }
         lap("claim")
+        // The lease is renewed every third of it while this batch is under way: only a crash lets it run out.
+        let renewal = Task { [store, logger] in
+            let ids = claimed.map(\.id)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease / 3)
+                if Task.isCancelled { return }
+                do {
+                    try await store.renew(ids, lease: lease)
+                } catch {
+                    logger.warning("lease renewal failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        defer { renewal.cancel() }
         var outcomes: [(id: UUID, outcome: DispatchOutcome)] = []
         var passed: [ClaimedMessage] = []
         let contacts: [UUID: UserContact]

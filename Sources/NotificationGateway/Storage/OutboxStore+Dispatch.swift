@@ -71,6 +71,16 @@ extension OutboxStore {
         }
     }
 
+    /// Extends the lease of messages still being sent by this dispatcher (so that a slow batch is not claimed again
+    /// by another while it is under way).
+    func renew(_ ids: [UUID], lease: Duration) async throws {
+        try await pool.query(
+            """
+            UPDATE delivery.messages SET lease_until = now() + $2 * interval '1 millisecond'
+            WHERE id = ANY($1::uuid[]) AND state = 'sending'
+            """, [ids, Int(lease.milliseconds)])
+    }
+
     /// Records what became of claimed messages, each with its history event, and wakes their watchers. A message
     /// no longer `sending` (its lease ran out and another dispatcher took it) is left to that one.
     func finish(_ outcomes: [(id: UUID, outcome: DispatchOutcome)]) async throws {
