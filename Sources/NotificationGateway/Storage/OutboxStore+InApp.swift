@@ -15,11 +15,7 @@ extension OutboxStore {
         let limit = conditions.limit(page)
         let result = try await pool.query(
             """
-            SELECT m.id, m.campaign_id, m.user_id, m.execution_id, m.node_id, m.channel::text AS channel,
-                m.state::text AS state, m.attempts, m.accepted_at, m.content, m.read_at,
-                coalesce((SELECT array_agg(e.state::text || '|' || extract(epoch FROM e.at)::text || '|' || e.detail
-                    ORDER BY e.seq) FROM delivery.events e WHERE e.message_id = m.id), '{}') AS history
-            FROM delivery.messages m \(conditions.whereClause) ORDER BY m.accepted_at DESC, m.id DESC \(limit)
+            SELECT \(Self.statusColumns), m.content, m.read_at FROM delivery.messages m \(conditions.whereClause) ORDER BY m.accepted_at DESC, m.id DESC \(limit)
             """, conditions.parameters)
         let messages = try result.map { row -> (InAppMessage, Date) in
             let status = try Self.status(row)

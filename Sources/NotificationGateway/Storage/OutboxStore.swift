@@ -96,15 +96,19 @@ public struct OutboxStore: Sendable {
     func status(of id: UUID) async throws -> DeliveryStatus {
         let result = try await pool.query(
             """
-            SELECT m.id, m.campaign_id, m.user_id, m.execution_id, m.node_id, m.channel::text AS channel,
-                m.state::text AS state, m.attempts, m.accepted_at,
-                coalesce((SELECT array_agg(e.state::text || '|' || extract(epoch FROM e.at)::text || '|' || e.detail
-                    ORDER BY e.seq) FROM delivery.events e WHERE e.message_id = m.id), '{}') AS history
-            FROM delivery.messages m WHERE m.id = $1
+            SELECT \(Self.statusColumns) FROM delivery.messages m WHERE m.id = $1
             """, [id])
         guard let row = result.first else { throw ServiceError.notFound("message \(id.lowercased) not found") }
         return try Self.status(row)
     }
+
+    /// What `status(_:)` reads of a message `m`: its key, state, attempts and history (`state|epoch|detail` each).
+    static let statusColumns = """
+        m.id, m.campaign_id, m.user_id, m.execution_id, m.node_id, m.channel::text AS channel, m.state::text AS state,
+        m.attempts, m.accepted_at,
+        coalesce((SELECT array_agg(e.state::text || '|' || extract(epoch FROM e.at)::text || '|' || e.detail ORDER BY e.seq)
+            FROM delivery.events e WHERE e.message_id = m.id), '{}') AS history
+        """
 
     static func status(_ row: PostgresRow) throws -> DeliveryStatus {
         var history = [DeliveryEvent(state: .queued, at: try row.decode("accepted_at"), detail: "accepted")]

@@ -39,14 +39,7 @@ enum MessageValidator {
     }
 
     static func validate(_ email: inout EmailContent, at path: String, into issues: inout FieldIssues) {
-        if email.to.isEmpty {
-            issues.add(path.field("to"), "required")
-        } else {
-            switch ContactAddress.email(email.to) {
-            case .success(let address): email.to = address
-            case .failure(let problem): issues.add(path.field("to"), problem.message)
-            }
-        }
+        email.to = normalized(email.to, on: .email, at: path.field("to"), &issues)
         for (name, value) in [("from", email.from), ("reply_to", email.replyTo)] where !value.isEmpty {
             if case .failure(let problem) = Mailbox.parse(value) { issues.add(path.field(name), problem.message) }
         }
@@ -77,14 +70,7 @@ enum MessageValidator {
     }
 
     static func validate(_ sms: inout SMSContent, at path: String, into issues: inout FieldIssues) {
-        if sms.to.isEmpty {
-            issues.add(path.field("to"), "required")
-        } else {
-            switch ContactAddress.phone(sms.to) {
-            case .success(let number): sms.to = number
-            case .failure(let problem): issues.add(path.field("to"), problem.message)
-            }
-        }
+        sms.to = normalized(sms.to, on: .sms, at: path.field("to"), &issues)
         issues.check(!sms.body.isEmpty, path.field("body"), "required")
         issues.check(
             sms.body.count <= maxSMSCharacters, path.field("body"),
@@ -136,7 +122,8 @@ enum MessageValidator {
         issues.check(suppression.reason.count <= 255, path.field("reason"), "at most 255 characters")
     }
 
-    /// An address in the form messages carry it on `channel` (what the suppression list is matched against).
+    /// An address in the form messages carry it on `channel` (what is sent to, and what the suppression list is
+    /// matched against); the address as given, with the problem recorded, when it cannot be one.
     static func normalized(
         _ address: String, on channel: NotificationChannel, at path: String, _ issues: inout FieldIssues
     ) -> String {
