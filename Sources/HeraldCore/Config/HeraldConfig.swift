@@ -135,8 +135,8 @@ public struct HeraldConfig: Sendable {
 
         public init(
             dispatch: Bool = true, dispatchers: Int = 2, batchSize: Int = 500, leaseMilliseconds: Int = 60_000,
-            maxAttempts: Int = 5,
-            retryBaseMilliseconds: Int = 1000, retryMaxMilliseconds: Int = 600_000, smtp: SMTP? = nil
+            maxAttempts: Int = 8,
+            retryBaseMilliseconds: Int = 30_000, retryMaxMilliseconds: Int = 600_000, smtp: SMTP? = nil
         ) {
             self.dispatch = dispatch
             self.dispatchers = dispatchers
@@ -332,9 +332,9 @@ public struct HeraldConfig: Sendable {
             batchSize: r.int("delivery.batchSize", env: "DELIVERY_BATCH_SIZE", default: 500, range: 1...10_000),
             leaseMilliseconds: r.int(
                 "delivery.leaseMs", env: "DELIVERY_LEASE_MS", default: 60_000, range: 100...3_600_000),
-            maxAttempts: r.int("delivery.maxAttempts", env: "DELIVERY_MAX_ATTEMPTS", default: 5, range: 1...100),
+            maxAttempts: r.int("delivery.maxAttempts", env: "DELIVERY_MAX_ATTEMPTS", default: 8, range: 1...100),
             retryBaseMilliseconds: r.int(
-                "delivery.retryBaseMs", env: "DELIVERY_RETRY_BASE_MS", default: 1000, range: 1...3_600_000),
+                "delivery.retryBaseMs", env: "DELIVERY_RETRY_BASE_MS", default: 30_000, range: 1...3_600_000),
             retryMaxMilliseconds: r.int("delivery.retryMaxMs", default: 600_000, range: 1...86_400_000),
             smtp: smtpHost.isEmpty ? nil : smtp)
         security = Security(

@@ -54,8 +54,10 @@ struct Dispatcher: Sendable {
         do {
             contacts = try await lookup(Array(Set(claimed.map(\.key.userID))))
         } catch {
-            let reason = "user-directory: \(error)"
-            try await store.finish(claimed.map { ($0.id, retryOrFail($0, reason)) })
+            // Not the message's fault: it waits (its attempt not counted) instead of moving toward dead-lettering.
+            let until = Date().addingTimeInterval(Double(config.retryBaseMilliseconds) / 1000)
+            let reason = "waiting for user-directory: \(error)"
+            try await store.finish(claimed.map { ($0.id, .deferred(until: until, reason: reason)) })
             return false
         }
         lap("lookup")
