@@ -125,7 +125,8 @@ let package = Package(
         .target(
             name: "NotificationGateway",
             dependencies: [
-                "ServiceKit", "TypedClients", "Domain", "Crypto", "EventLoop", "Postgres", "RPC", "API", "Codec",
+                "ServiceKit", "TypedClients", "Domain", "Crypto", "EventLoop", "Resilience", "Postgres", "RPC", "API",
+                "Codec",
                 "HeraldCore",
                 .product(name: "Logging", package: "swift-log"),
             ],

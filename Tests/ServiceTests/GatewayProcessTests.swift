@@ -243,6 +243,35 @@ struct GatewayProcessTests {
     }
 
     @Test(
+        "a relay that is down: failed attempts are retried until the circuit breaker opens; then messages wait without spending attempts"
+    )
+    func relayDown() async throws {
+        let platform = try await Platform()
+        defer { platform.stop() }
+        let closedPort = try GRPCServer.freeLoopbackPort()
+        let process = try await platform.startGateway([
+            "SMTP_PORT": "\(closedPort)", "DELIVERY_MAX_ATTEMPTS": "3", "DELIVERY_DISPATCHERS": "1",
+        ])
+        defer { process.stop() }
+        let gateway = NotificationGatewayClient(Platform.client("notification-gateway", port: process.port))
+        let user = try await platform.user("down@example.com")
+        let bulk = try await gateway.sendBulk(
+            (0..<40).map { BulkMessage(key: Self.key(user, "d\($0)"), content: Self.email("down+\($0)@example.com")) })
+        #expect(bulk.accepted == 40)
+        let breakerOpen = "the SMTP relay's circuit breaker is open"
+        var statuses: [DeliveryStatus] = []
+        let deadline = ContinuousClock.now + .seconds(15)
+        repeat {
+            try await Task.sleep(for: .milliseconds(200))
+            statuses = []
+            for result in bulk.results { statuses.append(try await gateway.status(of: try #require(result.messageID))) }
+        } while !statuses.contains(where: { $0.history.last?.detail == breakerOpen }) && ContinuousClock.now < deadline
+        #expect(statuses.contains { $0.history.last?.detail == breakerOpen }, "\(statuses.map(\.history.last))")
+        #expect(statuses.allSatisfy { $0.state == .queued }, "none dead-lettered while the relay is away")
+        #expect(statuses.contains { $0.history.contains { $0.detail.hasPrefix("retry: ") } })
+    }
+
+    @Test(
         "kill -9 in the middle of a bulk send: after the restart every key is sent once inside Herald; the receiver sees at most the claimed batches again, with the same Message-IDs"
     )
     func killDuringBulkSend() async throws {

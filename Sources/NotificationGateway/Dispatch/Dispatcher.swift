@@ -155,6 +155,8 @@ struct Dispatcher: Sendable {
                     (message.id, .sent(provider: SMTPProvider.name, providerMessageID: providerMessageID, detail: text))
                 )
             case .transient(let text): outcomes.append((message.id, retryOrFail(message, text)))
+            case .providerDown(let until, let text):
+                outcomes.append((message.id, .deferred(until: until, reason: text)))
             case .permanent(let text): outcomes.append((message.id, .failed(error: text)))
             }
         }

@@ -4,6 +4,7 @@ import EventLoop
 import Foundation
 import HeraldCore
 import Logging
+import Resilience
 import Synchronization
 
 /// What a provider said about one message.
@@ -12,6 +13,9 @@ enum ProviderReply: Sendable, Equatable {
     case accepted(providerMessageID: String, reply: String)
     /// Try again later (a 4xx reply, a lost connection, a timeout).
     case transient(String)
+    /// Not tried: the provider's circuit breaker is open after too many transient failures; try after `until`
+    /// (the message's attempt does not count: the fault is the provider's).
+    case providerDown(until: Date, String)
     /// Never (a 5xx reply: no such mailbox, refused content).
     case permanent(String)
 }
@@ -29,6 +33,12 @@ final class SMTPProvider: Sendable {
     private let lanes: [Lane]
     private let address: Mutex<SocketAddress?> = Mutex(nil)
     private let bucket: TokenBucket?
+    /// Opens after half of the last 50 calls failed transiently (20 at least), for 30 s; then 3 probes.
+    private let breaker = Mutex(
+        CircuitBreaker(
+            .init(
+                window: .count(50), failureRateThreshold: 50, minimumCalls: 20, openDuration: .seconds(30),
+                halfOpenProbes: 3, probeTimeout: .seconds(60))))
     private let logger = Logger(label: "herald.notification-gateway.smtp")
 
     final class Lane: Sendable {
@@ -97,6 +107,35 @@ final class SMTPProvider: Sendable {
     func messageID(_ id: UUID) -> String { "\(id.lowercased)@\(config.heloName)" }
 
     private func send(_ email: EmailContent, id: UUID, on lane: Lane) async -> ProviderReply {
+        let (decision, transitions) = breaker.withLock { $0.acquire(now: .now) }
+        log(transitions)
+        guard case .permitted(let permit) = decision else {
+            if case .rejected(let until) = decision {
+                let wait = until - ContinuousClock.now
+                return .providerDown(
+                    until: Date().addingTimeInterval(Double(wait.milliseconds) / 1000),
+                    "the SMTP relay's circuit breaker is open")
+            }
+            return .transient("not sent")
+        }
+        let reply = await attempt(email, id: id, on: lane)
+        let outcome: CircuitBreaker.Outcome
+        if case .transient = reply { outcome = .failure(.unavailable) } else { outcome = .success }
+        log(breaker.withLock { $0.record(permit, outcome, now: .now) }.map { [$0] } ?? [])
+        return reply
+    }
+
+    private func log(_ transitions: [CircuitBreaker.Transition]) {
+        for transition in transitions {
+            logger.warning(
+                "SMTP relay circuit breaker",
+                metadata: [
+                    "from": "\(transition.from)", "to": "\(transition.to)", "reason": "\(transition.reason)",
+                ])
+        }
+    }
+
+    private func attempt(_ email: EmailContent, id: UUID, on lane: Lane) async -> ProviderReply {
         if let bucket { await bucket.take() }
         let from: Mailbox
         if email.from.isEmpty {
