@@ -13,5 +13,10 @@ ServiceHost.run("notification-gateway") { context in
     var services = ServiceRegistry()
     let gateway = try NotificationGatewayService(pool: context.pool, users: users, config: context.config.delivery)
     gateway.register(in: &services)
-    return .init(services, shutdown: { await gateway.shutdown() }, whenReady: { try await gateway.whenReady() })
+    return .init(
+        services,
+        shutdown: {
+            await gateway.shutdown()
+            users.client.close()
+        }, whenReady: { try await gateway.whenReady() })
 }
