@@ -6,7 +6,7 @@ HERALD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERALD_STATE="$HERALD_ROOT/.herald"
 HERALD_APT_PACKAGES=(
   pkg-config libnghttp2-dev libssl-dev libpq-dev libprotobuf-c-dev libevent-dev zlib1g-dev
-  postgresql postgresql-client protobuf-compiler libprotobuf-dev python3-venv python3-pip nghttp2-client tzdata
+  postgresql postgresql-client protobuf-compiler libprotobuf-dev python3-venv python3-pip nghttp2-client tzdata openssl
 )
 
 herald_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
