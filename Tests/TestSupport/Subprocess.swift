@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a finished program printed.
 public struct ProcessOutput: Sendable {
@@ -76,7 +77,16 @@ public final class RunningProcess: @unchecked Sendable {
         try process.run()
     }
 
-    /// The first line the process printed (blocking until it does, or until it exits).
+    /// What the process printed after its first line, read as it comes: a process whose output nobody read would
+    /// block once the pipe is full (a supervisor printing a crashing child's backtraces did, and never stopped).
+    private final class Rest: Sendable {
+        let data = Mutex(Data())
+        let drained = DispatchSemaphore(value: 0)
+    }
+    private let rest = Rest()
+    private var draining = false
+
+    /// The first line the process printed (blocking until it does, or until it exits); the rest is read from then on.
     public func firstLine() -> String {
         var line = Data()
         while true {
@@ -85,12 +95,27 @@ public final class RunningProcess: @unchecked Sendable {
             line.append(chunk)
             if line.contains(0x0A) { break }
         }
-        return String(decoding: line.prefix { $0 != 0x0A }, as: UTF8.self)
+        let newline = line.firstIndex(of: 0x0A)
+        if let newline { rest.data.withLock { $0.append(line[line.index(after: newline)...]) } }
+        if !draining {
+            draining = true
+            // Not holding `self`, so that a process its test forgot to stop is still stopped by `deinit`.
+            Thread.detachNewThread { [output, rest] in
+                while case let chunk = output.availableData, !chunk.isEmpty { rest.data.withLock { $0.append(chunk) } }
+                rest.drained.signal()
+            }
+        }
+        return String(decoding: line[..<(newline ?? line.endIndex)], as: UTF8.self)
     }
 
     /// Everything the process printed after its first line; stops it first.
     public func remainingOutput() -> String {
         stop()
+        if draining {
+            rest.drained.wait()
+            rest.drained.signal()
+            return String(decoding: rest.data.withLock { $0 }, as: UTF8.self)
+        }
         return String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
     }
 
