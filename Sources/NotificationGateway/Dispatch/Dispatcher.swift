@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HeraldCore
 import Logging
+import Resilience
 import TypedClients
 
 /// Works the outbox: claims due messages, asks user-directory about their users, applies the send policy and the
@@ -95,7 +96,8 @@ struct Dispatcher: Sendable {
     private func lookup(_ ids: [UUID]) async throws -> [UUID: UserContact] {
         guard let users else { throw ServiceError(.unavailable, "no user-directory client") }
         var contacts: [UUID: UserContact] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
+        let most = UserDirectoryAPI.maxBatch
+        for chunk in stride(from: 0, to: ids.count, by: most).map({ Array(ids[$0..<min($0 + most, ids.count)]) }) {
             for contact in try await users.lookup(chunk) { contacts[contact.userID] = contact }
         }
         return contacts
@@ -163,16 +165,17 @@ struct Dispatcher: Sendable {
         return outcomes
     }
 
-    /// A transient failure: retried after a backoff (base × 2^(attempt−1), capped, with jitter between half and
-    /// all of it), or dead-lettered after the last attempt.
+    /// A transient failure: retried after the backoff gRFC A6 clients use (base × 2^(attempt−1), capped, ±20 %
+    /// jitter: `RetryPolicy.backoff`), or dead-lettered after the last attempt.
     func retryOrFail(_ message: ClaimedMessage, _ error: String) -> DispatchOutcome {
         guard message.attempt < config.maxAttempts else {
             return .failed(error: "gave up after \(message.attempt) attempts: \(error)")
         }
-        let exponent = min(message.attempt - 1, 30)
-        let backoff = min(
-            Double(config.retryBaseMilliseconds) * pow(2, Double(exponent)), Double(config.retryMaxMilliseconds))
-        let jittered = backoff * Double.random(in: 0.5...1)
-        return .retry(at: Date().addingTimeInterval(jittered / 1000), error: error)
+        let policy = RetryPolicy(
+            initialBackoff: .milliseconds(config.retryBaseMilliseconds),
+            maxBackoff: .milliseconds(config.retryMaxMilliseconds), backoffMultiplier: 2)
+        var random = SystemRandomNumberGenerator()
+        let wait = policy.backoff(beforeRetry: message.attempt, using: &random)
+        return .retry(at: Date().addingTimeInterval(Double(wait.milliseconds) / 1000), error: error)
     }
 }

@@ -15,8 +15,7 @@ final class TokenBucket: Sendable {
         while true {
             let wait: Double = state.withLock { s in
                 let now = ContinuousClock.now
-                let elapsed =
-                    Double((now - s.at).components.attoseconds) / 1e18 + Double((now - s.at).components.seconds)
+                let elapsed = (now - s.at) / .seconds(1)
                 s.tokens = min(perSecond, s.tokens + elapsed * perSecond)
                 s.at = now
                 if s.tokens >= 1 {

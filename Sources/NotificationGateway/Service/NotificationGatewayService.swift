@@ -15,10 +15,9 @@ public struct NotificationGatewayService: Sendable {
 
     let store: OutboxStore
     let hub: NotificationHub
-    /// The dispatchers, side by side.
+    /// The dispatchers, side by side (none in a process that only accepts: `delivery.dispatch` false).
     let dispatch: [BackgroundWork]
     let email: SMTPProvider?
-    let dispatches: Bool
 
     /// `users`: how the gateway reaches user-directory (consent, preferences, time zones).
     public init(pool: PostgresPool, users: UserDirectoryClient?, config: HeraldConfig.Delivery) throws {
@@ -27,8 +26,7 @@ public struct NotificationGatewayService: Sendable {
         hub = try NotificationHub(channels: [OutboxStore.statusChannel], configuration: pool.configuration.connection)
         let email = try config.smtp.map { try SMTPProvider($0, dispatchers: config.dispatchers) }
         self.email = email
-        dispatches = config.dispatch
-        dispatch = (0..<config.dispatchers).map { worker in
+        dispatch = (0..<(config.dispatch ? config.dispatchers : 0)).map { worker in
             let dispatcher = Dispatcher(
                 store: store, users: users, email: email, config: config, worker: worker)
             return BackgroundWork(
@@ -37,7 +35,7 @@ public struct NotificationGatewayService: Sendable {
         }
     }
 
-    public func whenReady() async throws { if dispatches { for work in dispatch { work.start() } } }
+    public func whenReady() async throws { for work in dispatch { work.start() } }
 
     /// New messages are due: the dispatchers look now rather than at their next interval.
     func wakeDispatchers() { for work in dispatch { work.wake() } }

@@ -22,7 +22,7 @@ public struct OutboxStore: Sendable {
     func accept(_ messages: [BulkMessage]) async throws -> [DeliveryResult] {
         guard !messages.isEmpty else { return [] }
         let ids = messages.map { _ in UUID.timeOrdered() }
-        let contents = messages.map { Data(MessageEncoding.content($0.content)) }
+        let contents = try messages.map { Data(try MessageEncoding.content($0.content)) }
         let expiries: [Date?] = messages.map {
             if case .inApp(let inApp) = $0.content { return inApp.expiresAt }
             return nil
@@ -149,24 +149,21 @@ enum MessageState: String, Sendable {
 
 /// The stored form of a message's content: its channel's protobuf message.
 enum MessageEncoding {
-    static func content(_ content: DeliveryContent) -> [UInt8] {
-        let type = HeraldAPI.registry.message(typeName(content.channel))!
-        return
-            (try? type.encode { builder in
-                switch content {
-                case .email(let email): email.write(to: builder)
-                case .sms(let sms): sms.write(to: builder)
-                case .push(let push): push.write(to: builder)
-                case .inApp(let inApp): inApp.write(to: builder)
-                }
-            }) ?? []
+    static func content(_ content: DeliveryContent) throws -> [UInt8] {
+        try HeraldAPI.registry.message(typeName(content.channel))!.encode { builder in
+            switch content {
+            case .email(let email): email.write(to: builder)
+            case .sms(let sms): sms.write(to: builder)
+            case .push(let push): push.write(to: builder)
+            case .inApp(let inApp): inApp.write(to: builder)
+            }
+        }
     }
 
     static func decode(_ bytes: [UInt8], channel: NotificationChannel) throws -> DeliveryContent {
         let type = HeraldAPI.registry.message(typeName(channel))!
         return try type.decode(bytes) { m in
-            var issues = FieldIssues()
-            defer { _ = issues }
+            var issues = FieldIssues()  // stored content was validated when it was accepted
             switch channel {
             case .email: return .email(EmailContent(wire: m, at: "", &issues))
             case .sms: return .sms(SMSContent(wire: m, at: "", &issues))
