@@ -71,6 +71,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The statistics of experiments: distributions, frequentist, Bayesian and sequential tests, CUPED, power.
+        .target(name: "Statistics", swiftSettings: strict),
+
         // Cryptography over OpenSSL: AES-256-GCM, HMAC-SHA256, secure random (PII at rest, blind indexes, signing).
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
 
@@ -225,6 +228,9 @@ let package = Package(
             exclude: ["Python", "FuzzSeeds"],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(
+            name: "StatisticsTests", dependencies: ["Statistics", "HeraldCore", "TestSupport"], exclude: ["Python"],
+            swiftSettings: strict),
         .testTarget(
             name: "UserDirectoryTests",
             dependencies: [
