@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "campaign-manager", targets: ["campaign-manager"]),
         .executable(name: "user-directory", targets: ["user-directory"]),
         .executable(name: "notification-gateway", targets: ["notification-gateway"]),
+        .executable(name: "ab-testing-engine", targets: ["ab-testing-engine"]),
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
@@ -135,6 +136,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "ABTestingEngine",
+            dependencies: [
+                "ServiceKit", "Statistics", "Domain", "Postgres", "RPC", "Codec", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "CampaignManager",
             dependencies: [
                 "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
@@ -159,6 +167,10 @@ let package = Package(
             dependencies: [
                 "NotificationGateway", "TypedClients", "ServiceClients", "ServiceRuntime", "RPC", "HeraldCore",
             ],
+            swiftSettings: strict),
+
+        .executableTarget(
+            name: "ab-testing-engine", dependencies: ["ABTestingEngine", "ServiceRuntime", "RPC", "HeraldCore"],
             swiftSettings: strict),
 
         // The interop and benchmark services, and their server.

@@ -184,7 +184,40 @@ struct APIMethodTests {
             NoContent()),
     ]
 
-    static let allCases = cases + userCases + gatewayCases
+    static let x = ABTestingEngineAPI.self
+    static let experimentCases: [MethodCase] = [
+        MethodCase(x.createTest, Only(F.testDefinition), Only(F.abTest)),
+        MethodCase(x.getTest, ByID(F.id(10)), Only(F.abTest)),
+        MethodCase(
+            x.listTests, ListTestsRequest(campaignID: F.id(2), status: .paused, page: F.page),
+            Page(items: [F.abTest], nextToken: "next_page_token"), exempt: ["request.page.page_token"]),
+        MethodCase(x.startTest, ByID(F.id(10)), Only(F.abTest)),
+        MethodCase(x.pauseTest, ByID(F.id(10)), Only(F.abTest)),
+        MethodCase(x.stopTest, ByID(F.id(10)), Only(F.abTest)),
+        MethodCase(
+            x.updateTestAllocation, UpdateTestAllocationRequest(testID: F.id(10), allocations: ["key": 2]),
+            Only(F.abTest)),
+        MethodCase(
+            x.assignVariant, AssignVariantRequest(testID: F.id(10), userID: F.id(5)),
+            VariantAssignment(variant: F.variant, inTest: true, holdout: true)),
+        MethodCase(
+            x.assignVariants, AssignVariantsRequest(testID: F.id(10), userIDs: [F.id(5)], covariates: [3]),
+            Many([F.assignment])),
+        MethodCase(
+            x.recordConversion,
+            ConversionRequest(
+                testID: F.id(10), userID: F.id(5), conversionType: "conversion_type", value: 4,
+                conversionID: "conversion_id", occurredAt: F.time),
+            ConversionResult(counted: true, reason: "reason")),
+        MethodCase(x.analyzeTestResults, ByID(F.id(10)), Only(F.testAnalysis)),
+        MethodCase(x.watchTestResults, ByID(F.id(10)), Only(F.testAnalysis)),
+        MethodCase(
+            x.selectWinner, SelectWinnerRequest(testID: F.id(10), variantID: "variant_id", force: true), Only(F.variant)
+        ),
+        MethodCase(x.optimizeCampaign, ByID(F.id(2)), Many([F.optimizationRecommendation])),
+    ]
+
+    static let allCases = cases + userCases + gatewayCases + experimentCases
 
     @Test(
         "every field of each request and response survives domain -> protobuf -> domain, written at its own number",
@@ -212,7 +245,10 @@ struct APIMethodTests {
     @Test("every method of every service with a method table has a case")
     func coverage() throws {
         let tested = Set(Self.allCases.map(\.path))
-        for service in [CampaignManagerAPI.service, UserDirectoryAPI.service, NotificationGatewayAPI.service] {
+        for service in [
+            CampaignManagerAPI.service, UserDirectoryAPI.service, NotificationGatewayAPI.service,
+            ABTestingEngineAPI.service,
+        ] {
             let schema = try #require(HeraldAPI.service(service))
             for method in schema.methods {
                 #expect(tested.contains(schema.path(method)), "\(schema.path(method)) has no case")

@@ -182,27 +182,57 @@ public enum WireFixtures {
         id: "id", name: "name", description: "description", content: object, allocation: 5,
         performance: VariantPerformance(participants: 1, conversions: 2, conversionRate: 3, revenue: 4), isControl: true
     )
-    public static let traffic = TrafficAllocation(percentage: 1, seed: "seed", bandit: true)
-    public static let successMetric = SuccessMetric(name: "name", primary: true, minimumDetectableEffect: 3)
-    public static let testResults = TestResults(
-        totalParticipants: 1, conversions: 2, conversionRate: 3, confidence: 4, pValue: 5, effect: 6,
-        variants: [
-            VariantResults(
-                variantID: "variant_id", participants: 2, conversions: 3, conversionRate: 4, lift: 5,
-                probabilityToBeBest: 6, ciLower: 7,
-                ciUpper: 8, pValue: 9)
-        ])
-    public static let significance = StatisticalSignificance(
-        engine: .frequentist, significant: true, confidenceLevel: 3, sampleRatioMismatch: true, requiredSampleSize: 5)
+    public static let traffic = TrafficAllocation(percentage: 1, seed: "seed", bandit: true, holdoutPercentage: 4)
+    public static let successMetric = SuccessMetric(
+        name: "name", primary: true, minimumDetectableEffect: 3, kind: .continuous)
+    public static let winnerPolicy = WinnerPolicy(
+        automatic: true, minParticipantsPerVariant: 2, evaluateAfterHours: 3, deadlineHours: 4, fallback: .control)
+    public static let factor = Factor(name: "name", levels: ["levels"])
+    public static let variantResults: VariantResults = {
+        var r = VariantResults(
+            variantID: "variant_id", participants: 2, conversions: 3, conversionRate: 4, lift: 5,
+            probabilityToBeBest: 6,
+            ciLower: 7, ciUpper: 8, pValue: 9)
+        r.chanceToBeatControl = 10
+        r.expectedLoss = 11
+        r.liftCILower = 12
+        r.liftCIUpper = 13
+        r.sequentialPValue = 14
+        r.adjustedPValue = 15
+        r.mean = 16
+        return r
+    }()
+    public static let testResults: TestResults = {
+        var r = TestResults(
+            totalParticipants: 1, conversions: 2, conversionRate: 3, confidence: 4, pValue: 5, effect: 6,
+            variants: [variantResults])
+        r.metrics = [
+            MetricResults(metric: "metric", kind: .continuous, primary: true, variants: [variantResults], cuped: true)
+        ]
+        r.holdoutParticipants = 9
+        return r
+    }()
+    public static let significance: StatisticalSignificance = {
+        var s = StatisticalSignificance(
+            engine: .frequentist, significant: true, confidenceLevel: 3, sampleRatioMismatch: true,
+            requiredSampleSize: 5)
+        s.srmPValue = 6
+        s.minimumDetectableEffect = 7
+        s.leadingVariant = "leading_variant"
+        return s
+    }()
     public static let testDefinition = ABTestDefinition(
         campaignID: id(2), name: "name", description: "description", type: .content, variants: [variant],
         trafficAllocation: traffic,
-        successMetrics: [successMetric], startDate: time, endDate: time, engine: .bayesian)
+        successMetrics: [successMetric], startDate: time, endDate: time, engine: .bayesian, winnerPolicy: winnerPolicy,
+        factors: [factor])
     public static let abTest = ABTest(
         id: id(10), campaignID: id(2), name: "name", description: "description", type: .sendTime, variants: [variant],
         trafficAllocation: traffic, successMetrics: [successMetric], status: .running, startDate: time, endDate: time,
         results: testResults,
-        statisticalSignificance: significance, winner: "winner", confidence: 15, createdAt: time)
+        statisticalSignificance: significance, winner: "winner", confidence: 15, createdAt: time, engine: .frequentist,
+        winnerPolicy: winnerPolicy, factors: [factor])
+    public static let assignment = Assignment(userID: id(5), variantID: "variant_id", inTest: true, holdout: true)
     public static let testAnalysis = TestAnalysis(
         testID: id(10), results: testResults, significance: significance, recommendation: "recommendation")
     public static let optimizationRecommendation = OptimizationRecommendation(

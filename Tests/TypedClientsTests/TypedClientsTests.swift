@@ -150,6 +150,12 @@ struct TypedClientsTests {
                     b.set(2, true)
                 },
                 "AnalyzeTestResults": Self.field1(F.testAnalysis), "SelectWinner": Self.field1(F.variant),
+                "StopTest": Self.field1(F.abTest), "UpdateTestAllocation": Self.field1(F.abTest),
+                "AssignVariants": Self.twice(F.assignment),
+                "RecordConversion": { b in
+                    b.set(1, true)
+                    b.set(2, "reason")
+                },
                 "OptimizeCampaign": Self.twice(F.optimizationRecommendation),
                 "WatchTestResults": Self.field1(F.testAnalysis),
             ]
@@ -157,15 +163,22 @@ struct TypedClientsTests {
             #expect(try await c.create(F.testDefinition) == F.abTest)
             #expect(try await c.get(F.id(10)) == F.abTest)
             #expect(
-                try await c.list(campaign: F.id(2), status: .running, pageSize: 1, pageToken: "page_token").items == [
-                    F.abTest, F.abTest,
-                ])
+                try await c.list(campaign: F.id(2), status: .running, page: PageRequest(size: 1, token: "page_token"))
+                    .items == [F.abTest, F.abTest])
             #expect(try await c.start(F.id(10)) == F.abTest)
             #expect(try await c.pause(F.id(10)) == F.abTest)
-            #expect(try await c.assignVariant(in: F.id(10), to: F.id(5)) == F.variant)
-            try await c.recordConversion(in: F.id(10), by: F.id(5), type: "conversion_type", value: 4)
+            #expect(try await c.assignVariant(in: F.id(10), to: F.id(5)).variant == F.variant)
+            let conversion = ConversionRequest(
+                testID: F.id(10), userID: F.id(5), conversionType: "conversion_type", value: 4,
+                conversionID: "conversion_id", occurredAt: F.time)
+            let counted: ConversionResult = try await c.recordConversion(conversion)
+            #expect(counted == ConversionResult(counted: true, reason: "reason"))
+            #expect(try await c.stop(F.id(10)) == F.abTest)
+            #expect(try await c.updateAllocation(of: F.id(10), ["key": 2]) == F.abTest)
+            let assignments: [Assignment] = try await c.assignVariants(in: F.id(10), to: [F.id(5)], covariates: [3])
+            #expect(assignments == [F.assignment, F.assignment])
             #expect(try await c.analyze(F.id(10)) == F.testAnalysis)
-            #expect(try await c.selectWinner(of: F.id(10), variant: "variant_id") == F.variant)
+            #expect(try await c.selectWinner(of: F.id(10), variant: "variant_id", force: true) == F.variant)
             #expect(
                 try await c.optimize(campaign: F.id(2)) == [F.optimizationRecommendation, F.optimizationRecommendation])
             #expect(try await Self.collect(c.watchResults(of: F.id(10))) == [F.testAnalysis, F.testAnalysis])

@@ -21,11 +21,30 @@ enum ExperimentSchemas {
             ]),
         MessageSchema(
             p + "TrafficAllocation",
-            [.init(1, "percentage", .double), .init(2, "seed", .string), .init(3, "bandit", .bool)]),
+            [
+                .init(1, "percentage", .double), .init(2, "seed", .string), .init(3, "bandit", .bool),
+                .init(4, "holdout_percentage", .double),
+            ]),
         MessageSchema(
             p + "SuccessMetric",
             [
                 .init(1, "name", .string), .init(2, "primary", .bool), .init(3, "minimum_detectable_effect", .double),
+                .init(4, "kind", .enumeration(p + "MetricKind")),
+            ]),
+        MessageSchema(
+            p + "WinnerPolicy",
+            [
+                .init(1, "automatic", .bool), .init(2, "min_participants_per_variant", .int64),
+                .init(3, "evaluate_after_hours", .double), .init(4, "deadline_hours", .double),
+                .init(5, "fallback", .enumeration(p + "WinnerFallback")),
+            ]),
+        MessageSchema(p + "Factor", [.init(1, "name", .string), .init(2, "levels", .string, .repeated)]),
+        MessageSchema(
+            p + "MetricResults",
+            [
+                .init(1, "metric", .string), .init(2, "kind", .enumeration(p + "MetricKind")),
+                .init(3, "primary", .bool), .message(4, "variants", p + "VariantResults", .repeated),
+                .init(5, "cuped", .bool),
             ]),
         MessageSchema(
             p + "VariantResults",
@@ -34,6 +53,10 @@ enum ExperimentSchemas {
                 .init(4, "conversion_rate", .double), .init(5, "lift", .double),
                 .init(6, "probability_to_be_best", .double),
                 .init(7, "ci_lower", .double), .init(8, "ci_upper", .double), .init(9, "p_value", .double),
+                .init(10, "chance_to_beat_control", .double), .init(11, "expected_loss", .double),
+                .init(12, "lift_ci_lower", .double), .init(13, "lift_ci_upper", .double),
+                .init(14, "sequential_p_value", .double), .init(15, "adjusted_p_value", .double),
+                .init(16, "mean", .double),
             ]),
         MessageSchema(
             p + "TestResults",
@@ -42,13 +65,15 @@ enum ExperimentSchemas {
                 .init(3, "conversion_rate", .double),
                 .init(4, "confidence", .double), .init(5, "p_value", .double), .init(6, "effect", .double),
                 .message(7, "variants", p + "VariantResults", .repeated),
+                .message(8, "metrics", p + "MetricResults", .repeated), .init(9, "holdout_participants", .int64),
             ]),
         MessageSchema(
             p + "StatisticalSignificance",
             [
                 .init(1, "engine", .enumeration(p + "StatisticalEngine")), .init(2, "significant", .bool),
                 .init(3, "confidence_level", .double), .init(4, "sample_ratio_mismatch", .bool),
-                .init(5, "required_sample_size", .int64),
+                .init(5, "required_sample_size", .int64), .init(6, "srm_p_value", .double),
+                .init(7, "minimum_detectable_effect", .double), .init(8, "leading_variant", .string),
             ]),
         MessageSchema(
             p + "ABTest",
@@ -63,6 +88,8 @@ enum ExperimentSchemas {
                 .message(12, "results", p + "TestResults"),
                 .message(13, "statistical_significance", p + "StatisticalSignificance"),
                 .init(14, "winner", .string), .init(15, "confidence", .double), .message(16, "created_at", ts),
+                .init(17, "engine", .enumeration(p + "StatisticalEngine")),
+                .message(18, "winner_policy", p + "WinnerPolicy"), .message(19, "factors", p + "Factor", .repeated),
             ]),
         MessageSchema(
             p + "ABTestDefinition",
@@ -73,6 +100,7 @@ enum ExperimentSchemas {
                 .message(7, "success_metrics", p + "SuccessMetric", .repeated),
                 .message(8, "start_date", ts), .message(9, "end_date", ts),
                 .init(10, "engine", .enumeration(p + "StatisticalEngine")),
+                .message(11, "winner_policy", p + "WinnerPolicy"), .message(12, "factors", p + "Factor", .repeated),
             ]),
         MessageSchema(
             p + "TestAnalysis",
@@ -106,17 +134,33 @@ enum ExperimentSchemas {
         MessageSchema(p + "PauseTestResponse", [.message(1, "test", p + "ABTest")]),
         MessageSchema(p + "AssignVariantRequest", [.init(1, "test_id", .string), .init(2, "user_id", .string)]),
         MessageSchema(
-            p + "AssignVariantResponse", [.message(1, "variant", p + "TestVariant"), .init(2, "in_test", .bool)]),
+            p + "AssignVariantResponse",
+            [.message(1, "variant", p + "TestVariant"), .init(2, "in_test", .bool), .init(3, "holdout", .bool)]),
+        MessageSchema(
+            p + "AssignVariantsRequest",
+            [
+                .init(1, "test_id", .string), .init(2, "user_ids", .string, .repeated),
+                .init(3, "covariates", .double, .repeated),
+            ]),
+        MessageSchema(
+            p + "Assignment",
+            [
+                .init(1, "user_id", .string), .init(2, "variant_id", .string), .init(3, "in_test", .bool),
+                .init(4, "holdout", .bool),
+            ]),
+        MessageSchema(p + "AssignVariantsResponse", [.message(1, "assignments", p + "Assignment", .repeated)]),
         MessageSchema(
             p + "RecordConversionRequest",
             [
                 .init(1, "test_id", .string), .init(2, "user_id", .string), .init(3, "conversion_type", .string),
-                .init(4, "value", .double),
+                .init(4, "value", .double), .init(5, "conversion_id", .string), .message(6, "occurred_at", ts),
             ]),
-        MessageSchema(p + "RecordConversionResponse", []),
+        MessageSchema(p + "RecordConversionResponse", [.init(1, "counted", .bool), .init(2, "reason", .string)]),
         MessageSchema(p + "AnalyzeTestResultsRequest", [.init(1, "test_id", .string)]),
         MessageSchema(p + "AnalyzeTestResultsResponse", [.message(1, "analysis", p + "TestAnalysis")]),
-        MessageSchema(p + "SelectWinnerRequest", [.init(1, "test_id", .string), .init(2, "variant_id", .string)]),
+        MessageSchema(
+            p + "SelectWinnerRequest",
+            [.init(1, "test_id", .string), .init(2, "variant_id", .string), .init(3, "force", .bool)]),
         MessageSchema(p + "SelectWinnerResponse", [.message(1, "winner", p + "TestVariant")]),
         MessageSchema(p + "OptimizeCampaignRequest", [.init(1, "campaign_id", .string)]),
         MessageSchema(
@@ -124,6 +168,16 @@ enum ExperimentSchemas {
             [.message(1, "recommendations", p + "OptimizationRecommendation", .repeated)]),
         MessageSchema(p + "WatchTestResultsRequest", [.init(1, "test_id", .string)]),
         MessageSchema(p + "WatchTestResultsResponse", [.message(1, "analysis", p + "TestAnalysis")]),
+        MessageSchema(p + "StopTestRequest", [.init(1, "test_id", .string)]),
+        MessageSchema(p + "StopTestResponse", [.message(1, "test", p + "ABTest")]),
+        .mapEntry(p + "UpdateTestAllocationRequest.AllocationsEntry", key: .string, value: .double),
+        MessageSchema(
+            p + "UpdateTestAllocationRequest",
+            [
+                .init(1, "test_id", .string),
+                .map(2, "allocations", entry: p + "UpdateTestAllocationRequest.AllocationsEntry"),
+            ]),
+        MessageSchema(p + "UpdateTestAllocationResponse", [.message(1, "test", p + "ABTest")]),
     ]
 
     static let messages = model + requests
@@ -149,6 +203,12 @@ enum ExperimentSchemas {
                 ("STATISTICAL_ENGINE_UNSPECIFIED", 0), ("STATISTICAL_ENGINE_BAYESIAN", 1),
                 ("STATISTICAL_ENGINE_FREQUENTIST", 2),
             ]),
+        EnumSchema(
+            p + "MetricKind",
+            [("METRIC_KIND_UNSPECIFIED", 0), ("METRIC_KIND_BINARY", 1), ("METRIC_KIND_CONTINUOUS", 2)]),
+        EnumSchema(
+            p + "WinnerFallback",
+            [("WINNER_FALLBACK_UNSPECIFIED", 0), ("WINNER_FALLBACK_BEST", 1), ("WINNER_FALLBACK_CONTROL", 2)]),
     ]
 
     static let services = [
@@ -160,6 +220,7 @@ enum ExperimentSchemas {
                     "CreateTest", "GetTest", "ListTests", "StartTest", "PauseTest", "AssignVariant", "RecordConversion",
                     "AnalyzeTestResults",
                     "SelectWinner", "OptimizeCampaign",
-                ]) + [serverStream(p, "WatchTestResults")])
+                ]) + [serverStream(p, "WatchTestResults")]
+                + unary(p, ["AssignVariants", "StopTest", "UpdateTestAllocation"]))
     ]
 }

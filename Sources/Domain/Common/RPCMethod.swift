@@ -1,5 +1,6 @@
 import API
 import Codec
+import Foundation
 import HeraldCore
 
 /// A method of a Herald service as both sides see it: its path, its schema's message types, and the domain types
@@ -67,6 +68,35 @@ public struct Only<Value: WireMapped & Sendable>: WireMapped, Sendable {
 }
 
 extension Only: Equatable where Value: Equatable {}
+
+/// A message whose repeated field 1 holds domain values (`{ repeated UserContact users = 1; }`).
+public struct Many<Value: WireMapped & Sendable>: WireMapped, Sendable {
+    public var values: [Value]
+
+    public init(_ values: [Value]) { self.values = values }
+
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        values = m.readAll(1, at: path.field(m.type.field(1)?.name ?? "1"), &issues)
+    }
+
+    public func write(to b: MessageBuilder) { b.set(1, each: values) }
+}
+
+extension Many: Equatable where Value: Equatable {}
+
+/// A request naming one thing by its id in field 1 (`GetTestRequest { string test_id = 1; }`): the path in errors is
+/// the field's name in the schema.
+public struct ByID: WireMapped, Sendable, Equatable {
+    public var id: UUID
+
+    public init(_ id: UUID) { self.id = id }
+
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        id = issues.requiredUUID(m.string(1), at: path.field(m.type.field(1)?.name ?? "1"))
+    }
+
+    public func write(to b: MessageBuilder) { b.set(1, id: id) }
+}
 
 /// A message with no fields (`DeleteUserResponse {}`), or whose fields nobody reads.
 public struct NoContent: WireMapped, Sendable, Equatable {

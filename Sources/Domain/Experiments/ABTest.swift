@@ -13,6 +13,52 @@ public enum StatisticalEngine: String, WireEnum {
     case bayesian, frequentist
 }
 
+/// How a success metric is measured per participant.
+public enum MetricKind: String, WireEnum {
+    public static let wirePrefix = "METRIC_KIND_"
+    /// Converted (a conversion of the metric's type) or not: a rate.
+    case binary
+    /// The sum of the conversions' values per participant: a mean.
+    case continuous
+}
+
+/// What an automatic promotion selects when no variant is significantly better by the deadline.
+public enum WinnerFallback: String, WireEnum {
+    public static let wirePrefix = "WINNER_FALLBACK_"
+    case best, control
+}
+
+/// Automatic promotion: when to evaluate and what to do at the deadline.
+public struct WinnerPolicy: Codable, Equatable, Sendable {
+    public var automatic: Bool
+    public var minParticipantsPerVariant: Int64
+    public var evaluateAfterHours: Double
+    public var deadlineHours: Double
+    public var fallback: WinnerFallback?
+
+    public init(
+        automatic: Bool = false, minParticipantsPerVariant: Int64 = 0, evaluateAfterHours: Double = 0,
+        deadlineHours: Double = 0, fallback: WinnerFallback? = nil
+    ) {
+        self.automatic = automatic
+        self.minParticipantsPerVariant = minParticipantsPerVariant
+        self.evaluateAfterHours = evaluateAfterHours
+        self.deadlineHours = deadlineHours
+        self.fallback = fallback
+    }
+}
+
+/// A multivariate test's factor; every combination of the factors' levels is a variant.
+public struct Factor: Codable, Equatable, Sendable {
+    public var name: String
+    public var levels: [String]
+
+    public init(name: String, levels: [String]) {
+        self.name = name
+        self.levels = levels
+    }
+}
+
 public struct VariantPerformance: Codable, Equatable, Sendable {
     public var participants: Int64
     public var conversions: Int64
@@ -60,11 +106,14 @@ public struct TrafficAllocation: Codable, Equatable, Sendable {
     public var seed: String
     /// Shift traffic towards the better variants as results arrive (multi-armed bandit).
     public var bandit: Bool
+    /// Share of the audience held out of the campaign entirely, 0-100.
+    public var holdoutPercentage: Double
 
-    public init(percentage: Double, seed: String = "", bandit: Bool = false) {
+    public init(percentage: Double, seed: String = "", bandit: Bool = false, holdoutPercentage: Double = 0) {
         self.percentage = percentage
         self.seed = seed
         self.bandit = bandit
+        self.holdoutPercentage = holdoutPercentage
     }
 }
 
@@ -73,11 +122,14 @@ public struct SuccessMetric: Codable, Equatable, Sendable {
     public var name: String
     public var primary: Bool
     public var minimumDetectableEffect: Double
+    /// nil only in a request that left it unspecified (binary then).
+    public var kind: MetricKind?
 
-    public init(name: String, primary: Bool = false, minimumDetectableEffect: Double = 0) {
+    public init(name: String, primary: Bool = false, minimumDetectableEffect: Double = 0, kind: MetricKind? = nil) {
         self.name = name
         self.primary = primary
         self.minimumDetectableEffect = minimumDetectableEffect
+        self.kind = kind
     }
 }
 
@@ -92,7 +144,18 @@ public struct VariantResults: Codable, Equatable, Sendable {
     /// Confidence interval of the conversion rate.
     public var ciLower: Double
     public var ciUpper: Double
+    /// Fixed-horizon test against the control.
     public var pValue: Double
+    public var chanceToBeatControl: Double = 0
+    public var expectedLoss: Double = 0
+    public var liftCILower: Double = 0
+    public var liftCIUpper: Double = 0
+    /// Always-valid (sequential) p-value.
+    public var sequentialPValue: Double = 0
+    /// The sequential p-value corrected for multiple comparisons.
+    public var adjustedPValue: Double = 0
+    /// The rate of a binary metric, the value per participant of a continuous one.
+    public var mean: Double = 0
 
     public init(
         variantID: String, participants: Int64 = 0, conversions: Int64 = 0, conversionRate: Double = 0,
@@ -111,6 +174,24 @@ public struct VariantResults: Codable, Equatable, Sendable {
     }
 }
 
+/// One success metric's results per variant.
+public struct MetricResults: Codable, Equatable, Sendable {
+    public var metric: String
+    public var kind: MetricKind
+    public var primary: Bool
+    public var variants: [VariantResults]
+    /// Whether CUPED adjusted the means with the participants' pre-period covariate.
+    public var cuped: Bool
+
+    public init(metric: String, kind: MetricKind, primary: Bool, variants: [VariantResults], cuped: Bool = false) {
+        self.metric = metric
+        self.kind = kind
+        self.primary = primary
+        self.variants = variants
+        self.cuped = cuped
+    }
+}
+
 public struct TestResults: Codable, Equatable, Sendable {
     public var totalParticipants: Int64
     public var conversions: Int64
@@ -118,7 +199,11 @@ public struct TestResults: Codable, Equatable, Sendable {
     public var confidence: Double
     public var pValue: Double
     public var effect: Double
+    /// The primary metric's results.
     public var variants: [VariantResults]
+    /// Every success metric's, the primary first.
+    public var metrics: [MetricResults] = []
+    public var holdoutParticipants: Int64 = 0
 
     public init(
         totalParticipants: Int64 = 0, conversions: Int64 = 0, conversionRate: Double = 0, confidence: Double = 0,
@@ -142,6 +227,11 @@ public struct StatisticalSignificance: Codable, Equatable, Sendable {
     /// The observed split differs from the allocation more than chance allows (a broken assignment).
     public var sampleRatioMismatch: Bool
     public var requiredSampleSize: Int64
+    public var srmPValue: Double = 1
+    /// Smallest relative lift of the primary metric the participants so far can show (80 % power).
+    public var minimumDetectableEffect: Double = 0
+    /// The variant significance points to, if any.
+    public var leadingVariant: String = ""
 
     public init(
         engine: StatisticalEngine?, significant: Bool = false, confidenceLevel: Double = 0,
@@ -169,13 +259,18 @@ public struct ABTestDefinition: Equatable, Sendable {
     public var startDate: Date?
     public var endDate: Date?
     public var engine: StatisticalEngine?
+    public var winnerPolicy: WinnerPolicy?
+    /// Multivariate: the factors whose combinations become the variants.
+    public var factors: [Factor] = []
 
     public init(
         campaignID: UUID, name: String, description: String = "", type: TestType?, variants: [TestVariant],
         trafficAllocation: TrafficAllocation? = nil, successMetrics: [SuccessMetric] = [], startDate: Date? = nil,
         endDate: Date? = nil,
-        engine: StatisticalEngine? = nil
+        engine: StatisticalEngine? = nil, winnerPolicy: WinnerPolicy? = nil, factors: [Factor] = []
     ) {
+        self.winnerPolicy = winnerPolicy
+        self.factors = factors
         self.campaignID = campaignID
         self.name = name
         self.description = description
@@ -208,6 +303,9 @@ public struct ABTest: Equatable, Sendable {
     public var winner: String
     public var confidence: Double
     public var createdAt: Date
+    public var engine: StatisticalEngine?
+    public var winnerPolicy: WinnerPolicy?
+    public var factors: [Factor] = []
 
     public init(
         id: UUID, campaignID: UUID, name: String, description: String = "", type: TestType, variants: [TestVariant],
@@ -215,8 +313,12 @@ public struct ABTest: Equatable, Sendable {
         startDate: Date? = nil,
         endDate: Date? = nil, results: TestResults? = nil, statisticalSignificance: StatisticalSignificance? = nil,
         winner: String = "",
-        confidence: Double = 0, createdAt: Date
+        confidence: Double = 0, createdAt: Date, engine: StatisticalEngine? = nil, winnerPolicy: WinnerPolicy? = nil,
+        factors: [Factor] = []
     ) {
+        self.engine = engine
+        self.winnerPolicy = winnerPolicy
+        self.factors = factors
         self.id = id
         self.campaignID = campaignID
         self.name = name

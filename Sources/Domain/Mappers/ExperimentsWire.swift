@@ -34,25 +34,108 @@ extension TestVariant: WireMapped {
 
 extension TrafficAllocation: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(percentage: m.double(1), seed: m.string(2), bandit: m.bool(3))
+        self.init(percentage: m.double(1), seed: m.string(2), bandit: m.bool(3), holdoutPercentage: m.double(4))
     }
 
     public func write(to b: MessageBuilder) {
         b.set(1, percentage)
         b.set(2, seed)
         b.set(3, bandit)
+        b.set(4, holdoutPercentage)
     }
 }
 
 extension SuccessMetric: WireMapped {
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        self.init(name: m.string(1), primary: m.bool(2), minimumDetectableEffect: m.double(3))
+        self.init(
+            name: m.string(1), primary: m.bool(2), minimumDetectableEffect: m.double(3),
+            kind: MetricKind.read(m.enumValue(4), path.field("kind"), &issues, required: false))
     }
 
     public func write(to b: MessageBuilder) {
         b.set(1, name)
         b.set(2, primary)
         b.set(3, minimumDetectableEffect)
+        b.set(4, enum: kind)
+    }
+}
+
+extension WinnerPolicy: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            automatic: m.bool(1), minParticipantsPerVariant: m.int64(2), evaluateAfterHours: m.double(3),
+            deadlineHours: m.double(4),
+            fallback: WinnerFallback.read(m.enumValue(5), path.field("fallback"), &issues, required: false))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, automatic)
+        b.set(2, minParticipantsPerVariant)
+        b.set(3, evaluateAfterHours)
+        b.set(4, deadlineHours)
+        b.set(5, enum: fallback)
+    }
+}
+
+extension Factor: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(name: m.string(1), levels: m.strings(2))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, name)
+        b.set(2, repeated: levels)
+    }
+}
+
+extension VariantResults: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            variantID: m.string(1), participants: m.int64(2), conversions: m.int64(3), conversionRate: m.double(4),
+            lift: m.double(5), probabilityToBeBest: m.double(6), ciLower: m.double(7), ciUpper: m.double(8),
+            pValue: m.double(9))
+        chanceToBeatControl = m.double(10)
+        expectedLoss = m.double(11)
+        liftCILower = m.double(12)
+        liftCIUpper = m.double(13)
+        sequentialPValue = m.double(14)
+        adjustedPValue = m.double(15)
+        mean = m.double(16)
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, variantID)
+        b.set(2, participants)
+        b.set(3, conversions)
+        b.set(4, conversionRate)
+        b.set(5, lift)
+        b.set(6, probabilityToBeBest)
+        b.set(7, ciLower)
+        b.set(8, ciUpper)
+        b.set(9, pValue)
+        b.set(10, chanceToBeatControl)
+        b.set(11, expectedLoss)
+        b.set(12, liftCILower)
+        b.set(13, liftCIUpper)
+        b.set(14, sequentialPValue)
+        b.set(15, adjustedPValue)
+        b.set(16, mean)
+    }
+}
+
+extension MetricResults: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            metric: m.string(1), kind: MetricKind.read(m.enumValue(2), path.field("kind"), &issues) ?? .binary,
+            primary: m.bool(3), variants: m.readAll(4, at: path.field("variants"), &issues), cuped: m.bool(5))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, metric)
+        b.set(2, enum: kind)
+        b.set(3, primary)
+        b.set(4, each: variants)
+        b.set(5, cuped)
     }
 }
 
@@ -61,14 +144,9 @@ extension TestResults: WireMapped {
         self.init(
             totalParticipants: m.int64(1), conversions: m.int64(2), conversionRate: m.double(3),
             confidence: m.double(4),
-            pValue: m.double(5), effect: m.double(6),
-            variants: m.map(7) {
-                VariantResults(
-                    variantID: $0.string(1), participants: $0.int64(2), conversions: $0.int64(3),
-                    conversionRate: $0.double(4),
-                    lift: $0.double(5), probabilityToBeBest: $0.double(6), ciLower: $0.double(7), ciUpper: $0.double(8),
-                    pValue: $0.double(9))
-            })
+            pValue: m.double(5), effect: m.double(6), variants: m.readAll(7, at: path.field("variants"), &issues))
+        metrics = m.readAll(8, at: path.field("metrics"), &issues)
+        holdoutParticipants = m.int64(9)
     }
 
     public func write(to b: MessageBuilder) {
@@ -78,18 +156,9 @@ extension TestResults: WireMapped {
         b.set(4, confidence)
         b.set(5, pValue)
         b.set(6, effect)
-        b.messages(7, count: variants.count) { i, v in
-            let r = variants[i]
-            v.set(1, r.variantID)
-            v.set(2, r.participants)
-            v.set(3, r.conversions)
-            v.set(4, r.conversionRate)
-            v.set(5, r.lift)
-            v.set(6, r.probabilityToBeBest)
-            v.set(7, r.ciLower)
-            v.set(8, r.ciUpper)
-            v.set(9, r.pValue)
-        }
+        b.set(7, each: variants)
+        b.set(8, each: metrics)
+        b.set(9, holdoutParticipants)
     }
 }
 
@@ -99,6 +168,9 @@ extension StatisticalSignificance: WireMapped {
             engine: StatisticalEngine.read(m.enumValue(1), path.field("engine"), &issues, required: false),
             significant: m.bool(2),
             confidenceLevel: m.double(3), sampleRatioMismatch: m.bool(4), requiredSampleSize: m.int64(5))
+        srmPValue = m.double(6)
+        minimumDetectableEffect = m.double(7)
+        leadingVariant = m.string(8)
     }
 
     public func write(to b: MessageBuilder) {
@@ -107,6 +179,9 @@ extension StatisticalSignificance: WireMapped {
         b.set(3, confidenceLevel)
         b.set(4, sampleRatioMismatch)
         b.set(5, requiredSampleSize)
+        b.set(6, srmPValue)
+        b.set(7, minimumDetectableEffect)
+        b.set(8, leadingVariant)
     }
 }
 
@@ -120,7 +195,9 @@ extension ABTestDefinition: WireMapped {
             trafficAllocation: m.read(6, at: path.field("traffic_allocation"), &issues),
             successMetrics: m.readAll(7, at: path.field("success_metrics"), &issues), startDate: m.date(8),
             endDate: m.date(9),
-            engine: StatisticalEngine.read(m.enumValue(10), path.field("engine"), &issues, required: false))
+            engine: StatisticalEngine.read(m.enumValue(10), path.field("engine"), &issues, required: false),
+            winnerPolicy: m.read(11, at: path.field("winner_policy"), &issues),
+            factors: m.readAll(12, at: path.field("factors"), &issues))
     }
 
     public func write(to b: MessageBuilder) {
@@ -134,6 +211,8 @@ extension ABTestDefinition: WireMapped {
         b.set(8, date: startDate)
         b.set(9, date: endDate)
         b.set(10, enum: engine)
+        b.set(11, winnerPolicy)
+        b.set(12, each: factors)
     }
 }
 
@@ -151,7 +230,10 @@ extension ABTest: WireMapped {
             results: m.read(12, at: path.field("results"), &issues),
             statisticalSignificance: m.read(13, at: path.field("statistical_significance"), &issues),
             winner: m.string(14),
-            confidence: m.double(15), createdAt: m.requiredDate(16))
+            confidence: m.double(15), createdAt: m.requiredDate(16),
+            engine: StatisticalEngine.read(m.enumValue(17), path.field("engine"), &issues, required: false),
+            winnerPolicy: m.read(18, at: path.field("winner_policy"), &issues),
+            factors: m.readAll(19, at: path.field("factors"), &issues))
     }
 
     public func write(to b: MessageBuilder) {
@@ -171,6 +253,9 @@ extension ABTest: WireMapped {
         b.set(14, winner)
         b.set(15, confidence)
         b.set(16, date: createdAt)
+        b.set(17, enum: engine)
+        b.set(18, winnerPolicy)
+        b.set(19, each: factors)
     }
 }
 

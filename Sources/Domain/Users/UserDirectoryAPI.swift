@@ -35,21 +35,6 @@ public enum UserDirectoryAPI {
     public static let maxBatch = 10_000
 }
 
-/// A message whose repeated field 1 holds domain values (`{ repeated UserContact users = 1; }`).
-public struct Many<Value: WireMapped & Sendable>: WireMapped, Sendable {
-    public var values: [Value]
-
-    public init(_ values: [Value]) { self.values = values }
-
-    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        values = m.readAll(1, at: path.field(m.type.field(1)?.name ?? "1"), &issues)
-    }
-
-    public func write(to b: MessageBuilder) { b.set(1, each: values) }
-}
-
-extension Many: Equatable where Value: Equatable {}
-
 /// A request naming one user (`user_id = 1`).
 public struct UserRef: WireMapped, Sendable, Equatable {
     public var userID: UUID
