@@ -249,6 +249,12 @@ let package = Package(
                 "UserDirectory", "TypedClients", "ServiceClients", "Synthetic", "Domain", "Codec", "Postgres", "RPC",
                 "HeraldCore", "TestSupport",
             ], swiftSettings: strict),
+        .testTarget(
+            name: "ABTestingEngineTests",
+            dependencies: [
+                "ABTestingEngine", "Statistics", "TypedClients", "ServiceClients", "Domain", "Codec", "Postgres", "RPC",
+                "HeraldCore", "TestSupport",
+            ], exclude: ["Python"], swiftSettings: strict),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(

@@ -53,6 +53,16 @@ public struct HeraldConfig: Sendable {
         public let confidenceLevel: Double
         public let maxTestDurationDays: Int
         public let statisticalEngine: String
+
+        public init(
+            minSampleSize: Int = 1000, confidenceLevel: Double = 0.95, maxTestDurationDays: Int = 30,
+            statisticalEngine: String = "bayesian"
+        ) {
+            self.minSampleSize = minSampleSize
+            self.confidenceLevel = confidenceLevel
+            self.maxTestDurationDays = maxTestDurationDays
+            self.statisticalEngine = statisticalEngine
+        }
     }
 
     public struct Analytics: Sendable, Equatable {
