@@ -51,6 +51,9 @@ struct Harness: Sendable, ServiceHarnessWrapper {
 
     subscript<T>(dynamicMember path: KeyPath<ServiceHarness, T>) -> T { base[keyPath: path] }
 
+    /// The background promotion, run now rather than at its interval.
+    var promoter: Promotion { service.promoter }
+
     /// A two-variant subject-line test of the harness's campaign (control "a", "b"), created and started.
     func running(
         _ variants: [TestVariant] = [

@@ -41,7 +41,10 @@ struct TestAnalyzer: Sendable {
 
         let shares = stored.ranges.counts(arms: arms).map(Double.init)
         let srm = Frequentist.chiSquaredGoodnessOfFit(observed: participants, shares: shares)
-        let mismatch = participants.reduce(0, +) > 0 && srm.pValue < srmThreshold
+        // A bandit's split follows its changing weights by design: no intended ratio to check it against.
+        let mismatch =
+            test.trafficAllocation?.bandit != true && participants.reduce(0, +) > 0
+            && srm.pValue < srmThreshold
 
         var significance = StatisticalSignificance(
             engine: engine, confidenceLevel: confidenceLevel, sampleRatioMismatch: mismatch)

@@ -63,12 +63,12 @@ struct Promotion: Sendable {
         }
     }
 
-    /// Thompson sampling's allocation: each arm's probability of being best, floored and renormalized to 100.
+    /// Thompson sampling's allocation: each arm's probability of being best, after every arm gets its floor
+    /// (`banditFloor` of an equal share), in percent.
     static func banditWeights(_ best: [Double]) -> [Double] {
         let floor = banditFloor / Double(best.count)
-        let floored = best.map { max($0, floor) }
-        let total = floored.reduce(0, +)
-        return floored.map { $0 / total * 100 }
+        let total = best.reduce(0, +)
+        return best.map { (floor + (1 - banditFloor) * $0 / total) * 100 }
     }
 
     func fallback(_ stored: StoredTest, _ policy: WinnerPolicy, _ analysis: TestAnalysis) async throws {

@@ -16,6 +16,8 @@ public struct ABTestingEngineService: Sendable {
     let hub: NotificationHub
     let analyzer: TestAnalyzer
     let settings: HeraldConfig.ABTesting
+    /// Winners by policy, overdue tests ended, bandits re-weighted: `promoter.step` every 30 s.
+    let promoter: Promotion
     let promotion: BackgroundWork
 
     public init(pool: PostgresPool, config: HeraldConfig.ABTesting) throws {
@@ -25,10 +27,11 @@ public struct ABTestingEngineService: Sendable {
         let analyzer = TestAnalyzer(confidenceLevel: config.confidenceLevel, minSampleSize: config.minSampleSize)
         self.analyzer = analyzer
         hub = try NotificationHub(channels: [TestStore.resultsChannel], configuration: pool.configuration.connection)
-        let promotion = Promotion(store: store, analyzer: analyzer)
-        self.promotion = BackgroundWork(
+        let promoter = Promotion(store: store, analyzer: analyzer)
+        self.promoter = promoter
+        promotion = BackgroundWork(
             "winner promotion", every: .seconds(30), logger: Logger(label: "herald.ab-testing-engine.promotion"),
-            step: promotion.step)
+            step: promoter.step)
     }
 
     public func whenReady() async throws { promotion.start() }
