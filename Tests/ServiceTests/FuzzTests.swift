@@ -54,6 +54,11 @@ struct FuzzTests {
     func mutants(service: String) async throws {
         let database = try await TestDatabase.migratedDatabaseWithUser()
         defer { Task { try? await TestDatabase.dropDatabase(database.name) } }
+        // Seeds that refer to a campaign without creating one (campaign-manager's create their own) get a row.
+        let seeds = try String(contentsOfFile: Self.seedsFile(service), encoding: .utf8)
+        let campaign =
+            seeds.contains("\"$CAMPAIGN\"") && !seeds.contains("\"save\":{\"CAMPAIGN\"")
+            ? try await TestDatabase.campaign(in: database.url, createdBy: database.user) : ""
         let running = try await ServiceProcess.start(service, databaseURL: database.url)
         defer { running.stop() }
         let heraldctl = "\(TestEnvironment.binDirectory)/heraldctl"
@@ -62,7 +67,7 @@ struct FuzzTests {
                 heraldctl,
                 [
                     "fuzz", "127.0.0.1:\(running.port)", "--seeds", Self.seedsFile(service), "--var",
-                    "USER=\(database.user)",
+                    "USER=\(database.user)", "--var", "CAMPAIGN=\(campaign)",
                     "--mutants", "2000", "--seed", "1", "--pid", "\(running.pid)", "--concurrency", "16",
                 ])
         }

@@ -66,4 +66,14 @@ extension TestDatabase {
             .decode("id", as: String.self)
         return (database.name, database.url, user)
     }
+
+    /// A campaign row created by `user` (services that refer to campaigns, such as experiments, need one).
+    public static func campaign(in url: String, createdBy user: String) async throws -> String {
+        let connection = try await PostgresConnection.connect(configuration(url: url))
+        return try await connection.query(
+            """
+            INSERT INTO campaigns.campaigns (name, type, channels, target_segments, workflow, created_by)
+            VALUES ('Fuzzed campaign', 'one_time', '{email}', '{}', '{}', $1::uuid) RETURNING id::text AS id
+            """, [user])[0].decode("id", as: String.self)
+    }
 }
