@@ -96,6 +96,16 @@ public struct SyntheticPopulation: Sendable {
                 inLookalikeGroup: lookalike))
     }
 
+    /// User `i`'s id where a benchmark uses the population without importing it (user-directory assigns its own ids
+    /// on import): a random-looking UUID (version 4 bits) from the seed and the number.
+    public func id(_ i: Int) -> UUID {
+        var r = random(i, stream: 7)
+        var bytes = withUnsafeBytes(of: (r.next(), r.next())) { Array($0) }
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        return bytes.withUnsafeBytes { UUID(uuid: $0.load(as: uuid_t.self)) }
+    }
+
     /// Users `range`, in order.
     public func users(_ range: Range<Int>) -> [SyntheticUser] { range.map(user) }
 

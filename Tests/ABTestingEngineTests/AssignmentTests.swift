@@ -72,6 +72,11 @@ struct AssignmentTests {
                 #expect(before == after)
             }
             #expect(later.filter { $0.inTest }.count > assigned.filter { $0.inTest }.count * 3 / 2)
+            // Shrinking it takes nobody out: a participant stays one with the variant first assigned.
+            try await h.pool.query(
+                #"UPDATE experiments.ab_tests SET traffic_allocation = jsonb_set(traffic_allocation, '{percentage}', '10')"#
+            )
+            #expect(try await h.assign(test.id, users) == later)
         }
     }
 

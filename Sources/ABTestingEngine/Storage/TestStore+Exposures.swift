@@ -33,22 +33,24 @@ extension TestStore {
     }
 
     /// Stores the arms that are stored (participants, holdouts) unless stored already, adds the new ones to the
-    /// totals, and answers the users' arms stored before this call (their first assignment stands).
+    /// totals, and answers the users' arms stored before this call (their first assignment stands). In the common
+    /// case, every user new to the test, that is one statement; only when some were stored before does a second read
+    /// their stored arms.
     private func record(
         _ db: PostgresConnection, _ testID: UUID, users: [UUID], arms: [Arm], covariates: [Double]
     ) async throws -> [UUID: Int] {
         let storedArms = arms.map { $0.stored ?? -2 }
-        let values: [Double?] = covariates.isEmpty ? users.map { _ in nil } : covariates.map { $0 }
-        let newcomers = storedArms.contains { $0 >= -1 }
-        // The final SELECT reads the snapshot from before the INSERT: only earlier exposures.
-        let result = try await db.query(
-            newcomers
-                ? """
-                WITH input AS (
-                    SELECT * FROM unnest($2::uuid[], $3::int2[], $4::float8[]) AS i(user_id, variant, covariate)),
-                inserted AS (
+        let storable = storedArms.filter { $0 >= -1 }.count
+        var check = users
+        if storable > 0 {
+            let values: [Double?] = covariates.isEmpty ? users.map { _ in nil } : covariates.map { $0 }
+            let inserted = try await db.query(
+                """
+                WITH inserted AS (
                     INSERT INTO experiments.exposures (test_id, user_id, variant, covariate)
-                    SELECT $1, user_id, variant, covariate FROM input WHERE variant >= -1
+                    SELECT $1, user_id, variant, covariate
+                    FROM unnest($2::uuid[], $3::int2[], $4::float8[]) AS i(user_id, variant, covariate)
+                    WHERE variant >= -1
                     ON CONFLICT DO NOTHING RETURNING variant, covariate),
                 counted AS (
                     INSERT INTO experiments.variant_totals (test_id, variant, metric, participants, covariates,
@@ -56,15 +58,19 @@ extension TestStore {
                     SELECT $1, variant, '', count(*), count(covariate), coalesce(sum(covariate), 0),
                         coalesce(sum(covariate * covariate), 0)
                     FROM inserted GROUP BY variant)
-                SELECT e.user_id, e.variant FROM experiments.exposures e JOIN input USING (user_id)
-                WHERE e.test_id = $1
-                """
-                : """
-                SELECT e.user_id, e.variant FROM experiments.exposures e
-                WHERE e.test_id = $1 AND e.user_id = ANY($2::uuid[])
-                """,
-            newcomers ? [testID, users, storedArms, values] : [testID, users])
-        if newcomers { try await Self.notify(db, testID) }
+                SELECT count(*)::int8 AS n FROM inserted
+                """, [testID, users, storedArms, values])
+            try await Self.notify(db, testID)
+            // Everyone storable was new: of them nobody has an earlier assignment; only the users outside the test
+            // now may have one from before (when its traffic share was larger).
+            if try inserted[0].decode("n", as: Int.self) == storable {
+                check = zip(users, storedArms).filter { $0.1 == -2 }.map(\.0)
+                if check.isEmpty { return [:] }
+            }
+        }
+        let result = try await db.query(
+            "SELECT e.user_id, e.variant FROM experiments.exposures e WHERE e.test_id = $1 AND e.user_id = ANY($2::uuid[])",
+            [testID, check])
         var before: [UUID: Int] = [:]
         before.reserveCapacity(result.rowCount)
         for row in result { before[try row.decode("user_id")] = try row.decode("variant") }

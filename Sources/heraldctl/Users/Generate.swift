@@ -14,12 +14,14 @@ extension UsersCommand {
             discussion: """
                 The same seed gives the same users. --format copy prints PostgreSQL COPY text rows of users.users \
                 (external_id, email_enc, phone_enc, display_name_enc, locale, timezone, attributes) with the personal \
-                fields unencrypted: a baseline for load benchmarks, not for a real directory.
+                fields unencrypted: a baseline for load benchmarks, not for a real directory. --format ids prints each \
+                user's benchmark id (SyntheticPopulation.id) and lifetime value, tab-separated, for benchmarks that \
+                address users without importing them.
                 """)
         @Option(help: "How many users.") var count = 1000
         @Option(help: "The population's seed.") var seed: UInt64 = 42
         @Option(help: "The first user's number.") var first = 0
-        @Option(help: "csv, jsonl or copy.") var format = "csv"
+        @Option(help: "csv, jsonl, copy or ids.") var format = "csv"
         @Flag(help: "Leave consent out (profiles and attributes only).") var withoutConsent = false
 
         static let attributeNames = [
@@ -29,8 +31,8 @@ extension UsersCommand {
         ]
 
         func run() async throws {
-            guard ["csv", "jsonl", "copy"].contains(format) else {
-                throw ValidationError("--format: csv, jsonl or copy")
+            guard ["csv", "jsonl", "copy", "ids"].contains(format) else {
+                throw ValidationError("--format: csv, jsonl, copy or ids")
             }
             let population = SyntheticPopulation(seed: seed, count: first + count)
             var out = ""
@@ -45,6 +47,9 @@ extension UsersCommand {
                 switch format {
                 case "csv": out += Self.csv(user, consent: !withoutConsent)
                 case "jsonl": out += Self.jsonLine(user, consent: !withoutConsent)
+                case "ids":
+                    let value = user.profile.attributes?["lifetime_value"].text() ?? "0"
+                    out += population.id(i).lowercased + "\t" + value + "\n"
                 default: out += Self.copyRow(user)
                 }
                 if out.utf8.count > 1 << 20 {
