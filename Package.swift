@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "user-directory", targets: ["user-directory"]),
         .executable(name: "notification-gateway", targets: ["notification-gateway"]),
         .executable(name: "ab-testing-engine", targets: ["ab-testing-engine"]),
+        .executable(name: "campaign-analytics", targets: ["campaign-analytics"]),
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
@@ -107,7 +108,7 @@ let package = Package(
         .target(name: "API", dependencies: ["Codec"], swiftSettings: strict),
 
         // Layer 5: domain types of every service area and their wire mappers, then the services.
-        .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore"], swiftSettings: strict),
+        .target(name: "Domain", dependencies: ["Codec", "API", "HeraldCore", "Statistics"], swiftSettings: strict),
         // Typed clients of the services, on ServiceClients: what services use to call each other.
         .target(
             name: "TypedClients", dependencies: ["ServiceClients", "Domain", "API", "Codec", "RPC"],
@@ -143,6 +144,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "CampaignAnalytics",
+            dependencies: [
+                "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "CampaignManager",
             dependencies: [
                 "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
@@ -171,6 +179,10 @@ let package = Package(
 
         .executableTarget(
             name: "ab-testing-engine", dependencies: ["ABTestingEngine", "ServiceRuntime", "RPC", "HeraldCore"],
+            swiftSettings: strict),
+
+        .executableTarget(
+            name: "campaign-analytics", dependencies: ["CampaignAnalytics", "ServiceRuntime", "RPC", "HeraldCore"],
             swiftSettings: strict),
 
         // The interop and benchmark services, and their server.
@@ -246,7 +258,8 @@ let package = Package(
         .testTarget(
             name: "UserDirectoryTests",
             dependencies: [
-                "UserDirectory", "TypedClients", "ServiceClients", "Synthetic", "Domain", "Codec", "Postgres", "RPC",
+                "UserDirectory", "ServiceKit", "TypedClients", "ServiceClients", "Synthetic", "Domain", "Codec",
+                "Postgres", "RPC",
                 "HeraldCore", "TestSupport",
             ], swiftSettings: strict),
         .testTarget(

@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Postgres
 import RPC
+import ServiceKit
 import TestSupport
 import Testing
 
@@ -122,19 +123,19 @@ struct ConsentActivityTests {
     func partitions() async throws {
         try await Harness.with(retentionDays: 60) { h in
             let now = Date()
-            let old = ActivityPartitions.firstDay(ActivityPartitions.month(now) - 6)
+            let old = MonthlyPartitions.firstDay(MonthlyPartitions.month(now) - 6)
             try await h.pool.query("SELECT users.create_activity_partitions($1::date, 1)", [PostgresDate(old)])
             // The upkeep the service started may get there first: either way the old month is gone.
             _ = try await h.service.store.partitions.maintain(
                 pool: h.pool, retention: h.service.store.activityRetention, now: now)
             func present(_ month: Date) async throws -> Bool {
-                let index = ActivityPartitions.month(month)
+                let index = MonthlyPartitions.month(month)
                 let name = "users.activity_" + String(format: "%04d_%02d", index / 12, index % 12 + 1)
                 return try await h.pool.query("SELECT to_regclass($1) IS NOT NULL AS present", [name])[0].decode(
                     "present", as: Bool.self)
             }
             #expect(try await !present(old))
-            #expect(try await present(ActivityPartitions.firstDay(ActivityPartitions.month(now) + 2)))
+            #expect(try await present(MonthlyPartitions.firstDay(MonthlyPartitions.month(now) + 2)))
             #expect(try await present(now))
         }
     }

@@ -17,7 +17,7 @@ enum AnalyticsSchemas {
                 .init(7, "device_type", .string),
                 .message(8, "location", "herald.common.v1.GeoLocation"),
                 .message(9, "metadata", WellKnownTypes.structType),
-                .init(10, "value", .double),
+                .init(10, "value", .double), .init(11, "variant_id", .string), .init(12, "node_id", .string),
             ]),
         .mapEntry(p + "ROIAnalysis.RevenueByChannelEntry", key: .string, value: .double),
         MessageSchema(

@@ -29,8 +29,12 @@ enum CommonSchemas {
                 .init(14, "unsubscribe_rate", .double), .init(15, "bounce_rate", .double),
                 .init(16, "revenue", .double),
                 .init(17, "roi", .double), .init(18, "cost_per_conversion", .double),
-                .init(19, "engagement_score", .double),
+                .init(19, "engagement_score", .double), .init(20, "unique_opened", .int64),
+                .init(21, "unique_clicked", .int64), .message(22, "rate_intervals", c + "RateInterval", .repeated),
+                .init(23, "cost", .double),
             ]),
+        MessageSchema(
+            c + "RateInterval", [.init(1, "rate", .string), .init(2, "lower", .double), .init(3, "upper", .double)]),
     ]
     static let enums = [
         EnumSchema(

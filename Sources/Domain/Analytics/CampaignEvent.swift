@@ -24,12 +24,19 @@ public struct CampaignEvent: Equatable, Sendable {
     public var metadata: JSONValue?
     /// Revenue of a conversion.
     public var value: Double
+    /// The A/B test variant the user was shown ("" outside a test).
+    public var variantID: String
+    /// The workflow node that sent the message ("" when unknown).
+    public var nodeID: String
 
     public init(
         id: UUID, campaignID: UUID, userID: UUID, eventType: EventType?, timestamp: Date? = nil,
         channel: NotificationChannel?,
-        deviceType: String = "", location: GeoLocation? = nil, metadata: JSONValue? = nil, value: Double = 0
+        deviceType: String = "", location: GeoLocation? = nil, metadata: JSONValue? = nil, value: Double = 0,
+        variantID: String = "", nodeID: String = ""
     ) {
+        self.variantID = variantID
+        self.nodeID = nodeID
         self.id = id
         self.campaignID = campaignID
         self.userID = userID

@@ -1,5 +1,6 @@
 import Codec
 import Foundation
+import Statistics
 
 public enum ExecutionStatus: String, WireEnum {
     public static let wirePrefix = "EXECUTION_STATUS_"
@@ -137,6 +138,9 @@ public struct CampaignMetrics: Equatable, Sendable {
     public var bounced: Int64 = 0
     public var revenue: Double = 0
     public var cost: Double = 0
+    /// Distinct users who opened / clicked.
+    public var uniqueOpened: Int64 = 0
+    public var uniqueClicked: Int64 = 0
 
     public init(campaignID: UUID, start: Date? = nil, end: Date? = nil) {
         self.campaignID = campaignID
@@ -154,6 +158,17 @@ public struct CampaignMetrics: Equatable, Sendable {
     /// (revenue - cost) / cost; 0 without cost.
     public var roi: Double { cost == 0 ? 0 : (revenue - cost) / cost }
     public var costPerConversion: Double { converted == 0 ? 0 : cost / Double(converted) }
+
+    /// 95 % Wilson intervals of the rates, by the wire's rate names.
+    public var rateIntervals: [(rate: String, interval: Interval)] {
+        [
+            ("delivery_rate", delivered, sent), ("open_rate", opened, delivered), ("click_rate", clicked, delivered),
+            ("conversion_rate", converted, delivered), ("unsubscribe_rate", unsubscribed, delivered),
+            ("bounce_rate", bounced, sent),
+        ].filter { $0.2 > 0 }.map { name, part, whole in
+            (name, Frequentist.wilsonInterval(Double(min(part, whole)), Double(whole), confidence: 0.95))
+        }
+    }
     /// Weighted engagement 0-100: opens count once, clicks twice, conversions three times, per delivered message.
     public var engagementScore: Double {
         delivered == 0 ? 0 : min(100, 100 * Double(opened + 2 * clicked + 3 * converted) / Double(6 * delivered))

@@ -12,7 +12,8 @@ extension CampaignEvent: WireMapped {
             timestamp: m.date(5),
             channel: NotificationChannel.read(m.enumValue(6), path.field("channel"), &issues, required: false),
             deviceType: m.string(7),
-            location: m.read(8, at: path.field("location"), &issues), metadata: m.object(9), value: m.double(10))
+            location: m.read(8, at: path.field("location"), &issues), metadata: m.object(9), value: m.double(10),
+            variantID: m.string(11), nodeID: m.string(12))
     }
 
     public func write(to b: MessageBuilder) {
@@ -26,6 +27,8 @@ extension CampaignEvent: WireMapped {
         b.set(8, location)
         b.set(9, object: metadata)
         b.set(10, value)
+        b.set(11, variantID)
+        b.set(12, nodeID)
     }
 }
 

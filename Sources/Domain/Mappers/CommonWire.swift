@@ -32,9 +32,8 @@ extension TimeRange: WireMapped {
 }
 
 extension CampaignMetrics: WireMapped {
-    /// Reads a `herald.common.v1.CampaignMetrics` message. The wire carries rates rather than the cost they come
-    /// from: the cost is recovered from `cost_per_conversion` (times the conversions) or else from `roi`; without
-    /// conversions, a cost equal to the revenue (ROI 0) or without revenue (ROI -1) reads as 0.
+    /// Reads a `herald.common.v1.CampaignMetrics` message: the counts, revenue and cost (the rates, their intervals,
+    /// ROI and the engagement score are derived from them).
     public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
         let range = m.message(2)
         self.init(
@@ -48,9 +47,9 @@ extension CampaignMetrics: WireMapped {
         unsubscribed = m.int64(8)
         bounced = m.int64(9)
         revenue = m.double(16)
-        let roi = m.double(17)
-        let costPerConversion = m.double(18)
-        cost = converted > 0 ? costPerConversion * Double(converted) : roi != 0 && roi != -1 ? revenue / (roi + 1) : 0
+        cost = m.double(23)
+        uniqueOpened = m.int64(20)
+        uniqueClicked = m.int64(21)
     }
 
     public func write(to b: MessageBuilder) {
@@ -73,5 +72,14 @@ extension CampaignMetrics: WireMapped {
         b.set(17, roi)
         b.set(18, costPerConversion)
         b.set(19, engagementScore)
+        b.set(20, uniqueOpened)
+        b.set(21, uniqueClicked)
+        let intervals = rateIntervals
+        b.messages(22, count: intervals.count) { i, r in
+            r.set(1, intervals[i].rate)
+            r.set(2, intervals[i].interval.lower)
+            r.set(3, intervals[i].interval.upper)
+        }
+        b.set(23, cost)
     }
 }

@@ -5,7 +5,8 @@ import HeraldCore
 public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible, StatusConvertibleError {
     public var code: StatusCode
     public var message: String
-    /// A client's view of a failed call: the response's trailing metadata (`grpc-retry-pushback-ms` among it).
+    /// A client's view of a failed call: the response's trailing metadata (`grpc-retry-pushback-ms` among it). A
+    /// handler that throws the error may set it too: the server sends it with the status.
     public var trailingMetadata: [(name: String, value: String)] = []
     /// A client's view of a failed call: response headers had arrived before the status (gRFC A6: the call was
     /// committed, and is not retried).

@@ -104,7 +104,9 @@ final class ServerStream {
         releaseWriters()
         timer?.cancel()
         timer = nil
-        let trailers = Self.status(error, then: trailingMetadata, within: connection.session.peerMaxHeaderListSize)
+        let trailers = Self.status(
+            error, then: trailingMetadata + (error?.trailingMetadata ?? []),
+            within: connection.session.peerMaxHeaderListSize)
         if headersSent {
             connection.session.finish(id, trailers: trailers)
         } else {

@@ -13,7 +13,8 @@ public struct UserStore: Sendable {
     let schema = AttributeSchema()
     /// How long activity is kept (its monthly partitions are dropped after).
     let activityRetention: Duration
-    let partitions = ActivityPartitions()
+    let partitions = MonthlyPartitions(
+        table: "users.activity", create: "users.create_activity_partitions", prefix: "activity_")
 
     public init(pool: PostgresPool, ring: KeyRing, activityRetentionDays: Int = 730) {
         self.pool = pool

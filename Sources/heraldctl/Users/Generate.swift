@@ -2,6 +2,7 @@ import ArgumentParser
 import Codec
 import Domain
 import Foundation
+import HeraldCore
 import Synthetic
 
 extension UsersCommand {

@@ -2,6 +2,7 @@ import API
 import Codec
 import Domain
 import Foundation
+import HeraldCore
 
 /// An import file read row by row into encoded `herald.users.v1.ImportRow` messages: JSON lines (each an ImportRow,
 /// `{"user": {...}, "consent": {...}}`, or a bare UserProfile, in proto3 JSON), or CSV with a header row.
@@ -121,59 +122,6 @@ struct ImportFile {
             return value
         }
         return .string(text)
-    }
-}
-
-/// RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes; not line breaks).
-enum CSV {
-    static func fields(_ line: String) -> [String] {
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var chars = line.makeIterator()
-        var atStart = true
-        while let c = chars.next() {
-            if quoted {
-                if c == "\"" {
-                    if let next = chars.next() {
-                        if next == "\"" {
-                            field.append("\"")
-                        } else {
-                            quoted = false
-                            if next == "," {
-                                fields.append(field)
-                                field = ""
-                                atStart = true
-                                continue
-                            }
-                            field.append(next)
-                        }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(c)
-                }
-            } else if c == "\"" && atStart {
-                quoted = true
-            } else if c == "," {
-                fields.append(field)
-                field = ""
-                atStart = true
-                continue
-            } else if c != "\r" {
-                field.append(c)
-            }
-            atStart = false
-        }
-        fields.append(field)
-        return fields
-    }
-
-    /// A field quoted when it needs to be.
-    static func quote(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

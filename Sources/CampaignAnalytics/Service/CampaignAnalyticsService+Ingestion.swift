@@ -1,0 +1,60 @@
+import Domain
+import Foundation
+import HeraldCore
+import RPC
+import ServiceKit
+
+/// TrackCampaignEvent and TrackCampaignEvents.
+extension CampaignAnalyticsService {
+    func registerIngestion(in services: inout ServiceRegistry) {
+        let api = CampaignAnalyticsAPI.self
+        services.unary(api.trackCampaignEvent) { request, context in
+            try await ingest([request.value], at: "event", context)
+            return EventStored(try await pushingBack { try await ingestor.ingest([request.value]) }.stored == 1)
+        }
+        services.unary(
+            api.trackCampaignEvents,
+            validate: { request, issues in
+                let count = request.values.count
+                issues.check(count > 0, "events", "required: at least one event")
+                issues.check(count <= api.maxBatch, "events", "\(count) events; at most \(api.maxBatch) a call")
+            }
+        ) { request, context in
+            try await ingest(request.values, at: "events", context)
+            return try await pushingBack { try await ingestor.ingest(request.values) }
+        }
+    }
+
+    /// Validates `events` (each at `path[i]`, or `path` for one) against the rules and the campaigns that exist.
+    func ingest(_ events: [CampaignEvent], at path: String, _ context: ServerContext) async throws {
+        var issues = FieldIssues()
+        let now = Date()
+        for (i, event) in events.enumerated() {
+            EventValidator.validate(
+                event, at: events.count == 1 && path == "event" ? path : path.index(i), now: now, retention: retention,
+                into: &issues)
+        }
+        try issues.throwIfAny()
+        let campaigns = Array(Set(events.map(\.campaignID)))
+        let known = try await store.existingCampaigns(campaigns)
+        if known.count < campaigns.count {
+            for (i, event) in events.enumerated() where !known.contains(event.campaignID) {
+                let at = events.count == 1 && path == "event" ? path : path.index(i)
+                issues.add(at.field("campaign_id"), "no campaign \(event.campaignID.lowercased)")
+            }
+            try issues.throwIfAny()
+        }
+    }
+
+    /// Runs `body`; a full queue answers RESOURCE_EXHAUSTED with `grpc-retry-pushback-ms`, so that a client
+    /// retrying under gRFC A6 waits that long.
+    func pushingBack<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ServiceError where error.statusCode == .resourceExhausted {
+            var status = RPCError(error.statusCode, error.statusMessage)
+            status.trailingMetadata = [("grpc-retry-pushback-ms", "250")]
+            throw status
+        }
+    }
+}
