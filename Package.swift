@@ -268,6 +268,13 @@ let package = Package(
                 "ABTestingEngine", "Statistics", "TypedClients", "ServiceClients", "Domain", "Codec", "Postgres", "RPC",
                 "HeraldCore", "TestSupport",
             ], exclude: ["Python"], swiftSettings: strict),
+        .testTarget(
+            name: "CampaignAnalyticsTests",
+            dependencies: [
+                "CampaignAnalytics", "TypedClients", "ServiceClients", "Domain", "Codec", "Postgres", "RPC",
+                "HeraldCore",
+                "TestSupport",
+            ], swiftSettings: strict),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),
         .testTarget(

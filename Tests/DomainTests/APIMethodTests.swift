@@ -217,7 +217,24 @@ struct APIMethodTests {
         MethodCase(x.optimizeCampaign, ByID(F.id(2)), Many([F.optimizationRecommendation])),
     ]
 
-    static let allCases = cases + userCases + gatewayCases + experimentCases
+    static let y = CampaignAnalyticsAPI.self
+    static let analyticsCases: [MethodCase] = [
+        MethodCase(y.trackCampaignEvent, Only(F.event), EventStored(true)),
+        MethodCase(y.trackCampaignEvents, Many([F.event]), TrackedEvents(stored: 1, duplicates: 2)),
+        // The metrics' rates, intervals and ROI are derived from the counts, not numbered fixtures.
+        MethodCase(
+            y.getCampaignMetrics, CampaignRange(F.id(2), timeRange: TimeRange(start: F.time, end: F.time)),
+            Only(F.metrics), exempt: ["response.metrics"]),
+        MethodCase(y.watchCampaignMetrics, ByID(F.id(2)), Only(F.metrics), exempt: ["response.metrics"]),
+        MethodCase(y.calculateROI, ByID(F.id(2)), Only(F.roi)),
+        MethodCase(
+            y.analyzeFunnel, CampaignRange(F.id(2), timeRange: TimeRange(start: F.time, end: F.time)), Only(F.funnel)),
+        MethodCase(y.generateReport, Only(F.reportDefinition), Only(F.report)),
+        MethodCase(y.createDashboard, CreateDashboardRequest(F.dashboardDefinition, by: F.id(3)), Only(F.dashboard)),
+        MethodCase(y.getDashboard, ByID(F.id(13)), Only(F.dashboard)),
+    ]
+
+    static let allCases = cases + userCases + gatewayCases + experimentCases + analyticsCases
 
     @Test(
         "every field of each request and response survives domain -> protobuf -> domain, written at its own number",
@@ -247,7 +264,7 @@ struct APIMethodTests {
         let tested = Set(Self.allCases.map(\.path))
         for service in [
             CampaignManagerAPI.service, UserDirectoryAPI.service, NotificationGatewayAPI.service,
-            ABTestingEngineAPI.service,
+            ABTestingEngineAPI.service, CampaignAnalyticsAPI.service,
         ] {
             let schema = try #require(HeraldAPI.service(service))
             for method in schema.methods {

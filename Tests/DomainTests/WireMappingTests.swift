@@ -144,14 +144,23 @@ struct WireMappingTests {
         #expect(try type.decodeDynamic(whole) == type.decodeDynamic(parts))
     }
 
-    @Test("CampaignMetrics: counts and revenue as sent, the cost recovered from the rates the wire carries")
+    @Test("CampaignMetrics: counts, revenue and cost as sent; the rates, their Wilson intervals and ROI derived")
     func campaignMetrics() throws {
-        var metrics = F.metrics
+        let metrics = F.metrics
         let type = try #require(HeraldAPI.registry.message("herald.common.v1.CampaignMetrics"))
-        let encode = { (m: CampaignMetrics) in try type.encode { m.write(to: $0) } }
-        #expect(try type.decode(try encode(metrics)) { try CampaignMetrics(wire: $0, at: "") } == metrics)
-        metrics.converted = 0  // no cost per conversion: the cost comes from the ROI
-        #expect(try type.decode(try encode(metrics)) { try CampaignMetrics(wire: $0, at: "") }.cost == 100)
+        let bytes = try type.encode { metrics.write(to: $0) }
+        #expect(try type.decode(bytes) { try CampaignMetrics(wire: $0, at: "") } == metrics)
+        let wire = try type.decode(bytes) { m in
+            m.messages(22).map { ($0.string(1), $0.double(2), $0.double(3)) }
+        }
+        #expect(
+            wire.map(\.0) == [
+                "delivery_rate", "open_rate", "click_rate", "conversion_rate", "unsubscribe_rate", "bounce_rate",
+            ])
+        for (name, lower, upper) in wire {
+            let rate = ["delivery_rate": metrics.deliveryRate, "open_rate": metrics.openRate][name] ?? lower
+            #expect(lower <= rate && rate <= upper && upper - lower < 0.1, "\(name): [\(lower), \(upper)]")
+        }
     }
 
     @Test("bad ids, unknown enum values and a missing oneof are reported at their field paths")

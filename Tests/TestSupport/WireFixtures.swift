@@ -39,6 +39,7 @@ public enum WireFixtures {
             1000, 900, 300, 120, 8, 4, 100
         )
         (m.revenue, m.cost) = (400, 100)
+        (m.uniqueOpened, m.uniqueClicked) = (250, 90)
         return m
     }()
 
@@ -243,7 +244,7 @@ public enum WireFixtures {
     public static let event = CampaignEvent(
         id: id(11), campaignID: id(2), userID: id(5), eventType: .clicked, timestamp: time, channel: .push,
         deviceType: "device_type",
-        location: geo, metadata: object, value: 10)
+        location: geo, metadata: object, value: 10, variantID: "variant_id", nodeID: "node_id")
     public static let roi = ROIAnalysis(
         campaignID: id(2), revenue: 2, cost: 3, roi: 4, costPerConversion: 5, revenuePerMessage: 6,
         revenueByChannel: ["key": 2])

@@ -25,7 +25,8 @@ extension CampaignAnalyticsService {
         }
     }
 
-    /// Validates `events` (each at `path[i]`, or `path` for one) against the rules and the campaigns that exist.
+    /// Validates `events` (each at `path[i]`, or `path` for one) against the rules and the campaigns that exist, and
+    /// makes the partitions of their months.
     func ingest(_ events: [CampaignEvent], at path: String, _ context: ServerContext) async throws {
         var issues = FieldIssues()
         let now = Date()
@@ -44,6 +45,8 @@ extension CampaignAnalyticsService {
             }
             try issues.throwIfAny()
         }
+        // Late events land in their own month's partition (made now if it is not there), never the default one.
+        try await partitions.ensure(events.map { $0.timestamp ?? now }, pool: store.pool)
     }
 
     /// Runs `body`; a full queue answers RESOURCE_EXHAUSTED with `grpc-retry-pushback-ms`, so that a client

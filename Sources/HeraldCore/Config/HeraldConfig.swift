@@ -69,6 +69,12 @@ public struct HeraldConfig: Sendable {
         public let batchSize: Int
         public let aggregationIntervalSeconds: Int
         public let retentionDays: Int
+
+        public init(batchSize: Int = 10_000, aggregationIntervalSeconds: Int = 300, retentionDays: Int = 365) {
+            self.batchSize = batchSize
+            self.aggregationIntervalSeconds = aggregationIntervalSeconds
+            self.retentionDays = retentionDays
+        }
     }
 
     public struct Users: Sendable, Equatable {
