@@ -242,6 +242,51 @@ struct GatewayProcessTests {
         }
     }
 
+    @Test("delivery events reach campaign-analytics and are counted once, even when forwarded again")
+    func eventsForwarded() async throws {
+        let platform = try await Platform()
+        defer { platform.stop() }
+        let analyticsProcess = try await ServiceProcess.start("campaign-analytics", databaseURL: platform.database.url)
+        defer { analyticsProcess.stop() }
+        let campaign = try #require(
+            UUID(
+                canonical: try await TestDatabase.campaign(in: platform.database.url, createdBy: platform.database.user)
+            ))
+        let process = try await platform.startGateway(["ANALYTICS_SERVICE_PORT": "\(analyticsProcess.port)"])
+        defer { process.stop() }
+        let gateway = NotificationGatewayClient(Platform.client("notification-gateway", port: process.port))
+        let analytics = CampaignAnalyticsClient(Platform.client("campaign-analytics", port: analyticsProcess.port))
+        defer {
+            gateway.client.close()
+            analytics.client.close()
+        }
+        var users: [UUID] = []
+        for i in 0..<10 { users.append(try await platform.user("reader\(i)@example.com")) }
+        let bulk = users.map {
+            BulkMessage(
+                key: MessageKey(campaignID: campaign, userID: $0, executionID: "run", nodeID: "welcome"),
+                content: Self.email("reader@example.com"))
+        }
+        _ = try await gateway.sendBulk(bulk)
+        func sent() async throws -> Int64 { try await analytics.metrics(of: campaign).sent }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await sent() < 10, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(200)) }
+        #expect(try await sent() == 10)
+        // As if the gateway had crashed between sending them and marking them forwarded: sent again, counted once.
+        try await platform.pool.query("UPDATE delivery.events SET forwarded_at = NULL")
+        while try await platform.pool.query(
+            "SELECT count(*)::int8 AS n FROM delivery.events WHERE forwarded_at IS NULL")[0].decode("n", as: Int.self)
+            > 0,
+            ContinuousClock.now < deadline + .seconds(10)
+        {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(try await sent() == 10)
+        let stored = try await platform.pool.query(
+            "SELECT count(*)::int8 AS n, count(DISTINCT node_id)::int8 AS nodes FROM analytics.campaign_events")
+        #expect(try stored[0].decode("n", as: Int.self) == 10)
+    }
+
     @Test(
         "a relay that is down: failed attempts are retried until the circuit breaker opens; then messages wait without spending attempts"
     )

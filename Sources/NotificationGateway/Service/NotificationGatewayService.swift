@@ -18,9 +18,15 @@ public struct NotificationGatewayService: Sendable {
     /// The dispatchers, side by side (none in a process that only accepts: `delivery.dispatch` false).
     let dispatch: [BackgroundWork]
     let email: SMTPProvider?
+    /// Delivery events on to campaign-analytics (none without a client for it).
+    let forwarding: BackgroundWork?
 
-    /// `users`: how the gateway reaches user-directory (consent, preferences, time zones).
-    public init(pool: PostgresPool, users: UserDirectoryClient?, config: HeraldConfig.Delivery) throws {
+    /// `users`: how the gateway reaches user-directory (consent, preferences, time zones); `analytics`: where its
+    /// delivery events go.
+    public init(
+        pool: PostgresPool, users: UserDirectoryClient?, analytics: CampaignAnalyticsClient? = nil,
+        config: HeraldConfig.Delivery
+    ) throws {
         let store = OutboxStore(pool: pool)
         self.store = store
         hub = try NotificationHub(channels: [OutboxStore.statusChannel], configuration: pool.configuration.connection)
@@ -33,15 +39,25 @@ public struct NotificationGatewayService: Sendable {
                 "dispatch", every: .milliseconds(500), logger: Logger(label: "herald.notification-gateway.dispatch"),
                 step: dispatcher.step)
         }
+        forwarding = analytics.map { analytics in
+            let forwarder = EventForwarder(pool: pool, analytics: analytics, batchSize: 5_000)
+            return BackgroundWork(
+                "event forwarding", every: .seconds(2), logger: Logger(label: "herald.notification-gateway.forwarding"),
+                step: forwarder.step)
+        }
     }
 
-    public func whenReady() async throws { for work in dispatch { work.start() } }
+    public func whenReady() async throws {
+        for work in dispatch { work.start() }
+        forwarding?.start()
+    }
 
     /// New messages are due: the dispatchers look now rather than at their next interval.
     func wakeDispatchers() { for work in dispatch { work.wake() } }
 
     public func shutdown() async {
         for work in dispatch { work.stop() }
+        forwarding?.stop()
         hub.stop()
         await email?.shutdown()
     }
