@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "CampaignAnalytics",
             dependencies: [
-                "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
+                "ServiceKit", "Statistics", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -50,6 +50,11 @@ public struct CampaignAnalyticsClient: Sendable {
         try await calls.call(API.getDashboard, ByID(id)).value
     }
 
+    /// Conversions credited to campaign touches by `request.model`, and a test's incrementality when it names one.
+    public func attribution(_ request: AttributionRequest) async throws -> AttributionAnalysis {
+        try await calls.call(API.analyzeAttribution, request).value
+    }
+
     /// The campaign's metrics each time they change, until `timeout` passes.
     public func watchMetrics(of campaign: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<
         CampaignMetrics, any Error

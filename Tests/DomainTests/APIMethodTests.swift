@@ -232,6 +232,7 @@ struct APIMethodTests {
         MethodCase(y.generateReport, Only(F.reportDefinition), Only(F.report)),
         MethodCase(y.createDashboard, CreateDashboardRequest(F.dashboardDefinition, by: F.id(3)), Only(F.dashboard)),
         MethodCase(y.getDashboard, ByID(F.id(13)), Only(F.dashboard)),
+        MethodCase(y.analyzeAttribution, F.attributionRequest, Only(F.attribution)),
     ]
 
     static let allCases = cases + userCases + gatewayCases + experimentCases + analyticsCases

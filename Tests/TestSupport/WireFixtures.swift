@@ -266,6 +266,16 @@ public enum WireFixtures {
                 id: "id", kind: "kind", title: "title", query: reportDefinition, x: 5, y: 6, width: 7, height: 8)
         ],
         refreshIntervalSeconds: 3)
+    public static let attributionRequest = AttributionRequest(
+        campaignIDs: [id(2)], model: .timeDecay, windowDays: 3, halfLifeDays: 4,
+        timeRange: TimeRange(start: time, end: time), holdoutTestID: id(10))
+    public static let attribution = AttributionAnalysis(
+        model: .positionBased,
+        campaigns: [CampaignAttribution(campaignID: id(2), conversions: 2, revenue: 3, touches: 4)],
+        conversions: 3, revenue: 4, unattributed: 5,
+        incrementality: Incrementality(
+            testID: id(10), treatedUsers: 2, treatedConverted: 3, holdoutUsers: 4, holdoutConverted: 5, lift: 6,
+            liftCILower: 7, liftCIUpper: 8, pValue: 9))
     public static let dashboard = Dashboard(
         id: id(13), definition: dashboardDefinition, createdAt: time, createdBy: id(3))
 

@@ -199,7 +199,7 @@ struct TypedClientsTests {
                 "AnalyzeFunnel": Self.field1(F.funnel),
                 "GenerateReport": Self.field1(F.report), "CreateDashboard": Self.field1(F.dashboard),
                 "GetDashboard": Self.field1(F.dashboard),
-                "WatchCampaignMetrics": Self.field1(F.metrics),
+                "WatchCampaignMetrics": Self.field1(F.metrics), "AnalyzeAttribution": Self.field1(F.attribution),
             ]
         ) { (c: CampaignAnalyticsClient) async throws in
             #expect(try await c.track(F.event))
@@ -212,6 +212,7 @@ struct TypedClientsTests {
             #expect(try await c.createDashboard(F.dashboardDefinition, by: Self.user) == F.dashboard)
             #expect(try await c.dashboard(F.id(13)) == F.dashboard)
             #expect(try await Self.collect(c.watchMetrics(of: F.id(2))) == [F.metrics, F.metrics])
+            #expect(try await c.attribution(F.attributionRequest) == F.attribution)
         }
     }
 

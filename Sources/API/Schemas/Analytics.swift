@@ -9,6 +9,27 @@ enum AnalyticsSchemas {
 
     static let model = [
         MessageSchema(
+            p + "CampaignAttribution",
+            [
+                .init(1, "campaign_id", .string), .init(2, "conversions", .double), .init(3, "revenue", .double),
+                .init(4, "touches", .int64),
+            ]),
+        MessageSchema(
+            p + "Incrementality",
+            [
+                .init(1, "test_id", .string), .init(2, "treated_users", .int64), .init(3, "treated_converted", .int64),
+                .init(4, "holdout_users", .int64), .init(5, "holdout_converted", .int64), .init(6, "lift", .double),
+                .init(7, "lift_ci_lower", .double), .init(8, "lift_ci_upper", .double), .init(9, "p_value", .double),
+            ]),
+        MessageSchema(
+            p + "AttributionAnalysis",
+            [
+                .init(1, "model", .enumeration(p + "AttributionModel")),
+                .message(2, "campaigns", p + "CampaignAttribution", .repeated), .init(3, "conversions", .int64),
+                .init(4, "revenue", .double), .init(5, "unattributed", .int64),
+                .message(6, "incrementality", p + "Incrementality"),
+            ]),
+        MessageSchema(
             p + "CampaignEvent",
             [
                 .init(1, "id", .string), .init(2, "campaign_id", .string), .init(3, "user_id", .string),
@@ -105,6 +126,14 @@ enum AnalyticsSchemas {
         MessageSchema(p + "GetDashboardResponse", [.message(1, "dashboard", p + "Dashboard")]),
         MessageSchema(p + "WatchCampaignMetricsRequest", [.init(1, "campaign_id", .string)]),
         MessageSchema(p + "WatchCampaignMetricsResponse", [.message(1, "metrics", metrics)]),
+        MessageSchema(
+            p + "AnalyzeAttributionRequest",
+            [
+                .init(1, "campaign_ids", .string, .repeated), .init(2, "model", .enumeration(p + "AttributionModel")),
+                .init(3, "window_days", .int32), .init(4, "half_life_days", .double),
+                .message(5, "time_range", range), .init(6, "holdout_test_id", .string),
+            ]),
+        MessageSchema(p + "AnalyzeAttributionResponse", [.message(1, "analysis", p + "AttributionAnalysis")]),
     ]
 
     static let messages = model + requests
@@ -127,6 +156,13 @@ enum AnalyticsSchemas {
                 ("GRANULARITY_WEEKLY", 3),
                 ("GRANULARITY_MONTHLY", 4),
             ]),
+        EnumSchema(
+            p + "AttributionModel",
+            [
+                ("ATTRIBUTION_MODEL_UNSPECIFIED", 0), ("ATTRIBUTION_MODEL_FIRST_TOUCH", 1),
+                ("ATTRIBUTION_MODEL_LAST_TOUCH", 2), ("ATTRIBUTION_MODEL_LINEAR", 3),
+                ("ATTRIBUTION_MODEL_TIME_DECAY", 4), ("ATTRIBUTION_MODEL_POSITION_BASED", 5),
+            ]),
     ]
 
     static let services = [
@@ -138,6 +174,6 @@ enum AnalyticsSchemas {
                     "TrackCampaignEvent", "TrackCampaignEvents", "GetCampaignMetrics", "CalculateROI", "AnalyzeFunnel",
                     "GenerateReport",
                     "CreateDashboard", "GetDashboard",
-                ]) + [serverStream(p, "WatchCampaignMetrics")])
+                ]) + [serverStream(p, "WatchCampaignMetrics")] + unary(p, ["AnalyzeAttribution"]))
     ]
 }

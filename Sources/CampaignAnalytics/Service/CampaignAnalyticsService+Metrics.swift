@@ -3,7 +3,7 @@ import Foundation
 import RPC
 import ServiceKit
 
-/// GetCampaignMetrics, WatchCampaignMetrics, AnalyzeFunnel and CalculateROI.
+/// GetCampaignMetrics, WatchCampaignMetrics, AnalyzeFunnel, CalculateROI and AnalyzeAttribution.
 extension CampaignAnalyticsService {
     func registerMetrics(in services: inout ServiceRegistry) {
         let api = CampaignAnalyticsAPI.self
@@ -18,6 +18,19 @@ extension CampaignAnalyticsService {
             _ = try await store.costPerMessage(request.campaignID)  // NOT_FOUND for an unknown campaign
             return Only(try await store.funnel(request.campaignID, in: request.timeRange, window: Self.funnelWindow))
         }
+        services.unary(
+            api.analyzeAttribution,
+            validate: { request, issues in
+                if request.windowDays == 0 { request.windowDays = 30 }
+                if request.halfLifeDays == 0 { request.halfLifeDays = 7 }
+                issues.check(
+                    (1...90).contains(request.windowDays), "window_days", "1 to 90 days, got \(request.windowDays)")
+                issues.check(
+                    request.halfLifeDays.isFinite && request.halfLifeDays > 0, "half_life_days",
+                    "a positive number of days")
+                issues.check(request.campaignIDs.count <= 1000, "campaign_ids", "at most 1,000 campaigns")
+            }
+        ) { request, _ in Only(try await store.attribution(request)) }
         services.unary(api.calculateROI) { request, _ in
             let byChannel = try await store.countsByChannel(request.id, in: nil)
             let costs = try await store.costPerMessage(request.id)

@@ -18,6 +18,8 @@ public enum CampaignAnalyticsAPI {
         service, "GenerateReport")
     public static let createDashboard = RPCMethod<CreateDashboardRequest, Only<Dashboard>>(service, "CreateDashboard")
     public static let getDashboard = RPCMethod<ByID, Only<Dashboard>>(service, "GetDashboard")
+    public static let analyzeAttribution = RPCMethod<AttributionRequest, Only<AttributionAnalysis>>(
+        service, "AnalyzeAttribution")
 
     /// Most events TrackCampaignEvents takes in one call.
     public static let maxBatch = 10_000

@@ -167,3 +167,78 @@ extension Dashboard: WireMapped {
         b.set(4, id: createdBy)
     }
 }
+
+extension AttributionRequest: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            campaignIDs: issues.uuids(m.strings(1), at: path.field("campaign_ids")),
+            model: AttributionModel.read(m.enumValue(2), path.field("model"), &issues),
+            windowDays: Int(m.int32(3)), halfLifeDays: m.double(4),
+            timeRange: m.read(5, at: path.field("time_range"), &issues),
+            holdoutTestID: issues.optionalUUID(m.string(6), at: path.field("holdout_test_id")))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, ids: campaignIDs)
+        b.set(2, enum: model)
+        b.set(3, Int32(windowDays))
+        b.set(4, halfLifeDays)
+        b.set(5, timeRange)
+        b.set(6, id: holdoutTestID)
+    }
+}
+
+extension CampaignAttribution: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            campaignID: issues.requiredUUID(m.string(1), at: path.field("campaign_id")), conversions: m.double(2),
+            revenue: m.double(3), touches: m.int64(4))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: campaignID)
+        b.set(2, conversions)
+        b.set(3, revenue)
+        b.set(4, touches)
+    }
+}
+
+extension Incrementality: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            testID: issues.requiredUUID(m.string(1), at: path.field("test_id")), treatedUsers: m.int64(2),
+            treatedConverted: m.int64(3), holdoutUsers: m.int64(4), holdoutConverted: m.int64(5), lift: m.double(6),
+            liftCILower: m.double(7), liftCIUpper: m.double(8), pValue: m.double(9))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: testID)
+        b.set(2, treatedUsers)
+        b.set(3, treatedConverted)
+        b.set(4, holdoutUsers)
+        b.set(5, holdoutConverted)
+        b.set(6, lift)
+        b.set(7, liftCILower)
+        b.set(8, liftCIUpper)
+        b.set(9, pValue)
+    }
+}
+
+extension AttributionAnalysis: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            model: .required(m.enumValue(1), path.field("model"), &issues),
+            campaigns: m.readAll(2, at: path.field("campaigns"), &issues), conversions: m.int64(3),
+            revenue: m.double(4), unattributed: m.int64(5),
+            incrementality: m.read(6, at: path.field("incrementality"), &issues))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, enum: model)
+        b.set(2, each: campaigns)
+        b.set(3, conversions)
+        b.set(4, revenue)
+        b.set(5, unattributed)
+        b.set(6, incrementality)
+    }
+}
