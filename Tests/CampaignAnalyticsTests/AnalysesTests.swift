@@ -82,6 +82,38 @@ struct AnalysesTests {
         }
     }
 
+    @Test("the HTML report opens in headless Chromium with its charts and table in the page")
+    func htmlReport() async throws {
+        try await Harness.with { h in
+            let events = IngestionTests.generate(h.campaign, users: 400, seed: 10)
+            _ = try await h.track(events.sent)
+            let definition = ReportDefinition(
+                name: "Spring <sale> report", campaignIDs: [h.campaign], metrics: ["sent", "open_rate"],
+                dimensions: ["variant"], granularity: .weekly, format: .html)
+            let report = try await h.analytics.report(definition)
+            let file = NSTemporaryDirectory() + "herald-report-\(UUID().uuidString).html"
+            try Data(report.rendered).write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let chromium = "/usr/bin/chromium"
+            try #require(FileManager.default.isExecutableFile(atPath: chromium), "tools/test installs chromium")
+            let result = try await runBlocking {
+                try runProcess(
+                    chromium,
+                    [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom",
+                        "file://" + file,
+                    ])
+            }
+            #expect(result.status == 0, "\(result.stderr.suffix(1000))")
+            let dom = result.stdoutText
+            #expect(dom.contains("<title>Spring &lt;sale&gt; report</title>"))
+            // One chart per metric, one line per variant in each.
+            #expect(dom.components(separatedBy: "<svg").count - 1 == 2)
+            #expect(dom.components(separatedBy: "<polyline").count - 1 == 4)
+            #expect(dom.components(separatedBy: "<tr>").count - 1 == report.rows.count + 1)
+        }
+    }
+
     @Test("dashboards are stored and read back whole; an unknown one is NOT_FOUND")
     func dashboards() async throws {
         try await Harness.with { h in

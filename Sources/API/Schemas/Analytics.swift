@@ -148,7 +148,11 @@ enum AnalyticsSchemas {
                 ("EVENT_TYPE_BOUNCED", 7),
             ]),
         EnumSchema(
-            p + "ReportFormat", [("REPORT_FORMAT_UNSPECIFIED", 0), ("REPORT_FORMAT_JSON", 1), ("REPORT_FORMAT_CSV", 2)]),
+            p + "ReportFormat",
+            [
+                ("REPORT_FORMAT_UNSPECIFIED", 0), ("REPORT_FORMAT_JSON", 1), ("REPORT_FORMAT_CSV", 2),
+                ("REPORT_FORMAT_HTML", 3),
+            ]),
         EnumSchema(
             p + "Granularity",
             [

@@ -80,8 +80,9 @@ enum ReportQuery {
         }
     }
 
-    /// The rows as CSV (a header, then one line per row) or JSON (an array of objects).
-    static func render(_ d: ReportDefinition, _ rows: [ReportRow]) -> [UInt8] {
+    /// The rows as CSV (a header, then one line per row), JSON (an array of objects) or an HTML page (`ReportPage`).
+    static func render(_ d: ReportDefinition, _ rows: [ReportRow], generatedAt: Date) -> [UInt8] {
+        if d.format == .html { return ReportPage.render(d, rows, generatedAt: generatedAt) }
         let header = ["period"] + d.dimensions + d.metrics
         func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x) }
         if d.format == .csv {

@@ -14,10 +14,11 @@ extension CampaignAnalyticsService {
         ) { request, _ in
             let definition = request.value
             let rows = try await ReportQuery.rows(definition, pool: store.pool)
+            let now = Date()
             return Only(
                 CampaignReport(
-                    id: UUID.timeOrdered(), definition: definition, rows: rows, generatedAt: Date(),
-                    rendered: ReportQuery.render(definition, rows)))
+                    id: UUID.timeOrdered(), definition: definition, rows: rows, generatedAt: now,
+                    rendered: ReportQuery.render(definition, rows, generatedAt: now)))
         }
         services.unary(
             api.createDashboard,

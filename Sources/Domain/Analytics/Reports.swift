@@ -2,7 +2,7 @@ import Foundation
 
 public enum ReportFormat: String, WireEnum {
     public static let wirePrefix = "REPORT_FORMAT_"
-    case json, csv
+    case json, csv, html
 }
 
 public enum Granularity: String, WireEnum {
