@@ -8,7 +8,12 @@ import ServiceKit
 extension CampaignAnalyticsService {
     func registerIngestion(in services: inout ServiceRegistry) {
         let api = CampaignAnalyticsAPI.self
-        services.unary(api.trackCampaignEvent) { request, context in
+        services.unary(
+            api.trackCampaignEvent,
+            validate: { request, issues in
+                EventValidator.validate(request.value, at: "event", now: Date(), retention: retention, into: &issues)
+            }
+        ) { request, context in
             try await ingest([request.value], at: "event", context)
             return EventStored(try await pushingBack { try await ingestor.ingest([request.value]) }.stored == 1)
         }
@@ -18,6 +23,11 @@ extension CampaignAnalyticsService {
                 let count = request.values.count
                 issues.check(count > 0, "events", "required: at least one event")
                 issues.check(count <= api.maxBatch, "events", "\(count) events; at most \(api.maxBatch) a call")
+                let now = Date()
+                for (i, event) in request.values.prefix(api.maxBatch).enumerated() {
+                    EventValidator.validate(
+                        event, at: "events".index(i), now: now, retention: retention, into: &issues)
+                }
             }
         ) { request, context in
             try await ingest(request.values, at: "events", context)
@@ -25,17 +35,11 @@ extension CampaignAnalyticsService {
         }
     }
 
-    /// Validates `events` (each at `path[i]`, or `path` for one) against the rules and the campaigns that exist, and
-    /// makes the partitions of their months.
+    /// Checks `events` (validated, each at `path[i]`, or `path` for one) against the campaigns that exist, and makes
+    /// the partitions of their months.
     func ingest(_ events: [CampaignEvent], at path: String, _ context: ServerContext) async throws {
         var issues = FieldIssues()
         let now = Date()
-        for (i, event) in events.enumerated() {
-            EventValidator.validate(
-                event, at: events.count == 1 && path == "event" ? path : path.index(i), now: now, retention: retention,
-                into: &issues)
-        }
-        try issues.throwIfAny()
         let campaigns = Array(Set(events.map(\.campaignID)))
         let known = try await store.existingCampaigns(campaigns)
         if known.count < campaigns.count {

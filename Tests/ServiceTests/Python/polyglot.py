@@ -21,11 +21,12 @@ def check(condition, what):
 
 
 def arguments():
-    """--protos DIR --target HOST:PORT --user USER_ID"""
+    """--protos DIR --target HOST:PORT --user USER_ID [--campaign CAMPAIGN_ID]"""
     parser = argparse.ArgumentParser()
     parser.add_argument("--protos", required=True)
     parser.add_argument("--target", required=True)
     parser.add_argument("--user", required=True)
+    parser.add_argument("--campaign", default="")
     return parser.parse_args()
 
 
