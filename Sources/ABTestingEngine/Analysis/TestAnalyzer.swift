@@ -39,7 +39,11 @@ struct TestAnalyzer: Sendable {
         var metrics = data.map { self.results($0, test: test, control: control) }
         correct(&metrics)
 
-        let shares = stored.ranges.counts(arms: arms).map(Double.init)
+        // Against the split expected under the weights each participant was assigned with (the current weights for
+        // participants recorded without it).
+        let expected = (0..<arms).map { totals.exposures[$0]?.expected ?? 0 }
+        let shares =
+            expected.reduce(0, +) > 0 ? expected : stored.ranges.counts(arms: arms).map(Double.init)
         let srm = Frequentist.chiSquaredGoodnessOfFit(observed: participants, shares: shares)
         // A bandit's split follows its changing weights by design: no intended ratio to check it against.
         let mismatch =

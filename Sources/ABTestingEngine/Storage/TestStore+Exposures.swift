@@ -24,7 +24,11 @@ extension TestStore {
             case .completed, .archived:
                 arms = users.map { _ in .outside(stored.winnerIndex ?? stored.controlIndex) }
             }
-            let before = try await record(db, testID, users: users, arms: arms, covariates: covariates)
+            let before = try await record(
+                db, testID, users: users, arms: arms, covariates: covariates,
+                shares: stored.ranges.counts(arms: stored.test.variants.count).map {
+                    Double($0) / Double(TrafficSplit.buckets)
+                })
             for (i, user) in users.enumerated() {
                 if let earlier = before[user] { arms[i] = Arm(stored: earlier) }
             }
@@ -36,8 +40,9 @@ extension TestStore {
     /// totals, and answers the users' arms stored before this call (their first assignment stands). In the common
     /// case, every user new to the test, that is one statement; only when some were stored before does a second read
     /// their stored arms.
+    /// `shares`: each variant's share of the buckets now; the new participants' expected split is recorded with them.
     private func record(
-        _ db: PostgresConnection, _ testID: UUID, users: [UUID], arms: [Arm], covariates: [Double]
+        _ db: PostgresConnection, _ testID: UUID, users: [UUID], arms: [Arm], covariates: [Double], shares: [Double]
     ) async throws -> [UUID: Int] {
         let storedArms = arms.map { $0.stored ?? -2 }
         let storable = storedArms.filter { $0 >= -1 }.count
@@ -58,8 +63,16 @@ extension TestStore {
                     SELECT $1, variant, '', count(*), count(covariate), coalesce(sum(covariate), 0),
                         coalesce(sum(covariate * covariate), 0)
                     FROM inserted GROUP BY variant)
-                SELECT count(*)::int8 AS n FROM inserted
+                SELECT count(*)::int8 AS n, count(*) FILTER (WHERE variant >= 0)::int8 AS participants FROM inserted
                 """, [testID, users, storedArms, values])
+            let participants = Double(try inserted[0].decode("participants", as: Int.self))
+            if participants > 0 {
+                try await db.query(
+                    """
+                    INSERT INTO experiments.variant_totals (test_id, variant, metric, expected)
+                    SELECT $1, variant, '', expected FROM unnest($2::int2[], $3::float8[]) AS e(variant, expected)
+                    """, [testID, Array(shares.indices), shares.map { $0 * participants }])
+            }
             try await Self.notify(db, testID)
             // Everyone storable was new: of them nobody has an earlier assignment; only the users outside the test
             // now may have one from before (when its traffic share was larger).

@@ -16,6 +16,8 @@ struct VariantSums: Sendable, Equatable {
     var valueSum: Double = 0
     var valueSquares: Double = 0
     var valueCovariateSum: Double = 0
+    /// Participants expected under the weights in effect when they were assigned (exposure rows only).
+    var expected: Double = 0
 }
 
 /// A test's totals: exposures by variant (-1 the holdout), and each metric's by variant.
@@ -33,7 +35,7 @@ extension TestStore {
                 sum(covariate_sum) AS covariate_sum, sum(covariate_sq_sum) AS covariate_sq_sum,
                 sum(converted)::float8 AS converted, sum(converted_covariate_sum) AS converted_covariate_sum,
                 sum(value_sum) AS value_sum, sum(value_sq_sum) AS value_sq_sum,
-                sum(value_covariate_sum) AS value_covariate_sum
+                sum(value_covariate_sum) AS value_covariate_sum, sum(expected) AS expected
             FROM experiments.variant_totals WHERE test_id = $1 GROUP BY variant, metric
             """, [testID])
         var totals = TestTotals()
@@ -44,7 +46,7 @@ extension TestStore {
                 converted: try row.decode("converted"),
                 convertedCovariateSum: try row.decode("converted_covariate_sum"),
                 valueSum: try row.decode("value_sum"), valueSquares: try row.decode("value_sq_sum"),
-                valueCovariateSum: try row.decode("value_covariate_sum"))
+                valueCovariateSum: try row.decode("value_covariate_sum"), expected: try row.decode("expected"))
             let variant: Int = try row.decode("variant")
             let metric: String = try row.decode("metric")
             if metric.isEmpty {
