@@ -55,6 +55,24 @@ public struct CampaignAnalyticsClient: Sendable {
         try await calls.call(API.analyzeAttribution, request).value
     }
 
+    /// Records a conversion of `user` for `campaign` (stored once by its id); false for a repeat.
+    @discardableResult
+    public func trackConversion(_ conversion: ConversionEvent, of user: UUID, for campaign: UUID) async throws -> Bool {
+        try await calls.call(
+            API.trackConversion, ConversionReport(userID: user, campaignID: campaign, conversion: conversion)
+        ).stored
+    }
+
+    /// Records a custom metric's value (stored once by its id); false for a repeat.
+    @discardableResult
+    public func record(_ metric: CustomMetric) async throws -> Bool {
+        try await calls.call(API.recordCustomMetric, Only(metric)).stored
+    }
+
+    public func behavior(of user: UUID, in range: TimeRange? = nil) async throws -> BehaviorAnalysis {
+        try await calls.call(API.getUserBehavior, UserRange(user, timeRange: range)).value
+    }
+
     /// The campaign's metrics each time they change, until `timeout` passes.
     public func watchMetrics(of campaign: UUID, timeout: Duration? = nil) throws -> AsyncThrowingStream<
         CampaignMetrics, any Error

@@ -233,6 +233,10 @@ struct APIMethodTests {
         MethodCase(y.createDashboard, CreateDashboardRequest(F.dashboardDefinition, by: F.id(3)), Only(F.dashboard)),
         MethodCase(y.getDashboard, ByID(F.id(13)), Only(F.dashboard)),
         MethodCase(y.analyzeAttribution, F.attributionRequest, Only(F.attribution)),
+        MethodCase(y.trackConversion, F.conversionReport, EventStored(true)),
+        MethodCase(y.recordCustomMetric, Only(F.customMetric), EventStored(true)),
+        MethodCase(
+            y.getUserBehavior, UserRange(F.id(5), timeRange: TimeRange(start: F.time, end: F.time)), Only(F.behavior)),
     ]
 
     static let allCases = cases + userCases + gatewayCases + experimentCases + analyticsCases

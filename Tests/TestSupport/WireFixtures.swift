@@ -40,6 +40,7 @@ public enum WireFixtures {
         )
         (m.revenue, m.cost) = (400, 100)
         (m.uniqueOpened, m.uniqueClicked) = (250, 90)
+        m.customMetrics = ["key": 2]
         return m
     }()
 
@@ -276,6 +277,15 @@ public enum WireFixtures {
         incrementality: Incrementality(
             testID: id(10), treatedUsers: 2, treatedConverted: 3, holdoutUsers: 4, holdoutConverted: 5, lift: 6,
             liftCILower: 7, liftCIUpper: 8, pValue: 9))
+    public static let conversionReport = ConversionReport(
+        userID: id(5), campaignID: id(2),
+        conversion: ConversionEvent(
+            id: id(11), type: "type", value: 3, currency: "currency", occurredAt: time, properties: object))
+    public static let customMetric = CustomMetric(
+        id: id(1), campaignID: id(2), name: "name", value: 4, timestamp: time, dimensions: ["key": "value"])
+    public static let behavior = BehaviorAnalysis(
+        userID: id(5), eventsByType: ["key": 2], campaigns: 3, firstEventAt: time, lastEventAt: time, conversions: 6,
+        revenue: 7, openRate: 8, clickRate: 9, mostActiveHourUTC: 10)
     public static let dashboard = Dashboard(
         id: id(13), definition: dashboardDefinition, createdAt: time, createdBy: id(3))
 

@@ -200,6 +200,8 @@ struct TypedClientsTests {
                 "GenerateReport": Self.field1(F.report), "CreateDashboard": Self.field1(F.dashboard),
                 "GetDashboard": Self.field1(F.dashboard),
                 "WatchCampaignMetrics": Self.field1(F.metrics), "AnalyzeAttribution": Self.field1(F.attribution),
+                "TrackConversion": { $0.set(1, true) }, "RecordCustomMetric": { $0.set(1, true) },
+                "GetUserBehavior": Self.field1(F.behavior),
             ]
         ) { (c: CampaignAnalyticsClient) async throws in
             #expect(try await c.track(F.event))
@@ -213,6 +215,10 @@ struct TypedClientsTests {
             #expect(try await c.dashboard(F.id(13)) == F.dashboard)
             #expect(try await Self.collect(c.watchMetrics(of: F.id(2))) == [F.metrics, F.metrics])
             #expect(try await c.attribution(F.attributionRequest) == F.attribution)
+            let report = F.conversionReport
+            #expect(try await c.trackConversion(report.conversion, of: report.userID, for: report.campaignID))
+            #expect(try await c.record(F.customMetric))
+            #expect(try await c.behavior(of: F.id(5), in: TimeRange(start: F.time, end: F.time)) == F.behavior)
         }
     }
 

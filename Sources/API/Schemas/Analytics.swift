@@ -9,6 +9,31 @@ enum AnalyticsSchemas {
 
     static let model = [
         MessageSchema(
+            p + "ConversionEvent",
+            [
+                .init(1, "id", .string), .init(2, "type", .string), .init(3, "value", .double),
+                .init(4, "currency", .string), .message(5, "occurred_at", ts),
+                .message(6, "properties", WellKnownTypes.structType),
+            ]),
+        .mapEntry(p + "CustomMetric.DimensionsEntry", key: .string, value: .string),
+        MessageSchema(
+            p + "CustomMetric",
+            [
+                .init(1, "id", .string), .init(2, "campaign_id", .string), .init(3, "name", .string),
+                .init(4, "value", .double), .message(5, "timestamp", ts),
+                .map(6, "dimensions", entry: p + "CustomMetric.DimensionsEntry"),
+            ]),
+        .mapEntry(p + "BehaviorAnalysis.EventsByTypeEntry", key: .string, value: .int64),
+        MessageSchema(
+            p + "BehaviorAnalysis",
+            [
+                .init(1, "user_id", .string),
+                .map(2, "events_by_type", entry: p + "BehaviorAnalysis.EventsByTypeEntry"),
+                .init(3, "campaigns", .int64), .message(4, "first_event_at", ts), .message(5, "last_event_at", ts),
+                .init(6, "conversions", .int64), .init(7, "revenue", .double), .init(8, "open_rate", .double),
+                .init(9, "click_rate", .double), .init(10, "most_active_hour_utc", .int32),
+            ]),
+        MessageSchema(
             p + "CampaignAttribution",
             [
                 .init(1, "campaign_id", .string), .init(2, "conversions", .double), .init(3, "revenue", .double),
@@ -134,6 +159,17 @@ enum AnalyticsSchemas {
                 .message(5, "time_range", range), .init(6, "holdout_test_id", .string),
             ]),
         MessageSchema(p + "AnalyzeAttributionResponse", [.message(1, "analysis", p + "AttributionAnalysis")]),
+        MessageSchema(
+            p + "TrackConversionRequest",
+            [
+                .init(1, "user_id", .string), .init(2, "campaign_id", .string),
+                .message(3, "conversion", p + "ConversionEvent"),
+            ]),
+        MessageSchema(p + "TrackConversionResponse", [.init(1, "stored", .bool)]),
+        MessageSchema(p + "RecordCustomMetricRequest", [.message(1, "metric", p + "CustomMetric")]),
+        MessageSchema(p + "RecordCustomMetricResponse", [.init(1, "stored", .bool)]),
+        MessageSchema(p + "GetUserBehaviorRequest", [.init(1, "user_id", .string), .message(2, "time_range", range)]),
+        MessageSchema(p + "GetUserBehaviorResponse", [.message(1, "behavior", p + "BehaviorAnalysis")]),
     ]
 
     static let messages = model + requests
@@ -178,6 +214,7 @@ enum AnalyticsSchemas {
                     "TrackCampaignEvent", "TrackCampaignEvents", "GetCampaignMetrics", "CalculateROI", "AnalyzeFunnel",
                     "GenerateReport",
                     "CreateDashboard", "GetDashboard",
-                ]) + [serverStream(p, "WatchCampaignMetrics")] + unary(p, ["AnalyzeAttribution"]))
+                ]) + [serverStream(p, "WatchCampaignMetrics")]
+                + unary(p, ["AnalyzeAttribution", "TrackConversion", "RecordCustomMetric", "GetUserBehavior"]))
     ]
 }

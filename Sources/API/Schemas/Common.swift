@@ -31,8 +31,9 @@ enum CommonSchemas {
                 .init(17, "roi", .double), .init(18, "cost_per_conversion", .double),
                 .init(19, "engagement_score", .double), .init(20, "unique_opened", .int64),
                 .init(21, "unique_clicked", .int64), .message(22, "rate_intervals", c + "RateInterval", .repeated),
-                .init(23, "cost", .double),
+                .init(23, "cost", .double), .map(24, "custom_metrics", entry: c + "CampaignMetrics.CustomMetricsEntry"),
             ]),
+        .mapEntry(c + "CampaignMetrics.CustomMetricsEntry", key: .string, value: .double),
         MessageSchema(
             c + "RateInterval", [.init(1, "rate", .string), .init(2, "lower", .double), .init(3, "upper", .double)]),
     ]

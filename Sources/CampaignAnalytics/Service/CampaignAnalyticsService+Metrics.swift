@@ -50,6 +50,7 @@ extension CampaignAnalyticsService {
         var total = Self.total(campaign, try await store.countsByChannel(campaign, in: range), costs: costs)
         total.start = range?.start
         total.end = range?.end
+        total.customMetrics = try await store.customMetrics(campaign, in: range)
         return total
     }
 

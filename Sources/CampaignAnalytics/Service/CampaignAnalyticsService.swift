@@ -61,5 +61,6 @@ public struct CampaignAnalyticsService: Sendable {
         registerIngestion(in: &services)
         registerMetrics(in: &services)
         registerReports(in: &services)
+        registerIntegration(in: &services)
     }
 }

@@ -32,4 +32,15 @@ enum EventValidator {
             issues.check(size <= maxMetadataBytes, path.field("metadata"), "\(size) bytes; at most \(maxMetadataBytes)")
         }
     }
+
+    /// A reported time: not in the future (a minute of clock skew allowed), not past the retention.
+    static func checkTime(
+        _ time: Date?, at path: String, now: Date = Date(), retention: Duration, into issues: inout FieldIssues
+    ) {
+        guard let time else { return }
+        issues.check(time <= now.addingTimeInterval(60), path, "in the future: \(time.ISO8601Format())")
+        issues.check(
+            time >= now.addingTimeInterval(-retention.seconds), path,
+            "older than the retention of \(Int(retention.seconds / 86_400)) days: \(time.ISO8601Format())")
+    }
 }

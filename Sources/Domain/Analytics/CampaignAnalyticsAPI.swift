@@ -20,6 +20,9 @@ public enum CampaignAnalyticsAPI {
     public static let getDashboard = RPCMethod<ByID, Only<Dashboard>>(service, "GetDashboard")
     public static let analyzeAttribution = RPCMethod<AttributionRequest, Only<AttributionAnalysis>>(
         service, "AnalyzeAttribution")
+    public static let trackConversion = RPCMethod<ConversionReport, EventStored>(service, "TrackConversion")
+    public static let recordCustomMetric = RPCMethod<Only<CustomMetric>, EventStored>(service, "RecordCustomMetric")
+    public static let getUserBehavior = RPCMethod<UserRange, Only<BehaviorAnalysis>>(service, "GetUserBehavior")
 
     /// Most events TrackCampaignEvents takes in one call.
     public static let maxBatch = 10_000

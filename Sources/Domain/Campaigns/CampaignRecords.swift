@@ -141,6 +141,8 @@ public struct CampaignMetrics: Equatable, Sendable {
     /// Distinct users who opened / clicked.
     public var uniqueOpened: Int64 = 0
     public var uniqueClicked: Int64 = 0
+    /// Custom metrics (RecordCustomMetric) summed by name.
+    public var customMetrics: [String: Double] = [:]
 
     public init(campaignID: UUID, start: Date? = nil, end: Date? = nil) {
         self.campaignID = campaignID

@@ -242,3 +242,89 @@ extension AttributionAnalysis: WireMapped {
         b.set(6, incrementality)
     }
 }
+
+extension ConversionEvent: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")), type: m.string(2), value: m.double(3),
+            currency: m.string(4), occurredAt: m.date(5), properties: m.object(6))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: id)
+        b.set(2, type)
+        b.set(3, value)
+        b.set(4, currency)
+        b.set(5, date: occurredAt)
+        b.set(6, object: properties)
+    }
+}
+
+extension ConversionReport: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")),
+            campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")),
+            conversion: m.requiredMessage(3, at: path.field("conversion"), &issues))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: userID)
+        b.set(2, id: campaignID)
+        b.set(3, conversion)
+    }
+}
+
+extension CustomMetric: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            id: issues.requiredUUID(m.string(1), at: path.field("id")),
+            campaignID: issues.requiredUUID(m.string(2), at: path.field("campaign_id")), name: m.string(3),
+            value: m.double(4), timestamp: m.date(5), dimensions: m.dictionary(6) { $0.string(2) })
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: id)
+        b.set(2, id: campaignID)
+        b.set(3, name)
+        b.set(4, value)
+        b.set(5, date: timestamp)
+        b.set(6, dictionary: dimensions) { $1.set(2, $0) }
+    }
+}
+
+extension BehaviorAnalysis: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            userID: issues.requiredUUID(m.string(1), at: path.field("user_id")),
+            eventsByType: m.dictionary(2) { $0.int64(2) }, campaigns: m.int64(3), firstEventAt: m.date(4),
+            lastEventAt: m.date(5), conversions: m.int64(6), revenue: m.double(7), openRate: m.double(8),
+            clickRate: m.double(9), mostActiveHourUTC: Int(m.int32(10)))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: userID)
+        b.set(2, dictionary: eventsByType) { $1.set(2, $0) }
+        b.set(3, campaigns)
+        b.set(4, date: firstEventAt)
+        b.set(5, date: lastEventAt)
+        b.set(6, conversions)
+        b.set(7, revenue)
+        b.set(8, openRate)
+        b.set(9, clickRate)
+        b.set(10, Int32(mostActiveHourUTC))
+    }
+}
+
+extension UserRange: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            issues.requiredUUID(m.string(1), at: path.field("user_id")),
+            timeRange: m.read(2, at: path.field("time_range"), &issues))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, id: userID)
+        b.set(2, timeRange)
+    }
+}

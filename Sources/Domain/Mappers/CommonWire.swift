@@ -50,6 +50,7 @@ extension CampaignMetrics: WireMapped {
         cost = m.double(23)
         uniqueOpened = m.int64(20)
         uniqueClicked = m.int64(21)
+        customMetrics = m.dictionary(24) { $0.double(2) }
     }
 
     public func write(to b: MessageBuilder) {
@@ -81,5 +82,6 @@ extension CampaignMetrics: WireMapped {
             r.set(3, intervals[i].interval.upper)
         }
         b.set(23, cost)
+        b.set(24, dictionary: customMetrics) { $1.set(2, $0) }
     }
 }

@@ -78,6 +78,20 @@ def main():
     check(attribution.conversions == 2 and abs(sum(c.conversions for c in attribution.campaigns) - 2) < 1e-9,
           f"attribution {attribution}")
 
+    conversion = pb.ConversionEvent(id=str(uuid.uuid4()), type="purchase", value=30.0, currency="EUR")
+    conversion.properties.update({"sku": "A-1"})
+    stored = stub.TrackConversion(pb.TrackConversionRequest(user_id=users[3], campaign_id=args.campaign,
+                                                            conversion=conversion), timeout=10)
+    check(stored.stored, "TrackConversion stores a conversion")
+    metric = pb.CustomMetric(id=str(uuid.uuid4()), campaign_id=args.campaign, name="installs", value=4)
+    metric.dimensions["store"] = "play"
+    check(stub.RecordCustomMetric(pb.RecordCustomMetricRequest(metric=metric), timeout=10).stored, "a custom metric")
+    after = stub.GetCampaignMetrics(pb.GetCampaignMetricsRequest(campaign_id=args.campaign), timeout=10).metrics
+    check(after.converted == 3 and after.custom_metrics["installs"] == 4, f"conversion and custom metric counted: {after}")
+    behavior = stub.GetUserBehavior(pb.GetUserBehaviorRequest(user_id=users[0]), timeout=10).behavior
+    check(behavior.events_by_type["sent"] == 1 and behavior.events_by_type["converted"] == 1 and behavior.campaigns == 1,
+          f"behavior {behavior}")
+
     watch = stub.WatchCampaignMetrics(pb.WatchCampaignMetricsRequest(campaign_id=args.campaign), timeout=10)
     first = next(watch)
     check(first.metrics.sent == 10, "the watch starts with the current counts")
