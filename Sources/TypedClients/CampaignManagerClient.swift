@@ -77,7 +77,7 @@ public struct CampaignManagerClient: Sendable {
     }
 
     public func analytics(_ id: UUID, in range: TimeRange? = nil) async throws -> CampaignAnalytics {
-        try await calls.call(API.getCampaignAnalytics, CampaignAnalyticsRequest(id, timeRange: range)).value
+        try await calls.call(API.getCampaignAnalytics, CampaignRange(id, timeRange: range)).value
     }
 
     public func versions(_ id: UUID, page: PageRequest = PageRequest()) async throws -> Page<CampaignVersion> {

@@ -90,7 +90,7 @@ struct APIMethodTests {
         MethodCase(c.getCampaignStatus, CampaignRef(F.id(2)), Only(F.campaignStatus)),
         MethodCase(c.watchCampaignStatus, CampaignRef(F.id(2)), Only(F.campaignStatus)),
         MethodCase(
-            c.getCampaignAnalytics, CampaignAnalyticsRequest(F.id(2), timeRange: TimeRange(start: F.time, end: F.time)),
+            c.getCampaignAnalytics, CampaignRange(F.id(2), timeRange: TimeRange(start: F.time, end: F.time)),
             // CampaignMetrics carries rates derived from its counts (its own test is in WireMappingTests).
             Only(F.campaignAnalytics), exempt: ["response.analytics.totals", "response.analytics.daily"]),
         MethodCase(

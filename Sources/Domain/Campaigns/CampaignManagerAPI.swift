@@ -23,7 +23,7 @@ public enum CampaignManagerAPI {
         service, "GetCampaignStatus")
     public static let watchCampaignStatus = RPCMethod<CampaignRef, Only<CampaignStatusReport>>(
         service, "WatchCampaignStatus")
-    public static let getCampaignAnalytics = RPCMethod<CampaignAnalyticsRequest, Only<CampaignAnalytics>>(
+    public static let getCampaignAnalytics = RPCMethod<CampaignRange, Only<CampaignAnalytics>>(
         service, "GetCampaignAnalytics")
     public static let listCampaignVersions = RPCMethod<ListCampaignVersionsRequest, Page<CampaignVersion>>(
         service, "ListCampaignVersions")
@@ -192,27 +192,6 @@ public struct DuplicateCampaignRequest: WireMapped, Sendable, Equatable {
         b.set(1, id: campaignID)
         b.set(2, name)
         b.set(3, id: createdBy)
-    }
-}
-
-/// GetCampaignAnalyticsRequest: a campaign's figures over `timeRange` (absent: its whole life).
-public struct CampaignAnalyticsRequest: WireMapped, Sendable, Equatable {
-    public var campaignID: UUID
-    public var timeRange: TimeRange?
-
-    public init(_ campaignID: UUID, timeRange: TimeRange? = nil) {
-        self.campaignID = campaignID
-        self.timeRange = timeRange
-    }
-
-    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
-        campaignID = issues.requiredUUID(m.string(1), at: path.field("campaign_id"))
-        timeRange = m.read(2, at: path.field("time_range"), &issues)
-    }
-
-    public func write(to b: MessageBuilder) {
-        b.set(1, id: campaignID)
-        b.set(2, timeRange)
     }
 }
 
