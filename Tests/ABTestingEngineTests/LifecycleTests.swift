@@ -128,6 +128,15 @@ struct LifecycleTests {
             )
             #expect(refused.message.contains("test.type: factors need TEST_TYPE_MULTIVARIATE"))
             #expect(refused.message.contains("test.factors[0].levels: 1 levels"))
+            // Factors of many levels each: refused by count, not multiplied into an overflow.
+            let levels = (0..<20_000).map { "\"l\($0)\"" }.joined(separator: ",")
+            let factors = (0..<5).map { #"{"name": "f\#($0)", "levels": [\#(levels)]}"# }.joined(separator: ",")
+            let huge = try await h.failure(
+                "CreateTest",
+                #"{"test": {"campaignId": "\#(h.campaign)", "name": "x", "type": "TEST_TYPE_MULTIVARIATE", "factors": [\#(factors)]}}"#
+            )
+            #expect(huge.code == .invalidArgument)
+            #expect(huge.message.contains("test.factors: more than 20 combinations"))
         }
     }
 }
