@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import HeraldCore
 import Postgres
+import ServiceKit
 
 /// GenerateReport's data: counts of the named campaigns from the rollups (plus the unfolded deltas), grouped by
 /// period (the granularity, in UTC) and the dimensions, with rates derived from the sums.
@@ -20,18 +21,27 @@ enum ReportQuery {
         "unsubscribe_rate": ("unsubscribed", "delivered"), "bounce_rate": ("bounced", "sent"),
     ]
     static var metricNames: [String] { counts + rates.keys.sorted() }
+    /// Rows a report may have.
+    static let maxRows = 100_000
 
     /// What is wrong with a definition, at its field paths.
     static func validate(_ d: ReportDefinition, at path: String, into issues: inout FieldIssues) {
         issues.check(!d.campaignIDs.isEmpty, path.field("campaign_ids"), "required: at least one campaign")
         issues.check(d.campaignIDs.count <= 100, path.field("campaign_ids"), "at most 100 campaigns")
         issues.check(!d.metrics.isEmpty, path.field("metrics"), "required: at least one of \(metricNames)")
-        for (i, metric) in d.metrics.enumerated() where !metricNames.contains(metric) {
+        issues.check(
+            d.metrics.count <= metricNames.count && d.metrics.uniqued().count == d.metrics.count, path.field("metrics"),
+            "each metric at most once (\(d.metrics.count) given)")
+        issues.check(
+            d.dimensions.count <= dimensions.count && d.dimensions.uniqued().count == d.dimensions.count,
+            path.field("dimensions"), "each dimension at most once (\(d.dimensions.count) given)")
+        issues.check(d.name.count <= 255, path.field("name"), "at most 255 characters")
+        for (i, metric) in d.metrics.prefix(100).enumerated() where !metricNames.contains(metric) {
             issues.add(
                 path.field("metrics").index(i),
                 "unknown metric \"\(metric.prefix(64))\"; expected one of \(metricNames)")
         }
-        for (i, dimension) in d.dimensions.enumerated() where dimensions[dimension] == nil {
+        for (i, dimension) in d.dimensions.prefix(100).enumerated() where dimensions[dimension] == nil {
             issues.add(
                 path.field("dimensions").index(i),
                 "unknown dimension \"\(dimension.prefix(64))\"; expected one of \(dimensions.keys.sorted())")
@@ -60,9 +70,14 @@ enum ReportQuery {
                 UNION ALL
                 SELECT \(columns) FROM analytics.rollup_deltas
                 WHERE campaign_id = ANY($1::uuid[]) AND hour >= date_trunc('hour', $2::timestamptz) AND hour < $3) x
-            GROUP BY \(keyColumns) ORDER BY \(keyColumns)
+            GROUP BY \(keyColumns) ORDER BY \(keyColumns) LIMIT \(maxRows + 1)
             """,
             [d.campaignIDs, d.timeRange?.start ?? Date.distantPast, d.timeRange?.end ?? Date.distantFuture])
+        guard result.rowCount <= maxRows else {
+            throw ServiceError.failedPrecondition(
+                "the report would have more than \(maxRows) rows: narrow the time range, or use a coarser granularity or fewer dimensions"
+            )
+        }
         return try result.map { row in
             var sums: [String: Double] = [:]
             for count in counts { sums[count] = try row.decode(count) }
