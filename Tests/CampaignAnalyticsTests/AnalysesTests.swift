@@ -79,10 +79,10 @@ struct AnalysesTests {
             )
             #expect(bad.message.contains("definition.metrics[1]: unknown metric \"happiness\""))
             #expect(bad.message.contains("definition.dimensions[0]: unknown dimension \"planet\""))
-            let sent = (0..<5_000).map { _ in "\"sent\"" }.joined(separator: ",")
+            let manySent = (0..<5_000).map { _ in "\"sent\"" }.joined(separator: ",")
             let repeated = try await h.failure(
                 "GenerateReport",
-                #"{"definition": {"campaignIds": ["\#(h.campaign)"], "metrics": [\#(sent)], "dimensions": ["channel", "channel"]}}"#
+                #"{"definition": {"campaignIds": ["\#(h.campaign)"], "metrics": [\#(manySent)], "dimensions": ["channel", "channel"]}}"#
             )
             #expect(repeated.message.contains("definition.metrics: each metric at most once (5000 given)"))
             #expect(repeated.message.contains("definition.dimensions: each dimension at most once"))
