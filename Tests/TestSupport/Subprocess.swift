@@ -108,9 +108,9 @@ public final class RunningProcess: @unchecked Sendable {
         return String(decoding: line[..<(newline ?? line.endIndex)], as: UTF8.self)
     }
 
-    /// Everything the process printed after its first line; stops it first.
-    public func remainingOutput() -> String {
-        stop()
+    /// Stops the program (`grace` for it to exit after SIGTERM) and returns what it printed since the first line.
+    public func remainingOutput(grace: Duration = .seconds(2)) -> String {
+        stop(grace: grace)
         if draining {
             rest.drained.wait()
             rest.drained.signal()
@@ -119,11 +119,12 @@ public final class RunningProcess: @unchecked Sendable {
         return String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
     }
 
-    /// SIGTERM, then SIGKILL after two seconds: a child may inherit a signal mask that blocks SIGTERM.
-    public func stop() {
+    /// SIGTERM, then SIGKILL after `grace`: a child may inherit a signal mask that blocks SIGTERM.
+    public func stop(grace: Duration = .seconds(2)) {
         guard process.isRunning else { return }
         process.terminate()
-        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
