@@ -11,12 +11,12 @@ import Testing
 @Suite("ab-testing-engine: assignment")
 struct AssignmentTests {
     @Test("the bucket is FNV-1a of seed + \".\" + user id as Python computes it from the proto's description")
-    func bucketsMatchPython() throws {
+    func bucketsMatchPython() async throws {
         guard let python = TestEnvironment.python() else { return }
         let users = Harness.users(500, seed: 9)
         let input = try JSONSerialization.data(withJSONObject: ["seed": "spring", "users": users.map(\.lowercased)])
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Python/buckets.py"
-        let result = try runProcess(python, [script], input: Array(input))
+        let result = try await runBlocking { try runProcess(python, [script], input: Array(input)) }
         try #require(result.status == 0, "\(result.stderr)")
         let expected = try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [Int]
         let prefix = TrafficSplit.prefix(seed: "spring")
