@@ -13,9 +13,8 @@ extension CampaignAnalyticsService {
             validate: { request, issues in
                 EventValidator.validate(request.value, at: "event", now: Date(), retention: retention, into: &issues)
             }
-        ) { request, context in
-            try await ingest([request.value], at: "event", context)
-            return EventStored(try await pushingBack { try await ingestor.ingest([request.value]) }.stored == 1)
+        ) { request, _ in
+            EventStored(try await accept([request.value]) { _ in "event" }.stored == 1)
         }
         services.unary(
             api.trackCampaignEvents,
@@ -29,28 +28,25 @@ extension CampaignAnalyticsService {
                         event, at: "events".index(i), now: now, retention: retention, into: &issues)
                 }
             }
-        ) { request, context in
-            try await ingest(request.values, at: "events", context)
-            return try await pushingBack { try await ingestor.ingest(request.values) }
-        }
+        ) { request, _ in try await accept(request.values) { "events".index($0) } }
     }
 
-    /// Checks `events` (validated, each at `path[i]`, or `path` for one) against the campaigns that exist, and makes
-    /// the partitions of their months.
-    func ingest(_ events: [CampaignEvent], at path: String, _ context: ServerContext) async throws {
+    /// Ingests `events` (validated; event i at `path(i)` in errors): refused at `campaign_id` when their campaign does
+    /// not exist; the partitions of their months made; then queued, with a retry pushback when the queue is full.
+    func accept(_ events: [CampaignEvent], path: (Int) -> String) async throws -> TrackedEvents {
         var issues = FieldIssues()
         let now = Date()
         let campaigns = Array(Set(events.map(\.campaignID)))
         let known = try await store.existingCampaigns(campaigns)
         if known.count < campaigns.count {
             for (i, event) in events.enumerated() where !known.contains(event.campaignID) {
-                let at = events.count == 1 && path == "event" ? path : path.index(i)
-                issues.add(at.field("campaign_id"), "no campaign \(event.campaignID.lowercased)")
+                issues.add(path(i).field("campaign_id"), "no campaign \(event.campaignID.lowercased)")
             }
             try issues.throwIfAny()
         }
         // Late events land in their own month's partition (made now if it is not there), never the default one.
         try await partitions.ensure(events.map { $0.timestamp ?? now }, pool: store.pool)
+        return try await pushingBack { try await ingestor.ingest(events) }
     }
 
     /// Runs `body`; a full queue answers RESOURCE_EXHAUSTED with `grpc-retry-pushback-ms`, so that a client

@@ -23,7 +23,7 @@ extension CampaignAnalyticsService {
                 EventValidator.checkTime(
                     c.occurredAt, at: "conversion.occurred_at", retention: retention, into: &issues)
             }
-        ) { request, context in
+        ) { request, _ in
             let (channel, budgetCurrency) = try await store.conversionContext(request.campaignID)
             let c = request.conversion
             if let budgetCurrency, !c.currency.isEmpty, budgetCurrency != c.currency {
@@ -39,8 +39,7 @@ extension CampaignAnalyticsService {
             let event = CampaignEvent(
                 id: c.id, campaignID: request.campaignID, userID: request.userID, eventType: .converted,
                 timestamp: c.occurredAt, channel: channel, metadata: .object(metadata), value: c.value)
-            try await ingest([event], at: "conversion", context)
-            return EventStored(try await pushingBack { try await ingestor.ingest([event]) }.stored == 1)
+            return EventStored(try await accept([event]) { _ in "" }.stored == 1)
         }
         services.unary(
             api.recordCustomMetric,
