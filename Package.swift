@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "notification-gateway", targets: ["notification-gateway"]),
         .executable(name: "ab-testing-engine", targets: ["ab-testing-engine"]),
         .executable(name: "campaign-analytics", targets: ["campaign-analytics"]),
+        .executable(name: "segmentation-engine", targets: ["segmentation-engine"]),
         .executable(name: "rpc-testserver", targets: ["rpc-testserver"]),
         .executable(name: "rpc-testclient", targets: ["rpc-testclient"]),
         .executable(name: "herald-bench-postgres", targets: ["PostgresBenchmark"]),
@@ -151,6 +152,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "SegmentationEngine",
+            dependencies: [
+                "ServiceKit", "Domain", "Postgres", "RPC", "Codec", "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "CampaignManager",
             dependencies: [
                 "ServiceKit", "Domain", "Postgres", "RPC", "API", "Codec", "HeraldCore",
@@ -183,6 +191,9 @@ let package = Package(
 
         .executableTarget(
             name: "campaign-analytics", dependencies: ["CampaignAnalytics", "ServiceRuntime", "RPC", "HeraldCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "segmentation-engine", dependencies: ["SegmentationEngine", "ServiceRuntime", "RPC", "HeraldCore"],
             swiftSettings: strict),
 
         // The interop and benchmark services, and their server.
@@ -274,6 +285,12 @@ let package = Package(
                 "CampaignAnalytics", "TypedClients", "ServiceClients", "Domain", "Codec", "Postgres", "RPC",
                 "HeraldCore",
                 "TestSupport",
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "SegmentationEngineTests",
+            dependencies: [
+                "SegmentationEngine", "TypedClients", "ServiceClients", "Domain", "Codec", "Postgres", "RPC",
+                "HeraldCore", "TestSupport",
             ], swiftSettings: strict),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"], swiftSettings: strict),

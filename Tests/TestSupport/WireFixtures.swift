@@ -124,8 +124,15 @@ public enum WireFixtures {
 
     // MARK: herald.segments.v1
 
-    public static let segmentCondition = SegmentCondition(
-        field: "field", operator: .in, value: .array([.string("a"), .number("2")]), logicalOperator: .or)
+    public static let segmentCondition: SegmentCondition = {
+        var condition = SegmentCondition(
+            field: "field", operator: .in, value: .array([.string("a"), .number("2")]), logicalOperator: .or)
+        condition.group = [SegmentCondition(field: "group", operator: .exists)]
+        condition.activity = ActivityCondition(
+            event: "event", atLeast: 2, atMost: 3, didNotPerform: true, withinDays: 5,
+            properties: [SegmentCondition(field: "value", operator: .greaterThan, value: .number("50"))])
+        return condition
+    }()
     public static let segmentDefinition = SegmentDefinition(
         name: "name", description: "description", type: .dynamic, conditions: [segmentCondition], tags: ["tags"],
         userIDs: [id(5), id(6)])
@@ -137,7 +144,8 @@ public enum WireFixtures {
         tags: ["tags"], createdAt: time, createdBy: id(3), sourceSegmentID: id(9), similarity: 13)
     public static let segmentMember = SegmentMember(userID: id(5), addedAt: time)
     public static let segmentOverlap = SegmentOverlapAnalysis(
-        sizes: [id(8): 2, id(9): 2], overlaps: [SegmentOverlap(segmentIDs: [id(8), id(9)], size: 2)], unionSize: 3)
+        sizes: [id(8): 2, id(9): 2], overlaps: [SegmentOverlap(segmentIDs: [id(8), id(9)], size: 2, jaccard: 3)],
+        unionSize: 3, regions: [SegmentRegion(segmentIDs: [id(8)], size: 2)])
 
     // MARK: herald.personalization.v1
 

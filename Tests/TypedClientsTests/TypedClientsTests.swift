@@ -95,21 +95,34 @@ struct TypedClientsTests {
                 "ListSegments": Self.page(F.segment), "EvaluateUserSegments": { $0.set(1, ids: [F.id(8), F.id(9)]) },
                 "GetSegmentMembers": Self.page(F.segmentMember), "CreateLookalikeSegment": Self.field1(F.segment),
                 "AnalyzeSegmentOverlap": Self.field1(F.segmentOverlap),
+                "PreviewSegment": {
+                    $0.set(1, Int64(2))
+                    $0.set(2, ids: [F.id(5), F.id(6)])
+                },
+                "RefreshSegment": {
+                    Self.field1(F.segment)($0)
+                    $0.set(2, Int64(3))
+                    $0.set(3, Int64(1))
+                },
+                "StreamSegmentMembers": { $0.set(1, ids: [F.id(5), F.id(6)]) },
             ]
         ) { c in
             #expect(try await c.create(F.segmentDefinition, by: Self.user) == F.segment)
             #expect(try await c.update(F.id(8), to: F.segmentDefinition) == F.segment)
             #expect(try await c.get(F.id(8)) == F.segment)
-            let page = try await c.list(type: .dynamic, pageSize: 1, pageToken: "page_token")
+            let page = try await c.list(type: .dynamic, page: PageRequest(size: 1, token: "page_token"))
             #expect(page.items == [F.segment, F.segment] && page.nextToken == "next")
             try await c.delete(F.id(8))
             #expect(try await c.segments(of: F.id(5)) == [F.id(8), F.id(9)])
             #expect(
-                try await c.members(of: F.id(8), pageSize: 1, pageToken: "page_token").items == [
+                try await c.members(of: F.id(8), page: PageRequest(size: 1, token: "page_token")).items == [
                     F.segmentMember, F.segmentMember,
                 ])
-            #expect(try await c.createLookalike(of: F.id(9), similarity: 2, name: "name", by: Self.user) == F.segment)
+            #expect(try await c.createLookalike(of: F.id(9), similarity: 0.5, name: "name", by: Self.user) == F.segment)
             #expect(try await c.overlap(of: [F.id(8), F.id(9)]) == F.segmentOverlap)
+            #expect(try await c.preview(F.segmentDefinition) == SegmentPreview(size: 2, sample: [F.id(5), F.id(6)]))
+            #expect(try await c.refresh(F.id(8)) == SegmentRefresh(F.segment, entered: 3, left: 1))
+            #expect(try await Self.collect(c.streamMembers(of: F.id(8))) == [MemberBatch([F.id(5), F.id(6)])])
         }
     }
 

@@ -53,6 +53,12 @@ public struct FieldIssues: Sendable, Equatable {
         return id
     }
 
+    /// Adds every issue of `other` (found by a helper with its own `FieldIssues`).
+    public mutating func merge(_ other: FieldIssues) {
+        for issue in other.issues { add(issue.path, issue.problem) }
+        count += other.count - other.issues.count
+    }
+
     /// Throws a `ValidationError` listing every issue, if there is any.
     public func throwIfAny() throws {
         if count > 0 { throw ValidationError(issues: issues, count: count) }

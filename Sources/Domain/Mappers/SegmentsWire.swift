@@ -10,6 +10,8 @@ extension SegmentCondition: WireMapped {
             value: m.message(3).map(WellKnownWire.value),
             logicalOperator: LogicalOperator.read(
                 m.enumValue(4), path.field("logical_operator"), &issues, required: false))
+        group = m.readAll(5, at: path.field("group"), &issues)
+        activity = m.read(6, at: path.field("activity"), &issues)
     }
 
     public func write(to b: MessageBuilder) {
@@ -17,6 +19,25 @@ extension SegmentCondition: WireMapped {
         b.set(2, enum: `operator`)
         b.set(3, value: value)
         b.set(4, enum: logicalOperator)
+        b.set(5, each: group)
+        b.set(6, activity)
+    }
+}
+
+extension ActivityCondition: WireMapped {
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        self.init(
+            event: m.string(1), atLeast: m.int64(2), atMost: m.int64(3), didNotPerform: m.bool(4),
+            withinDays: m.int64(5), properties: m.readAll(6, at: path.field("properties"), &issues))
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, event)
+        b.set(2, atLeast)
+        b.set(3, atMost)
+        b.set(4, didNotPerform)
+        b.set(5, withinDays)
+        b.set(6, each: properties)
     }
 }
 
@@ -65,7 +86,7 @@ extension Segment: WireMapped {
             conditions: m.readAll(5, at: path.field("conditions"), &issues),
             size: m.int64(6), lastUpdated: m.date(7), performance: m.read(8, at: path.field("performance"), &issues),
             tags: m.strings(9),
-            createdAt: m.requiredDate(10), createdBy: issues.requiredUUID(m.string(11), at: path.field("created_by")),
+            createdAt: m.requiredDate(10), createdBy: issues.optionalUUID(m.string(11), at: path.field("created_by")),
             sourceSegmentID: issues.optionalUUID(m.string(12), at: path.field("source_segment_id")),
             similarity: m.double(13))
     }
@@ -111,9 +132,17 @@ extension SegmentOverlapAnalysis: WireMapped {
                 SegmentOverlap(
                     segmentIDs: issues.uuids(
                         overlap.strings(1), at: path.field("overlaps").index(i).field("segment_ids")),
-                    size: overlap.int64(2)))
+                    size: overlap.int64(2), jaccard: overlap.double(3)))
         }
-        self.init(sizes: sizes, overlaps: overlaps, unionSize: m.int64(3))
+        var regions: [SegmentRegion] = []
+        for (i, region) in m.messages(4).enumerated() {
+            regions.append(
+                SegmentRegion(
+                    segmentIDs: issues.uuids(
+                        region.strings(1), at: path.field("regions").index(i).field("segment_ids")),
+                    size: region.int64(2)))
+        }
+        self.init(sizes: sizes, overlaps: overlaps, unionSize: m.int64(3), regions: regions)
     }
 
     public func write(to b: MessageBuilder) {
@@ -123,7 +152,12 @@ extension SegmentOverlapAnalysis: WireMapped {
         b.messages(2, count: overlaps.count) { i, o in
             o.set(1, ids: overlaps[i].segmentIDs)
             o.set(2, overlaps[i].size)
+            o.set(3, overlaps[i].jaccard)
         }
         b.set(3, unionSize)
+        b.messages(4, count: regions.count) { i, r in
+            r.set(1, ids: regions[i].segmentIDs)
+            r.set(2, regions[i].size)
+        }
     }
 }

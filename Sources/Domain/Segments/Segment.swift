@@ -14,6 +14,17 @@ public enum ConditionOperator: String, WireEnum {
     case lessThan = "less_than"
     case `in`
     case notIn = "not_in"
+    case notEquals = "not_equals"
+    case startsWith = "starts_with"
+    case endsWith = "ends_with"
+    case matches, between, exists
+    case isEmpty = "is_empty"
+    case withinLastDays = "within_last_days"
+    case moreThanDaysAgo = "more_than_days_ago"
+    case before, after
+
+    /// Operators that take no value.
+    public var takesNoValue: Bool { self == .exists || self == .isEmpty }
 }
 
 public enum LogicalOperator: String, WireEnum {
@@ -21,15 +32,19 @@ public enum LogicalOperator: String, WireEnum {
     case and, or, not
 }
 
-/// One rule of a segment: a user attribute compared with a value, joined to the rule before it.
+/// One rule of a segment, joined to the rule before it by `logicalOperator` (see segments.proto for the grammar):
+/// a leaf (`field` `operator` `value`), a nested `group`, or an `activity` rule.
 public struct SegmentCondition: Codable, Equatable, Sendable {
-    /// A user attribute path, e.g. "attributes.plan" or "events.purchase.count".
+    /// A field path, e.g. "attributes.plan", "consent.marketing", "segment" (empty for groups and activity rules).
     public var field: String
     /// nil only in a request that left it unspecified (validation reports it).
     public var `operator`: ConditionOperator?
     public var value: JSONValue?
     /// How this condition joins the ones before it (AND when unspecified).
     public var logicalOperator: LogicalOperator?
+    /// A nested group, combined as a list of conditions is.
+    public var group: [SegmentCondition]
+    public var activity: ActivityCondition?
 
     public init(
         field: String, operator: ConditionOperator?, value: JSONValue? = nil, logicalOperator: LogicalOperator? = nil
@@ -38,6 +53,73 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
         self.operator = `operator`
         self.value = value
         self.logicalOperator = logicalOperator
+        group = []
+        activity = nil
+    }
+
+    /// A nested group.
+    public init(group: [SegmentCondition], logicalOperator: LogicalOperator? = nil) {
+        self.init(field: "", operator: nil, logicalOperator: logicalOperator)
+        self.group = group
+    }
+
+    /// An activity rule.
+    public init(activity: ActivityCondition, logicalOperator: LogicalOperator? = nil) {
+        self.init(field: "", operator: nil, logicalOperator: logicalOperator)
+        self.activity = activity
+    }
+
+    enum CodingKeys: String, CodingKey { case field, `operator`, value, logicalOperator, group, activity }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        field = try c.decodeIfPresent(String.self, forKey: .field) ?? ""
+        `operator` = try c.decodeIfPresent(ConditionOperator.self, forKey: .operator)
+        value = try c.decodeIfPresent(JSONValue.self, forKey: .value)
+        logicalOperator = try c.decodeIfPresent(LogicalOperator.self, forKey: .logicalOperator)
+        group = try c.decodeIfPresent([SegmentCondition].self, forKey: .group) ?? []
+        activity = try c.decodeIfPresent(ActivityCondition.self, forKey: .activity)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if !field.isEmpty { try c.encode(field, forKey: .field) }
+        try c.encodeIfPresent(`operator`, forKey: .operator)
+        try c.encodeIfPresent(value, forKey: .value)
+        try c.encodeIfPresent(logicalOperator, forKey: .logicalOperator)
+        if !group.isEmpty { try c.encode(group, forKey: .group) }
+        try c.encodeIfPresent(activity, forKey: .activity)
+    }
+}
+
+/// "Performed `event` between `atLeast` and `atMost` times within the last `withinDays` days", or did not.
+public struct ActivityCondition: Codable, Equatable, Sendable {
+    public var event: String
+    public var atLeast: Int64
+    /// 0: no upper bound.
+    public var atMost: Int64
+    public var didNotPerform: Bool
+    /// 0: all the activity kept.
+    public var withinDays: Int64
+    /// Leaf conditions over the event's properties (field: the property name).
+    public var properties: [SegmentCondition]
+
+    public init(
+        event: String, atLeast: Int64 = 0, atMost: Int64 = 0, didNotPerform: Bool = false, withinDays: Int64 = 0,
+        properties: [SegmentCondition] = []
+    ) {
+        self.event = event
+        self.atLeast = atLeast
+        self.atMost = atMost
+        self.didNotPerform = didNotPerform
+        self.withinDays = withinDays
+        self.properties = properties
+    }
+
+    /// The counts that match: at least `lower`, at most `upper` (nil: unbounded).
+    public var bounds: (lower: Int64, upper: Int64?) {
+        if didNotPerform { return (0, 0) }
+        return (atLeast == 0 && atMost == 0 ? 1 : atLeast, atMost == 0 ? nil : atMost)
     }
 }
 
@@ -102,7 +184,8 @@ public struct Segment: Equatable, Sendable {
     public var performance: SegmentPerformance?
     public var tags: [String]
     public var createdAt: Date
-    public var createdBy: UUID
+    /// Who created it, when the request said.
+    public var createdBy: UUID?
     /// The segment a lookalike segment was modelled on, and how similar its members must be (0-1).
     public var sourceSegmentID: UUID?
     public var similarity: Double
@@ -111,7 +194,7 @@ public struct Segment: Equatable, Sendable {
         id: UUID, name: String, description: String = "", type: SegmentType, conditions: [SegmentCondition] = [],
         size: Int64 = 0,
         lastUpdated: Date? = nil, performance: SegmentPerformance? = nil, tags: [String] = [], createdAt: Date,
-        createdBy: UUID,
+        createdBy: UUID?,
         sourceSegmentID: UUID? = nil, similarity: Double = 0
     ) {
         self.id = id
@@ -140,8 +223,21 @@ public struct SegmentMember: Equatable, Sendable {
     }
 }
 
-/// Users in all of `segmentIDs` at once.
+/// Users in all of `segmentIDs` at once (for a pair, with their Jaccard index).
 public struct SegmentOverlap: Equatable, Sendable {
+    public var segmentIDs: [UUID]
+    public var size: Int64
+    public var jaccard: Double
+
+    public init(segmentIDs: [UUID], size: Int64, jaccard: Double = 0) {
+        self.segmentIDs = segmentIDs
+        self.size = size
+        self.jaccard = jaccard
+    }
+}
+
+/// Users in exactly `segmentIDs` of the segments analysed, and in none of the others: one Venn region.
+public struct SegmentRegion: Equatable, Sendable {
     public var segmentIDs: [UUID]
     public var size: Int64
 
@@ -151,15 +247,18 @@ public struct SegmentOverlap: Equatable, Sendable {
     }
 }
 
-/// How a set of segments overlap: each one's size, the size of each intersection, and of their union.
+/// How a set of segments overlap: each one's size, the size of each intersection, of their union, and every
+/// non-empty Venn region.
 public struct SegmentOverlapAnalysis: Equatable, Sendable {
     public var sizes: [UUID: Int64]
     public var overlaps: [SegmentOverlap]
     public var unionSize: Int64
+    public var regions: [SegmentRegion]
 
-    public init(sizes: [UUID: Int64], overlaps: [SegmentOverlap], unionSize: Int64) {
+    public init(sizes: [UUID: Int64], overlaps: [SegmentOverlap], unionSize: Int64, regions: [SegmentRegion] = []) {
         self.sizes = sizes
         self.overlaps = overlaps
         self.unionSize = unionSize
+        self.regions = regions
     }
 }

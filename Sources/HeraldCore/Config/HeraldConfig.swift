@@ -41,6 +41,12 @@ public struct HeraldConfig: Sendable {
         public let cacheTTLSeconds: Int
         public let batchSize: Int
         public let maxSegmentSize: Int
+
+        public init(cacheTTLSeconds: Int = 300, batchSize: Int = 10_000, maxSegmentSize: Int = 10_000_000) {
+            self.cacheTTLSeconds = cacheTTLSeconds
+            self.batchSize = batchSize
+            self.maxSegmentSize = maxSegmentSize
+        }
     }
 
     public struct Personalization: Sendable, Equatable {

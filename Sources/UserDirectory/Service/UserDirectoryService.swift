@@ -33,9 +33,11 @@ public struct UserDirectoryService: Sendable {
         rotation = KeyRotation.work(store)
         let logger = Logger(label: "herald.user-directory.activity")
         partitionUpkeep = BackgroundWork("activity partition upkeep", every: .seconds(6 * 3600), logger: logger) {
-            let dropped = try await store.partitions.maintain(pool: pool, retention: store.activityRetention)
+            let dropped =
+                try await store.partitions.maintain(pool: pool, retention: store.activityRetention)
+                + store.changePartitions.maintain(pool: pool, retention: store.changeRetention)
             if !dropped.isEmpty {
-                logger.info("activity past retention dropped", metadata: ["partitions": "\(dropped)"])
+                logger.info("activity and changes past retention dropped", metadata: ["partitions": "\(dropped)"])
             }
             return false
         }

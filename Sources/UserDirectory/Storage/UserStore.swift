@@ -15,6 +15,11 @@ public struct UserStore: Sendable {
     let activityRetention: Duration
     let partitions = MonthlyPartitions(
         table: "users.activity", create: "users.create_activity_partitions", prefix: "activity_")
+    /// The change feed (`users.changes`, written by triggers): its months are kept `changeRetention`, ample for a
+    /// consumer that was down (one down longer re-evaluates everything).
+    let changePartitions = MonthlyPartitions(
+        table: "users.changes", create: "users.create_change_partitions", prefix: "changes_")
+    let changeRetention = Duration.seconds(35 * 86_400)
 
     public init(pool: PostgresPool, ring: KeyRing, activityRetentionDays: Int = 730) {
         self.pool = pool
@@ -190,18 +195,18 @@ public struct UserStore: Sendable {
 
     /// The conditions of a filter, values as parameters. Deleted and erased users are never listed.
     static func filter(_ filter: UserFilter, into conditions: inout QueryConditions) throws {
-        conditions.add("u.deleted_at IS NULL AND u.erased_at IS NULL")
+        conditions.add(DirectorySQL.present)
         if let attributes = filter.attributes, !attributes.members.isEmpty {
             conditions.add(PostgresJSON(text: attributes.text())) { "u.attributes @> \($0)::jsonb" }
         }
         if let from = filter.createdFrom { conditions.add(from) { "u.created_at >= \($0)" } }
         if let before = filter.createdBefore { conditions.add(before) { "u.created_at < \($0)" } }
         if let purpose = filter.consentedTo {
-            conditions.add("purpose:" + purpose.rawValue) {
-                "EXISTS (SELECT 1 FROM users.consent c WHERE c.user_id = u.id AND c.subject = \($0) AND c.granted)"
-            }
+            conditions.add(purpose.rawValue) { DirectorySQL.consented(toPurpose: $0) }
         }
-        if let channel = filter.reachableOn { conditions.add(channel.rawValue) { reachable(on: $0, channel) } }
+        if let channel = filter.reachableOn {
+            conditions.add(channel.rawValue) { DirectorySQL.reachable(on: $0, channel) }
+        }
         if !filter.externalIDPrefix.isEmpty {
             let escaped = filter.externalIDPrefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
                 of: "%", with: "\\%"
@@ -209,22 +214,6 @@ public struct UserStore: Sendable {
             .replacingOccurrences(of: "_", with: "\\_")
             conditions.add(escaped + "%") { "u.external_id LIKE \($0)" }
         }
-    }
-
-    /// SQL for "reachable on the channel named by `parameter`": an address for it, its consent not withdrawn, and it
-    /// among the preferred channels when the user chose any.
-    static func reachable(on parameter: String, _ channel: NotificationChannel) -> String {
-        let address =
-            switch channel {
-            case .email: "u.email_index IS NOT NULL"
-            case .sms: "u.phone_index IS NOT NULL"
-            case .push: "EXISTS (SELECT 1 FROM users.devices d WHERE d.user_id = u.id)"
-            case .inApp: "true"
-            }
-        return """
-            (\(address) AND NOT EXISTS (SELECT 1 FROM users.consent c WHERE c.user_id = u.id AND c.subject = 'channel:' || \(parameter) AND NOT c.granted)
-             AND (jsonb_array_length(COALESCE(u.preferences -> 'channels', '[]')) = 0 OR u.preferences -> 'channels' ? \(parameter)))
-            """
     }
 
     // MARK: Shared steps
