@@ -54,7 +54,7 @@ struct Harness: Sendable, ServiceHarnessWrapper {
 
     /// The members of a segment now, by name.
     func members(_ id: UUID) async throws -> [String] {
-        names(try await segments.members(of: id, page: PageRequest(size: 1_000)).items.map(\.userID))
+        names(try await segments.members(of: id, page: PageRequest(size: 500)).items.map(\.userID))
     }
 
     /// Waits (up to `within`) until `check` holds; how long it took.

@@ -1,0 +1,164 @@
+import Domain
+import Foundation
+import Postgres
+import RPC
+import TestSupport
+import Testing
+import TypedClients
+
+/// Segments and their members, as other services (`SegmentationEngineClient`) and clients in any language see them.
+@Suite("segmentation-engine: segments and members")
+struct SegmentTests {
+    static func plan(_ value: String) -> SegmentCondition {
+        SegmentCondition(field: "plan", operator: .equals, value: .string(value))
+    }
+
+    @Test("a dynamic segment is evaluated when saved: its size, members, each member's segments, its plan")
+    func dynamic() async throws {
+        try await Harness.with { h in
+            let pro = try await h.segments.create(
+                SegmentDefinition(name: "Pro plan", type: .dynamic, conditions: [Self.plan("pro")], tags: ["plan"]),
+                by: UUID(canonical: h.user))
+            #expect(pro.size == 2)
+            #expect(pro.lastUpdated != nil)
+            #expect(try await h.members(pro.id) == ["ann", "eve"])
+            #expect(try await h.segments.segments(of: h.users["ann"]!) == [pro.id])
+            #expect(try await h.segments.segments(of: h.users["bob"]!) == [])
+            await #expect(throws: RPCError.self) { try await h.segments.segments(of: h.users["fay"]!) }
+            let explained = try await h.segments.explain(pro.id)
+            #expect(explained.segment == pro)
+            #expect(explained.queryPlan.contains("users"), "\(explained.queryPlan)")
+            // Replaced whole: members follow the new definition.
+            let basic = try await h.segments.update(
+                pro.id, to: SegmentDefinition(name: "Basic plan", type: .dynamic, conditions: [Self.plan("basic")]))
+            #expect(basic.name == "Basic plan" && basic.size == 1)
+            #expect(try await h.members(pro.id) == ["bob"])
+            let changes = try await h.pool.query(
+                "SELECT entered, count(*) AS n FROM segments.membership_changes WHERE segment_id = $1 GROUP BY entered ORDER BY entered",
+                [pro.id])
+            #expect(try changes.map { [try $0.decode("entered", as: Bool.self) ? 1 : 0, Int(try $0.decode("n", as: Int64.self))] } == [[0, 2], [1, 3]])
+            let page = try await h.segments.list(type: .dynamic)
+            #expect(page.items.map(\.id) == [pro.id])
+            #expect(try await h.segments.list(type: .static).items.isEmpty)
+        }
+    }
+
+    @Test("static segments list their members; unknown users are refused at their index")
+    func staticMembers() async throws {
+        try await Harness.with { h in
+            let listed = try await h.segments.create(
+                SegmentDefinition(name: "VIPs", type: .static, userIDs: [h.users["bob"]!, h.users["dee"]!]))
+            #expect(listed.size == 2)
+            #expect(try await h.members(listed.id) == ["bob", "dee"])
+            let stranger = UUID()
+            do {
+                _ = try await h.segments.create(
+                    SegmentDefinition(name: "x", type: .static, userIDs: [h.users["ann"]!, stranger]))
+                Issue.record("a static segment with an unknown user was created")
+            } catch let error as RPCError {
+                #expect(error.code == .invalidArgument)
+                #expect(error.message.contains("segment.user_ids[") && error.message.contains("no user"), "\(error.message)")
+            }
+            #expect(try await h.count("segments.segments") == 1)
+            let paged = try await h.segments.members(of: listed.id, page: PageRequest(size: 1))
+            #expect(paged.items.count == 1 && !paged.nextToken.isEmpty)
+            let rest = try await h.segments.members(of: listed.id, page: PageRequest(size: 1, token: paged.nextToken))
+            #expect(h.names((paged.items + rest.items).map(\.userID)) == ["bob", "dee"])
+        }
+    }
+
+    @Test("membership of other segments: evaluated in order, cycles refused, a segment read by another not deleted")
+    func references() async throws {
+        try await Harness.with { h in
+            let pro = try await h.segments.create(
+                SegmentDefinition(name: "Pro", type: .dynamic, conditions: [Self.plan("pro")]))
+            let buyers = try await h.segments.create(
+                SegmentDefinition(
+                    name: "Buyers", type: .behavioral,
+                    conditions: [SegmentCondition(activity: ActivityCondition(event: "purchase"))]))
+            let proBuyers = try await h.segments.create(
+                SegmentDefinition(
+                    name: "Pro buyers", type: .dynamic,
+                    conditions: [
+                        SegmentCondition(field: "segment", operator: .in, value: .array([.string(pro.id.lowercased)])),
+                        SegmentCondition(field: "segment", operator: .in, value: .array([.string(buyers.id.lowercased)])),
+                    ]))
+            #expect(try await h.members(proBuyers.id) == ["ann"])
+            // pro reading proBuyers would close a cycle.
+            do {
+                _ = try await h.segments.update(
+                    pro.id,
+                    to: SegmentDefinition(
+                        name: "Pro", type: .dynamic,
+                        conditions: [
+                            SegmentCondition(
+                                field: "segment", operator: .notIn, value: .array([.string(proBuyers.id.lowercased)]))
+                        ]))
+                Issue.record("a cycle of segments was saved")
+            } catch let error as RPCError {
+                #expect(error.code == .invalidArgument && error.message.contains("cycle"), "\(error.message)")
+            }
+            #expect(try await h.segments.get(pro.id).conditions == [Self.plan("pro")])
+            await #expect(throws: RPCError.self) { try await h.segments.delete(pro.id) }
+            // Changing pro re-evaluates what reads it.
+            _ = try await h.segments.update(
+                pro.id, to: SegmentDefinition(name: "Basic", type: .dynamic, conditions: [Self.plan("basic")]))
+            #expect(try await h.members(proBuyers.id) == ["bob"])
+            try await h.segments.delete(proBuyers.id)
+            try await h.segments.delete(pro.id)
+            await #expect(throws: RPCError(.notFound, "no segment \(pro.id.lowercased)")) {
+                try await h.segments.get(pro.id)
+            }
+            #expect(try await h.segments.list().items.map(\.id) == [buyers.id])
+        }
+    }
+
+    @Test("overlap: sizes, pairs with Jaccard, the triple, the union and every Venn region, from memberships")
+    func overlap() async throws {
+        try await Harness.with { h in
+            let pro = try await h.segments.create(
+                SegmentDefinition(name: "Pro", type: .dynamic, conditions: [Self.plan("pro")]))  // ann, eve
+            let beta = try await h.segments.create(
+                SegmentDefinition(
+                    name: "Beta", type: .dynamic,
+                    conditions: [SegmentCondition(field: "tags", operator: .contains, value: .string("beta"))]))  // ann, eve
+            let listed = try await h.segments.create(
+                SegmentDefinition(name: "Listed", type: .static, userIDs: [h.users["ann"]!, h.users["bob"]!]))
+            let analysis = try await h.segments.overlap(of: [pro.id, beta.id, listed.id])
+            #expect(analysis.sizes == [pro.id: 2, beta.id: 2, listed.id: 2])
+            #expect(analysis.unionSize == 3)
+            #expect(analysis.overlaps.count == 4)
+            #expect(analysis.overlaps[0] == SegmentOverlap(segmentIDs: [pro.id, beta.id], size: 2, jaccard: 1))
+            #expect(analysis.overlaps[1] == SegmentOverlap(segmentIDs: [pro.id, listed.id], size: 1, jaccard: 1.0 / 3))
+            #expect(analysis.overlaps[3] == SegmentOverlap(segmentIDs: [pro.id, beta.id, listed.id], size: 1))
+            #expect(
+                Set(analysis.regions.map { [$0.segmentIDs.count, Int($0.size)] }) == [[3, 1], [2, 1], [1, 1]])
+            let error = try await h.failure("AnalyzeSegmentOverlap", #"{"segmentIds": ["\#(pro.id)"]}"#)
+            #expect(error.code == .invalidArgument && error.message.contains("expected 2 to 8"))
+        }
+    }
+
+    @Test("StreamSegmentMembers sends every member once, ascending, in the batches asked for")
+    func stream() async throws {
+        try await Harness.with { h in
+            // 2,345 more users on the pro plan: bulk-inserted, so the feed re-evaluates everything once.
+            try await h.pool.query(
+                """
+                INSERT INTO users.users (id, attributes) SELECT gen_random_uuid(), '{"plan": "pro"}' FROM generate_series(1, 2345)
+                """)
+            let pro = try await h.segments.create(
+                SegmentDefinition(name: "Pro", type: .dynamic, conditions: [Self.plan("pro")]))
+            #expect(pro.size == 2347)
+            var received: [UUID] = []
+            var batches = 0
+            for try await batch in try h.segments.streamMembers(of: pro.id, batchSize: 1000) {
+                #expect(batch.userIDs.count <= 1000)
+                received += batch.userIDs
+                batches += 1
+            }
+            #expect(batches == 3 && received.count == 2347)
+            #expect(received == received.sorted { $0.uuidString.lowercased() < $1.uuidString.lowercased() })
+            #expect(Set(received).count == received.count)
+        }
+    }
+}
