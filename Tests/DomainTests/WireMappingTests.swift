@@ -105,7 +105,7 @@ struct WireMappingTests {
         // Messages read and written only inside another one's mapper (their fields are checked there), requests
         // and responses (the typed clients' business), and map entries.
         let inside: Set<String> = [
-            "SegmentPerformance", "SegmentOverlap", "UserPreferences", "PageView", "Purchase", "Interaction",
+            "SegmentPerformance", "SegmentOverlap", "SegmentRegion", "ActivityCondition", "UserPreferences", "PageView", "Purchase", "Interaction",
             "DeviceUsage", "LocationData", "SessionData", "BehaviorProfile", "Demographics", "EngagementHistory",
             "RecommendationProfile",
             "OptimalTime", "DevicePreference", "EngagementPattern", "SendTimeProfile", "ContentPreferences",
@@ -182,8 +182,7 @@ struct WireMappingTests {
                 error.issues.map(\.description) == [
                     "segment.id: expected a UUID, got \"not-a-uuid\"",
                     "segment.type: unknown value 42; expected SEGMENT_TYPE_STATIC, SEGMENT_TYPE_DYNAMIC, SEGMENT_TYPE_LOOKALIKE or SEGMENT_TYPE_BEHAVIORAL",
-                    "segment.conditions[1].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, CONDITION_OPERATOR_CONTAINS, CONDITION_OPERATOR_GREATER_THAN, CONDITION_OPERATOR_LESS_THAN, CONDITION_OPERATOR_IN or CONDITION_OPERATOR_NOT_IN",
-                    "segment.created_by: required",
+                    "segment.conditions[1].operator: unknown value 99; expected CONDITION_OPERATOR_EQUALS, CONDITION_OPERATOR_CONTAINS, CONDITION_OPERATOR_GREATER_THAN, CONDITION_OPERATOR_LESS_THAN, CONDITION_OPERATOR_IN, CONDITION_OPERATOR_NOT_IN, CONDITION_OPERATOR_NOT_EQUALS, CONDITION_OPERATOR_STARTS_WITH, CONDITION_OPERATOR_ENDS_WITH, CONDITION_OPERATOR_MATCHES, CONDITION_OPERATOR_BETWEEN, CONDITION_OPERATOR_EXISTS, CONDITION_OPERATOR_IS_EMPTY, CONDITION_OPERATOR_WITHIN_LAST_DAYS, CONDITION_OPERATOR_MORE_THAN_DAYS_AGO, CONDITION_OPERATOR_BEFORE or CONDITION_OPERATOR_AFTER",
                 ])
         }
         let bulk = try #require(HeraldAPI.registry.message(Self.d + "BulkMessage"))

@@ -7,10 +7,14 @@ import Foundation
 /// the message is set (a mapper that forgets a field, or writes it under another number, leaves one unset);
 /// every string holds its own field's name (or starts with it and "#", or is a UUID for id fields, one of the ids
 /// `WireFixtures` gives to that kind of id); every number equals its own field number. A mapper that swaps two
-/// fields of one type breaks the last two.
+/// fields of one type breaks the last two. A message nested in one of its own type (a condition's group) is not
+/// checked again: its outer level already was, and a fixture cannot set every field at every depth.
 public enum WireConventions {
     /// What breaks the conventions in `message`, as field paths with the problem; empty when nothing does.
-    public static func violations(in message: DynamicMessage, of type: MessageType, at path: String = "") -> [String] {
+    public static func violations(
+        in message: DynamicMessage, of type: MessageType, at path: String = "", within ancestors: Set<String> = []
+    ) -> [String] {
+        let ancestors = ancestors.union([type.fullName])
         var found: [String] = []
         var oneofsSet: Set<String> = []
         var oneofs: Set<String> = []
@@ -22,7 +26,7 @@ public enum WireConventions {
                 continue
             }
             if let group = field.oneof { oneofsSet.insert(group) }
-            for value in values { found += check(value, field, at, in: type) }
+            for value in values { found += check(value, field, at, within: ancestors) }
         }
         for group in oneofs.subtracting(oneofsSet) {
             found.append("\(path.isEmpty ? group : path + "." + group): no case set")
@@ -30,9 +34,9 @@ public enum WireConventions {
         return found
     }
 
-    private static func check(_ value: DynamicMessage.Value, _ field: FieldSchema, _ at: String, in type: MessageType)
-        -> [String]
-    {
+    private static func check(
+        _ value: DynamicMessage.Value, _ field: FieldSchema, _ at: String, within ancestors: Set<String>
+    ) -> [String] {
         let number = Double(field.number)
         switch value {
         case .string(let text):
@@ -53,10 +57,10 @@ public enum WireConventions {
         case .double(let n): return n == number ? [] : ["\(at): holds \(n), expected its field number \(field.number)"]
         case .message(let nested):
             // The well-known types (Timestamp, Duration, Struct, Value) hold whatever the fixture says.
-            guard !nested.typeName.hasPrefix("google.protobuf."),
+            guard !nested.typeName.hasPrefix("google.protobuf."), !ancestors.contains(nested.typeName),
                 let nestedType = HeraldAPI.registry.message(nested.typeName)
             else { return [] }
-            return violations(in: nested, of: nestedType, at: at)
+            return violations(in: nested, of: nestedType, at: at, within: ancestors)
         default: return []
         }
     }

@@ -109,7 +109,7 @@ struct TypedClientsTests {
         ) { c in
             #expect(try await c.create(F.segmentDefinition, by: Self.user) == F.segment)
             #expect(try await c.update(F.id(8), to: F.segmentDefinition) == F.segment)
-            #expect(try await c.get(F.id(8)) == F.segment)
+            #expect(try await c.explain(F.id(8)) == SegmentWithPlan(F.segment))
             let page = try await c.list(type: .dynamic, page: PageRequest(size: 1, token: "page_token"))
             #expect(page.items == [F.segment, F.segment] && page.nextToken == "next")
             try await c.delete(F.id(8))
@@ -118,11 +118,15 @@ struct TypedClientsTests {
                 try await c.members(of: F.id(8), page: PageRequest(size: 1, token: "page_token")).items == [
                     F.segmentMember, F.segmentMember,
                 ])
-            #expect(try await c.createLookalike(of: F.id(9), similarity: 0.5, name: "name", by: Self.user) == F.segment)
+            #expect(try await c.createLookalike(of: F.id(9), similarity: 2, name: "name", by: Self.user) == F.segment)
             #expect(try await c.overlap(of: [F.id(8), F.id(9)]) == F.segmentOverlap)
-            #expect(try await c.preview(F.segmentDefinition) == SegmentPreview(size: 2, sample: [F.id(5), F.id(6)]))
+            #expect(
+                try await c.preview(F.segmentDefinition, sampleSize: 2) == SegmentPreview(size: 2, sample: [F.id(5), F.id(6)]))
             #expect(try await c.refresh(F.id(8)) == SegmentRefresh(F.segment, entered: 3, left: 1))
-            #expect(try await Self.collect(c.streamMembers(of: F.id(8))) == [MemberBatch([F.id(5), F.id(6)])])
+            #expect(
+                try await Self.collect(c.streamMembers(of: F.id(8), batchSize: 2)) == [
+                    MemberBatch([F.id(5), F.id(6)]), MemberBatch([F.id(5), F.id(6)]),
+                ])
         }
     }
 
@@ -370,7 +374,7 @@ struct TypedClientsTests {
         defer { client.close() }
         let segments = SegmentationEngineClient(client)
         await #expect(
-            throws: RPCError(.internal, "herald.segments.v1.SegmentationEngine/GetSegment response: segment: missing")
+            throws: RPCError(.internal, "herald.segments.v1.SegmentationEngine/GetSegment response: segment: required")
         ) {
             try await segments.get(F.id(8))
         }
