@@ -154,7 +154,7 @@ let package = Package(
         .target(
             name: "SegmentationEngine",
             dependencies: [
-                "ServiceKit", "Domain", "Postgres", "RPC", "Codec", "HeraldCore",
+                "ServiceKit", "Statistics", "Domain", "Postgres", "RPC", "Codec", "HeraldCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -289,7 +289,8 @@ let package = Package(
         .testTarget(
             name: "SegmentationEngineTests",
             dependencies: [
-                "SegmentationEngine", "TypedClients", "ServiceClients", "Domain", "Codec", "Postgres", "RPC",
+                "SegmentationEngine", "Synthetic", "TypedClients", "ServiceClients", "Domain", "Codec", "Postgres",
+                "RPC",
                 "HeraldCore", "TestSupport",
             ], swiftSettings: strict),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"], swiftSettings: strict),

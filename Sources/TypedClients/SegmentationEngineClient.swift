@@ -64,14 +64,14 @@ public struct SegmentationEngineClient: Sendable {
         try await calls.call(API.refreshSegment, ByID(id))
     }
 
-    /// A segment of users like those of `source`, `similarity` 0-1 (higher: fewer, closer users).
+    /// A segment of users like those of `source`, `similarity` 0-1 (higher: fewer, closer users), with its
+    /// model's held-out AUC.
     public func createLookalike(of source: UUID, similarity: Double, name: String, by user: UUID? = nil) async throws
-        -> Segment
+        -> LookalikeResult
     {
         try await calls.call(
             API.createLookalikeSegment,
-            CreateLookalikeSegmentRequest(sourceID: source, similarity: similarity, name: name, createdBy: user)
-        ).value
+            CreateLookalikeSegmentRequest(sourceID: source, similarity: similarity, name: name, createdBy: user))
     }
 
     public func overlap(of segments: [UUID]) async throws -> SegmentOverlapAnalysis {

@@ -105,7 +105,8 @@ struct WireMappingTests {
         // Messages read and written only inside another one's mapper (their fields are checked there), requests
         // and responses (the typed clients' business), and map entries.
         let inside: Set<String> = [
-            "SegmentPerformance", "SegmentOverlap", "SegmentRegion", "ActivityCondition", "UserPreferences", "PageView", "Purchase", "Interaction",
+            "SegmentPerformance", "SegmentOverlap", "SegmentRegion", "ActivityCondition", "UserPreferences", "PageView",
+            "Purchase", "Interaction",
             "DeviceUsage", "LocationData", "SessionData", "BehaviorProfile", "Demographics", "EngagementHistory",
             "RecommendationProfile",
             "OptimalTime", "DevicePreference", "EngagementPattern", "SendTimeProfile", "ContentPreferences",

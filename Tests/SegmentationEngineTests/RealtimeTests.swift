@@ -47,7 +47,10 @@ struct RealtimeTests {
                 SELECT segment_id, entered FROM segments.membership_changes WHERE user_id = $1 ORDER BY xid, seq
                 """, [bob])
             #expect(
-                try moves.map { [try $0.decode("segment_id", as: UUID.self), try $0.decode("entered", as: Bool.self)] as [AnyHashable] }
+                try moves.map {
+                    [try $0.decode("segment_id", as: UUID.self), try $0.decode("entered", as: Bool.self)]
+                        as [AnyHashable]
+                }
                     == [[basic.id, true], [buyers.id, true], [basic.id, false]])
             // Deleting a user ends every membership, listed ones included.
             let listed = try await h.segments.create(

@@ -36,7 +36,10 @@ struct SegmentTests {
             let changes = try await h.pool.query(
                 "SELECT entered, count(*) AS n FROM segments.membership_changes WHERE segment_id = $1 GROUP BY entered ORDER BY entered",
                 [pro.id])
-            #expect(try changes.map { [try $0.decode("entered", as: Bool.self) ? 1 : 0, Int(try $0.decode("n", as: Int64.self))] } == [[0, 2], [1, 3]])
+            #expect(
+                try changes.map {
+                    [try $0.decode("entered", as: Bool.self) ? 1 : 0, Int(try $0.decode("n", as: Int64.self))]
+                } == [[0, 2], [1, 3]])
             let page = try await h.segments.list(type: .dynamic)
             #expect(page.items.map(\.id) == [pro.id])
             #expect(try await h.segments.list(type: .static).items.isEmpty)
@@ -57,7 +60,9 @@ struct SegmentTests {
                 Issue.record("a static segment with an unknown user was created")
             } catch let error as RPCError {
                 #expect(error.code == .invalidArgument)
-                #expect(error.message.contains("segment.user_ids[") && error.message.contains("no user"), "\(error.message)")
+                #expect(
+                    error.message.contains("segment.user_ids[") && error.message.contains("no user"), "\(error.message)"
+                )
             }
             #expect(try await h.count("segments.segments") == 1)
             let paged = try await h.segments.members(of: listed.id, page: PageRequest(size: 1))
@@ -81,7 +86,8 @@ struct SegmentTests {
                     name: "Pro buyers", type: .dynamic,
                     conditions: [
                         SegmentCondition(field: "segment", operator: .in, value: .array([.string(pro.id.lowercased)])),
-                        SegmentCondition(field: "segment", operator: .in, value: .array([.string(buyers.id.lowercased)])),
+                        SegmentCondition(
+                            field: "segment", operator: .in, value: .array([.string(buyers.id.lowercased)])),
                     ]))
             #expect(try await h.members(proBuyers.id) == ["ann"])
             // pro reading proBuyers would close a cycle.

@@ -2,6 +2,7 @@ import API
 import Codec
 import Foundation
 import HeraldCore
+import Postgres
 import TestSupport
 import Testing
 
@@ -59,6 +60,15 @@ struct FuzzTests {
         let campaign =
             seeds.contains("\"$CAMPAIGN\"") && !seeds.contains("\"save\":{\"CAMPAIGN\"")
             ? try await TestDatabase.campaign(in: database.url, createdBy: database.user) : ""
+        // Seeds that need an audience (segments to evaluate, a lookalike to train) say "# needs: users".
+        if seeds.contains("\n# needs: users") {
+            let users = try String(
+                contentsOfFile: TestEnvironment.root.appendingPathComponent("Tests/ServiceTests/FuzzSeeds/users.sql")
+                    .path,
+                encoding: .utf8)
+            let db = try await PostgresConnection.connect(TestDatabase.configuration(url: database.url))
+            _ = try await db.execute(script: users)
+        }
         let running = try await ServiceProcess.start(service, databaseURL: database.url)
         defer { running.stop() }
         let heraldctl = "\(TestEnvironment.binDirectory)/heraldctl"

@@ -93,7 +93,12 @@ struct TypedClientsTests {
                 "CreateSegment": Self.field1(F.segment), "UpdateSegment": Self.field1(F.segment),
                 "GetSegment": Self.field1(F.segment),
                 "ListSegments": Self.page(F.segment), "EvaluateUserSegments": { $0.set(1, ids: [F.id(8), F.id(9)]) },
-                "GetSegmentMembers": Self.page(F.segmentMember), "CreateLookalikeSegment": Self.field1(F.segment),
+                "GetSegmentMembers": Self.page(F.segmentMember),
+                "CreateLookalikeSegment": {
+                    Self.field1(F.segment)($0)
+                    $0.set(2, 0.75)
+                    $0.set(3, "model")
+                },
                 "AnalyzeSegmentOverlap": Self.field1(F.segmentOverlap),
                 "PreviewSegment": {
                     $0.set(1, Int64(2))
@@ -118,10 +123,13 @@ struct TypedClientsTests {
                 try await c.members(of: F.id(8), page: PageRequest(size: 1, token: "page_token")).items == [
                     F.segmentMember, F.segmentMember,
                 ])
-            #expect(try await c.createLookalike(of: F.id(9), similarity: 2, name: "name", by: Self.user) == F.segment)
+            #expect(
+                try await c.createLookalike(of: F.id(9), similarity: 2, name: "name", by: Self.user)
+                    == LookalikeResult(F.segment, auc: 0.75, model: "model"))
             #expect(try await c.overlap(of: [F.id(8), F.id(9)]) == F.segmentOverlap)
             #expect(
-                try await c.preview(F.segmentDefinition, sampleSize: 2) == SegmentPreview(size: 2, sample: [F.id(5), F.id(6)]))
+                try await c.preview(F.segmentDefinition, sampleSize: 2)
+                    == SegmentPreview(size: 2, sample: [F.id(5), F.id(6)]))
             #expect(try await c.refresh(F.id(8)) == SegmentRefresh(F.segment, entered: 3, left: 1))
             #expect(
                 try await Self.collect(c.streamMembers(of: F.id(8), batchSize: 2)) == [

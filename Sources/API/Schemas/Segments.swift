@@ -93,7 +93,9 @@ enum SegmentSchemas {
                 .init(1, "source_segment_id", .string), .init(2, "similarity", .double), .init(3, "name", .string),
                 .init(4, "created_by", .string),
             ]),
-        MessageSchema(p + "CreateLookalikeSegmentResponse", [.message(1, "segment", p + "Segment")]),
+        MessageSchema(
+            p + "CreateLookalikeSegmentResponse",
+            [.message(1, "segment", p + "Segment"), .init(2, "auc", .double), .init(3, "model", .string)]),
         MessageSchema(
             p + "PreviewSegmentRequest",
             [.message(1, "segment", p + "SegmentDefinition"), .init(2, "sample_size", .int32)]),

@@ -15,7 +15,7 @@ public enum SegmentationEngineAPI {
     public static let evaluateUserSegments = RPCMethod<ByID, SegmentIDs>(service, "EvaluateUserSegments")
     public static let getSegmentMembers = RPCMethod<GetSegmentMembersRequest, Page<SegmentMember>>(
         service, "GetSegmentMembers")
-    public static let createLookalikeSegment = RPCMethod<CreateLookalikeSegmentRequest, Only<Segment>>(
+    public static let createLookalikeSegment = RPCMethod<CreateLookalikeSegmentRequest, LookalikeResult>(
         service, "CreateLookalikeSegment")
     public static let analyzeSegmentOverlap = RPCMethod<SegmentIDs, Only<SegmentOverlapAnalysis>>(
         service, "AnalyzeSegmentOverlap")
@@ -198,6 +198,32 @@ public struct CreateLookalikeSegmentRequest: WireMapped, Sendable, Equatable {
         b.set(2, similarity)
         b.set(3, name)
         b.set(4, id: createdBy)
+    }
+}
+
+/// CreateLookalikeSegmentResponse: the segment and how well its model tells source members from other users.
+public struct LookalikeResult: WireMapped, Sendable, Equatable {
+    public var segment: Segment
+    /// Held-out area under the ROC curve.
+    public var auc: Double
+    public var model: String
+
+    public init(_ segment: Segment, auc: Double, model: String) {
+        self.segment = segment
+        self.auc = auc
+        self.model = model
+    }
+
+    public init(wire m: MessageView, at path: String, _ issues: inout FieldIssues) {
+        segment = m.requiredMessage(1, at: path.field("segment"), &issues)
+        auc = m.double(2)
+        model = m.string(3)
+    }
+
+    public func write(to b: MessageBuilder) {
+        b.set(1, segment)
+        b.set(2, auc)
+        b.set(3, model)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// An element type of a one-dimensional PostgreSQL array (`text[]`, `uuid[]`, `int4[]`, `int8[]`, enum arrays).
+/// An element type of a one-dimensional PostgreSQL array (`text[]`, `uuid[]`, `int4[]`, `int8[]`, `float8[]`, enum
+/// arrays).
 public protocol PostgresArrayElement: PostgresDecodable, PostgresEncodable {
     /// The OIDs of the array types whose elements decode as this type; nil accepts user-defined array types too.
     static var arrayTypes: Set<UInt32> { get }
@@ -27,6 +28,11 @@ extension Int: PostgresArrayElement {
         [PostgresTypeOID.int2Array, PostgresTypeOID.int4Array, PostgresTypeOID.int8Array]
     }
     public static func elementType(forArray oid: UInt32) -> UInt32 { PostgresTypeOID.int8 }
+}
+
+extension Double: PostgresArrayElement {
+    public static var arrayTypes: Set<UInt32> { [PostgresTypeOID.float4Array, PostgresTypeOID.float8Array] }
+    public static func elementType(forArray oid: UInt32) -> UInt32 { PostgresTypeOID.float8 }
 }
 
 extension Array: PostgresDecodable where Element: PostgresArrayElement {

@@ -19,6 +19,8 @@ public enum PostgresTypeOID {
     public static let bpcharArray: UInt32 = 1014
     public static let varcharArray: UInt32 = 1015
     public static let int8Array: UInt32 = 1016
+    public static let float4Array: UInt32 = 1021
+    public static let float8Array: UInt32 = 1022
     public static let bpchar: UInt32 = 1042
     public static let varchar: UInt32 = 1043
     public static let date: UInt32 = 1082
@@ -45,6 +47,8 @@ public enum PostgresTypeOID {
         case float8: return "float8"
         case int4Array: return "int4[]"
         case int8Array: return "int8[]"
+        case float4Array: return "float4[]"
+        case float8Array: return "float8[]"
         case textArray: return "text[]"
         case varcharArray: return "varchar[]"
         case bpchar: return "bpchar"

@@ -67,10 +67,7 @@ struct ConditionCompiler {
         var disjuncts: [[String]] = [[]]
         for (i, condition) in conditions.enumerated() {
             let at = path.index(i)
-            count += 1
-            if count == Self.maxConditions + 1 {
-                issues.add(at, "more than \(Self.maxConditions) conditions in one segment")
-            }
+            guard counted(at) else { break }
             var expression = one(condition, at: at, depth: depth)
             if condition.logicalOperator == .not { expression = "NOT coalesce(\(expression), false)" }
             if i > 0 && condition.logicalOperator == .or { disjuncts.append([]) }
@@ -78,6 +75,16 @@ struct ConditionCompiler {
         }
         let terms = disjuncts.map { $0.count == 1 ? $0[0] : "(" + $0.joined(separator: " AND ") + ")" }
         return terms.count == 1 ? terms[0] : "(" + terms.joined(separator: " OR ") + ")"
+    }
+
+    /// Counts a condition (property conditions included); false, with an issue the first time, past the limit, so
+    /// that a request of a million conditions costs no more than one of two hundred.
+    private mutating func counted(_ path: String) -> Bool {
+        count += 1
+        if count == Self.maxConditions + 1 {
+            issues.add(path, "more than \(Self.maxConditions) conditions in one segment")
+        }
+        return count <= Self.maxConditions
     }
 
     private mutating func one(_ c: SegmentCondition, at path: String, depth: Int) -> String {
@@ -375,6 +382,7 @@ struct ConditionCompiler {
         }
         for (i, condition) in rule.properties.enumerated() {
             let at = path.field("properties").index(i)
+            guard counted(at) else { break }
             guard condition.group.isEmpty, condition.activity == nil else {
                 issues.add(at, "a property condition is a field with an operator (no groups or activity rules)")
                 continue

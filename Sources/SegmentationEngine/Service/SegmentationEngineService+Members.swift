@@ -3,8 +3,7 @@ import Foundation
 import RPC
 import ServiceKit
 
-/// EvaluateUserSegments, GetSegmentMembers, StreamSegmentMembers and AnalyzeSegmentOverlap. (CreateLookalikeSegment
-/// is not built yet: the server answers it UNIMPLEMENTED; see issue #15.)
+/// EvaluateUserSegments, GetSegmentMembers, StreamSegmentMembers, AnalyzeSegmentOverlap and CreateLookalikeSegment.
 extension SegmentationEngineService {
     func registerMembers(in services: inout ServiceRegistry) {
         let api = SegmentationEngineAPI.self
@@ -37,5 +36,8 @@ extension SegmentationEngineService {
                 issues.check(Set(request.ids).count == request.ids.count, "segment_ids", "a segment id repeats")
             }
         ) { request, _ in Only(try await store.overlap(request.ids)) }
+        services.unary(api.createLookalikeSegment) { request, _ in
+            try await LookalikeBuilder(store: store).create(request)
+        }
     }
 }

@@ -77,7 +77,7 @@ def main():
     fails(stub.GetSegment, pb.GetSegmentRequest(segment_id=str(uuid.uuid4())), grpc.StatusCode.NOT_FOUND, "no segment")
     fails(stub.CreateLookalikeSegment, pb.CreateLookalikeSegmentRequest(source_segment_id=segment.id, similarity=0.5,
                                                                         name="Like pro"),
-          grpc.StatusCode.UNIMPLEMENTED, "")
+          grpc.StatusCode.FAILED_PRECONDITION, "at least 20 members")
     stub.DeleteSegment(pb.DeleteSegmentRequest(segment_id=mine.id), timeout=10)
     fails(stub.GetSegment, pb.GetSegmentRequest(segment_id=mine.id), grpc.StatusCode.NOT_FOUND, "no segment")
     done()
