@@ -122,12 +122,13 @@ struct SegmentTests {
     @Test("overlap: sizes, pairs with Jaccard, the triple, the union and every Venn region, from memberships")
     func overlap() async throws {
         try await Harness.with { h in
+            // pro: ann and eve; beta: ann and eve; listed: ann and bob.
             let pro = try await h.segments.create(
-                SegmentDefinition(name: "Pro", type: .dynamic, conditions: [Self.plan("pro")]))  // ann, eve
+                SegmentDefinition(name: "Pro", type: .dynamic, conditions: [Self.plan("pro")]))
             let beta = try await h.segments.create(
                 SegmentDefinition(
                     name: "Beta", type: .dynamic,
-                    conditions: [SegmentCondition(field: "tags", operator: .contains, value: .string("beta"))]))  // ann, eve
+                    conditions: [SegmentCondition(field: "tags", operator: .contains, value: .string("beta"))]))
             let listed = try await h.segments.create(
                 SegmentDefinition(name: "Listed", type: .static, userIDs: [h.users["ann"]!, h.users["bob"]!]))
             let analysis = try await h.segments.overlap(of: [pro.id, beta.id, listed.id])
