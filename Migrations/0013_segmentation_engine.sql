@@ -39,7 +39,7 @@ CREATE TABLE users.changes (
     user_id UUID NOT NULL,
     seq BIGINT NOT NULL DEFAULT nextval('users.changes_seq'),
     xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+    at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(),
     kind TEXT NOT NULL CHECK (kind IN ('profile', 'activity', 'consent', 'device', 'deleted', 'bulk')),
     names TEXT[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (user_id, seq, at)
@@ -189,7 +189,7 @@ CREATE TABLE segments.membership_changes (
     user_id UUID NOT NULL,
     seq BIGINT NOT NULL DEFAULT nextval('segments.membership_changes_seq'),
     xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+    at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(),
     segment_id UUID NOT NULL,
     entered BOOLEAN NOT NULL,
     PRIMARY KEY (user_id, seq, at)

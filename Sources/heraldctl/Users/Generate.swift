@@ -11,19 +11,23 @@ extension UsersCommand {
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Print seeded synthetic users as an import file (CSV or JSON lines), or as COPY rows of users.users.",
+                "Print seeded synthetic users as an import file (CSV or JSON lines), or as COPY rows of users.users or users.activity.",
             discussion: """
                 The same seed gives the same users. --format copy prints PostgreSQL COPY text rows of users.users \
                 (external_id, email_enc, phone_enc, display_name_enc, locale, timezone, attributes) with the personal \
                 fields unencrypted: a baseline for load benchmarks, not for a real directory. --format ids prints each \
                 user's benchmark id (SyntheticPopulation.id) and lifetime value, tab-separated, for benchmarks that \
-                address users without importing them.
+                address users without importing them. --with-ids puts that id first in each copy row (COPY into id, \
+                external_id, ...). --format activity prints COPY rows of users.activity (user_id, id, at, type, \
+                properties) of those ids: --days days of each user's activity, ending now.
                 """)
         @Option(help: "How many users.") var count = 1000
         @Option(help: "The population's seed.") var seed: UInt64 = 42
         @Option(help: "The first user's number.") var first = 0
-        @Option(help: "csv, jsonl, copy or ids.") var format = "csv"
+        @Option(help: "csv, jsonl, copy, ids or activity.") var format = "csv"
         @Flag(help: "Leave consent out (profiles and attributes only).") var withoutConsent = false
+        @Flag(name: .customLong("with-ids"), help: "With --format copy: each user's benchmark id first.") var withIDs = false
+        @Option(help: "With --format activity: days of activity per user, ending now.") var days = 30
 
         static let attributeNames = [
             "age", "country", "interests", "last_order_at", "lifetime_value", "newsletter", "plan", "score",
@@ -32,9 +36,10 @@ extension UsersCommand {
         ]
 
         func run() async throws {
-            guard ["csv", "jsonl", "copy", "ids"].contains(format) else {
-                throw ValidationError("--format: csv, jsonl, copy or ids")
+            guard ["csv", "jsonl", "copy", "ids", "activity"].contains(format) else {
+                throw ValidationError("--format: csv, jsonl, copy, ids or activity")
             }
+            let now = Date()
             let population = SyntheticPopulation(seed: seed, count: first + count)
             var out = ""
             if format == "csv" {
@@ -51,7 +56,16 @@ extension UsersCommand {
                 case "ids":
                     let value = user.profile.attributes?["lifetime_value"].text() ?? "0"
                     out += population.id(i).lowercased + "\t" + value + "\n"
-                default: out += Self.copyRow(user)
+                case "activity":
+                    let id = population.id(i).lowercased
+                    for activity in population.activities(of: i, days: days, end: now) {
+                        out +=
+                            [
+                                id, Self.escaped(activity.id), activity.at!.ISO8601Format(.iso8601), Self.escaped(activity.type),
+                                Self.escaped(activity.properties?.text() ?? "{}"),
+                            ].joined(separator: "\t") + "\n"
+                    }
+                default: out += (withIDs ? population.id(i).lowercased + "\t" : "") + Self.copyRow(user)
                 }
                 if out.utf8.count > 1 << 20 {
                     FileHandle.standardOutput.write(Data(out.utf8))
@@ -92,13 +106,14 @@ extension UsersCommand {
         }
 
         /// A COPY text row: tabs between columns, bytea in hex, backslashes escaped.
+        static func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+                .replacingOccurrences(of: "\n", with: "\\n")
+        }
+
         static func copyRow(_ user: SyntheticUser) -> String {
             let p = user.profile
             func hex(_ text: String) -> String { "\\\\x" + text.utf8.map { String(format: "%02x", $0) }.joined() }
-            func escaped(_ text: String) -> String {
-                text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-                    .replacingOccurrences(of: "\n", with: "\\n")
-            }
             return [
                 escaped(p.externalID), hex(p.email), hex(p.phone), hex(p.displayName), escaped(p.locale),
                 escaped(p.timezone), escaped((p.attributes ?? .object([])).text()),
