@@ -23,7 +23,7 @@ struct Harness: Sendable, ServiceHarnessWrapper {
     static func with(
         minSampleSize: Int = 100, engine: String = "frequentist", _ body: (Harness) async throws -> Void
     ) async throws {
-        let box = ServiceBox()
+        let box = ServiceBox<ABTestingEngineService>()
         try await ServiceHarness.with(service: ABTestingEngineService.name) { pool in
             let service = try ABTestingEngineService(
                 pool: pool,
@@ -92,9 +92,4 @@ struct Harness: Sendable, ServiceHarnessWrapper {
             UUID(uuid: withUnsafeBytes(of: (random.next(), random.next())) { $0.load(as: uuid_t.self) })
         }
     }
-}
-
-/// Hands the service made inside the harness's set-up out to the test.
-private final class ServiceBox: @unchecked Sendable {  // unchecked: written once before the body runs, read after
-    var service: ABTestingEngineService?
 }

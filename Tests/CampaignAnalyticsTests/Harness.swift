@@ -21,7 +21,7 @@ struct Harness: Sendable, ServiceHarnessWrapper {
     let campaign: UUID
 
     static func with(batchSize: Int = 10_000, _ body: (Harness) async throws -> Void) async throws {
-        let box = ServiceBox()
+        let box = ServiceBox<CampaignAnalyticsService>()
         try await ServiceHarness.with(service: CampaignAnalyticsService.name) { pool in
             let service = try CampaignAnalyticsService(
                 pool: pool, config: .init(batchSize: batchSize, aggregationIntervalSeconds: 3600, retentionDays: 365))
@@ -59,9 +59,4 @@ struct Harness: Sendable, ServiceHarnessWrapper {
         }
         return total
     }
-}
-
-/// Hands the service made inside the harness's set-up out to the test.
-private final class ServiceBox: @unchecked Sendable {  // unchecked: written once before the body runs, read after
-    var service: CampaignAnalyticsService?
 }

@@ -13,7 +13,7 @@ struct Harness: Sendable, ServiceHarnessWrapper {
 
     /// Runs `body` with a fresh campaign-manager and tears it down afterwards, whatever happens.
     static func with(_ body: (Harness) async throws -> Void) async throws {
-        let box = ServiceBox()
+        let box = ServiceBox<CampaignService>()
         try await ServiceHarness.with(service: CampaignService.name) { pool in
             let service = try CampaignService(pool: pool)
             box.service = service
@@ -61,9 +61,4 @@ struct Harness: Sendable, ServiceHarnessWrapper {
         ("goals", "[{\"metric\": \"open_rate\", \"target\": 0.5}, {\"metric\": \"bounce_rate\", \"target\": 0.02}]"),
         ("tags", "[\"onboarding\"]"),
     ]
-}
-
-/// Hands the service made inside the harness's set-up out to the test.
-private final class ServiceBox: @unchecked Sendable {  // unchecked: written once before the body runs, read after
-    var service: CampaignService?
 }

@@ -23,7 +23,7 @@ struct Harness: Sendable, ServiceHarnessWrapper {
 
     /// Runs `body` with a fresh segmentation-engine over `Directory`'s users; `ready` starts the real-time updates.
     static func with(ready: Bool = true, _ body: (Harness) async throws -> Void) async throws {
-        let box = ServiceBox()
+        let box = ServiceBox<SegmentationEngineService>()
         try await ServiceHarness.with(service: SegmentationEngineService.name) { pool in
             let service = try SegmentationEngineService(
                 pool: pool, config: .init())
@@ -136,9 +136,4 @@ enum Directory {
                 properties.map { PostgresJSON(text: $0) },
             ])
     }
-}
-
-/// Hands the service made inside the harness's set-up out to the test.
-private final class ServiceBox: @unchecked Sendable {  // unchecked: written once before the body runs, read after
-    var service: SegmentationEngineService?
 }

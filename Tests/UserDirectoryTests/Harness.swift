@@ -24,7 +24,7 @@ struct Harness: Sendable, ServiceHarnessWrapper {
         retentionDays: Int = 730, erasureDelay: Int = 0, participants: [DataSubjectParticipant] = [],
         _ body: (Harness) async throws -> Void
     ) async throws {
-        let box = ServiceBox()
+        let box = ServiceBox<UserDirectoryService>()
         try await ServiceHarness.with(service: UserDirectoryService.name) { pool in
             let service = UserDirectoryService(
                 pool: pool, ring: ring,
@@ -49,9 +49,4 @@ struct Harness: Sendable, ServiceHarnessWrapper {
     func create(_ members: String) async throws -> SchemaJSON {
         try await call("CreateUser", "{\"user\": {\(members)}}")["user"]
     }
-}
-
-/// Hands the service made inside the harness's set-up out to the test.
-private final class ServiceBox: @unchecked Sendable {  // unchecked: written once before the body runs, read after
-    var service: UserDirectoryService?
 }

@@ -74,7 +74,7 @@ struct LookalikeBuilder {
                         "Users like those of \(source.segment.name), scored by a logistic regression (held-out AUC \(String(format: "%.3f", model.auc)))",
                         request.createdBy, source.id, request.similarity, try PostgresJSON(encoding: model),
                     ])
-                try await Evaluation.apply(id, matching: matching, parameters.values, scope: nil, on: db)
+                try await Evaluation.apply(id, matching: matching, parameters.values, scope: nil, first: true, on: db)
                 return LookalikeResult(
                     try await SegmentStore.segment(id, on: db).segment, auc: model.auc, model: model.kind)
             }

@@ -39,24 +39,32 @@ enum Evaluation {
 
     /// Makes the members of `segment` the users `matching` selects (`id`), among `users` when given (those not
     /// selected leave) or among everyone. `matching` takes `$1` = the segment (and `$2` = `users`). Returns how many
-    /// entered and left, and who (only when `users` is given).
+    /// entered and left, and who (only when `users` is given). Entries and exits go to the membership feed unless
+    /// this is a new segment's first evaluation (its first members are where it starts, not users entering it: a
+    /// journey "on entering the segment" must not start for a million users because the segment was made).
     @discardableResult
     static func apply(
         _ segment: UUID, matching: String, _ parameters: [any PostgresEncodable], scope users: [UUID]?,
-        on db: PostgresConnection
+        first: Bool = false, on db: PostgresConnection
     ) async throws -> (entered: Int64, left: Int64) {
-        try await applyReturningMoved(segment, matching: matching, parameters, scope: users, on: db).counts
+        try await applyReturningMoved(segment, matching: matching, parameters, scope: users, first: first, on: db)
+            .counts
     }
 
     static func applyReturningMoved(
         _ segment: UUID, matching: String, _ parameters: [any PostgresEncodable], scope users: [UUID]?,
-        on db: PostgresConnection
+        first: Bool = false, on db: PostgresConnection
     ) async throws -> (counts: (entered: Int64, left: Int64), moved: [UUID]) {
         let among = users == nil ? "" : "AND m.user_id = ANY($2::uuid[])"
         let moved =
             users == nil
             ? "NULL::uuid[]"
             : "(SELECT array_agg(user_id) FROM (SELECT user_id FROM entered UNION ALL SELECT user_id FROM left_) c)"
+        let feed = """
+            changes AS (
+                INSERT INTO segments.membership_changes (user_id, segment_id, entered)
+                SELECT user_id, $1, true FROM entered UNION ALL SELECT user_id, $1, false FROM left_),
+            """
         let result = try await db.query(
             """
             WITH matching AS MATERIALIZED (\(matching)),
@@ -72,9 +80,7 @@ enum Evaluation {
                 WHERE m.segment_id = $1 AND m.removed_at IS NULL \(among)
                     AND NOT EXISTS (SELECT 1 FROM matching x WHERE x.id = m.user_id)
                 RETURNING m.user_id),
-            changes AS (
-                INSERT INTO segments.membership_changes (user_id, segment_id, entered)
-                SELECT user_id, $1, true FROM entered UNION ALL SELECT user_id, $1, false FROM left_),
+            \(first ? "" : feed)
             sized AS (
                 UPDATE segments.segments SET size = size + (SELECT count(*) FROM entered) - (SELECT count(*) FROM left_),
                     last_updated = now()
@@ -88,10 +94,10 @@ enum Evaluation {
     }
 
     /// Evaluates `ids` against everyone, and every condition-defined segment that reads their memberships after
-    /// them; returns each one's entries and exits.
-    static func refresh(_ ids: [UUID], on db: PostgresConnection, now: Date = Date()) async throws -> [UUID: (
-        entered: Int64, left: Int64
-    )] {
+    /// them; returns each one's entries and exits. `first`: `ids` were just made (see `apply`).
+    static func refresh(_ ids: [UUID], first: Bool = false, on db: PostgresConnection, now: Date = Date())
+        async throws -> [UUID: (entered: Int64, left: Int64)]
+    {
         try await db.query(workMem)
         let all = try await SegmentStore.all(on: db)
         let order = Dependencies(all).closure(of: Set(ids))
@@ -99,7 +105,8 @@ enum Evaluation {
         var counts: [UUID: (Int64, Int64)] = [:]
         for segment in order where segment.evaluated {
             let (sql, parameters) = matching(segment, listed: nil, now: now)
-            counts[segment.id] = try await apply(segment.id, matching: sql, parameters, scope: nil, on: db)
+            counts[segment.id] = try await apply(
+                segment.id, matching: sql, parameters, scope: nil, first: first && ids.contains(segment.id), on: db)
             try await db.query("UPDATE segments.segments SET evaluated_at = now() WHERE id = $1", [segment.id])
         }
         return counts

@@ -95,7 +95,7 @@ struct SegmentStore: Sendable {
                         id, d.name, d.description, d.type!.rawValue, try PostgresJSON(encoding: d.conditions), d.tags,
                         user, compiled.dependencies.sorted(), compiled.timeRelative,
                     ])
-                return try await evaluate(id, definition: d, on: db)
+                return try await evaluate(id, definition: d, first: true, on: db)
             }
         }
     }
@@ -125,14 +125,14 @@ struct SegmentStore: Sendable {
 
     /// Members of a static definition set to its list, or a condition-defined segment evaluated against everyone;
     /// then whatever reads its memberships, re-evaluated too.
-    private func evaluate(_ id: UUID, definition d: SegmentDefinition, on db: PostgresConnection) async throws
-        -> SegmentRefresh
+    private func evaluate(_ id: UUID, definition d: SegmentDefinition, first: Bool = false, on db: PostgresConnection)
+        async throws -> SegmentRefresh
     {
         let counts: (entered: Int64, left: Int64)
         if d.type == .static {
-            counts = try await Self.setMembers(id, to: d.userIDs, on: db)
+            counts = try await Self.setMembers(id, to: d.userIDs, first: first, on: db)
         } else {
-            counts = try await Evaluation.refresh([id], on: db)[id] ?? (0, 0)
+            counts = try await Evaluation.refresh([id], first: first, on: db)[id] ?? (0, 0)
         }
         let stored = try await Self.segment(id, on: db)
         return SegmentRefresh(stored.segment, entered: counts.entered, left: counts.left)
@@ -200,7 +200,7 @@ struct SegmentStore: Sendable {
     }
 
     /// A static segment's members set to `users` (those that exist; INVALID_ARGUMENT naming the first unknown).
-    static func setMembers(_ id: UUID, to users: [UUID], on db: PostgresConnection) async throws -> (
+    static func setMembers(_ id: UUID, to users: [UUID], first: Bool, on db: PostgresConnection) async throws -> (
         entered: Int64, left: Int64
     ) {
         let unknown = try await db.query(

@@ -26,7 +26,8 @@ extension UsersCommand {
         @Option(help: "The first user's number.") var first = 0
         @Option(help: "csv, jsonl, copy, ids or activity.") var format = "csv"
         @Flag(help: "Leave consent out (profiles and attributes only).") var withoutConsent = false
-        @Flag(name: .customLong("with-ids"), help: "With --format copy: each user's benchmark id first.") var withIDs = false
+        @Flag(name: .customLong("with-ids"), help: "With --format copy: each user's benchmark id first.") var withIDs =
+            false
         @Option(help: "With --format activity: days of activity per user, ending now.") var days = 30
 
         static let attributeNames = [
@@ -61,7 +62,8 @@ extension UsersCommand {
                     for activity in population.activities(of: i, days: days, end: now) {
                         out +=
                             [
-                                id, Self.escaped(activity.id), activity.at!.ISO8601Format(.iso8601), Self.escaped(activity.type),
+                                id, Self.escaped(activity.id), activity.at!.ISO8601Format(.iso8601),
+                                Self.escaped(activity.type),
                                 Self.escaped(activity.properties?.text() ?? "{}"),
                             ].joined(separator: "\t") + "\n"
                     }
