@@ -125,8 +125,9 @@ public final class ServiceHarness: Sendable {
 
 /// A service's own test harness around a `ServiceHarness` (its service, its fixtures): the harness's calls, as
 /// clients in any language make them, without writing them again.
-/// Hands the service a harness's set-up made out to the test body.
-public final class ServiceBox<Service>: @unchecked Sendable {  // unchecked: written once before the body runs, read after
+/// Hands the service a harness's set-up made out to the test body (unchecked Sendable: written once before the body
+/// runs, read after).
+public final class ServiceBox<Service>: @unchecked Sendable {
     public var service: Service?
     public init() {}
 }
