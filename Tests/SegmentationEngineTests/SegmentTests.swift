@@ -66,6 +66,23 @@ struct SegmentTests {
                 )
             }
             #expect(try await h.count("segments.segments") == 1)
+            // Members by the customer's own ids too; a user named twice is one member.
+            let byExternal = try await h.segments.create(
+                SegmentDefinition(
+                    name: "Imported list", type: .static, userIDs: [h.users["bob"]!],
+                    externalIDs: ["ann-1", "cem-1", "bob-1"]))
+            #expect(byExternal.size == 3)
+            #expect(try await h.members(byExternal.id) == ["ann", "bob", "cem"])
+            do {
+                _ = try await h.segments.create(
+                    SegmentDefinition(name: "x", type: .static, externalIDs: ["ann-1", "nobody-7"]))
+                Issue.record("a static segment with an unknown external id was created")
+            } catch let error as RPCError {
+                #expect(error.code == .invalidArgument)
+                #expect(
+                    error.message.contains("segment.external_ids[1]: no user with external id \"nobody-7\""),
+                    "\(error.message)")
+            }
             let paged = try await h.segments.members(of: listed.id, page: PageRequest(size: 1))
             #expect(paged.items.count == 1 && !paged.nextToken.isEmpty)
             let rest = try await h.segments.members(of: listed.id, page: PageRequest(size: 1, token: paged.nextToken))

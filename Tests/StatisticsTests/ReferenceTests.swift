@@ -253,4 +253,40 @@ struct ReferenceTests {
         }
         try check(cases, absolute: 1e-9)
     }
+
+    @Test("lookalike models: L2 logistic regression by Newton and the ROC AUC, against SciPy")
+    mutating func lookalikeModels() throws {
+        var cases: [Case] = []
+        for (n, d, l2) in [(60, 2, 0.1), (200, 3, 1.0), (400, 6, 10.0), (150, 4, 1.0)] {
+            let truth = (0...d).map { _ in uniform(-1.5...1.5) }
+            var rows: [[Double]] = []
+            var labels: [Bool] = []
+            for _ in 0..<n {
+                let row = (0..<d).map { _ in uniform(-2...2) }
+                let z = truth[0] + zip(truth.dropFirst(), row).reduce(0) { $0 + $1.0 * $1.1 }
+                rows.append(row)
+                labels.append(uniform(0...1) < 1 / (1 + exp(-z)))
+            }
+            let model = LogisticRegression.fit(rows, labels, l2: l2)
+            cases.append(
+                Case(
+                    input: ["kind": "logit", "x": rows, "y": labels.map { $0 ? 1 : 0 }, "l2": l2],
+                    herald: model.coefficients))
+            let scores = rows.map(model.score)
+            let positives = zip(scores, labels).filter(\.1).map(\.0)
+            let negatives = zip(scores, labels).filter { !$0.1 }.map(\.0)
+            cases.append(
+                Case(
+                    input: ["kind": "auc", "positives": positives, "negatives": negatives],
+                    herald: [ROC.auc(positives: positives, negatives: negatives)]))
+        }
+        // Ties count half.
+        let tiedPositives = [1.0, 2, 2, 3, 5]
+        let tiedNegatives = [0.0, 2, 2, 4]
+        cases.append(
+            Case(
+                input: ["kind": "auc", "positives": tiedPositives, "negatives": tiedNegatives],
+                herald: [ROC.auc(positives: tiedPositives, negatives: tiedNegatives)]))
+        try check(cases, tolerance: 1e-6, absolute: 1e-8)
+    }
 }

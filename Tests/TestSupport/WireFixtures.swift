@@ -135,7 +135,7 @@ public enum WireFixtures {
     }()
     public static let segmentDefinition = SegmentDefinition(
         name: "name", description: "description", type: .dynamic, conditions: [segmentCondition], tags: ["tags"],
-        userIDs: [id(5), id(6)])
+        userIDs: [id(5), id(6)], externalIDs: ["external_ids"])
     public static let segment = Segment(
         id: id(8), name: "name", description: "description", type: .lookalike, conditions: [segmentCondition], size: 6,
         lastUpdated: time,

@@ -46,7 +46,7 @@ enum SegmentSchemas {
                 .init(1, "name", .string), .init(2, "description", .string),
                 .init(3, "type", .enumeration(p + "SegmentType")),
                 .message(4, "conditions", p + "SegmentCondition", .repeated), .init(5, "tags", .string, .repeated),
-                .init(6, "user_ids", .string, .repeated),
+                .init(6, "user_ids", .string, .repeated), .init(7, "external_ids", .string, .repeated),
             ]),
         MessageSchema(p + "SegmentMember", [.init(1, "user_id", .string), .message(2, "added_at", ts)]),
         MessageSchema(

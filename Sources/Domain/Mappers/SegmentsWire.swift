@@ -65,7 +65,7 @@ extension SegmentDefinition: WireMapped {
             name: m.string(1), description: m.string(2),
             type: SegmentType.read(m.enumValue(3), path.field("type"), &issues, required: false),
             conditions: m.readAll(4, at: path.field("conditions"), &issues), tags: m.strings(5),
-            userIDs: issues.uuids(m.strings(6), at: path.field("user_ids")))
+            userIDs: issues.uuids(m.strings(6), at: path.field("user_ids")), externalIDs: m.strings(7))
     }
 
     public func write(to b: MessageBuilder) {
@@ -75,6 +75,7 @@ extension SegmentDefinition: WireMapped {
         b.set(4, each: conditions)
         b.set(5, repeated: tags)
         b.set(6, ids: userIDs)
+        b.set(7, repeated: externalIDs)
     }
 }
 

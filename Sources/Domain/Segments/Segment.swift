@@ -154,13 +154,14 @@ public struct SegmentDefinition: Equatable, Sendable {
     public var type: SegmentType?
     public var conditions: [SegmentCondition]
     public var tags: [String]
-    /// The members of a static segment.
+    /// The members of a static segment, by Herald user id and by external id.
     public var userIDs: [UUID]
+    public var externalIDs: [String]
 
     public init(
         name: String, description: String = "", type: SegmentType?, conditions: [SegmentCondition] = [],
         tags: [String] = [],
-        userIDs: [UUID] = []
+        userIDs: [UUID] = [], externalIDs: [String] = []
     ) {
         self.name = name
         self.description = description
@@ -168,6 +169,7 @@ public struct SegmentDefinition: Equatable, Sendable {
         self.conditions = conditions
         self.tags = tags
         self.userIDs = userIDs
+        self.externalIDs = externalIDs
     }
 }
 

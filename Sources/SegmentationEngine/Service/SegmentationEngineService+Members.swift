@@ -11,8 +11,8 @@ extension SegmentationEngineService {
         services.unary(api.getSegmentMembers) { request, _ in try await store.members(request) }
         services.serverStreaming(api.streamSegmentMembers) { request, responses, _ in
             _ = try await store.segment(request.id)
-            // Read in large pages (one query per 50,000 ids at least), sent in the batches asked for.
-            let page = max(request.batchSize, 50_000 / request.batchSize * request.batchSize)
+            // Read in large pages (one query per 100,000 ids at least), sent in the batches asked for.
+            let page = max(request.batchSize, 100_000 / request.batchSize * request.batchSize)
             var after: UUID?
             while true {
                 let ids = try await store.memberIDs(of: request.id, after: after, limit: page)

@@ -12,8 +12,11 @@ extension SegmentStore {
             let sql: String
             var parameters: [any PostgresEncodable]
             if d.type == .static {
-                sql = "SELECT u.id FROM users.users u WHERE u.id = ANY($1::uuid[]) AND \(DirectorySQL.present)"
-                parameters = [d.userIDs]
+                sql = """
+                    SELECT u.id FROM users.users u
+                    WHERE (u.id = ANY($1::uuid[]) OR u.external_id = ANY($2::text[])) AND \(DirectorySQL.present)
+                    """
+                parameters = [d.userIDs, d.externalIDs]
             } else {
                 var compiler = ConditionCompiler(scope: .everyone)
                 compiler.compile(d.conditions, at: "segment.conditions")

@@ -130,7 +130,8 @@ struct SegmentStore: Sendable {
     {
         let counts: (entered: Int64, left: Int64)
         if d.type == .static {
-            counts = try await Self.setMembers(id, to: d.userIDs, first: first, on: db)
+            counts = try await Self.setMembers(
+                id, to: d.userIDs + (try await Self.resolve(d.externalIDs, on: db)), first: first, on: db)
         } else {
             counts = try await Evaluation.refresh([id], first: first, on: db)[id] ?? (0, 0)
         }
@@ -199,7 +200,8 @@ struct SegmentStore: Sendable {
         }
     }
 
-    /// A static segment's members set to `users` (those that exist; INVALID_ARGUMENT naming the first unknown).
+    /// A static segment's members set to `users` (those that exist; INVALID_ARGUMENT naming the first unknown; a user
+    /// listed twice is one member).
     static func setMembers(_ id: UUID, to users: [UUID], first: Bool, on db: PostgresConnection) async throws -> (
         entered: Int64, left: Int64
     ) {
@@ -218,7 +220,32 @@ struct SegmentStore: Sendable {
             try issues.throwIfAny()
         }
         return try await Evaluation.apply(
-            id, matching: "SELECT unnest($2::uuid[]) AS id", [id, users], scope: nil, on: db)
+            id, matching: "SELECT DISTINCT unnest($2::uuid[]) AS id", [id, users], scope: nil, first: first, on: db)
+    }
+
+    /// The users of external ids (INVALID_ARGUMENT naming the first unknown ones at their index).
+    static func resolve(_ externalIDs: [String], on db: PostgresConnection) async throws -> [UUID] {
+        guard !externalIDs.isEmpty else { return [] }
+        let rows = try await db.query(
+            """
+            SELECT t.x AS external_id, t.o AS position, u.id FROM unnest($1::text[]) WITH ORDINALITY AS t(x, o)
+            LEFT JOIN users.users u ON u.external_id = t.x AND \(DirectorySQL.present) ORDER BY t.o
+            """, [externalIDs])
+        var issues = FieldIssues()
+        var ids: [UUID] = []
+        for row in rows {
+            if let id: UUID = try row.decode("id") {
+                ids.append(id)
+            } else if issues.count < 10 {
+                let position: Int64 = try row.decode("position")
+                let external: String = try row.decode("external_id")
+                issues.add(
+                    "segment.external_ids".index(Int(position) - 1),
+                    "no user with external id \"\(external.prefix(100))\"")
+            }
+        }
+        try issues.throwIfAny()
+        return ids
     }
 
     /// A created_by that names no user is INVALID_ARGUMENT at created_by.

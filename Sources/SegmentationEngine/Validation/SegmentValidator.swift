@@ -28,14 +28,20 @@ enum SegmentValidator {
                 path.field("type"), "lookalike segments are made by CreateLookalikeSegment from a source segment")
         case .static?:
             issues.check(d.conditions.isEmpty, conditions, "a static segment lists its members; expected no conditions")
+            let listed = d.userIDs.count + d.externalIDs.count
             issues.check(
-                d.userIDs.count <= SegmentationEngineAPI.maxStaticMembers, path.field("user_ids"),
-                "\(d.userIDs.count) user ids; at most \(SegmentationEngineAPI.maxStaticMembers) in one definition")
-            d.userIDs = Array(Set(d.userIDs)).sorted { $0.uuidString < $1.uuidString }
+                listed <= SegmentationEngineAPI.maxStaticMembers, path.field("user_ids"),
+                "\(listed) user ids and external ids; at most \(SegmentationEngineAPI.maxStaticMembers) in one definition"
+            )
+            for (i, id) in d.externalIDs.enumerated() where id.isEmpty || id.count > 255 {
+                issues.add(path.field("external_ids").index(i), "expected 1 to 255 characters")
+            }
         case .dynamic?, .behavioral?:
             issues.check(!d.conditions.isEmpty, conditions, "required: at least one condition")
             issues.check(
                 d.userIDs.isEmpty, path.field("user_ids"), "members are listed only for static segments")
+            issues.check(
+                d.externalIDs.isEmpty, path.field("external_ids"), "members are listed only for static segments")
             if d.type == .behavioral && !d.conditions.contains(where: usesActivity) {
                 issues.add(conditions, "a behavioral segment needs at least one activity rule or activity field")
             }
