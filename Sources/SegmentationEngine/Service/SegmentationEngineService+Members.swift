@@ -11,19 +11,8 @@ extension SegmentationEngineService {
         services.unary(api.getSegmentMembers) { request, _ in try await store.members(request) }
         services.serverStreaming(api.streamSegmentMembers) { request, responses, _ in
             _ = try await store.segment(request.id)
-            // Read in large pages (one query per 100,000 ids at least), sent in the batches asked for.
-            let page = max(request.batchSize, 100_000 / request.batchSize * request.batchSize)
-            var after: UUID?
-            while true {
-                let ids = try await store.memberIDs(of: request.id, after: after, limit: page)
-                var start = 0
-                while start < ids.count {
-                    let end = min(start + request.batchSize, ids.count)
-                    try await responses.send(MemberBatch(Array(ids[start..<end])))
-                    start = end
-                }
-                guard ids.count == page else { return }
-                after = ids.last
+            try await store.streamMemberIDs(of: request.id, batch: request.batchSize) { ids in
+                try await responses.send(MemberBatch(ids))
             }
         }
         services.unary(

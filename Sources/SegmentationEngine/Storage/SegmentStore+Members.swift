@@ -22,15 +22,23 @@ extension SegmentStore {
         return Page(items: members, size: request.page.size) { PageCursor(id: $0.userID) }
     }
 
-    /// Member ids after `after` (all when nil), ascending, at most `limit`.
-    func memberIDs(of id: UUID, after: UUID?, limit: Int) async throws -> [UUID] {
-        try await pool.query(
-            """
-            SELECT m.user_id FROM segments.segment_memberships m
-            WHERE m.segment_id = $1 AND m.removed_at IS NULL AND ($2::uuid IS NULL OR m.user_id > $2)
-            ORDER BY m.user_id LIMIT $3
-            """, [id, after, limit]
-        ).map { try $0.decode("user_id") }
+    /// Every member id, ascending, `batch` at a time to `send`, as the segment was when the stream began: one cursor
+    /// in one read-only transaction (one plan and one pass over the index, however many batches; a read-only
+    /// transaction has no xid, so it holds no change feed back).
+    func streamMemberIDs(of id: UUID, batch: Int, _ send: ([UUID]) async throws -> Void) async throws {
+        try await pool.withTransaction { db in
+            try await db.query(
+                """
+                DECLARE members NO SCROLL CURSOR FOR
+                SELECT m.user_id FROM segments.segment_memberships m
+                WHERE m.segment_id = $1 AND m.removed_at IS NULL ORDER BY m.user_id
+                """, [id])
+            while true {
+                let ids: [UUID] = try await db.query("FETCH \(batch) FROM members").map { try $0.decode("user_id") }
+                if !ids.isEmpty { try await send(ids) }
+                guard ids.count == batch else { return }
+            }
+        }
     }
 
     /// The segments a user is in now (NOT_FOUND for a user the directory does not have).
