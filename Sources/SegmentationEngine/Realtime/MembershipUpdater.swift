@@ -72,6 +72,8 @@ struct MembershipUpdater: Sendable {
         guard !affected.isEmpty else { return }
         let order = Dependencies(all).closure(of: Set(affected.keys))
         try await Evaluation.lock(order.map(\.id), on: db)
+        // A few thousand listed users: index probes are always the right plan, whatever the statistics say.
+        try await db.query("SET LOCAL enable_seqscan = off")
         var moved: [UUID: [UUID]] = [:]
         for segment in order {
             var users = affected[segment.id] ?? []

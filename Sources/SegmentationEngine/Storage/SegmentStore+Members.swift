@@ -33,10 +33,14 @@ extension SegmentStore {
                 SELECT m.user_id FROM segments.segment_memberships m
                 WHERE m.segment_id = $1 AND m.removed_at IS NULL ORDER BY m.user_id
                 """, [id])
+            // Fetched 50,000 at a time at least (fewer round trips), sent in the batches asked for.
+            let fetch = max(batch, 50_000 / batch * batch)
             while true {
-                let ids: [UUID] = try await db.query("FETCH \(batch) FROM members").map { try $0.decode("user_id") }
-                if !ids.isEmpty { try await send(ids) }
-                guard ids.count == batch else { return }
+                let ids: [UUID] = try await db.query("FETCH \(fetch) FROM members").map { try $0.decode("user_id") }
+                for start in stride(from: 0, to: ids.count, by: batch) {
+                    try await send(Array(ids[start..<min(start + batch, ids.count)]))
+                }
+                guard ids.count == fetch else { return }
             }
         }
     }
