@@ -14,8 +14,10 @@ struct LookalikeModel: Codable, Equatable {
     var deviations: [Double]
     /// Held-out area under the ROC curve.
     var auc: Double
-    /// The score (log-odds) a user needs: the `similarity` quantile of the source members' scores.
+    /// The score (log-odds) a user needs: the one the top `share` of the other users reach.
     var threshold: Double
+    /// The share of the other users the lookalike takes: (1 − similarity) × 9 % + 1 %.
+    var share: Double
     var trainingPositives: Int
     var trainingNegatives: Int
     var trainedAt: Date
@@ -23,9 +25,10 @@ struct LookalikeModel: Codable, Equatable {
 
 /// Makes a lookalike segment: a sample of the source's members against a sample of everyone else, the features they
 /// have (`LookalikeFeatures`), standardized; an L2 logistic regression fitted on four fifths and its AUC measured
-/// on the fifth it never saw; then every user outside the source scored in one statement and the ones scoring at
-/// least the `similarity` quantile of the held-out source members' scores made members (so that `similarity` 0.5
-/// takes about half of the users who are as alike as the source's own members).
+/// on the fifth it never saw; then every user outside the source scored in one statement, and the top
+/// (1 − similarity) × 9 % + 1 % of them by score made members (the threshold from the sampled other users' scores). A
+/// share, not a bar set by the members' own scores: a source defined by rules its features express is perfectly
+/// separable, and such a bar would leave its lookalike empty whatever the similarity.
 struct LookalikeBuilder {
     let store: SegmentStore
     /// Users per class in the training sample.
@@ -153,20 +156,17 @@ struct LookalikeBuilder {
             let score = regression.score(rows[i])
             if labels[i] { positives.append(score) } else { negatives.append(score) }
         }
-        // The threshold from members the model did not see (scores of those it fitted run high), when there are enough.
-        let members =
-            (positives.count >= 10
-            ? positives
-            : rows.indices.filter { labels[$0] }.map {
-                regression.score(rows[$0])
-            }).sorted()
-        let position = similarity * Double(members.count - 1)
+        // The score the top `share` of the other users reach, from the sampled ones (all of them: the held-out fifth
+        // alone is too few for a 1 % tail).
+        let share = (1 - similarity) * 0.09 + 0.01
+        let others = rows.indices.filter { !labels[$0] }.map { regression.score(rows[$0]) }.sorted()
+        let position = (1 - share) * Double(others.count - 1)
         let low = Int(position.rounded(.down))
-        let high = min(low + 1, members.count - 1)
-        let threshold = members[low] + (members[high] - members[low]) * (position - Double(low))
+        let high = min(low + 1, others.count - 1)
+        let threshold = others[low] + (others[high] - others[low]) * (position - Double(low))
         return LookalikeModel(
             features: [], coefficients: regression.coefficients, means: means, deviations: deviations,
-            auc: ROC.auc(positives: positives, negatives: negatives), threshold: threshold,
+            auc: ROC.auc(positives: positives, negatives: negatives), threshold: threshold, share: share,
             trainingPositives: labels.filter { $0 }.count, trainingNegatives: labels.filter { !$0 }.count,
             trainedAt: Date())
     }

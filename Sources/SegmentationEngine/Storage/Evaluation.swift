@@ -6,8 +6,9 @@ import ServiceKit
 
 /// Evaluating segments into memberships: against everyone (a refresh) or against a few users (a change of theirs),
 /// each entry and exit written to `segments.membership_changes` and counted into the segment's size, in the caller's
-/// transaction. Whatever writes a segment's memberships holds its advisory lock (`lock`), taken in id order, so a
-/// refresh and the change feed never interleave on one segment.
+/// transaction. Whatever writes a segment's memberships holds its advisory lock (`lock`), taken in id order and before
+/// the segment's row, so a refresh and the change feed never interleave on one segment nor wait for each other in a
+/// cycle. (Two replicas may evaluate the same overdue segment one after the other: the second finds nothing to move.)
 enum Evaluation {
     /// Enough memory for the hash of a million users (a NOT IN over activity, say), so no plan falls back to
     /// re-scanning a subquery per user.
@@ -43,7 +44,8 @@ enum Evaluation {
     /// selected leave) or among everyone. `matching` takes `$1` = the segment (and `$2` = `users`). Returns how many
     /// entered and left, and who (only when `users` is given). Entries and exits go to the membership feed unless
     /// this is a new segment's first evaluation (its first members are where it starts, not users entering it: a
-    /// journey "on entering the segment" must not start for a million users because the segment was made).
+    /// journey "on entering the segment" must not start for a million users because the segment was made). The
+    /// segment's `last_updated` moves with an evaluation against everyone, or when someone entered or left.
     @discardableResult
     static func apply(
         _ segment: UUID, matching: String, _ parameters: [any PostgresEncodable], scope users: [UUID]?,
@@ -86,7 +88,7 @@ enum Evaluation {
             sized AS (
                 UPDATE segments.segments SET size = size + (SELECT count(*) FROM entered) - (SELECT count(*) FROM left_),
                     last_updated = now()
-                WHERE id = $1)
+                WHERE id = $1 AND (\(users == nil) OR EXISTS (SELECT 1 FROM entered) OR EXISTS (SELECT 1 FROM left_)))
             SELECT (SELECT count(*) FROM entered) AS entered, (SELECT count(*) FROM left_) AS left_, \(moved) AS moved
             """, parameters)
         let row = result[0]

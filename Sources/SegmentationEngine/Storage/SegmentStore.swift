@@ -103,6 +103,10 @@ struct SegmentStore: Sendable {
     /// Replaces a segment's definition and re-evaluates it (and what depends on it), in one transaction.
     func update(_ id: UUID, to d: SegmentDefinition, compiled: CompiledConditions) async throws -> SegmentRefresh {
         try await pool.withTransaction { db in
+            // The advisory locks of the segment and of what reads it before its row (the order everything that
+            // writes memberships takes them in: the change feed holds them while it updates segments' sizes).
+            let all = try await Self.all(on: db)
+            try await Evaluation.lock(Dependencies(all).closure(of: [id]).map(\.id) + [id], on: db)
             let current = try await Self.segment(id, on: db, lock: true)
             guard current.segment.type != .lookalike else {
                 throw ServiceError.failedPrecondition(
@@ -143,6 +147,7 @@ struct SegmentStore: Sendable {
     /// another segment's conditions read it (FAILED_PRECONDITION naming them).
     func delete(_ id: UUID) async throws {
         try await pool.withTransaction { db in
+            try await Evaluation.lock([id], on: db)
             _ = try await Self.segment(id, on: db, lock: true)
             let users = try await db.query(
                 """
@@ -278,7 +283,7 @@ extension SegmentStore {
                 SELECT id FROM segments.segments
                 WHERE deleted_at IS NULL AND time_relative AND type IN ('dynamic', 'behavioral')
                     AND coalesce(evaluated_at, '-infinity') < now() - $1::interval
-                ORDER BY evaluated_at NULLS FIRST LIMIT 1 FOR UPDATE SKIP LOCKED
+                ORDER BY evaluated_at NULLS FIRST LIMIT 1
                 """, [PostgresInterval(age)])
             guard let row = due.first else { return false }
             _ = try await Evaluation.refresh([try row.decode("id")], on: db)
