@@ -186,4 +186,29 @@ struct SegmentTests {
             #expect(Set(received).count == received.count)
         }
     }
+
+    @Test("range conditions on attributes the directory has build expression indexes; unknown attributes none")
+    func attributeIndexes() async throws {
+        try await Harness.with { h in
+            try await h.pool.query("INSERT INTO users.attribute_types (name, type) VALUES ('age', 'number')")
+            for field in ["age", "nosuch"] {
+                _ = try await h.segments.create(
+                    SegmentDefinition(
+                        name: field, type: .dynamic,
+                        conditions: [SegmentCondition(field: field, operator: .greaterThan, value: .number("30"))]))
+            }
+            let indexes = { () async throws -> [String] in
+                try await h.pool.query(
+                    "SELECT indexdef FROM pg_indexes WHERE schemaname = 'users' AND indexname LIKE 'idx_users_segment_%'"
+                ).map { try $0.decode("indexdef") }
+            }
+            let built = try await h.eventually { try await indexes().count == 1 }
+            #expect(built != nil, "no index was built")
+            try await Task.sleep(for: .milliseconds(300))
+            let definitions = try await indexes()
+            #expect(
+                definitions.count == 1 && definitions[0].contains("json_number((attributes -> 'age'::text))"),
+                "\(definitions)")
+        }
+    }
 }

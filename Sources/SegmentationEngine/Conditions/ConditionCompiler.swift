@@ -28,8 +28,8 @@ struct CompiledConditions {
     var timeRelative = false
     /// Segments whose memberships the conditions read.
     var segments: Set<UUID> = []
-    /// Expressions over users.users worth an index (typed views of attributes compared by range), without alias.
-    var indexExpressions: Set<String> = []
+    /// Typed views of attributes compared by range: worth an index (see `AttributeIndexes`).
+    var indexes: Set<AttributeIndex> = []
     /// Regular expressions to check before saving (PostgreSQL's syntax is what counts), by condition path.
     var regexes: [(path: String, pattern: String)] = []
 }
@@ -353,8 +353,11 @@ struct ConditionCompiler {
 
     /// Remembers a typed view of a user attribute for an expression index.
     private mutating func index(_ field: ConditionField, _ expression: String) {
-        guard case .json(let root, _) = field, root == "u.attributes" else { return }
-        compiled.indexExpressions.insert(expression.replacingOccurrences(of: "u.attributes", with: "attributes"))
+        guard case .json(let root, let path) = field, root == "u.attributes", path.count == 1 else { return }
+        compiled.indexes.insert(
+            AttributeIndex(
+                expression: expression.replacingOccurrences(of: "u.attributes", with: "attributes"), attribute: path[0],
+                type: expression.hasPrefix("segments.json_number") ? "number" : "timestamp"))
     }
 
     // MARK: Activity

@@ -15,7 +15,7 @@ extension SegmentationEngineService {
         ) { request, _ in
             let compiled = try await compile(request.definition)
             let created = try await store.create(request.definition, compiled: compiled, by: request.createdBy)
-            indexes.ensure(compiled.indexExpressions)
+            indexes.ensure(compiled.indexes)
             return Only(created.segment)
         }
         services.unary(
@@ -26,7 +26,7 @@ extension SegmentationEngineService {
         ) { request, _ in
             let compiled = try await compile(request.definition)
             let updated = try await store.update(request.id, to: request.definition, compiled: compiled)
-            indexes.ensure(compiled.indexExpressions)
+            indexes.ensure(compiled.indexes)
             return Only(updated.segment)
         }
         services.unary(api.getSegment) { request, _ in
