@@ -8,12 +8,12 @@ public enum TrafficSplit {
     public static let buckets = 10_000
 
     /// The FNV-1a state after `seed + "."`: hashing a unit continues from it.
-    public static func prefix(seed: String) -> UInt64 { fnv1a(Array(seed.utf8) + [UInt8(ascii: ".")]) }
+    public static func prefix(seed: String) -> UInt64 { FNV1a.hash(Array(seed.utf8) + [UInt8(ascii: ".")]) }
 
     /// The bucket of `unit` under the seed whose `prefix(seed:)` is `state`.
     public static func bucket(prefix state: UInt64, unit: String) -> Int {
         var unit = unit
-        return unit.withUTF8 { Int(fnv1a($0, from: state) % UInt64(buckets)) }
+        return unit.withUTF8 { Int(FNV1a.hash($0, from: state) % UInt64(buckets)) }
     }
 
     public static func bucket(seed: String, unit: String) -> Int { bucket(prefix: prefix(seed: seed), unit: unit) }
@@ -25,19 +25,13 @@ public enum TrafficSplit {
             var hash = state
             for index in 0..<16 {
                 if index == 4 || index == 6 || index == 8 || index == 10 {
-                    hash = (hash ^ UInt64(UInt8(ascii: "-"))) &* 0x100_0000_01b3
+                    hash = (hash ^ UInt64(UInt8(ascii: "-"))) &* FNV1a.prime
                 }
-                hash = (hash ^ UInt64(digits.utf8Start[Int(bytes[index] >> 4)])) &* 0x100_0000_01b3
-                hash = (hash ^ UInt64(digits.utf8Start[Int(bytes[index] & 0x0F)])) &* 0x100_0000_01b3
+                hash = (hash ^ UInt64(digits.utf8Start[Int(bytes[index] >> 4)])) &* FNV1a.prime
+                hash = (hash ^ UInt64(digits.utf8Start[Int(bytes[index] & 0x0F)])) &* FNV1a.prime
             }
             return Int(hash % UInt64(buckets))
         }
-    }
-
-    static func fnv1a<Bytes: Sequence<UInt8>>(_ bytes: Bytes, from state: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        var hash = state
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
     }
 }
 

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import HeraldCore
 import Postgres
 import ServiceKit
 import Statistics
@@ -142,7 +143,9 @@ struct LookalikeBuilder {
             deviations[j] = variance > 1e-12 ? variance.squareRoot() : 1
         }
         let rows = raw.map { row in (0..<d).map { row[$0].isNaN ? 0 : (row[$0] - means[$0]) / deviations[$0] } }
-        let heldOut = ids.map { abs($0.hashValue64 % 5) == 0 }
+        let heldOut = ids.map { id in
+            abs(Int64(bitPattern: withUnsafeBytes(of: id.uuid) { FNV1a.hash($0) }) % 5) == 0
+        }
         var fitRows: [[Double]] = []
         var fitLabels: [Bool] = []
         for i in rows.indices where !heldOut[i] {
@@ -169,19 +172,5 @@ struct LookalikeBuilder {
             auc: ROC.auc(positives: positives, negatives: negatives), threshold: threshold, share: share,
             trainingPositives: labels.filter { $0 }.count, trainingNegatives: labels.filter { !$0 }.count,
             trainedAt: Date())
-    }
-}
-
-extension UUID {
-    /// A stable 64-bit hash of the id's bytes (Swift's hashValue changes from run to run).
-    var hashValue64: Int64 {
-        withUnsafeBytes(of: uuid) { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            return Int64(bitPattern: hash)
-        }
     }
 }

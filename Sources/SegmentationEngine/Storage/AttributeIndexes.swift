@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import Logging
 import Postgres
 import Synchronization
@@ -31,12 +32,7 @@ final class AttributeIndexes: Sendable {
 
     /// The index's name: a hash of its expression (names are at most 63 bytes; expressions are longer).
     static func name(_ expression: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in expression.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return "idx_users_segment_" + String(hash, radix: 16)
+        "idx_users_segment_" + String(FNV1a.hash(expression.utf8), radix: 16)
     }
 
     func ensure(_ indexes: Set<AttributeIndex>) {
