@@ -10,7 +10,7 @@ extension SegmentationEngineService {
         services.unary(
             api.createSegment,
             validate: { request, issues in
-                _ = SegmentValidator.validate(&request.definition, at: "segment", into: &issues)
+                SegmentValidator.validate(&request.definition, at: "segment", into: &issues)
             }
         ) { request, _ in
             let compiled = try await compile(request.definition)
@@ -21,7 +21,7 @@ extension SegmentationEngineService {
         services.unary(
             api.updateSegment,
             validate: { request, issues in
-                _ = SegmentValidator.validate(&request.definition, at: "segment", into: &issues)
+                SegmentValidator.validate(&request.definition, at: "segment", into: &issues)
             }
         ) { request, _ in
             let compiled = try await compile(request.definition)
@@ -43,7 +43,7 @@ extension SegmentationEngineService {
             validate: { request, issues in
                 // (a builder previews before naming)
                 if request.definition.name.isEmpty { request.definition.name = "preview" }
-                _ = SegmentValidator.validate(&request.definition, at: "segment", into: &issues)
+                SegmentValidator.validate(&request.definition, at: "segment", into: &issues)
             }
         ) { request, _ in
             _ = try await compile(request.definition)
@@ -52,13 +52,11 @@ extension SegmentationEngineService {
         services.unary(api.refreshSegment) { request, _ in try await store.refresh(request.id) }
     }
 
-    /// The definition compiled (it was validated), its regular expressions checked by PostgreSQL.
+    /// A definition the request's validation passed, compiled, its regular expressions checked by PostgreSQL.
     func compile(_ definition: SegmentDefinition) async throws -> CompiledConditions {
-        var d = definition
-        var issues = FieldIssues()
-        let compiled = SegmentValidator.validate(&d, at: "segment", into: &issues)
-        try issues.throwIfAny()
-        try await store.checkRegexes(compiled.regexes)
-        return compiled
+        var compiler = ConditionCompiler(scope: .everyone)
+        compiler.compile(definition.conditions, at: "segment.conditions")
+        try await store.checkRegexes(compiler.compiled.regexes)
+        return compiler.compiled
     }
 }

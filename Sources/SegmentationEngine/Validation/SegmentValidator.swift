@@ -3,15 +3,13 @@ import Foundation
 import ServiceKit
 
 /// What makes a segment definition valid, every problem at its field path; the conditions through the compiler (one
-/// place knows the condition language). A valid definition comes back compiled for evaluating every user.
+/// place knows the condition language).
 enum SegmentValidator {
     static let maxTags = 50
 
     static func validate(
         _ d: inout SegmentDefinition, at path: String, into issues: inout FieldIssues, now: Date = Date()
-    )
-        -> CompiledConditions
-    {
+    ) {
         d.name = d.name.trimmingCharacters(in: .whitespacesAndNewlines)
         issues.check(!d.name.isEmpty, path.field("name"), "required")
         issues.check(d.name.count <= 255, path.field("name"), "at most 255 characters")
@@ -49,7 +47,6 @@ enum SegmentValidator {
         var compiler = ConditionCompiler(scope: .everyone, now: now)
         compiler.compile(d.conditions, at: conditions)
         issues.merge(compiler.issues)
-        return compiler.compiled
     }
 
     static func usesActivity(_ c: SegmentCondition) -> Bool {
