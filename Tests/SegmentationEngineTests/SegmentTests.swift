@@ -128,12 +128,27 @@ struct SegmentTests {
             _ = try await h.segments.update(
                 pro.id, to: SegmentDefinition(name: "Basic", type: .dynamic, conditions: [Self.plan("basic")]))
             #expect(try await h.members(proBuyers.id) == ["bob"])
+            // A static segment's new list re-evaluates what reads it too.
+            let listed = try await h.segments.create(
+                SegmentDefinition(name: "Listed", type: .static, userIDs: [h.users["ann"]!]))
+            let inListed = try await h.segments.create(
+                SegmentDefinition(
+                    name: "In the list", type: .dynamic,
+                    conditions: [
+                        SegmentCondition(
+                            field: "segment", operator: .in, value: .array([.string(listed.id.lowercased)]))
+                    ]))
+            #expect(try await h.members(inListed.id) == ["ann"])
+            _ = try await h.segments.update(
+                listed.id, to: SegmentDefinition(name: "Listed", type: .static, userIDs: [h.users["cem"]!]))
+            #expect(try await h.members(inListed.id) == ["cem"])
+            try await h.segments.delete(inListed.id)
             try await h.segments.delete(proBuyers.id)
             try await h.segments.delete(pro.id)
             await #expect(throws: RPCError(.notFound, "no segment \(pro.id.lowercased)")) {
                 try await h.segments.get(pro.id)
             }
-            #expect(try await h.segments.list().items.map(\.id) == [buyers.id])
+            #expect(try await h.segments.list().items.map(\.id) == [listed.id, buyers.id])
         }
     }
 

@@ -136,6 +136,8 @@ struct SegmentStore: Sendable {
         if d.type == .static {
             counts = try await Self.setMembers(
                 id, to: d.userIDs + (try await Self.resolve(d.externalIDs, on: db)), first: first, on: db)
+            // (the segments that read its memberships; a new one has none)
+            if !first { _ = try await Evaluation.refresh([id], on: db) }
         } else {
             counts = try await Evaluation.refresh([id], first: first, on: db)[id] ?? (0, 0)
         }
